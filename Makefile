@@ -1,0 +1,33 @@
+# One command to serve, one to test; both set everything up first (idempotent).
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: setup serve test bench clean chromium
+
+$(STAMP): pyproject.toml constraints-cpu.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -c constraints-cpu.txt -e ".[test]"
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+serve: setup
+	$(VENV)/bin/rlcs serve
+
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  (apt-get update -qq && apt-get install -y -qq chromium) >/dev/null || \
+	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium) >/dev/null; }
+
+test: setup chromium
+	$(PY) -m pytest -q
+
+bench: setup
+	$(VENV)/bin/rlcs bench latency
+
+clean:
+	rm -rf $(VENV) runs

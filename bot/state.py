@@ -1,0 +1,28 @@
+"""DialogueState: what the bot knows about one conversation so far."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class DialogueState:
+    session_id: str
+    history: list[tuple[str, str]] = field(default_factory=list)  # ("customer"|"bot", text)
+    intent: str | None = None  # detected intent of the latest customer message
+    intent_score: float = 0.0
+    slots: dict = field(default_factory=dict)  # order_id, email, dates, products mentioned so far
+    order: dict | None = None  # the order record in question, if found in the order table
+    intent_memory: list[float] | None = None  # per-intent scores carried from earlier turns
+    cache: dict = field(default_factory=dict)  # per-turn computations shared by components (embeddings)
+
+    @property
+    def last_message(self) -> str:
+        for role, text in reversed(self.history):
+            if role == "customer":
+                return text
+        return ""
+
+    def context_text(self, max_turns: int = 6) -> str:
+        """The recent conversation as plain text, oldest first, for models that read context."""
+        lines = [f"{'Customer' if role == 'customer' else 'Agent'}: {text}" for role, text in self.history[-max_turns:]]
+        return "\n".join(lines)
