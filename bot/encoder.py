@@ -25,7 +25,9 @@ def default_encoder_path() -> str:
 class Encoder:
     def __init__(self, path: str | None = None, device: str | None = None, max_length: int = 128):
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
+        hf_logging.disable_progress_bar()  # a weight-loading bar per Bot start is noise in a chat server
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         self.path = path or default_encoder_path()
         self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")

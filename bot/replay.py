@@ -88,8 +88,7 @@ class ReplayBuffer:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.durability = durability
         self._local = threading.local()
-        with self.transaction() as con:
-            con.executescript(SCHEMA)
+        self.connection().executescript(SCHEMA)  # idempotent; executescript manages its own transaction
 
     # -- connections ---------------------------------------------------------------------------
     def connection(self) -> sqlite3.Connection:
