@@ -5,6 +5,10 @@ Rules (each returns a reason code, stored with the turn so raters and trainers c
 - forbidden_promise: promises money, refunds or free items the agent cannot grant from chat
 - asks_secret:       asks for a password, a full card number, a CVV or a PIN
 - leaks_data:        shows an email, phone or card number that is not the store's or this customer's
+Generated text (any source but our reviewed retrieval templates) is also checked for:
+- forbidden_promise: says a refund or credit is issued/processed when no order is on record
+- invented_amount:   a money amount that is neither a store fact nor in this customer's order
+- placeholder:       an unfilled template slot ({{Order Number}}, {order_id}) learned from training data
 """
 from __future__ import annotations
 
@@ -26,22 +30,50 @@ _SECRET = re.compile(
     re.IGNORECASE,
 )
 _ASKING = re.compile(r"\b(?:send|give|tell|share|provide|type|enter|confirm|need|what is|what's|reply with)\b", re.IGNORECASE)
+_REFUND_DONE = re.compile(
+    r"\b(?:refund|credit|reimbursement|compensation|money)\b(?:[^.!?]|\.\d){0,40}?\b(?:has been|have been|was|is being|will be|is now)\s+"
+    r"(?:issued|processed|approved|sent|credited|initiated|refunded|returned|paid)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)|\b(\d[\d,]*(?:\.\d+)?)\s?(?:dollars|usd|eur|euros)\b", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\{\{[^{}]{1,60}\}\}|\{[a-z_]{2,40}\}")
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _LONG_NUMBER = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+
+
+def _number(text: str) -> str:
+    """'1,234.50' -> '1234.5', '$75' -> '75': one spelling per amount."""
+    text = text.replace(",", "").strip().lstrip("$€£")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _amounts(text: str) -> set[str]:
+    return {_number(a or b) for a, b in _AMOUNT.findall(text)}
 
 
 class Guard:
     def __init__(self, store: dict | None = None):
         store = store or {}
         self.allowed_emails = {str(v).lower() for v in store.values() if isinstance(v, str) and "@" in v}
+        self.store_amounts = {a for v in store.values() for a in _amounts(str(v))} | {
+            _number(str(v)) for v in store.values() if isinstance(v, (int, float))}
 
     def violation(self, candidate: Candidate, state: DialogueState | None = None) -> str | None:
         text = candidate.text.strip()
         if not text:
             return "empty"
         # Templates we wrote are reviewed policy; generated text is checked for promises.
-        if candidate.source != "retrieval" and (_PROMISE.search(text) or _FREE.search(text)):
-            return "forbidden_promise"
+        if candidate.source != "retrieval":
+            if _PROMISE.search(text) or _FREE.search(text):
+                return "forbidden_promise"
+            order = (state.order if state is not None else None) or {}
+            if not order and _REFUND_DONE.search(text):
+                return "forbidden_promise"
+            if _PLACEHOLDER.search(text):
+                return "placeholder"
+            allowed = self.store_amounts | {_number(str(v)) for v in order.values()}
+            if any(amount not in allowed for amount in _amounts(text)):
+                return "invented_amount"
         for sentence in re.split(r"(?<=[.!?])\s+", text):
             if _SECRET.search(sentence) and _ASKING.search(sentence) and not re.search(r"\bnever\b|\bwon't\b|\bnot\b", sentence, re.IGNORECASE):
                 return "asks_secret"
