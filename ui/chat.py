@@ -30,7 +30,8 @@ def build_chat_tab(bot) -> None:
     notice = gr.Markdown("", elem_id="notice")
     reason = gr.Radio(list(REASONS), label="What was wrong with that reply?", visible=False, elem_id="reason")
     with gr.Accordion("Why this reply", open=False, elem_id="why"):
-        why = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="why-table")
+        why = gr.Dataframe(headers=COLUMNS, interactive=False, wrap=True, elem_id="why-table",
+                           column_widths=["4%", "7%", "10%", "8%", "8%", "10%", "53%"])
     with gr.Accordion("End of conversation: how did we do?", open=True, elem_id="end"):
         with gr.Row():
             csat = gr.Radio([1, 2, 3, 4, 5], label="Satisfaction (1 = very unhappy, 5 = very happy)", elem_id="csat")
@@ -92,4 +93,5 @@ def build_chat_tab(bot) -> None:
     chatbot.like(on_like, [state], [state, notice, reason])
     reason.change(on_reason, [reason, state], [state, notice, reason])
     submit_end.click(on_end, [csat, resolved, comment, state], [state, notice])
+    chatbot.clear(lambda: (_new_state(), "", None), None, [state, notice, why])  # the chat's own 🗑 starts afresh
     new_chat.click(on_new, None, [chatbot, state, notice, reason, csat, resolved, comment, why])
