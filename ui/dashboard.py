@@ -1,0 +1,169 @@
+"""The Dashboard tab (admin): rating sessions, rater agreement, Bradley-Terry scores, export.
+
+Layout and wiring only: sessions live in bot/rating_store.py, the statistics in training/ratings.py,
+the export in training/export.py. Every action needs the admin password first (checked on the
+server; the unlocked flag lives in server-side session state, so a browser cannot forge it).
+"""
+from __future__ import annotations
+
+import hmac
+import math
+import time
+from pathlib import Path
+
+import gradio as gr
+
+from bot.rating_store import MAX_CANDIDATES, RatingError
+from ui.rate import as_store
+
+SESSION_COLUMNS = ["session", "mode", "items", "overlap", "raters", "submissions", "items complete", "status", "source"]
+AGREEMENT_COLUMNS = ["scope", "mode", "raters", "items", "alpha nominal", "alpha ordinal", "alpha interval"]
+RATER_COLUMNS = ["session", "rater", "items", "shared units", "alpha vs rest", "alpha without", "flag"]
+BOARD_COLUMNS = ["name", "Elo", "95% low", "95% high", "comparisons", "wins", "ties", "losses"]
+
+
+def _fmt(x, digits=3):
+    return "n/a" if x is None or (isinstance(x, float) and math.isnan(x)) else round(float(x), digits)
+
+
+def dashboard_tables(store, by: str = "source", n_boot: int = 200, plot_dir: str | Path | None = None):
+    """Everything the dashboard shows, as table rows (+ the plot path): usable without a browser."""
+    from training.ratings import agreement_table, comparisons_from_rows, leaderboard, plot_leaderboard, rater_table
+
+    sessions = [[s["session_id"], s["mode"], s["items"], s["overlap"], s["raters"], s["submissions"], s["complete"],
+                 "closed" if s["closed_at"] else "open", s["source"]] for s in store.sessions()]
+    rows = store.rating_rows()
+    agreement = [[a["scope"], a["mode"], a["raters"], a["items"], _fmt(a["alpha_nominal"]), _fmt(a["alpha_ordinal"]),
+                  _fmt(a["alpha_interval"])] for a in agreement_table(rows)]
+    raters = [[r["session_id"], r["rater"], r["items"], r["shared_units"], _fmt(r["alpha_vs_rest"]),
+               _fmt(r["alpha_without"]), "near chance" if r["flag"] else ""] for r in rater_table(rows)]
+    board_rows = leaderboard(comparisons_from_rows(rows, by), n_boot=n_boot)
+    board = [[b["name"], _fmt(b["elo"], 1), _fmt(b["lo"], 1), _fmt(b["hi"], 1), b["comparisons"], b["wins"], b["ties"],
+              b["losses"]] for b in board_rows]
+    plot = None
+    if board_rows:
+        plot_dir = Path(plot_dir or store.replay.path.parent / "ratings")
+        plot_dir.mkdir(parents=True, exist_ok=True)
+        plot = plot_leaderboard(board_rows, plot_dir / f"bradley_terry_{by}.png",
+                                title=f"Bradley-Terry strength by {by.replace('_', ' ')} (95% bootstrap interval)")
+    return sessions, agreement, raters, board, plot
+
+
+def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None:
+    """Declare the admin dashboard inside the enclosing Blocks/Tab."""
+    store = as_store(bot_or_store)
+    admin = gr.State(False)  # server-side, per browser session
+
+    gr.Markdown("### Rating sessions (admin)\nCreate sessions, watch agreement and Bradley-Terry scores, export "
+                "training data. Raters never see this tab's data.", elem_id="dash-help")
+    with gr.Row():
+        password = gr.Textbox(label="Admin password", type="password", elem_id="dash-password", scale=3)
+        unlock = gr.Button("Unlock", elem_id="dash-unlock", scale=1)
+    notice = gr.Markdown("" if admin_password else
+                         "Admin actions are off: start with `--admin-password` or set `RLCS_ADMIN_PASSWORD`.",
+                         elem_id="dash-notice")
+    with gr.Column(visible=False, elem_id="dash-admin") as panel:
+        with gr.Accordion("New rating session", open=False, elem_id="dash-new"):
+            with gr.Row():
+                new_id = gr.Textbox(label="Session id", placeholder="e.g. pilot-1 (empty: date and time)",
+                                    elem_id="dash-new-id")
+                source = gr.Radio(["replay buffer", "JSONL file"], value="replay buffer", label="Items from",
+                                  elem_id="dash-new-source")
+                mode = gr.Radio(["score", "rank"], value="score", label="Raters give", elem_id="dash-new-mode")
+            with gr.Row():
+                overlap = gr.Number(2, precision=0, minimum=1, label="Raters per item", elem_id="dash-new-overlap")
+                quota = gr.Number(0, precision=0, minimum=0, label="Items per rater (0 = no limit)",
+                                  elem_id="dash-new-quota")
+                n_items = gr.Number(20, precision=0, minimum=1, label="Items (replay buffer)", elem_id="dash-new-n")
+                max_k = gr.Number(4, precision=0, minimum=2, maximum=MAX_CANDIDATES, label="Replies per item (replay)",
+                                  elem_id="dash-new-k")
+            with gr.Row():
+                jsonl = gr.File(label="Items JSONL", file_types=[".jsonl"], type="filepath", elem_id="dash-new-file")
+                require = gr.Checkbox(True, label="Reasons required for low scores", elem_id="dash-new-require")
+            create = gr.Button("Create session", variant="primary", elem_id="dash-create")
+        with gr.Row():
+            refresh = gr.Button("Refresh", elem_id="dash-refresh")
+            to_close = gr.Dropdown(label="Session to close", choices=[], elem_id="dash-close-id")
+            close = gr.Button("Close session", elem_id="dash-close")
+        sessions = gr.Dataframe(headers=SESSION_COLUMNS, interactive=False, label="Sessions", elem_id="dash-sessions")
+        gr.Markdown("#### Agreement: Krippendorff's alpha (1 = perfect, 0 = chance; a unit is one reply of one item)")
+        agreement = gr.Dataframe(headers=AGREEMENT_COLUMNS, interactive=False, elem_id="dash-agreement")
+        raters = gr.Dataframe(headers=RATER_COLUMNS, interactive=False, label="Each rater against the rest (ordinal)",
+                              elem_id="dash-raters")
+        gr.Markdown("#### Bradley-Terry scores with bootstrap 95% intervals (resampling items)")
+        by = gr.Radio(["source", "policy_version"], value="source", label="Compare", elem_id="dash-by")
+        with gr.Row():
+            board = gr.Dataframe(headers=BOARD_COLUMNS, interactive=False, elem_id="dash-board", scale=3)
+            plot = gr.Image(label="Bradley-Terry plot", type="filepath", elem_id="dash-plot", scale=2)
+        gr.Markdown("#### Export for training (`rlcs export` does the same)")
+        with gr.Row():
+            fmt = gr.Radio(["reward", "kto", "turns"], value="reward", label="Format", elem_id="dash-export-format")
+            export_btn = gr.Button("Export", elem_id="dash-export")
+            exported = gr.File(label="Download", elem_id="dash-export-file")
+
+    def check(is_admin):
+        if not is_admin:
+            raise gr.Error("Unlock the dashboard with the admin password first.")
+
+    def tables(is_admin, key):
+        check(is_admin)
+        s, a, r, b, p = dashboard_tables(store, key)
+        opened = store.open_sessions()
+        return [s, a, r, b, (str(p) if p else None), gr.update(choices=opened, value=opened[-1] if opened else None)]
+
+    table_outputs = [sessions, agreement, raters, board, plot, to_close]
+
+    def do_unlock(text, request: gr.Request):
+        # Also unlocked for the user "admin" of the app's own login page (rlcs rate --rater-password).
+        logged_in_admin = getattr(request, "username", None) == "admin"
+        ok = logged_in_admin or bool(admin_password) and hmac.compare_digest(str(text or "").encode(),
+                                                                            admin_password.encode())
+        if not ok:
+            message = "⚠️ Wrong password." if admin_password else notice.value
+            return [False, message, gr.update(visible=False), ""] + [gr.update()] * len(table_outputs)
+        return [True, "Unlocked.", gr.update(visible=True), ""] + tables(True, "source")
+
+    def do_create(is_admin, sid, src, md, ov, qu, n, k, path, req, key):
+        check(is_admin)
+        options = {"mode": md, "overlap": int(ov or 0), "quota": int(qu) if qu else None, "require_reasons": bool(req)}
+        try:
+            if src == "JSONL file":
+                if not path:
+                    raise RatingError("choose a JSONL file of items first")
+                created = store.create_session_from_jsonl(path, (sid or "").strip() or Path(path).stem, **options)
+            else:
+                created = store.create_session_from_replay((sid or "").strip() or None, n_items=int(n or 0),
+                                                           max_candidates=int(k or 0), **options)
+        except (RatingError, FileNotFoundError) as err:
+            return [f"⚠️ {err}"] + [gr.update()] * len(table_outputs)
+        return [f"Created session **{created}**."] + tables(True, key)
+
+    def do_close(is_admin, sid, key):
+        check(is_admin)
+        try:
+            store.close_session(sid)
+        except RatingError as err:
+            return [f"⚠️ {err}"] + [gr.update()] * len(table_outputs)
+        return [f"Closed session **{sid}**."] + tables(True, key)
+
+    def do_export(is_admin, what):
+        from training.export import export
+
+        check(is_admin)
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        out = store.replay.path.parent / "export" / f"{what}-{stamp}.jsonl"
+        try:
+            path, n, counts = export(store.replay.path, what, out)
+        except (ValueError, FileNotFoundError) as err:
+            return f"⚠️ {err}", None
+        detail = ", ".join(f"{v} from {k}" for k, v in counts.items())
+        return f"Exported {n} {what} rows ({detail}) to `{path}`.", str(path)
+
+    unlock.click(do_unlock, [password], [admin, notice, panel, password, *table_outputs])
+    password.submit(do_unlock, [password], [admin, notice, panel, password, *table_outputs])
+    refresh.click(tables, [admin, by], table_outputs)
+    by.change(tables, [admin, by], table_outputs)
+    create.click(do_create, [admin, new_id, source, mode, overlap, quota, n_items, max_k, jsonl, require, by],
+                 [notice, *table_outputs])
+    close.click(do_close, [admin, to_close, by], [notice, *table_outputs])
+    export_btn.click(do_export, [admin, fmt], [notice, exported])
