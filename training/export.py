@@ -9,8 +9,8 @@
                       (--include-ratings adds rated replies: mean score >= 4 good, <= 2 bad)
 
 `--output` ending in .jsonl writes JSON lines; anything else is a `datasets.Dataset.save_to_disk`
-folder. `context` / `prompt` is the conversation as "customer: ..." / "bot: ..." lines, ending
-with the customer message the reply answers.
+folder. `context` / `prompt` is the conversation as "Customer: ..." / "Agent: ..." lines (the format
+bot/state.py and the reward model use), ending with the customer message the reply answers.
 """
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ THUMB_MARGIN = 1.0  # a thumbs-up vs thumbs-down pair counts as the smallest who
 
 
 def format_context(messages) -> str:
-    return "\n".join(f"{role}: {text}" for role, text in messages)
+    """[(role, text), ...] -> "Customer: ...\nAgent: ..." lines, as the bot shows a dialogue to its models."""
+    return "\n".join(f"{'Customer' if role == 'customer' else 'Agent'}: {text}" for role, text in messages)
 
 
 def _turn_context(turn: dict) -> str:

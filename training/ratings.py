@@ -239,13 +239,14 @@ def plot_leaderboard(rows: list[dict], path, title: str = "Bradley-Terry strengt
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, ax = plt.subplots(figsize=(6.5, 0.5 + 0.45 * max(len(rows), 1)))
+    fig, ax = plt.subplots(figsize=(7, max(2.6, 1.2 + 0.45 * len(rows))))
     names = [r["name"] for r in rows][::-1]
     elo = np.array([r["elo"] for r in rows][::-1])
     lo = np.array([r["lo"] for r in rows][::-1])
     hi = np.array([r["hi"] for r in rows][::-1])
     ax.errorbar(elo, np.arange(len(rows)), xerr=[elo - lo, hi - elo], fmt="o", capsize=4)
     ax.set_yticks(np.arange(len(rows)), names)
+    ax.set_ylim(-0.6, len(rows) - 0.4)
     ax.axvline(ELO_BASE, color="grey", lw=0.8, ls="--")
     ax.set_xlabel("Elo-scale strength (1000 = average)")
     ax.set_title(title, fontsize=10)

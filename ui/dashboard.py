@@ -18,7 +18,7 @@ from ui.rate import as_store
 
 SESSION_COLUMNS = ["session", "mode", "items", "overlap", "raters", "submissions", "items complete", "status", "source"]
 AGREEMENT_COLUMNS = ["scope", "mode", "raters", "items", "alpha nominal", "alpha ordinal", "alpha interval"]
-RATER_COLUMNS = ["session", "rater", "items", "shared units", "alpha vs rest", "alpha without", "flag"]
+RATER_COLUMNS = ["session", "rater", "submitted", "pending", "shared units", "alpha vs rest", "alpha without", "flag"]
 BOARD_COLUMNS = ["name", "Elo", "95% low", "95% high", "comparisons", "wins", "ties", "losses"]
 
 
@@ -35,8 +35,13 @@ def dashboard_tables(store, by: str = "source", n_boot: int = 200, plot_dir: str
     rows = store.rating_rows()
     agreement = [[a["scope"], a["mode"], a["raters"], a["items"], _fmt(a["alpha_nominal"]), _fmt(a["alpha_ordinal"]),
                   _fmt(a["alpha_interval"])] for a in agreement_table(rows)]
-    raters = [[r["session_id"], r["rater"], r["items"], r["shared_units"], _fmt(r["alpha_vs_rest"]),
-               _fmt(r["alpha_without"]), "near chance" if r["flag"] else ""] for r in rater_table(rows)]
+    agreement_of = {(r["session_id"], r["rater"]): r for r in rater_table(rows)}
+    raters = []
+    for p in store.raters():  # every rater who was given an item, with or without agreement figures yet
+        r = agreement_of.get((p["session_id"], p["rater_id"]), {})
+        raters.append([p["session_id"], p["rater_id"], p["submitted"], p["assigned"] - p["submitted"],
+                       r.get("shared_units", 0), _fmt(r.get("alpha_vs_rest")), _fmt(r.get("alpha_without")),
+                       "near chance" if r.get("flag") else ""])
     board_rows = leaderboard(comparisons_from_rows(rows, by), n_boot=n_boot)
     board = [[b["name"], _fmt(b["elo"], 1), _fmt(b["lo"], 1), _fmt(b["hi"], 1), b["comparisons"], b["wins"], b["ties"],
               b["losses"]] for b in board_rows]
@@ -88,18 +93,17 @@ def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None
         sessions = gr.Dataframe(headers=SESSION_COLUMNS, interactive=False, label="Sessions", elem_id="dash-sessions")
         gr.Markdown("#### Agreement: Krippendorff's alpha (1 = perfect, 0 = chance; a unit is one reply of one item)")
         agreement = gr.Dataframe(headers=AGREEMENT_COLUMNS, interactive=False, elem_id="dash-agreement")
-        raters = gr.Dataframe(headers=RATER_COLUMNS, interactive=False, label="Each rater against the rest (ordinal)",
+        raters = gr.Dataframe(headers=RATER_COLUMNS, interactive=False, label="Raters: progress, and agreement with the rest (ordinal alpha)",
                               elem_id="dash-raters")
         gr.Markdown("#### Bradley-Terry scores with bootstrap 95% intervals (resampling items)")
         by = gr.Radio(["source", "policy_version"], value="source", label="Compare", elem_id="dash-by")
-        with gr.Row():
-            board = gr.Dataframe(headers=BOARD_COLUMNS, interactive=False, elem_id="dash-board", scale=3)
-            plot = gr.Image(label="Bradley-Terry plot", type="filepath", elem_id="dash-plot", scale=2)
+        board = gr.Dataframe(headers=BOARD_COLUMNS, interactive=False, elem_id="dash-board")
+        plot = gr.Image(label="Bradley-Terry plot", type="filepath", elem_id="dash-plot", height=360)
         gr.Markdown("#### Export for training (`rlcs export` does the same)")
         with gr.Row():
             fmt = gr.Radio(["reward", "kto", "turns"], value="reward", label="Format", elem_id="dash-export-format")
             export_btn = gr.Button("Export", elem_id="dash-export")
-            exported = gr.File(label="Download", elem_id="dash-export-file")
+            exported = gr.File(label="Download", elem_id="dash-export-file", height=120)
 
     def check(is_admin):
         if not is_admin:
