@@ -328,8 +328,9 @@ class RatingStore:
         rater_id = _check_id(rater_id, "rater id")
         with self.replay.transaction() as con:
             session = self._session(con, session_id)
-            row = con.execute("SELECT item_id, display_order FROM rating_assignments WHERE session_id=? AND rater_id=? "
-                              "AND submitted_at IS NULL ORDER BY assigned_at LIMIT 1", (session_id, rater_id)).fetchone()
+            row = con.execute("SELECT item_id, display_order FROM rating_assignments WHERE session_id=? "
+                              "AND rater_id=? AND submitted_at IS NULL ORDER BY assigned_at LIMIT 1",
+                              (session_id, rater_id)).fetchone()
             if row is None:
                 if session["closed_at"] is not None:
                     return None
@@ -338,13 +339,15 @@ class RatingStore:
                     return None
                 # Prefer items other raters have started, so items reach full overlap early.
                 pick = con.execute(
-                    "SELECT i.item_id, (SELECT COUNT(*) FROM rating_assignments a WHERE a.item_id = i.item_id) AS taken "
+                    "SELECT i.item_id, "
+                    "(SELECT COUNT(*) FROM rating_assignments a WHERE a.item_id = i.item_id) AS taken "
                     + self._AVAILABLE + " ORDER BY taken DESC, i.position LIMIT 1",
                     {"session": session_id, "rater": rater_id, "stale": time.time() - LEASE_S,
                      "overlap": session["overlap"]}).fetchone()
                 if pick is None:
                     return None
-                n = con.execute("SELECT COUNT(*) FROM rating_candidates WHERE item_id=?", (pick["item_id"],)).fetchone()[0]
+                n = con.execute("SELECT COUNT(*) FROM rating_candidates WHERE item_id=?",
+                                (pick["item_id"],)).fetchone()[0]
                 order = list(range(n))
                 random.SystemRandom().shuffle(order)  # blind: a fresh order for every rater
                 con.execute("INSERT INTO rating_assignments VALUES (?,?,?,?,?,NULL,NULL)",
@@ -443,8 +446,8 @@ class RatingStore:
                 value = g["score"] if g["score"] is not None else f"#{g['rank']}"
                 why = json.loads(g["reasons"])
                 marks.append(f"{chr(ord('A') + slot)}: {value}" + (f" ({', '.join(why)})" if why else ""))
-            out.append({"n": n, "item_id": row["item_id"], "judgement": "; ".join(marks), "comment": row["comment"] or "",
-                        "submitted_at": row["submitted_at"]})
+            out.append({"n": n, "item_id": row["item_id"], "judgement": "; ".join(marks),
+                        "comment": row["comment"] or "", "submitted_at": row["submitted_at"]})
         return out
 
     # -- analysis --------------------------------------------------------------------------------

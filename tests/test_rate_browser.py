@@ -113,8 +113,8 @@ def test_two_raters_rate_three_items_and_admin_sees_agreement(server):
 
     url, db = server
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM,
-                                    args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu",
+                                                                     "--disable-background-networking"])
         pages = {}
         for rater in OPINION:
             page = browser.new_context(viewport={"width": 1200, "height": 1600}).new_page()

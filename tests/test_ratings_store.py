@@ -41,7 +41,8 @@ def test_two_raters_three_items_exact_rows(store):
             item = store.next_item("pilot", rater)
             assert (item.position, item.total) == (position, 3)
             assert "s0" not in repr(item.__dict__)  # the rater's view carries no source
-            _rate(store, rater, item, dict(enumerate(values)), {2: ["wrong_info"]}, comment="hm" if position == 2 else None)
+            _rate(store, rater, item, dict(enumerate(values)), {2: ["wrong_info"]},
+                  comment="hm" if position == 2 else None)
         assert store.next_item("pilot", rater) is None
         assert store.progress("pilot", rater) == (3, 3)
     assert _table(store, "SELECT item_id, rater_id, idx, score, rank, reasons FROM rating_scores "
@@ -69,7 +70,8 @@ def test_overlap_no_repeats_and_quota(store):
                 assert item.item_id not in seen.setdefault(rater, [])
                 seen[rater].append(item.item_id)
                 _rate(store, rater, item, {0: 3, 1: 3, 2: 3})
-    per_item = _table(store, "SELECT item_id, COUNT(DISTINCT rater_id), COUNT(*) FROM rating_assignments GROUP BY item_id")
+    per_item = _table(store, "SELECT item_id, COUNT(DISTINCT rater_id), COUNT(*) FROM rating_assignments "
+                             "GROUP BY item_id")
     assert per_item == [(f"s:{n}", 2, 2) for n in (1, 2, 3, 4)]  # every item exactly `overlap` raters
     store.create_session("q", _items(n=4, k=2), overlap=3, quota=2)
     assert store.progress("q", "a") == (0, 2)
@@ -212,3 +214,14 @@ def test_items_from_the_replay_buffer(tmp_path):
     assert sid == "week"
     with pytest.raises(RatingError, match="not already in a rating session"):  # rated turns are not offered again
         store.create_session_from_replay("again")
+
+
+def test_login_check_for_raters_and_admin():
+    from ui.rate_app import make_auth
+
+    auth = make_auth("admin-pw", "rater-pw")
+    assert auth("admin", "admin-pw") and auth("cy", "rater-pw")
+    assert not auth("admin", "rater-pw") and not auth("cy", "admin-pw") and not auth("c y", "rater-pw")
+    no_raters = make_auth("admin-pw", None)
+    assert no_raters("admin", "admin-pw") and not no_raters("cy", "")
+    assert not make_auth(None, "rater-pw")("admin", "")

@@ -93,7 +93,8 @@ def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None
         sessions = gr.Dataframe(headers=SESSION_COLUMNS, interactive=False, label="Sessions", elem_id="dash-sessions")
         gr.Markdown("#### Agreement: Krippendorff's alpha (1 = perfect, 0 = chance; a unit is one reply of one item)")
         agreement = gr.Dataframe(headers=AGREEMENT_COLUMNS, interactive=False, elem_id="dash-agreement")
-        raters = gr.Dataframe(headers=RATER_COLUMNS, interactive=False, label="Raters: progress, and agreement with the rest (ordinal alpha)",
+        raters = gr.Dataframe(headers=RATER_COLUMNS, interactive=False,
+                              label="Raters: progress, and agreement with the rest (ordinal alpha)",
                               elem_id="dash-raters")
         gr.Markdown("#### Bradley-Terry scores with bootstrap 95% intervals (resampling items)")
         by = gr.Radio(["source", "policy_version"], value="source", label="Compare", elem_id="dash-by")

@@ -20,7 +20,8 @@ KEYS_JS = """
 if (!window.__rlcsRateKeys) {
   window.__rlcsRateKeys = true;
   const style = document.createElement('style');
-  style.textContent = '.rlcs-active { outline: 3px solid var(--color-accent, #f97316); outline-offset: 2px; border-radius: 6px; }';
+  style.textContent = '.rlcs-active { outline: 3px solid var(--color-accent, #f97316); outline-offset: 2px; ' +
+                      'border-radius: 6px; }';
   document.head.appendChild(style);
   let active = 0;
   // Gradio gives a Group's id to two nested elements: keep the outer one of each visible slot.
@@ -99,8 +100,8 @@ def build_rate_tab(bot_or_store, admin_password: str | None = None) -> None:
             with gr.Group(visible=False, elem_id=f"rate-slot-{s}") as group:
                 replies.append(gr.Markdown(f"**Reply {letter}**", elem_id=f"rate-reply-{s}"))
                 scores.append(gr.Radio([1, 2, 3, 4, 5], label=f"Score for reply {letter}", elem_id=f"rate-score-{s}"))
-                reasons.append(gr.CheckboxGroup([(r.replace("_", " "), r) for r in REASONS], label="What is wrong with it?",
-                                                elem_id=f"rate-reasons-{s}"))
+                reasons.append(gr.CheckboxGroup([(r.replace("_", " "), r) for r in REASONS],
+                                                label="What is wrong with it?", elem_id=f"rate-reasons-{s}"))
             groups.append(group)
         comment = gr.Textbox(label="Comment (optional)", lines=2, elem_id="rate-comment")
         submit = gr.Button("Submit and next (Ctrl+Enter)", variant="primary", elem_id="rate-submit")
@@ -122,7 +123,7 @@ def build_rate_tab(bot_or_store, admin_password: str | None = None) -> None:
             st = {**st, "item_id": None}
             note = (f"{message} " if message else "") + (
                 f"All done: you rated {done} item{'s' if done != 1 else ''} in **{st['session_id']}**. Thank you!"
-                if done else f"There is nothing for you to rate in **{st['session_id']}** right now.")
+                if done else f"There is nothing for **{st['rater_id']}** to rate in **{st['session_id']}** right now.")
             hide = [gr.update(visible=False)] * SLOTS
             return [st, note, "", gr.update(visible=False), [], *hide, *[gr.update()] * SLOTS,
                     *[gr.update(value=None)] * SLOTS, *[gr.update(value=[])] * SLOTS, "", mine_rows(st)]
@@ -134,7 +135,8 @@ def build_rate_tab(bot_or_store, admin_password: str | None = None) -> None:
             why = f"What is wrong with it? (needed for a score of {LOW_SCORE} or less)" if item.require_reasons \
                 else "What is wrong with it? (optional)"
         else:
-            choices, what, why = list(range(1, k + 1)), f"Rank (1 = best, {k} = worst)", "What is wrong with it? (optional)"
+            choices, what = list(range(1, k + 1)), f"Rank (1 = best, {k} = worst)"
+            why = "What is wrong with it? (optional)"
         return [st, message, f"**Item {item.position} of {item.total}** · session {item.session_id} · "
                               f"rater {st['rater_id']}", gr.update(visible=True), history,
                 *[gr.update(visible=s < k) for s in range(SLOTS)],
