@@ -38,7 +38,7 @@ SCHEMA = """
 CREATE TABLE IF NOT EXISTS rating_sessions (
     session_id      TEXT PRIMARY KEY,
     mode            TEXT NOT NULL CHECK (mode IN ('score', 'rank')),
-    overlap         INTEGER NOT NULL CHECK (overlap >= 1),
+    overlap         INTEGER NOT NULL CHECK (overlap >= 2),
     quota           INTEGER CHECK (quota >= 1),          -- most items one rater gets, NULL = no limit
     require_reasons INTEGER NOT NULL CHECK (require_reasons IN (0, 1)),
     source          TEXT NOT NULL,                       -- 'replay' or 'jsonl:<file name>'
@@ -189,8 +189,9 @@ class RatingStore:
         session_id = _check_id(session_id or time.strftime("session-%Y%m%d-%H%M%S"), "session id")
         if mode not in MODES:
             raise RatingError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
-        if isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 1:
-            raise RatingError(f"overlap (raters per item) must be a whole number >= 1, got {overlap!r}")
+        if isinstance(overlap, bool) or not isinstance(overlap, int) or overlap < 2:
+            raise RatingError(f"overlap (raters per item) must be a whole number >= 2, so that agreement can be "
+                              f"measured; got {overlap!r}")
         if quota is not None and (isinstance(quota, bool) or not isinstance(quota, int) or quota < 1):
             raise RatingError(f"quota (items per rater) must be a whole number >= 1 or empty, got {quota!r}")
         if not items:

@@ -142,7 +142,7 @@ def test_bad_input_gives_a_clear_error_and_stores_nothing(store):
 
 
 def test_rank_mode(store):
-    store.create_session("r", _items(n=1, k=3), mode="rank", overlap=1)
+    store.create_session("r", _items(n=1, k=3), mode="rank")
     item = store.next_item("r", "ann")
     with pytest.raises(RatingError, match="each of 1 to 3 exactly once"):
         store.submit("ann", item.item_id, ranks=[1, 1, 2])
@@ -183,8 +183,8 @@ def test_items_from_jsonl_with_clear_errors(tmp_path, store):
         load_items_jsonl(tmp_path / "missing.jsonl")
     with pytest.raises(RatingError, match="already exists"):
         store.create_session_from_jsonl(good)
-    with pytest.raises(RatingError, match="overlap"):
-        store.create_session("o", _items(), overlap=0)
+    with pytest.raises(RatingError, match="overlap .* must be a whole number >= 2"):
+        store.create_session("o", _items(), overlap=1)
 
 
 def _log(replay, turn_id, texts, chosen=0, version="v1", user="where is my order?"):

@@ -76,7 +76,7 @@ def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None
                                   elem_id="dash-new-source")
                 mode = gr.Radio(["score", "rank"], value="score", label="Raters give", elem_id="dash-new-mode")
             with gr.Row():
-                overlap = gr.Number(2, precision=0, minimum=1, label="Raters per item", elem_id="dash-new-overlap")
+                overlap = gr.Number(2, precision=0, minimum=2, label="Raters per item", elem_id="dash-new-overlap")
                 quota = gr.Number(0, precision=0, minimum=0, label="Items per rater (0 = no limit)",
                                   elem_id="dash-new-quota")
                 n_items = gr.Number(20, precision=0, minimum=1, label="Items (replay buffer)", elem_id="dash-new-n")

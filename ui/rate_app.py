@@ -57,11 +57,14 @@ def run(args) -> int:
     options = {"overlap": args.overlap, "mode": args.mode, "quota": args.quota,
                "require_reasons": not args.no_required_reasons}
     if args.items or args.from_replay:
+        from pathlib import Path
+
+        session = args.session or (Path(args.items).stem if args.items else None)
         existing = {s["session_id"] for s in store.sessions()}
-        if args.session and args.session in existing:  # restarting the server must not duplicate the session
-            print(f"rlcs: rating session {args.session!r} already exists; serving it as it is", flush=True)
+        if session and session in existing:  # restarting the server must not duplicate the session
+            print(f"rlcs: rating session {session!r} already exists; serving it as it is", flush=True)
         elif args.items:
-            sid = store.create_session_from_jsonl(args.items, args.session, **options)
+            sid = store.create_session_from_jsonl(args.items, session, **options)
             print(f"rlcs: created rating session {sid!r} from {args.items}", flush=True)
         else:
             sid = store.create_session_from_replay(args.session, n_items=args.from_replay,
@@ -89,7 +92,7 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
                         help="create a session from N logged turns (those not rated before)")
     parser.add_argument("--session", default=None, help="id of the session --items / --from-replay create "
                                                         "(kept if it exists already)")
-    parser.add_argument("--overlap", type=int, default=2, help="raters per item (default: %(default)s)")
+    parser.add_argument("--overlap", type=int, default=2, help="raters per item, at least 2 (default: %(default)s)")
     parser.add_argument("--mode", choices=("score", "rank"), default="score",
                         help="raters score each reply 1-5, or rank them (default: %(default)s)")
     parser.add_argument("--quota", type=int, default=None, help="most items one rater gets (default: no limit)")
