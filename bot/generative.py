@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 NEAR_DUPLICATE = 0.8  # word-set Jaccard at or above this: the same reply in other words, keep the first
 INTENT_WEIGHT = 0.7  # as in RetrievalDrafter, so scores from both drafters are on one scale
-DEFAULTS = {"temperature": 0.8, "top_p": 0.95, "max_new_tokens": 64, "max_prompt_tokens": 768,
+DEFAULTS = {"temperature": 0.8, "top_p": 0.95, "max_new_tokens": 48, "max_prompt_tokens": 768,
             "passages": 2, "device": None, "seed": None}
 
 
