@@ -62,9 +62,10 @@ if (!window.__rlcsRateKeys) {
 }
 """
 
-HELP = (f"Score every reply from 1 (very bad) to 5 (excellent) as if you were the customer. For a score of "
-        f"{LOW_SCORE} or less, tick what is wrong with it. **Keys:** `1`-`5` score the highlighted reply and "
-        "move on, `↑`/`↓` (or `k`/`j`) move, `Ctrl+Enter` submits.")
+HELP = (f"Judge every reply as if you were the customer: score it from 1 (very bad) to 5 (excellent), or rank "
+        f"the replies when the session asks for ranks. For a score of {LOW_SCORE} or less, tick what is wrong with "
+        "it. **Keys:** `1`-`5` score (or rank) the highlighted reply and move on, `↑`/`↓` (or `k`/`j`) move, "
+        "`Ctrl+Enter` submits.")
 
 
 def as_store(bot_or_store) -> RatingStore:
@@ -137,7 +138,8 @@ def build_rate_tab(bot_or_store, admin_password: str | None = None) -> None:
         else:
             choices, what = list(range(1, k + 1)), f"Rank (1 = best, {k} = worst)"
             why = "What is wrong with it? (optional)"
-        return [st, message, f"**Item {item.position} of {item.total}** · session {item.session_id} · "
+        task = "score each reply 1-5" if item.mode == "score" else f"rank the replies 1-{k} (1 = best, each rank once)"
+        return [st, message, f"**Item {item.position} of {item.total}** · {task} · session {item.session_id} · "
                               f"rater {st['rater_id']}", gr.update(visible=True), history,
                 *[gr.update(visible=s < k) for s in range(SLOTS)],
                 *[gr.update(value=f"**Reply {chr(ord('A') + s)}**\n\n{item.replies[s]}" if s < k else "")
