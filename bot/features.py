@@ -147,7 +147,9 @@ class FeatureBuilder:
                 float("?" in text), *map(float, src), msg_len, msg_warm, min(ctx.turn_index, 5) / 5,
                 float(ctx.has_order_id), float(order_found), float(c[i] @ q), float(c[i] @ p), n / 10, 1.0,
             ]
-        return np.concatenate([c, q * c, p * c, scalars], axis=1).astype(np.float32)
+        # Scaled so each block's entries are about unit size: MiniLM coordinates are ~1/sqrt(d).
+        d = float(self.dim)
+        return np.concatenate([c * np.sqrt(d), q * c * d, p * c * d, scalars], axis=1).astype(np.float32)
 
     def for_state(self, state, candidates) -> np.ndarray:
         return self.build(TurnContext.from_state(state), candidates)

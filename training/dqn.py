@@ -1,0 +1,203 @@
+"""Double DQN over candidate sets (CleanRL's dqn.py, for a bot choosing among drafted replies).
+
+The action space changes every turn: the candidates the drafter proposed. Q(s, a) is the SelectionNet's score
+of candidate a's feature row, so one network handles any candidate set. Multi-turn credit: s' is the next
+turn of the same conversation with ITS candidate set; the episode ends with the session, whose CSAT (and
+resolved) arrives as a terminal reward that the TD target carries back, discounted by gamma.
+
+    y = r + gamma * (1 - done) * Q_target(s', argmax_a' Q_online(s', a'))      # double DQN
+    loss = SmoothL1(Q_online(s, a), y)
+
+Experience comes from the simulated-customer environment (training/simulate.py) or from logged sessions
+in a replay buffer (`--from-logs`: fitted Q on the logged transitions). accelerate makes the same loop run
+on CPU, one GPU or several (each process plays its own customers; gradients are averaged).
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+
+@dataclass
+class DQNConfig:
+    """Hyperparameters of DQN over candidate sets."""
+
+    episodes: int = 1500
+    """Simulated conversations to play (ignored with logged data)."""
+    max_steps: int = 0
+    """Gradient steps for logged data (0 = 20 passes over the transitions)."""
+    learning_rate: float = 1e-3
+    """Adam learning rate."""
+    buffer_size: int = 5000
+    """Replay buffer capacity (transitions)."""
+    batch_size: int = 32
+    """Transitions per gradient step."""
+    gamma: float = 0.9
+    """Discount: how much a later turn's reward (and the final CSAT) counts for this choice."""
+    target_network_frequency: int = 100
+    """Gradient steps between hard copies into the target network."""
+    start_epsilon: float = 0.5
+    """Exploration rate at the start of training."""
+    end_epsilon: float = 0.05
+    """Exploration rate after the decay."""
+    exploration_fraction: float = 0.3
+    """Fraction of the episodes over which epsilon decays linearly."""
+    learning_starts: int = 200
+    """Transitions collected before the first gradient step."""
+    train_frequency: int = 2
+    """Environment steps per gradient step."""
+    hidden: int = 128
+    """Width of the scoring MLP."""
+    max_candidates: int = 8
+    """Candidate sets are padded to this size."""
+    temperature: float = 0.1
+    """Serving: softmax temperature over Q-values."""
+    serving_epsilon: float = 0.05
+    """Serving: uniform exploration mixed in, so its logs stay usable for off-policy evaluation."""
+    seed: int = 0
+    """Seed for the network, exploration and the simulated customers."""
+
+
+class ReplayBuffer:
+    """Fixed-size ring of (s, a, r, s', done) with padded candidate sets, features stored as float16."""
+
+    def __init__(self, capacity: int, n_max: int, dim: int, rng: np.random.Generator):
+        self.x = np.zeros((capacity, n_max, dim), np.float16)
+        self.m = np.zeros((capacity, n_max), bool)
+        self.nx = np.zeros((capacity, n_max, dim), np.float16)
+        self.nm = np.zeros((capacity, n_max), bool)
+        self.a = np.zeros(capacity, np.int64)
+        self.r = np.zeros(capacity, np.float32)
+        self.d = np.zeros(capacity, np.float32)
+        self.capacity, self.n_max, self.size, self.pos, self.rng = capacity, n_max, 0, 0, rng
+
+    def add(self, x, a, r, next_x, done):
+        i, n = self.pos, min(len(x), self.n_max)
+        self.x[i], self.m[i] = 0, False
+        self.x[i, :n], self.m[i, :n], self.a[i], self.r[i], self.d[i] = x[:n], True, min(a, n - 1), r, float(done)
+        self.nx[i], self.nm[i] = 0, False
+        if next_x is not None:
+            k = min(len(next_x), self.n_max)
+            self.nx[i, :k], self.nm[i, :k] = next_x[:k], True
+        else:
+            self.nm[i, 0] = True  # a dummy slot keeps argmax defined; (1 - done) zeroes it anyway
+        self.pos, self.size = (self.pos + 1) % self.capacity, min(self.size + 1, self.capacity)
+
+    def sample(self, batch_size: int, device):
+        import torch
+
+        idx = self.rng.integers(self.size, size=batch_size)
+        t = lambda arr, dtype=None: torch.as_tensor(arr[idx], device=device, dtype=dtype)  # noqa: E731
+        return (t(self.x, torch.float32), t(self.m), t(self.a), t(self.r), t(self.nx, torch.float32), t(self.nm), t(self.d))
+
+
+def linear_schedule(start: float, end: float, duration: float, t: float) -> float:
+    return max(end, start + (end - start) * t / max(duration, 1))
+
+
+def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = True):
+    """Train on the environment (`env`) or on logged episodes (`logged`: list of lists of turn dicts)."""
+    import torch
+    import torch.nn.functional as F
+    from accelerate import Accelerator
+    from tqdm import tqdm
+
+    from bot.learned_policy import make_net
+
+    if logged is not None and not any(logged):
+        raise ValueError("the replay buffer has no logged turns to learn from")
+    accelerator = Accelerator(cpu=not torch.cuda.is_available())
+    if accelerator.device.type == "cpu":
+        torch.set_num_threads(1)  # small matmuls: extra threads only contend (20x slower on a busy 2-core box)
+    rng = np.random.default_rng(cfg.seed + accelerator.process_index)
+    torch.manual_seed(cfg.seed)
+    dim = env.features.dim * 3 + _n_scalars() if env is not None else logged[0][0]["x"].shape[1]
+    q_network = make_net(dim, cfg.hidden)
+    target_network = make_net(dim, cfg.hidden)
+    target_network.load_state_dict(q_network.state_dict())
+    optimizer = torch.optim.Adam(q_network.parameters(), lr=cfg.learning_rate)
+    q_network, optimizer = accelerator.prepare(q_network, optimizer)
+    target_network.to(accelerator.device)
+    online = accelerator.unwrap_model(q_network)
+    rb = ReplayBuffer(cfg.buffer_size, cfg.max_candidates, dim, rng)
+    history = {"episode_return": [], "satisfaction": [], "loss": []}
+    global_step = 0
+
+    def gradient_step():
+        x, m, a, r, nx, nm, d = rb.sample(cfg.batch_size, accelerator.device)
+        with torch.no_grad():
+            next_a = online(nx, nm).argmax(1, keepdim=True)  # the online net picks a' ...
+            next_q = target_network(nx, nm).gather(1, next_a).squeeze(1)  # ... the target net values it
+            td_target = r + cfg.gamma * next_q * (1 - d)
+        q = q_network(x, m).gather(1, a[:, None]).squeeze(1)
+        loss = F.smooth_l1_loss(q, td_target)
+        optimizer.zero_grad()
+        accelerator.backward(loss)
+        accelerator.clip_grad_norm_(q_network.parameters(), 10.0)
+        optimizer.step()
+        return loss.item()
+
+    if logged is not None:  # fitted Q on the logged sessions
+        for episode in logged:
+            for t, turn in enumerate(episode):
+                nxt = episode[t + 1]["x"] if t + 1 < len(episode) else None
+                rb.add(turn["x"], turn["action"], turn["reward"], nxt, nxt is None)
+        if rb.size == 0:
+            raise ValueError("the replay buffer has no logged turns to learn from")
+        steps = cfg.max_steps or max(20 * rb.size // cfg.batch_size, 200)
+        for step in tqdm(range(steps), desc="dqn (logged)", disable=not progress):
+            loss = gradient_step()
+            history["loss"].append(loss)
+            if step % cfg.target_network_frequency == 0:
+                target_network.load_state_dict(online.state_dict())
+            if writer is not None and step % 50 == 0:
+                writer.add_scalar("dqn/loss", loss, step)
+        return online, history
+
+    bar = tqdm(range(cfg.episodes), desc="dqn", disable=not progress)
+    for episode in bar:
+        epsilon = linear_schedule(cfg.start_epsilon, cfg.end_epsilon, cfg.exploration_fraction * cfg.episodes, episode)
+        obs, total = env.reset(), 0.0
+        while obs is not None:
+            if rng.random() < epsilon:
+                action = int(rng.integers(len(obs.candidates)))
+            else:
+                with torch.no_grad():
+                    q = online(torch.as_tensor(obs.features[None], device=accelerator.device))[0]
+                action = int(q[: cfg.max_candidates].argmax())
+            next_obs, reward, done, info = env.step(action)
+            rb.add(obs.features, action, reward, None if done else next_obs.features, done)
+            total += reward
+            obs = next_obs
+            global_step += 1
+            if global_step > cfg.learning_starts and global_step % cfg.train_frequency == 0:
+                loss = gradient_step()
+                history["loss"].append(loss)
+                if global_step % cfg.target_network_frequency == 0:
+                    target_network.load_state_dict(online.state_dict())
+                if writer is not None and global_step % 50 == 0:
+                    writer.add_scalar("dqn/loss", loss, global_step)
+        history["episode_return"].append(total)
+        history["satisfaction"].append(info["conversation_satisfaction"])
+        if writer is not None:
+            writer.add_scalar("dqn/episode_return", total, episode)
+            writer.add_scalar("dqn/satisfaction", info["conversation_satisfaction"], episode)
+            writer.add_scalar("dqn/epsilon", epsilon, episode)
+        if episode % 50 == 49:
+            bar.set_postfix(ret=f"{np.mean(history['episode_return'][-50:]):.2f}",
+                            sat=f"{np.mean(history['satisfaction'][-50:]):.3f}", eps=f"{epsilon:.2f}")
+    return online, history
+
+
+def _n_scalars() -> int:
+    from bot.features import SCALARS
+
+    return len(SCALARS)
+
+
+def serving_config(cfg: DQNConfig) -> dict:
+    from bot.features import FEATURES_VERSION
+
+    return {"algo": "dqn", "features_version": FEATURES_VERSION, "temperature": cfg.temperature,
+            "epsilon": cfg.serving_epsilon, "train_config": asdict(cfg)}

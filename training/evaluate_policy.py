@@ -1,0 +1,196 @@
+"""`rlcs eval policy`: compare selection policies off-policy on logged turns and on-policy on held-out customers.
+
+    rlcs eval policy --logged runs/sim-logs.sqlite3 --simulate 400 \\
+        --policies random,first,reward,dqn=runs/policy-dqn,ppo=runs/policy-ppo --output-dir runs/eval-policy
+
+Policies: random (uniform), first (retrieval rank 1), reward (best-of-N by the reward model: what TRL's
+removed BestOfNSampler did), NAME=PATH (a trained checkpoint), or a bare checkpoint path.
+
+Off-policy (--logged): IPS, SNIPS and DR estimates with session-bootstrap 95% intervals of each policy's
+per-turn thumbs-up rate on the logged turns, plus the logging policy's own observed rate.
+On-policy (--simulate N): N held-out simulated conversations per policy (held-out phrasings, fixed seed):
+the simulator's hidden conversation satisfaction, resolution rate, CSAT, and the per-turn expected thumb
+(= the hidden turn satisfaction, the quantity the OPE columns estimate).
+Writes results.json, table.md and policies.png to --output-dir.
+"""
+from __future__ import annotations
+
+import argparse
+
+BASELINE_NAMES = ("random", "first", "reward")
+
+
+def make_parser(subparsers):
+    p = subparsers.add_parser("policy", help="off-policy (IPS/SNIPS/DR) and simulated evaluation of selection policies",
+                              description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--policies", default="random,first,reward",
+                   help="comma list: random, first, reward, NAME=CHECKPOINT or CHECKPOINT")
+    p.add_argument("--logged", default=None, metavar="DB", help="replay buffer with logged turns for off-policy evaluation")
+    p.add_argument("--simulate", type=int, default=0, metavar="N", help="held-out simulated conversations per policy")
+    p.add_argument("--reward-model", default=None, help="reward model folder (for 'reward' and the rm feature)")
+    p.add_argument("--output-dir", default="runs/eval-policy")
+    p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the intervals")
+    p.add_argument("--first-turns-only", action="store_true",
+                   help="OPE on each session's first turn only (their states do not depend on the policy)")
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=run)
+    return p
+
+
+def parse_policies(text: str) -> list[tuple[str, str]]:
+    from pathlib import Path
+
+    out = []
+    for item in filter(None, (s.strip() for s in text.split(","))):
+        name, _, path = item.partition("=")
+        if not path:
+            name, path = (item, item) if item in BASELINE_NAMES else (Path(item).name, item)
+        if path not in BASELINE_NAMES and not Path(path).exists():
+            raise FileNotFoundError(f"no policy checkpoint at {path}")
+        out.append((name, path))
+    if not out:
+        raise ValueError("--policies is empty")
+    return out
+
+
+class PolicyProbs:
+    """pi(.|s) for a named policy, from a logged turn's features or a live observation."""
+
+    def __init__(self, spec: str, bot, features):
+        import numpy as np
+
+        from bot.learned_policy import load_checkpoint
+
+        self.np, self.spec = np, spec
+        self.learned = None if spec in BASELINE_NAMES else load_checkpoint(spec, features)
+        self.version = self.learned.version if self.learned else spec
+
+    def __call__(self, x, rewards) -> "np.ndarray":  # noqa: F821
+        np = self.np
+        n = len(x)
+        if self.learned is not None:
+            return self.learned.probabilities_from_features(x)
+        if self.spec == "random":
+            return np.full(n, 1.0 / n)
+        p = np.zeros(n)
+        if self.spec == "first":
+            p[0] = 1.0
+        else:  # best-of-N by the reward model; without scores it is the drafter's rank 1
+            r = np.where(np.isfinite(rewards), rewards, -np.inf)
+            p[int(np.argmax(r)) if np.isfinite(r).any() else 0] = 1.0
+        return p
+
+    def choose(self, obs) -> int:
+        np = self.np
+        if self.learned is not None:  # on-policy value of the SERVING policy: sample with its propensities
+            p = self.learned.probabilities_from_features(obs.features)
+            return int(self._rng.choice(len(p), p=p / p.sum()))
+        rewards = np.array([np.nan if c.reward is None else c.reward for c in obs.candidates])
+        p = self(obs.features, rewards)
+        return int(self._rng.choice(len(p), p=p / p.sum()))
+
+
+def run(args) -> int:
+    import json
+    from pathlib import Path
+
+    import numpy as np
+
+    from bot import Bot, BotConfig
+    from bot.features import FeatureBuilder
+    from training import ope
+    from training.policy import evaluate_on_simulator
+
+    if not args.logged and not args.simulate:
+        raise ValueError("nothing to evaluate: give --logged DB and/or --simulate N")
+    specs = parse_policies(args.policies)
+    out = Path(args.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    bot = Bot(BotConfig(db_path=str(out / "eval-scratch.sqlite3"), reward_model=args.reward_model, seed=args.seed))
+    features = FeatureBuilder.for_bot(bot)
+    policies = {name: PolicyProbs(spec, bot, features) for name, spec in specs}
+    if "reward" in dict(specs).values() and bot.reward_model is None:
+        print("note: no --reward-model given, so 'reward' (best-of-N) uses logged reward scores where present, "
+              "else the drafter's rank 1")
+    results: dict = {"policies": {name: {"spec": spec, "version": policies[name].version} for name, spec in specs}}
+
+    if args.logged:
+        episodes = ope.load_logged(args.logged, features)
+        turns, rewards = ope.thumb_turns(episodes, first_only=args.first_turns_only)
+        if not turns:
+            raise ValueError(f"{args.logged} has no turns with a thumb to evaluate on")
+        q = ope.cross_fitted_q(turns, rewards, seed=args.seed)
+        results["logged"] = {"db": args.logged, "turns": len(turns), "sessions": len({t.session_id for t in turns}),
+                             "logging_policies": sorted({t.policy_version for t in turns}),
+                             "logging_value": ope.logging_value(turns, rewards, args.bootstrap, args.seed)}
+        for name in policies:
+            probs = [policies[name](t.x, t.rm) for t in turns]
+            results["policies"][name]["ope"] = ope.estimate(probs, turns, rewards, q, args.bootstrap, seed=args.seed)
+
+    if args.simulate:
+        for name, policy in policies.items():
+            policy._rng = np.random.default_rng(args.seed)
+            results["policies"][name]["simulated"] = evaluate_on_simulator(bot, policy.choose, args.simulate,
+                                                                           seed=12345 + args.seed)
+            print(f"simulated {name}: {results['policies'][name]['simulated']}")
+
+    (out / "results.json").write_text(json.dumps(results, indent=2))
+    table = render_table(results)
+    (out / "table.md").write_text(table)
+    plot(results, out / "policies.png")
+    print(table)
+    print(f"wrote {out / 'results.json'}, {out / 'table.md'}, {out / 'policies.png'}")
+    return 0
+
+
+def render_table(results: dict) -> str:
+    rows = ["| policy | sim. satisfaction | resolved | CSAT | turn sat. (on-policy) | IPS [95% CI] | SNIPS [95% CI] | DR [95% CI] | ESS |",
+            "|---|---|---|---|---|---|---|---|---|"]
+    for name, r in results["policies"].items():
+        s, o = r.get("simulated", {}), r.get("ope", {})
+        sim = (f"{s['satisfaction']:.3f} ± {1.96 * s['satisfaction_se']:.3f}", f"{s['resolved']:.2f}", f"{s['csat']:.2f}",
+               f"{s['turn_satisfaction']:.3f}") if s else ("", "", "", "")
+        est = tuple(f"{o[k]:.3f} [{o[k + '_lo']:.3f}, {o[k + '_hi']:.3f}]" for k in ("ips", "snips", "dr")) if o else ("", "", "")
+        rows.append(f"| {name} | " + " | ".join(sim + est) + f" | {o.get('effective_sample_size', 0):.0f} |")
+    if "logged" in results:
+        lv = results["logged"]["logging_value"]
+        rows.append(f"\nLogged: {results['logged']['turns']} thumbed turns in {results['logged']['sessions']} sessions "
+                    f"by {', '.join(results['logged']['logging_policies'])}; observed thumbs-up rate "
+                    f"{lv['ips']:.3f} [{lv['ips_lo']:.3f}, {lv['ips_hi']:.3f}].")
+    return "\n".join(rows) + "\n"
+
+
+def plot(results: dict, path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    names = list(results["policies"])
+    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
+    x = np.arange(len(names))
+    sims = [results["policies"][n].get("simulated") for n in names]
+    if any(sims):
+        vals = [s["satisfaction"] if s else np.nan for s in sims]
+        errs = [1.96 * s["satisfaction_se"] if s else 0 for s in sims]
+        axes[0].bar(x, vals, yerr=errs, color="tab:blue", capsize=4)
+    axes[0].set_xticks(x, names, rotation=20)
+    axes[0].set_title("held-out simulated conversations: hidden satisfaction")
+    width = 0.2
+    for k, (est, color) in enumerate((("ips", "tab:orange"), ("snips", "tab:green"), ("dr", "tab:red"))):
+        o = [results["policies"][n].get("ope") for n in names]
+        if not any(o):
+            continue
+        v = np.array([r[est] if r else np.nan for r in o])
+        lo = np.array([r[est] - r[est + "_lo"] if r else 0 for r in o])
+        hi = np.array([r[est + "_hi"] - r[est] if r else 0 for r in o])
+        axes[1].errorbar(x + (k - 1) * width, v, yerr=[lo, hi], fmt="o", color=color, label=est.upper(), capsize=3)
+    on_policy = [s["turn_satisfaction"] if s else np.nan for s in sims]
+    axes[1].scatter(x + 1.6 * width, on_policy, marker="x", color="black", label="on-policy (simulator)")
+    axes[1].set_xticks(x, names, rotation=20)
+    axes[1].set_title("off-policy estimates of the per-turn thumbs-up rate")
+    axes[1].legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
