@@ -352,6 +352,8 @@ def log_conversations(bot, episodes: int, seed: int = 0, split: str = "train", f
     from tqdm import tqdm
 
     sim = Simulator.for_bot(bot, split)
+    if not isinstance(bot.tracker.encoder, MemoEncoder):  # simulated phrasings repeat: encode each once
+        bot.tracker.encoder = MemoEncoder(bot.encoder, bot.config.cache_dir)
     rng = np.random.default_rng(seed)
     totals = {"satisfaction": [], "turn_sat": [], "thumb_reward": [], "resolved": []}
     for episode in tqdm(range(episodes), desc="simulated conversations", disable=not progress):
@@ -379,6 +381,7 @@ def log_conversations(bot, episodes: int, seed: int = 0, split: str = "train", f
         bot.end_session(session, csat=csat_from_satisfaction(value, rng), resolved=bool(resolved))
         totals["satisfaction"].append(value)
         totals["resolved"].append(float(resolved))
+    bot.tracker.encoder.save()
     return {k: float(np.mean(v)) if v else float("nan") for k, v in totals.items()} | {"episodes": episodes}
 
 

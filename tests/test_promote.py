@@ -1,0 +1,109 @@
+"""Safe deployment: the off-policy gate, hot reload without restart, refusal of broken checkpoints, rollback."""
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+
+from bot import Bot, BotConfig
+from bot.features import SCALARS, FeatureBuilder, n_features
+from bot.learned_policy import PolicyLoadError, load_checkpoint, make_net, read_pointer, save_checkpoint, write_pointer
+from bot.replay import ReplayBuffer
+from training import promote
+from training.simulate import log_conversations
+
+CACHE = str(Path(__file__).resolve().parents[1] / "runs" / "cache")
+
+
+def preferring(feature: str, sign: float, dim: int):
+    """A SelectionNet whose score is sign * the named scalar feature: an exactly known policy."""
+    net = make_net(n_features(dim), 8)
+    with torch.no_grad():
+        for p in net.parameters():
+            p.zero_()
+        net.body[0].weight[0, SCALARS.index(feature)] = 1.0  # the body sees [scalars, projected embeddings]
+        net.body[2].weight[0, 0] = 1.0
+        net.score_head.weight[0, 0] = sign * 20.0
+    return net
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)  # tiny models on a shared CPU
+    root = tmp_path_factory.mktemp("promote")
+    logger = Bot(BotConfig(db_path=str(root / "logs.sqlite3"), cache_dir=CACHE, policy="uniform", seed=0))
+    log_conversations(logger, episodes=60, seed=11, feedback_rate=1.0, progress=False)
+    dim = logger.encoder.dim
+    config = {"algo": "test", "features_version": "features-v1", "temperature": 0.05, "epsilon": 0.0}
+    good = root / "good"
+    bad = root / "bad"
+    save_checkpoint(preferring("is_first", +1, dim), good, config, {"data": {}})  # retrieval rank 1: good
+    save_checkpoint(preferring("rank_frac", +1, dim), bad, config, {"data": {}})  # the last candidate: bad
+    yield {"root": root, "logs": str(root / "logs.sqlite3"), "good": good, "bad": bad, "logger": logger}
+    torch.set_num_threads(before)
+
+
+def test_gate_promotes_better_policy_and_refuses_worse(world, tmp_path):
+    policy_dir = str(tmp_path / "policies")
+    refused = promote.gate(str(world["bad"]), world["logs"], policy_dir, bot=world["logger"], n_boot=300)
+    assert not refused["promote"] and refused["upper"] < refused["serving_estimate"]
+    accepted = promote.gate(str(world["good"]), world["logs"], policy_dir, bot=world["logger"], n_boot=300)
+    assert accepted["promote"] and accepted["lower"] > accepted["serving_estimate"]
+    assert read_pointer(policy_dir) is None  # gate() only measures
+
+
+def test_hot_reload_rollback_and_broken_checkpoints(world, tmp_path, capsys):
+    policy_dir = tmp_path / "policies"
+    bot = Bot(BotConfig(db_path=str(tmp_path / "serve.sqlite3"), cache_dir=CACHE, policy="promoted",
+                        policy_dir=str(policy_dir), seed=0))
+    t0 = bot.reply("s1", "where is my order")
+    assert t0.policy_version.endswith("/none-promoted")
+
+    good = promote.promote(str(world["good"]), str(policy_dir))
+    t1 = bot.reply("s1", "it's 10003")  # same process, same Bot: the promotion is live on the next turn
+    assert t1.policy_version == good["version"] and t1.chosen == 0
+
+    bad = promote.promote(str(world["bad"]), str(policy_dir), forced=True)
+    t2 = bot.reply("s2", "how much is shipping")
+    assert t2.policy_version == bad["version"] and t2.chosen == len(t2.candidates) - 1
+
+    back = promote.rollback(str(policy_dir))
+    assert back["version"] == good["version"]
+    assert bot.reply("s2", "and to canada?").policy_version == good["version"]
+    stored = [r["policy_version"] for r in bot.replay.query("SELECT policy_version FROM turns ORDER BY created_at")]
+    assert stored == [t0.policy_version, good["version"], bad["version"], good["version"]]
+
+    # A corrupt checkpoint pointed to behind the gate's back: the bot keeps serving and says why.
+    corrupt = tmp_path / "corrupt"
+    shutil.copytree(world["good"], corrupt)
+    (corrupt / "model.safetensors").write_bytes(b"\x00garbage")
+    write_pointer(policy_dir, {"path": str(corrupt), "version": "corrupt-1"})
+    assert bot.reply("s3", "hello").policy_version == good["version"]
+    assert "corrupt" in bot.current_policy().last_error and "kept" in capsys.readouterr().err
+
+    # `rlcs promote` refuses it outright, and refuses a checkpoint built for other features.
+    with pytest.raises(PolicyLoadError, match="corrupt"):
+        load_checkpoint(corrupt, FeatureBuilder.for_bot(bot))
+    incompatible = tmp_path / "incompatible"
+    shutil.copytree(world["good"], incompatible)
+    config = json.loads((incompatible / "config.json").read_text())
+    (incompatible / "config.json").write_text(json.dumps({**config, "features_version": "features-v0"}))
+    from bot.cli import main
+
+    assert main(["promote", str(incompatible), "--force", "--policy-dir", str(policy_dir)]) == 1
+    assert "features-v0" in capsys.readouterr().err
+    assert main(["promote", str(world["bad"]), "--logged", world["logs"], "--policy-dir", str(policy_dir),
+                 "--bootstrap", "200"]) == 1  # the gate says no: nothing changes
+    assert read_pointer(policy_dir)["version"] == "corrupt-1"
+    assert ReplayBuffer(tmp_path / "serve.sqlite3").query("SELECT COUNT(*) AS n FROM turns")[0]["n"] == 5
+
+
+def test_rank_uses_the_serving_policy(world, tmp_path):
+    bot = Bot(BotConfig(db_path=str(tmp_path / "r.sqlite3"), cache_dir=CACHE, policy=str(world["good"]), seed=0))
+    probs = bot.rank("where is my order?", ["Our store hours are 9 to 5.", "What's your order number?"])
+    assert len(probs) == 2 and sum(probs) == pytest.approx(1.0)
+    assert probs[0] > 0.99  # the "prefer rank 1" policy puts its mass on the first reply given
+    assert np.isfinite(probs).all()
