@@ -25,7 +25,8 @@ def test_mwoz_parses_turns_majority_and_reply(tmp_path):
     assert [i.label for i in items] == [3, 2, 3, 4]  # majority; a 2-2 tie goes to the lower rating
     assert items[0].reply == "" and items[1].reply == "none found"
     assert items[1].context == "Customer: hi, a cheap hotel please"
-    assert items[2].overall and items[3].dialogue == 1 and items[3].reply == ""
+    assert items[2].overall and items[2].reply == "" and items[2].context.endswith("Customer: that is bad")
+    assert items[3].dialogue == 1 and items[3].reply == "" and items[3].context == ""
 
 
 @pytest.mark.parametrize("line, message", [

@@ -53,7 +53,7 @@ def test_training_writes_safetensors_card_and_tensorboard(trained):
     assert not any(n.endswith((".bin", ".pt")) for n in names) and not trained.with_name("model.partial").exists()
     assert list((trained / "tensorboard").glob("events.out.tfevents.*"))
     card = json.loads((trained / "reward_card.json").read_text())
-    assert card["config"]["max_steps"] == 40 and card["encoding"]["max_length"] == 128 and "code_version" in card
+    assert card["config"]["max_steps"] == 40 and card["encoding"]["max_length"] == 96 and "code_version" in card
 
 
 def test_trained_model_ranks_good_replies_above_bad(trained):
@@ -117,3 +117,38 @@ def test_encode_pair_keeps_latest_context_and_reply_start():
     assert "latest" in text and "old0 " not in text and "first words of the reply" in text
     short = encode_pair(tok, "where is it", "Here.", max_length=64)
     assert tok.decode(short) == "[CLS] customer : where is it [SEP] here. [SEP]"
+
+
+def test_eval_reward_on_small_held_out_files(trained, tmp_path, capsys):
+    """`rlcs eval reward` end to end on small files of our own in the shared-data layout."""
+    shared = tmp_path / "shared"
+    (shared / "uss").mkdir(parents=True)
+    (shared / "stc3").mkdir()
+    (shared / "bitext").mkdir()
+    lines = []
+    for d in range(30):  # 30 dialogues, 3 rated lines each: 10 folds of 9 items
+        rating = "2,2,3" if d % 3 == 0 else ("4,4,3" if d % 3 == 1 else "3,3,3")
+        lines += ["", f"USER\tI need a hotel number {d}\t\t3,3,3", f"SYSTEM\t{GOOD[d % 4].format(n=d) if d % 3 else BAD[d % 4].format(n=d)}\t\t",
+                  f"USER\tok\t\t{rating}", f"USER\tOVERALL\t\t{rating}"]
+    (shared / "uss" / "MWOZ.txt").write_text("\n".join(lines) + "\n")
+    dialogues = [{"id": f"d{i}", "turns": [{"sender": "customer", "utterances": [f"where is order {i}?"]},
+                                           {"sender": "helpdesk", "utterances": [GOOD[i % 4].format(n=i) if i % 2 else BAD[i % 4].format(n=i)]}],
+                  "annotations": [{"quality": {"A": 0, "S": 1 if i % 2 else -1, "E": 0}, "nugget": []}] * 3} for i in range(60)]
+    (shared / "stc3" / "train_data_en.json").write_text(json.dumps(dialogues, indent=1))
+    rows = ["instruction,intent,response"] + [f"where is order {i},track_order,Order {i} shipped today." for i in range(20)] + \
+           [f"cancel order {i},cancel_order,I have cancelled order {i}." for i in range(20)]
+    (shared / "bitext" / "Bitext_Sample_Customer_Support_Training_Dataset.csv").write_text("\n".join(rows) + "\n")
+    seed_file = tmp_path / "seed.jsonl"
+    seed_file.write_text("\n".join(json.dumps({"context": f"where is order {n}?", "chosen": g.format(n=n), "rejected": b,
+                                               "kind": "rude" if i % 2 else "off_topic"})
+                                   for n in range(5) for i, (g, b) in enumerate(zip(GOOD, BAD))))
+    out = tmp_path / "eval"
+    assert rlcs(["eval", "reward", "--model", str(trained), "--shared-data", str(shared), "--output-dir", str(out),
+                 "--cache-dir", str(tmp_path / "cache"), "--seed-file", str(seed_file)]) == 0
+    results = json.loads((out / "eval_results.json").read_text())
+    assert (out / "calibration.png").stat().st_size > 10_000
+    uss = results["uss_mwoz"]
+    assert uss["n"] == 9 and set(uss["beats_bert"]) == {"uar", "kappa", "rho", "f1"} and len(uss["cut_points"]) == 4
+    assert -1 <= results["stc3"]["spearman_rho"] <= 1 and "bitext" in results["pairwise_accuracy"]
+    assert set(results["seed_all_pairs"]["by_kind"]) == {"rude", "off_topic"} and results["seed_all_pairs"]["n"] == 20
+    assert "USS MultiWOZ fold 0" in capsys.readouterr().out

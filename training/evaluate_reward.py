@@ -52,9 +52,18 @@ def evaluate(model, paths, out_dir: str | Path | None = None, seed: int = 0, cut
             results["pairwise_accuracy"][name] = pairwise(score, rows)
             log(f"eval {name}: pairwise accuracy {results['pairwise_accuracy'][name]['accuracy']:.3f} "
                 f"on {len(rows)} held-out pairs")
-            if name == "seed":  # also on every seed pair (the training split included), for reference
-                everything = rows + build_source(name, "train", paths, seed)
-                results["seed_all_pairs"] = pairwise(score, everything)
+            if name == "seed":  # also on every seed pair (the training split included), per kind, for reference
+                from bot.reward import as_context
+                from training.reward_sources.jsonl import read_pairs
+
+                by_kind: dict[str, list[bool]] = {}
+                for r in read_pairs(path):
+                    context = as_context(r["context"])
+                    good, bad = score([(context, r["chosen"]), (context, r["rejected"])])
+                    by_kind.setdefault(str(r["extra"].get("kind", "all")), []).append(bool(good > bad))
+                results["seed_all_pairs"] = {
+                    "accuracy": float(np.mean(sum(by_kind.values(), []))), "n": sum(map(len, by_kind.values())),
+                    "by_kind": {k: float(np.mean(v)) for k, v in sorted(by_kind.items())}}
             if name == "bitext":  # does gold beat ALL of its negatives?
                 by_request: dict[str, list[bool]] = {}
                 for r in rows:
@@ -142,7 +151,9 @@ def print_report(results: dict) -> None:
     for name, r in results["pairwise_accuracy"].items():
         print(f"  pairwise accuracy  {name:<8} {r['accuracy']:.3f}  (n={r['n']})")
     if "seed_all_pairs" in results:
-        print(f"  seed, all pairs             {results['seed_all_pairs']['accuracy']:.3f}  (n={results['seed_all_pairs']['n']})")
+        a = results["seed_all_pairs"]
+        print(f"  seed, all pairs (training ones included) {a['accuracy']:.3f}  (n={a['n']}): "
+              + ", ".join(f"{k} {v:.2f}" for k, v in a["by_kind"].items()))
     if "bitext_gold_first" in results:
         g = results["bitext_gold_first"]
         print(f"  bitext gold beats all negatives {g['rate']:.3f}  ({g['requests']} requests)")

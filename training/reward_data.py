@@ -22,7 +22,7 @@ from pathlib import Path
 
 COLUMNS = ("source", "chosen_context", "chosen", "rejected_context", "rejected", "margin", "weight")
 SOURCES = ("mwoz", "stc3", "bitext", "seed", "replay", "ratings")
-DEFAULT_MIX = "mwoz=5,stc3=1,bitext=2,seed=1,replay=1,ratings=2"
+DEFAULT_MIX = "mwoz=6,stc3=1,bitext=3,seed=1,replay=1,ratings=2"
 REPO_ROOT = Path(__file__).resolve().parents[1]
 
 

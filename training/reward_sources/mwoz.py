@@ -2,7 +2,8 @@
 
 Each rated USER line scores the system reply just before it (annotators rated "before the user's
 sentence"), so one rated line is one (context, reply) example: reply = the latest SYSTEM line,
-context = everything before that reply.
+context = everything before that reply. A dialogue's first line (nothing said yet) and its OVERALL
+line (the whole dialogue) have no reply to judge: context = all lines so far, reply = "".
 
 Labels and splits follow the USS code (sunnweiwei/user-satisfaction-simulation, baselines/train_sat.py):
 every USER line, the `OVERALL` line included, is one item in file order; its label is the majority
@@ -38,6 +39,10 @@ def majority(ratings: list[int]) -> int:
     return min(counts, key=lambda r: (-counts[r], r))
 
 
+def _format(lines: list[tuple[str, str]]) -> str:
+    return "\n".join(f"{'Customer' if role == 'USER' else 'Agent'}: {text}" for role, text in lines)
+
+
 def load(path: str | Path) -> list[Item]:
     path = Path(path)
     items: list[Item] = []
@@ -65,14 +70,14 @@ def load(path: str | Path) -> list[Item]:
                     raise ValueError(f"{path}:{lineno}: ratings must be comma-separated integers, got {score!r}") from None
                 if not ratings or any(not 1 <= r <= 5 for r in ratings):
                     raise ValueError(f"{path}:{lineno}: ratings must be 1-5, got {score!r}")
+                overall = text.strip() == "OVERALL"
                 last_system = max((i for i, (r, _) in enumerate(history) if r == "SYSTEM"), default=None)
-                if last_system is None:
-                    context, reply = "", ""
+                if overall or last_system is None:  # the whole dialogue so far, no reply to judge
+                    context, reply = _format(history), ""
                 else:
-                    context = "\n".join(f"{'Customer' if r == 'USER' else 'Agent'}: {t}" for r, t in history[:last_system])
-                    reply = history[last_system][1]
+                    context, reply = _format(history[:last_system]), history[last_system][1]
                 items.append(Item(dialogue, lineno, context, reply, ratings, majority(ratings),
-                                  sum(ratings) / len(ratings), text.strip() == "OVERALL"))
+                                  sum(ratings) / len(ratings), overall))
             history.append((role, text.strip()))
     if not items:
         raise ValueError(f"{path}: no rated USER lines found")
@@ -101,7 +106,7 @@ def make_pairs(items: list[Item], seed: int = 0, partners: int = 3, min_gap: flo
     import numpy as np
 
     rng = np.random.default_rng(seed)
-    usable = [i for i in items if i.reply]
+    usable = items  # first and OVERALL lines too: they are scored (and tested) like every other line
     by_label: dict[int, list[Item]] = {}
     for item in usable:
         by_label.setdefault(item.label, []).append(item)
