@@ -60,9 +60,14 @@ def make_net(n_features: int, hidden: int = 128, n_scalars: int | None = None, e
         def __init__(self):
             super().__init__()
             self.n_features, self.hidden, self.n_scalars = n_features, hidden, n_scalars
-            self.project = nn.Linear(n_features - n_scalars, embed_rank, bias=False)
-            nn.init.normal_(self.project.weight, std=0.1 / (n_features - n_scalars) ** 0.5)  # starts near silent
-            self.body = nn.Sequential(nn.Linear(n_scalars + embed_rank, hidden), nn.ReLU(),
+            self.embed_rank = embed_rank
+            if embed_rank:
+                self.project = nn.Linear(n_features - n_scalars, embed_rank, bias=False)
+                nn.init.normal_(self.project.weight, std=0.1 / (n_features - n_scalars) ** 0.5)  # starts near silent
+            else:  # embed_rank 0: the plain MLP over all inputs (kept for the comparison in the README)
+                self.project = nn.Identity()
+            width = n_scalars + (embed_rank or n_features - n_scalars)
+            self.body = nn.Sequential(nn.Linear(width, hidden), nn.ReLU(),
                                       nn.Linear(hidden, hidden), nn.ReLU())
             self.score_head = nn.Linear(hidden, 1)
             self.value_head = nn.Linear(hidden, 1)
@@ -112,7 +117,8 @@ def save_checkpoint(net, output_dir: str | Path, config: dict, card: dict) -> st
     save_file(state, str(tmp / "model.safetensors"))
     digest = hashlib.sha256((tmp / "model.safetensors").read_bytes()).hexdigest()
     version = f"{config.get('algo', 'policy')}-{digest[:10]}"
-    config = {**config, "version": version, "n_features": net.n_features, "hidden": net.hidden}
+    config = {**config, "version": version, "n_features": net.n_features, "hidden": net.hidden,
+              "embed_rank": net.embed_rank}
     (tmp / "config.json").write_text(json.dumps(config, indent=2))
     (tmp / "card.json").write_text(json.dumps({**card, "version": version, "weights_sha256": digest,
                                                "code_version": code_version(), "config": config}, indent=2, default=str))
@@ -143,6 +149,13 @@ class LearnedPolicy(SelectionPolicy):
 
     def scores_from_features(self, x: np.ndarray) -> np.ndarray:
         torch = _torch()
+        if not self.config.get("reward_feature", False):  # trained without a reward model: show it none
+            from bot.features import SCALARS
+
+            x = np.array(x, dtype=np.float32, copy=True)
+            base = x.shape[1] - len(SCALARS)
+            x[:, base + SCALARS.index("reward")] = 0.0
+            x[:, base + SCALARS.index("has_reward")] = 0.0
         with torch.inference_mode():
             return self.net(torch.from_numpy(np.ascontiguousarray(x, dtype=np.float32))[None])[0].double().numpy()
 
@@ -184,7 +197,7 @@ def load_checkpoint(path: str | Path, features) -> LearnedPolicy:
         raise PolicyLoadError(f"{path}: model.safetensors is missing") from None
     except (SafetensorError, OSError, ValueError, RuntimeError) as err:
         raise PolicyLoadError(f"{path}/model.safetensors is corrupt: {err}") from None
-    net = make_net(expected, int(config.get("hidden", 128)))
+    net = make_net(expected, int(config.get("hidden", 128)), embed_rank=int(config.get("embed_rank", 4)))
     try:
         net.load_state_dict(state)
     except RuntimeError as err:

@@ -33,6 +33,11 @@ def make_parser(subparsers):
     p.add_argument("--gamma-scale", type=float, default=50.0, help="ours: SquareCB gamma_t = scale * sqrt(t)")
     p.add_argument("--learning-rate", type=float, default=1e-3, help="ours: Adam learning rate")
     p.add_argument("--replay", type=int, default=32, help="ours: past examples replayed per update")
+    p.add_argument("--updates", type=int, default=1, help="ours: gradient steps per interaction")
+    p.add_argument("--loss", choices=["squared", "logistic"], default="squared",
+                   help="ours: regression loss on the thumbs (VW's squarecb uses squared)")
+    p.add_argument("--embed-rank", type=int, default=4,
+                   help="ours: rank of the embedding projection (0 = plain MLP over all 1,173 inputs)")
     p.add_argument("--hidden", type=int, default=64, help="ours: MLP width")
     p.add_argument("--output-dir", default="runs/bench-policy")
     p.set_defaults(func=run)
@@ -92,7 +97,8 @@ def build_pool(size: int, seed: int = 0, bot=None, cache_dir: str | None = "runs
 class OurLearner:
     """SelectionNet trained online; SquareCB (inverse gap weighting) exploration."""
 
-    def __init__(self, dim: int, seed: int, lr: float, hidden: int, gamma_scale: float, replay: int = 32):
+    def __init__(self, dim: int, seed: int, lr: float, hidden: int, gamma_scale: float, replay: int = 32,
+                 updates: int = 1, embed_rank: int = 4, loss: str = "squared"):
         import numpy as np
         import torch
 
@@ -100,16 +106,19 @@ class OurLearner:
 
         torch.manual_seed(seed)
         self.torch, self.np = torch, np
-        self.net = make_net(dim, hidden)
+        self.net = make_net(dim, hidden, embed_rank=embed_rank)
         self.opt = torch.optim.Adam(self.net.parameters(), lr=lr)
         self.rng = np.random.default_rng(seed)
-        self.gamma_scale, self.replay, self.t = gamma_scale, replay, 0
+        self.gamma_scale, self.replay, self.updates, self.t = gamma_scale, replay, updates, 0
+        self.loss = loss  # squared: scores are expected thumbs; logistic: scores are logits of a thumbs-up
         self.memory_x, self.memory_r = [], []
 
     def act(self, x):
         np, torch = self.np, self.torch
         with torch.inference_mode():
             scores = self.net(torch.from_numpy(x)[None])[0].numpy().astype(np.float64)
+        if self.loss == "logistic":
+            scores = 1 / (1 + np.exp(-scores))  # gaps in probability of a thumbs-up
         self.t += 1
         gamma = self.gamma_scale * np.sqrt(self.t)
         best = int(np.argmax(scores))
@@ -124,13 +133,18 @@ class OurLearner:
         self.memory_x.append(x[action])
         self.memory_r.append(reward)
         k = len(self.memory_r)
-        idx = [k - 1] + list(self.rng.integers(k, size=min(self.replay, k - 1))) if k > 1 else [0]
-        xb = torch.from_numpy(np.stack([self.memory_x[i] for i in idx]))[:, None]
-        rb = torch.tensor([self.memory_r[i] for i in idx], dtype=torch.float32)
-        loss = ((self.net(xb)[:, 0] - rb) ** 2).mean()
-        self.opt.zero_grad()
-        loss.backward()
-        self.opt.step()
+        for _ in range(self.updates):  # the newest example plus a few replayed ones, squared loss
+            idx = [k - 1] + list(self.rng.integers(k, size=min(self.replay, k - 1))) if k > 1 else [0]
+            xb = torch.from_numpy(np.stack([self.memory_x[i] for i in idx]))[:, None]
+            rb = torch.tensor([self.memory_r[i] for i in idx], dtype=torch.float32)
+            out = self.net(xb)[:, 0]
+            if self.loss == "logistic":
+                loss = torch.nn.functional.binary_cross_entropy_with_logits(out, rb)
+            else:
+                loss = ((out - rb) ** 2).mean()
+            self.opt.zero_grad()
+            loss.backward()
+            self.opt.step()
 
 
 class VWLearner:
@@ -199,8 +213,12 @@ def run(args) -> int:
             order = rng.integers(len(pool["x"]), size=args.interactions)
             thumbs = rng.random(args.interactions)
             is_vw = name.startswith("vw")
-            learner = (OurLearner(dim, seed, args.learning_rate, args.hidden, args.gamma_scale, args.replay)
-                       if name == "ours" else VWLearner(dim, seed, vw_of[name]) if is_vw else None)
+            learner = None
+            if name == "ours":
+                learner = OurLearner(dim, seed, args.learning_rate, args.hidden, args.gamma_scale, args.replay,
+                                     args.updates, args.embed_rank, args.loss)
+            elif is_vw:
+                learner = VWLearner(dim, seed, vw_of[name])
             if is_vw:
                 learner._lines = dict(enumerate(vw_lines))
             choice_rng = np.random.default_rng(seed)

@@ -30,8 +30,6 @@ def make_parser(subparsers):
     p.add_argument("--reward-model", default=None, help="reward model folder (for 'reward' and the rm feature)")
     p.add_argument("--output-dir", default="runs/eval-policy")
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the intervals")
-    p.add_argument("--first-turns-only", action="store_true",
-                   help="OPE on each session's first turn only (their states do not depend on the policy)")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=run)
     return p
@@ -101,6 +99,9 @@ def run(args) -> int:
     from training import ope
     from training.policy import evaluate_on_simulator
 
+    from training.simulate import cpu_threads
+
+    cpu_threads()
     if not args.logged and not args.simulate:
         raise ValueError("nothing to evaluate: give --logged DB and/or --simulate N")
     specs = parse_policies(args.policies)
@@ -116,22 +117,28 @@ def run(args) -> int:
 
     if args.logged:
         episodes = ope.load_logged(args.logged, features)
-        turns, rewards = ope.thumb_turns(episodes, first_only=args.first_turns_only)
-        if not turns:
-            raise ValueError(f"{args.logged} has no turns with a thumb to evaluate on")
-        q = ope.cross_fitted_q(turns, rewards, seed=args.seed)
-        results["logged"] = {"db": args.logged, "turns": len(turns), "sessions": len({t.session_id for t in turns}),
-                             "logging_policies": sorted({t.policy_version for t in turns}),
-                             "logging_value": ope.logging_value(turns, rewards, args.bootstrap, args.seed)}
-        for name in policies:
-            probs = [policies[name](t.x, t.rm) for t in turns]
-            results["policies"][name]["ope"] = ope.estimate(probs, turns, rewards, q, args.bootstrap, seed=args.seed)
+        # All turns, and first turns only: a first turn's state does not depend on the policy, so its OPE
+        # estimate is directly comparable with the policy's on-policy first-turn value.
+        for key, first_only in (("ope", False), ("ope_first", True)):
+            turns, rewards = ope.thumb_turns(episodes, first_only=first_only)
+            if not turns:
+                raise ValueError(f"{args.logged} has no turns with a thumb to evaluate on")
+            q = ope.cross_fitted_q(turns, rewards, seed=args.seed)
+            results["logged" if key == "ope" else "logged_first"] = {
+                "db": args.logged, "turns": len(turns), "sessions": len({t.session_id for t in turns}),
+                "logging_policies": sorted({t.policy_version for t in turns}),
+                "logging_value": ope.logging_value(turns, rewards, args.bootstrap, args.seed)}
+            for name in policies:
+                probs = [policies[name](t.x, t.rm) for t in turns]
+                results["policies"][name][key] = ope.estimate(probs, turns, rewards, q, args.bootstrap, seed=args.seed)
 
     if args.simulate:
         for name, policy in policies.items():
             policy._rng = np.random.default_rng(args.seed)
+            reads_rewards = policy.spec == "reward" or bool(policy.learned and policy.learned.config.get("reward_feature"))
             results["policies"][name]["simulated"] = evaluate_on_simulator(bot, policy.choose, args.simulate,
-                                                                           seed=12345 + args.seed)
+                                                                           seed=12345 + args.seed,
+                                                                           score_rewards=reads_rewards)
             print(f"simulated {name}: {results['policies'][name]['simulated']}")
 
     (out / "results.json").write_text(json.dumps(results, indent=2))
@@ -144,14 +151,17 @@ def run(args) -> int:
 
 
 def render_table(results: dict) -> str:
-    rows = ["| policy | sim. satisfaction | resolved | CSAT | turn sat. (on-policy) | IPS [95% CI] | SNIPS [95% CI] | DR [95% CI] | ESS |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    rows = ["| policy | sim. satisfaction | resolved | CSAT | on-policy 1st-turn thumb | DR 1st turns [95% CI] "
+            "| on-policy turn thumb | IPS all turns | SNIPS all turns | DR all turns | ESS |",
+            "|---|---|---|---|---|---|---|---|---|---|---|"]
+    ci = lambda o, k: f"{o[k]:.3f} [{o[k + '_lo']:.3f}, {o[k + '_hi']:.3f}]" if o else ""  # noqa: E731
     for name, r in results["policies"].items():
-        s, o = r.get("simulated", {}), r.get("ope", {})
+        s, o, f = r.get("simulated", {}), r.get("ope", {}), r.get("ope_first", {})
         sim = (f"{s['satisfaction']:.3f} ± {1.96 * s['satisfaction_se']:.3f}", f"{s['resolved']:.2f}", f"{s['csat']:.2f}",
-               f"{s['turn_satisfaction']:.3f}") if s else ("", "", "", "")
-        est = tuple(f"{o[k]:.3f} [{o[k + '_lo']:.3f}, {o[k + '_hi']:.3f}]" for k in ("ips", "snips", "dr")) if o else ("", "", "")
-        rows.append(f"| {name} | " + " | ".join(sim + est) + f" | {o.get('effective_sample_size', 0):.0f} |")
+               f"{s['first_turn_satisfaction']:.3f}") if s else ("", "", "", "")
+        rows.append(f"| {name} | " + " | ".join(sim + (ci(f, "dr"), f"{s['turn_satisfaction']:.3f}" if s else "",
+                                                      ci(o, "ips"), ci(o, "snips"), ci(o, "dr")))
+                    + f" | {o.get('effective_sample_size', 0):.0f} |")
     if "logged" in results:
         lv = results["logged"]["logging_value"]
         rows.append(f"\nLogged: {results['logged']['turns']} thumbed turns in {results['logged']['sessions']} sessions "
@@ -186,8 +196,16 @@ def plot(results: dict, path) -> None:
         lo = np.array([r[est] - r[est + "_lo"] if r else 0 for r in o])
         hi = np.array([r[est + "_hi"] - r[est] if r else 0 for r in o])
         axes[1].errorbar(x + (k - 1) * width, v, yerr=[lo, hi], fmt="o", color=color, label=est.upper(), capsize=3)
+    first = [results["policies"][n].get("ope_first") for n in names]
+    if any(first):
+        v = np.array([r["dr"] if r else np.nan for r in first])
+        lo = np.array([r["dr"] - r["dr_lo"] if r else 0 for r in first])
+        hi = np.array([r["dr_hi"] - r["dr"] if r else 0 for r in first])
+        axes[1].errorbar(x + 2 * width, v, yerr=[lo, hi], fmt="s", color="tab:purple", label="DR, first turns", capsize=3)
     on_policy = [s["turn_satisfaction"] if s else np.nan for s in sims]
-    axes[1].scatter(x + 1.6 * width, on_policy, marker="x", color="black", label="on-policy (simulator)")
+    on_first = [s["first_turn_satisfaction"] if s else np.nan for s in sims]
+    axes[1].scatter(x + 1.5 * width, on_policy, marker="x", color="black", label="on-policy, all turns")
+    axes[1].scatter(x + 2.5 * width, on_first, marker="+", s=80, color="tab:purple", label="on-policy, first turns")
     axes[1].set_xticks(x, names, rotation=20)
     axes[1].set_title("off-policy estimates of the per-turn thumbs-up rate")
     axes[1].legend(fontsize=8)

@@ -39,13 +39,15 @@ def make_parser(subparsers):
     return p
 
 
-def evaluate_on_simulator(bot, policy_fn, episodes: int, seed: int = 12345, split: str = "test") -> dict:
-    """Mean hidden satisfaction etc. over held-out simulated conversations (policy_fn(obs) -> index)."""
+def evaluate_on_simulator(bot, policy_fn, episodes: int, seed: int = 12345, split: str = "test",
+                          score_rewards: bool = False) -> dict:
+    """Mean hidden satisfaction etc. over held-out simulated conversations (policy_fn(obs) -> index).
+    score_rewards: run the reward model on every candidate (only policies that read its scores need it)."""
     import numpy as np
 
     from training.simulate import RewardWeights, SelectionEnv, run_episode
 
-    env = SelectionEnv(bot, RewardWeights(reward_model=1.0 if bot.reward_model is not None else 0.0),
+    env = SelectionEnv(bot, RewardWeights(reward_model=1.0 if score_rewards and bot.reward_model is not None else 0.0),
                        split=split, seed=seed)
     records = [run_episode(env, policy_fn) for _ in range(episodes)]
     env.memo.save()
@@ -55,7 +57,8 @@ def evaluate_on_simulator(bot, policy_fn, episodes: int, seed: int = 12345, spli
             "resolved": float(np.mean([r["resolved"] for r in records])),
             "csat": float(np.mean([r["csat"] for r in records])),
             "turns": float(np.mean([r["turns"] for r in records])),
-            "turn_satisfaction": float(np.mean([s["sat"] for r in records for s in r["steps"]]))}
+            "turn_satisfaction": float(np.mean([s["sat"] for r in records for s in r["steps"]])),
+            "first_turn_satisfaction": float(np.mean([r["steps"][0]["sat"] for r in records]))}
 
 
 def run(args) -> int:
@@ -72,6 +75,9 @@ def run(args) -> int:
     from training import dqn, ppo
     from training.simulate import RewardWeights, SelectionEnv
 
+    from training.simulate import cpu_threads
+
+    cpu_threads()
     weights = RewardWeights.parse(args.reward_weights)
     out = Path(args.output_dir or f"runs/policy-{args.algo}")
     module = dqn if args.algo == "dqn" else ppo
@@ -111,7 +117,8 @@ def run(args) -> int:
 
     config = module.serving_config(cfg)
     net = net.cpu().eval()
-    config.update(n_features=net.n_features, hidden=net.hidden)
+    config.update(n_features=net.n_features, hidden=net.hidden,
+                  reward_feature=bot.reward_model is not None)  # if False, serving hides reward scores from it
     from bot.features import FeatureBuilder
 
     policy = LearnedPolicy(net, FeatureBuilder.for_bot(bot), config)
