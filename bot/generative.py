@@ -74,6 +74,10 @@ class GenerativeDrafter(Drafter):
         self.model, self.tokenizer, self.kb, self.name, self.encoder = model.eval(), tokenizer, kb, name, encoder
         self.seq2seq = bool(getattr(model.config, "is_encoder_decoder", False))
         self.plain = not has_chat_template(tokenizer)  # plain transcript: cut at the next "Customer:"
+        positions = getattr(model.config, "max_position_embeddings", None) or getattr(model.config, "n_positions", None)
+        if positions and not self.seq2seq:  # prompt + reply must fit the model's positions (BERT, GPT-2: 512, 1024)
+            room = positions - self.options["max_new_tokens"]
+            self.options["max_prompt_tokens"] = max(16, min(self.options["max_prompt_tokens"], room))
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
         self._lock = threading.Lock()  # one generate at a time: torch CPU threads are already all busy
@@ -152,6 +156,10 @@ def make_generative_drafter(spec: str, kb: KnowledgeBase, options: dict | None =
         from bot.remote import OpenAIChatDrafter
 
         return OpenAIChatDrafter(spec, kb, encoder=encoder, **options)
+    if spec in ("smollm2-135m-instruct", "minilm-decoder"):  # the untrained bases, prepared once under runs/models
+        from training.drafter import resolve_base
+
+        spec = resolve_base(spec)
     local = Path(spec).expanduser()
     if not local.exists() and (spec.startswith((".", "/", "~")) or spec.count("/") != 1):
         raise FileNotFoundError(f"generator model not found: {spec} (a local model folder, a hub id, or an http(s) URL)")

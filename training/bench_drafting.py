@@ -194,8 +194,19 @@ def run(args) -> int:
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     results = {"config": {k: v for k, v in vars(args).items() if k != "func"}, "quality": {}, "speed": None}
+    if args.merge and (out / "results.json").exists():
+        # add only what is missing (e.g. the GRPO row once that run finishes); same prompts and seed required
+        earlier = json.loads((out / "results.json").read_text())
+        if earlier["config"].get("prompts") != len(rows) or earlier["config"].get("seed") != args.seed:
+            raise ValueError(f"--merge: {out}/results.json used other prompts/seed; rerun without --merge")
+        results["quality"], results["speed"] = earlier["quality"], earlier["speed"]
+        results["config"]["models"] = earlier["config"].get("models", {})
+    results["config"].setdefault("models", {})
     with tempfile.TemporaryDirectory() as db_dir:
         for name, path in systems.items():
+            if name in results["quality"] and results["config"]["models"].get(name) == path:
+                continue
+            results["config"]["models"][name] = path
             print(f"[{name}] drafting for {len(rows)} held-out requests ...", flush=True)
             bot = make_bot(path, args, db_dir)
             results["quality"][name] = bench_quality(bot, rows)
@@ -234,5 +245,6 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", default="runs/cache")
     parser.add_argument("--output-dir", default="runs/bench/drafting")
+    parser.add_argument("--merge", action="store_true", help="keep the systems already in results.json, run only the others")
     parser.set_defaults(func=run)
     return parser

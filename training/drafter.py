@@ -59,7 +59,7 @@ class DrafterTrainConfig:
     max_steps: int = 40
     """Optimizer steps (each sees per_device_train_batch_size * gradient_accumulation_steps examples)."""
     learning_rate: float | None = None
-    """sft 1e-4, grpo 5e-6 when not given."""
+    """sft 1e-4, grpo 1e-5 when not given."""
     per_device_train_batch_size: int = 4
     """Examples per step (GRPO: completions per step; a multiple of num_generations)."""
     gradient_accumulation_steps: int = 1
@@ -346,7 +346,7 @@ def train(cfg: DrafterTrainConfig) -> dict:
             print("no reward model (train one with `rlcs train reward` or pass --reward-model): "
                   "GRPO uses the KB-consistency reward alone")
         data["reward_model"] = rm_path
-        lr = cfg.learning_rate or 5e-6
+        lr = cfg.learning_rate or 1e-5
         args = GRPOConfig(**common_args(cfg, output_dir, lr), num_generations=n, max_completion_length=cfg.max_completion_length,
                           temperature=cfg.temperature, top_p=0.95, beta=cfg.beta, reward_weights=weights,
                           log_completions=False, shuffle_dataset=True)
