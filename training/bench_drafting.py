@@ -189,6 +189,12 @@ def run(args) -> int:
             if not (Path(path) / "config.json").exists():
                 raise FileNotFoundError(f"--{name.split('+')[-1]}: no model at {path}")
             systems[name] = path
+    if args.systems:
+        wanted = [s.strip() for s in args.systems.split(",") if s.strip()]
+        unknown = set(wanted) - set(systems)
+        if unknown:
+            raise ValueError(f"--systems: {sorted(unknown)} not available (have {sorted(systems)}; give --sft/--grpo paths)")
+        systems = {name: systems[name] for name in wanted}
     kb = KnowledgeBase.load(STORE_DIR)
     rows = heldout(kb, args.prompts, args.seed)
     out = Path(args.output_dir)
@@ -245,6 +251,7 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--cache-dir", default="runs/cache")
     parser.add_argument("--output-dir", default="runs/bench/drafting")
+    parser.add_argument("--systems", default=None, help="comma list among retrieval,sft,sft+grpo (default: all available)")
     parser.add_argument("--merge", action="store_true", help="keep the systems already in results.json, run only the others")
     parser.set_defaults(func=run)
     return parser
