@@ -106,7 +106,8 @@ def test_checkpoint_round_trip_and_exploration_mixture(tmp_path):
     n = 3 * DIM + len(SCALARS)
     net = make_net(n, 16)
     version = save_checkpoint(net, tmp_path / "ckpt", {"algo": "dqn", "features_version": "features-v1",
-                                                       "temperature": 0.5, "epsilon": 0.2}, {"data": {}})
+                                                       "temperature": 0.5, "epsilon": 0.2, "reward_feature": True},
+                              {"data": {}})
     assert version.startswith("dqn-")
     policy = load_checkpoint(tmp_path / "ckpt", _Features())
     assert isinstance(policy, LearnedPolicy) and policy.version == version
@@ -116,3 +117,11 @@ def test_checkpoint_round_trip_and_exploration_mixture(tmp_path):
     with torch.no_grad():
         expected = mixed_probabilities(net(torch.from_numpy(x)[None])[0].double().numpy(), 0.5, 0.2)
     np.testing.assert_allclose(p, expected, rtol=1e-6)
+    # A policy trained without a reward model never sees reward scores, whatever the serving bot has.
+    policy.config["reward_feature"] = False
+    base = n - len(SCALARS)
+    with_rm = x.copy()
+    with_rm[:, base + SCALARS.index("reward")], with_rm[:, base + SCALARS.index("has_reward")] = [5, -5, 0, 1, 2], 1
+    blind = x.copy()
+    blind[:, base + SCALARS.index("reward")] = blind[:, base + SCALARS.index("has_reward")] = 0
+    np.testing.assert_allclose(policy.scores_from_features(with_rm), policy.scores_from_features(blind))

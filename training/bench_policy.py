@@ -36,6 +36,8 @@ def make_parser(subparsers):
     p.add_argument("--updates", type=int, default=1, help="ours: gradient steps per interaction")
     p.add_argument("--loss", choices=["squared", "logistic"], default="squared",
                    help="ours: regression loss on the thumbs (VW's squarecb uses squared)")
+    p.add_argument("--lr-decay", type=float, default=0.0,
+                   help="ours: learning rate = lr / sqrt(1 + t / DECAY) (0 = constant)")
     p.add_argument("--embed-rank", type=int, default=4,
                    help="ours: rank of the embedding projection (0 = plain MLP over all 1,173 inputs)")
     p.add_argument("--hidden", type=int, default=64, help="ours: MLP width")
@@ -98,7 +100,7 @@ class OurLearner:
     """SelectionNet trained online; SquareCB (inverse gap weighting) exploration."""
 
     def __init__(self, dim: int, seed: int, lr: float, hidden: int, gamma_scale: float, replay: int = 32,
-                 updates: int = 1, embed_rank: int = 4, loss: str = "squared"):
+                 updates: int = 1, embed_rank: int = 4, loss: str = "squared", lr_decay: float = 0.0):
         import numpy as np
         import torch
 
@@ -110,6 +112,7 @@ class OurLearner:
         self.opt = torch.optim.Adam(self.net.parameters(), lr=lr)
         self.rng = np.random.default_rng(seed)
         self.gamma_scale, self.replay, self.updates, self.t = gamma_scale, replay, updates, 0
+        self.lr, self.lr_decay = lr, lr_decay
         self.loss = loss  # squared: scores are expected thumbs; logistic: scores are logits of a thumbs-up
         self.memory_x, self.memory_r = [], []
 
@@ -133,6 +136,9 @@ class OurLearner:
         self.memory_x.append(x[action])
         self.memory_r.append(reward)
         k = len(self.memory_r)
+        if self.lr_decay:  # lr / sqrt(1 + t / decay): big early steps, then averaging out the thumbs' noise
+            for group in self.opt.param_groups:
+                group["lr"] = self.lr / np.sqrt(1 + k / self.lr_decay)
         for _ in range(self.updates):  # the newest example plus a few replayed ones, squared loss
             idx = [k - 1] + list(self.rng.integers(k, size=min(self.replay, k - 1))) if k > 1 else [0]
             xb = torch.from_numpy(np.stack([self.memory_x[i] for i in idx]))[:, None]
@@ -216,7 +222,7 @@ def run(args) -> int:
             learner = None
             if name == "ours":
                 learner = OurLearner(dim, seed, args.learning_rate, args.hidden, args.gamma_scale, args.replay,
-                                     args.updates, args.embed_rank, args.loss)
+                                     args.updates, args.embed_rank, args.loss, args.lr_decay)
             elif is_vw:
                 learner = VWLearner(dim, seed, vw_of[name])
             if is_vw:

@@ -23,7 +23,7 @@ import numpy as np
 class DQNConfig:
     """Hyperparameters of DQN over candidate sets."""
 
-    episodes: int = 1500
+    episodes: int = 8000
     """Simulated conversations to play (ignored with logged data)."""
     max_steps: int = 0
     """Gradient steps for logged data (0 = 20 passes over the transitions)."""

@@ -1,7 +1,7 @@
 """`rlcs train policy`: train the selection policy with DQN or PPO, on simulated customers or logged turns.
 
-    rlcs train policy --algo dqn --episodes 1500 --output-dir runs/policy-dqn
-    rlcs train policy --algo ppo --iterations 40 --output-dir runs/policy-ppo
+    rlcs train policy --algo dqn --episodes 8000 --feedback-rate 1.0 --output-dir runs/policy-dqn
+    rlcs train policy --algo ppo --iterations 150 --feedback-rate 1.0 --output-dir runs/policy-ppo
     rlcs train policy --algo dqn --from-logs runs/replay.sqlite3 --output-dir runs/policy-dqn-logs
     rlcs train policy --algo ppo --reward-weights thumb=1,csat=1,reward_model=0.5 --reward-model runs/reward
 
@@ -21,8 +21,8 @@ def make_parser(subparsers):
     p.add_argument("--output-dir", default=None, help="checkpoint folder (default runs/policy-ALGO)")
     p.add_argument("--from-logs", default=None, metavar="DB",
                    help="learn from the logged turns of this replay buffer instead of simulated customers")
-    p.add_argument("--episodes", type=int, default=None, help="DQN: simulated conversations (default 1500)")
-    p.add_argument("--iterations", type=int, default=None, help="PPO: rollout/update rounds (default 40)")
+    p.add_argument("--episodes", type=int, default=None, help="DQN: simulated conversations (default 8000)")
+    p.add_argument("--iterations", type=int, default=None, help="PPO: rollout/update rounds (default 150)")
     p.add_argument("--episodes-per-iteration", type=int, default=None, help="PPO: conversations per rollout (default 32)")
     p.add_argument("--max-steps", type=int, default=None, help="updates on logged data (default: algorithm's own)")
     p.add_argument("--learning-rate", type=float, default=None)

@@ -24,7 +24,7 @@ import numpy as np
 class PPOConfig:
     """Hyperparameters of PPO over candidate sets."""
 
-    iterations: int = 40
+    iterations: int = 150
     """Collect-then-update rounds (ignored with logged data)."""
     episodes_per_iteration: int = 32
     """Simulated conversations per rollout."""
