@@ -43,8 +43,9 @@ def encode_pairs(tokenizer, pairs: list[tuple[str, str]], max_length: int = DEFA
     """`encode_pair` for many pairs at once (one fast-tokenizer call per side)."""
     if not pairs:
         return []
-    contexts = tokenizer([as_context(c) for c, _ in pairs], add_special_tokens=False)["input_ids"]
-    replies = tokenizer([(r or "").strip() for _, r in pairs], add_special_tokens=False)["input_ids"]
+    # verbose=False: long texts are cut below, so the "longer than the model's maximum" warning is noise
+    contexts = tokenizer([as_context(c) for c, _ in pairs], add_special_tokens=False, verbose=False)["input_ids"]
+    replies = tokenizer([(r or "").strip() for _, r in pairs], add_special_tokens=False, verbose=False)["input_ids"]
     cls = tokenizer.cls_token_id if tokenizer.cls_token_id is not None else tokenizer.bos_token_id
     sep = tokenizer.sep_token_id if tokenizer.sep_token_id is not None else tokenizer.eos_token_id
     head = [cls] if cls is not None else []
