@@ -147,7 +147,7 @@ def plot(results: dict, path: Path) -> None:
         ax.set_xticks(list(x), systems)
         ax.set_title(label)
         ax.axhline(0, color="grey", lw=0.5)
-    axes[0].legend(fontsize=8)
+    axes[0].legend(fontsize=8, loc="upper left")
     fig.suptitle(f"Drafting quality on {results['config']['prompts']} held-out Bitext requests")
     fig.tight_layout()
     fig.savefig(path, dpi=120)
