@@ -29,7 +29,7 @@ def test_bench_drafting_on_a_tiny_model(tmp_path, cache_dir):
     out = tmp_path / "bench"
     code = main(["bench", "drafting", "--sft", str(tmp_path / "m"), "--prompts", "2", "--speed-prompts", "1",
                  "--repeats", "1", "--max-new-tokens", "6", "--n", "2", "--n-candidates", "4",
-                 "--cache-dir", cache_dir, "--output-dir", str(out)])
+                 "--systems", "retrieval,sft", "--cache-dir", cache_dir, "--output-dir", str(out)])
     assert code == 0
     results = json.loads((out / "results.json").read_text())
     assert set(results["quality"]) == {"retrieval", "sft"}
