@@ -29,7 +29,9 @@ _SECRET = re.compile(
     r"(?:full|entire|complete|whole)\s+(?:credit |debit )?card(?: number)?|card number)",
     re.IGNORECASE,
 )
-_ASKING = re.compile(r"\b(?:send|give|tell|share|provide|type|enter|confirm|need|what is|what's|reply with)\b", re.IGNORECASE)
+# Asking for it in this chat. ("Enter the PIN at checkout" directs to the site; that is fine.)
+_ASKING = re.compile(r"\b(?:send|give|tell|share|provide|type|confirm|need|what is|what's|reply with)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:never|won't|not|don't|do not|no|without)\b", re.IGNORECASE)
 _REFUND_DONE = re.compile(
     r"\b(?:refund|credit|reimbursement|compensation|money)\b(?:[^.!?]|\.\d){0,40}?\b(?:has been|have been|was|is being|will be|is now)\s+"
     r"(?:issued|processed|approved|sent|credited|initiated|refunded|returned|paid)\b",
@@ -75,7 +77,7 @@ class Guard:
             if any(amount not in allowed for amount in _amounts(text)):
                 return "invented_amount"
         for sentence in re.split(r"(?<=[.!?])\s+", text):
-            if _SECRET.search(sentence) and _ASKING.search(sentence) and not re.search(r"\bnever\b|\bwon't\b|\bnot\b", sentence, re.IGNORECASE):
+            if _SECRET.search(sentence) and _ASKING.search(sentence) and not _NEGATED.search(sentence):
                 return "asks_secret"
         allowed = set(self.allowed_emails)
         if state is not None and state.order and state.order.get("email"):

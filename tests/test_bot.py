@@ -110,3 +110,14 @@ def test_guard_drops_unsafe_generated_replies(bot):
         assert bot.guard.violation(Candidate(text, "generative")) == reason, text
     fine = "Refunds go back to your original payment method within 5-7 business days. We will never ask for your password."
     assert bot.guard.violation(Candidate(fine, "generative")) is None
+
+
+def test_the_guard_never_drops_the_stores_own_templates(bot):
+    """Our reviewed answers ("please don't send card numbers") must not trip the secret/leak rules."""
+    dropped = []
+    for intent in bot.kb.intents:
+        for example in intent.examples[:3]:
+            state, _ = bot._session(f"guard-{example}")
+            bot.tracker.update(state, example)
+            dropped += bot.guard.filter(bot.retrieval.draft(state, 8), state)[1]
+    assert [(c.meta["template"], reason) for c, reason in dropped] == []
