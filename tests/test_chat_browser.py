@@ -31,7 +31,8 @@ def test_chat_feedback_and_csat_land_in_sqlite(tmp_path):
         page.locator("#reason label", has_text="too_long").click()
         page.wait_for_function("document.querySelector('#notice').innerText.includes('too long')")
 
-        page.locator("#why").click()  # "why this reply" lists every candidate of the last turn
+        page.get_by_text("Why this reply").click()  # lists every candidate of the last turn
+        page.wait_for_selector("#why-table", state="visible")
         page.wait_for_function("document.querySelector('#why-table').innerText.includes('✔')")
         assert "retrieval" in page.inner_text("#why-table")
 
