@@ -23,6 +23,7 @@ COMMANDS = [
     (("eval", "reward"), "training.evaluate_reward"),
     (("eval", "policy"), "training.evaluate_policy"),
     (("bench", "latency"), "training.bench_latency"),
+    (("bench", "intents"), "training.bench_intents"),
     (("bench", "policy"), "training.bench_policy"),
     (("bench", "drafting"), "training.bench_drafting"),
 ]
@@ -30,7 +31,7 @@ COMMANDS = [
 GROUP_HELP = {
     "train": "train the reward model, the selection policy or the drafter",
     "eval": "evaluate the reward model or a selection policy on held-out data",
-    "bench": "benchmarks: turn latency, policy regret, drafting speed and quality",
+    "bench": "benchmarks: turn latency, intent recognition, policy regret, drafting speed and quality",
 }
 
 
