@@ -104,7 +104,7 @@ def evaluate(model, paths, out_dir: str | Path | None = None, seed: int = 0, cut
             [("USS MultiWOZ, fold 0 (turns)", [i.mean for i in test], test_scores, "mean rating 1-5"),
              ("STC-3, held-out dialogues", stc_truth, stc_scores, "mean satisfaction S, -2..2")],
             out_dir / "calibration.png")
-        results["calibration_plot"] = str(plot)
+        results["calibration_plot"] = plot.name  # relative to the model folder (training writes into .partial first)
         (out_dir / "eval_results.json").write_text(json.dumps(results, indent=2))
     return results
 
@@ -167,7 +167,7 @@ def print_report(results: dict) -> None:
     print(f"    predicted classes {u['predicted_class_counts']}  labels {u['label_class_counts']}")
     print(f"  STC-3 held-out Spearman rho vs mean S: {results['stc3']['spearman_rho']:.3f} (n={results['stc3']['n']})")
     if "calibration_plot" in results:
-        print(f"  calibration plot: {results['calibration_plot']}")
+        print(f"  calibration plot: {results['calibration_plot']} (in the model folder)")
 
 
 # -- command line -------------------------------------------------------------------------------
