@@ -25,14 +25,9 @@ SCRIPT = [
 ]
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    k = (len(ordered) - 1) * q
-    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
-
-
 def run(args) -> int:
+    import numpy as np
+
     from bot import Bot, BotConfig
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -59,7 +54,7 @@ def run(args) -> int:
         "machine": {"python": platform.python_version(), "processor": platform.processor() or platform.machine()},
     }
     for stage, values in stages.items():
-        result[stage] = {"p50_ms": round(percentile(values, 0.5), 2), "p95_ms": round(percentile(values, 0.95), 2),
+        result[stage] = {"p50_ms": round(float(np.percentile(values, 50)), 2), "p95_ms": round(float(np.percentile(values, 95)), 2),
                          "mean_ms": round(sum(values) / len(values), 2)}
     share = (sum(stages["selection"]) + sum(stages["storage"])) / sum(stages["total"])
     result["selection_plus_storage_share"] = round(share, 4)

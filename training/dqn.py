@@ -100,19 +100,12 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
     """Train on the environment (`env`) or on logged episodes (`logged`: list of lists of turn dicts)."""
     import torch
     import torch.nn.functional as F
-    from accelerate import Accelerator
     from tqdm import tqdm
 
     from bot.learned_policy import make_net
+    from training.rl_setup import start_run
 
-    if logged is not None and not any(logged):
-        raise ValueError("the replay buffer has no logged turns to learn from")
-    accelerator = Accelerator(cpu=not torch.cuda.is_available())
-    if accelerator.device.type == "cpu":
-        torch.set_num_threads(1)  # small matmuls: extra threads only contend (20x slower on a busy 2-core box)
-    rng = np.random.default_rng(cfg.seed + accelerator.process_index)
-    torch.manual_seed(cfg.seed)
-    dim = env.features.dim * 3 + _n_scalars() if env is not None else logged[0][0]["x"].shape[1]
+    accelerator, rng, dim = start_run(cfg.seed, env, logged)
     q_network = make_net(dim, cfg.hidden)
     target_network = make_net(dim, cfg.hidden)
     target_network.load_state_dict(q_network.state_dict())
@@ -188,12 +181,6 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
             bar.set_postfix(ret=f"{np.mean(history['episode_return'][-50:]):.2f}",
                             sat=f"{np.mean(history['satisfaction'][-50:]):.3f}", eps=f"{epsilon:.2f}")
     return online, history
-
-
-def _n_scalars() -> int:
-    from bot.features import SCALARS
-
-    return len(SCALARS)
 
 
 def serving_config(cfg: DQNConfig) -> dict:

@@ -86,19 +86,12 @@ def gae(rewards, values, dones, gamma, lam):
 
 def train(cfg: PPOConfig, env=None, logged=None, writer=None, progress: bool = True):
     import torch
-    from accelerate import Accelerator
     from tqdm import tqdm
 
     from bot.learned_policy import make_net
+    from training.rl_setup import start_run
 
-    if logged is not None and not any(logged):
-        raise ValueError("the replay buffer has no logged turns to learn from")
-    accelerator = Accelerator(cpu=not torch.cuda.is_available())
-    if accelerator.device.type == "cpu":
-        torch.set_num_threads(1)  # small matmuls: extra threads only contend (20x slower on a busy 2-core box)
-    rng = np.random.default_rng(cfg.seed + accelerator.process_index)
-    torch.manual_seed(cfg.seed)
-    dim = logged[0][0]["x"].shape[1] if logged is not None else env.features.dim * 3 + _n_scalars()
+    accelerator, rng, dim = start_run(cfg.seed, env, logged)
     agent = make_net(dim, cfg.hidden)
     optimizer = torch.optim.Adam(agent.parameters(), lr=cfg.learning_rate, eps=1e-5)
     agent, optimizer = accelerator.prepare(agent, optimizer)
@@ -193,12 +186,6 @@ def train(cfg: PPOConfig, env=None, logged=None, writer=None, progress: bool = T
             writer.add_scalar("ppo/episode_return", np.mean(history["episode_return"][recent]), iteration)
             writer.add_scalar("ppo/satisfaction", np.mean(history["satisfaction"][recent]), iteration)
     return net, history
-
-
-def _n_scalars() -> int:
-    from bot.features import SCALARS
-
-    return len(SCALARS)
 
 
 def serving_config(cfg: PPOConfig) -> dict:

