@@ -80,3 +80,26 @@ def test_ope_on_simulated_logs_agrees_with_the_on_policy_value(tmp_path, one_thr
     value = float(np.mean(on_policy))
     assert est["dr_lo"] <= value <= est["dr_hi"], (value, est)
     assert est["snips_lo"] <= value <= est["snips_hi"], (value, est)
+
+
+def test_simulated_evaluation_pairs_conversations_across_policies(tmp_path, one_thread):
+    """Common random numbers: the same policy run twice gives the same conversations; two different policies
+    meet the same customers, so their paired difference has a narrower interval than the unpaired spread."""
+    from bot import Bot, BotConfig
+    from training.evaluate_policy import paired_differences
+    from training.policy import evaluate_on_simulator
+
+    cache = str(Path(__file__).resolve().parents[1] / "runs" / "cache")
+    bot = Bot(BotConfig(db_path=str(tmp_path / "eval.sqlite3"), cache_dir=cache, seed=0))
+    first = lambda obs: 0  # noqa: E731
+    last = lambda obs: len(obs.candidates) - 1  # noqa: E731
+    a = evaluate_on_simulator(bot, first, 30, seed=3)
+    b = evaluate_on_simulator(bot, first, 30, seed=3)
+    c = evaluate_on_simulator(bot, last, 30, seed=3)
+    assert a["per_episode"] == b["per_episode"]
+    assert a["per_episode"] != c["per_episode"]
+    paired = paired_differences({"first": {"simulated": a}, "last": {"simulated": c}})
+    d = paired["last"]["first"]
+    assert d["n"] == 30 and d["lo"] <= d["diff"] <= d["hi"]
+    assert d["diff"] == pytest.approx(c["satisfaction"] - a["satisfaction"], abs=1e-3)  # per-episode values are rounded
+    assert "first" not in paired  # a baseline is not compared with itself

@@ -139,7 +139,9 @@ def run(args) -> int:
             results["policies"][name]["simulated"] = evaluate_on_simulator(bot, policy.choose, args.simulate,
                                                                            seed=12345 + args.seed,
                                                                            score_rewards=reads_rewards)
-            print(f"simulated {name}: {results['policies'][name]['simulated']}")
+            print(f"simulated {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in results["policies"][name]["simulated"].items()
+                                                   if k != "per_episode"))
+        results["paired"] = paired_differences(results["policies"])
 
     (out / "results.json").write_text(json.dumps(results, indent=2))
     table = render_table(results)
@@ -148,6 +150,28 @@ def run(args) -> int:
     print(table)
     print(f"wrote {out / 'results.json'}, {out / 'table.md'}, {out / 'policies.png'}")
     return 0
+
+
+def paired_differences(policies: dict, baselines=("first", "random", "reward")) -> dict:
+    """Each policy minus each baseline, conversation by conversation (the same customers, common random numbers):
+    mean difference in hidden satisfaction with a 95% normal interval. Pairing removes the customer-to-customer
+    spread that dominates the unpaired intervals."""
+    import numpy as np
+
+    out: dict = {}
+    for base in baselines:
+        b = policies.get(base, {}).get("simulated")
+        if not b:
+            continue
+        for name, r in policies.items():
+            s = r.get("simulated")
+            if name == base or not s or len(s["per_episode"]) != len(b["per_episode"]):
+                continue
+            diff = np.array(s["per_episode"]) - np.array(b["per_episode"])
+            half = 1.96 * diff.std(ddof=1) / np.sqrt(len(diff)) if len(diff) > 1 else 0.0
+            out.setdefault(name, {})[base] = {"diff": float(diff.mean()), "lo": float(diff.mean() - half),
+                                              "hi": float(diff.mean() + half), "n": len(diff)}
+    return out
 
 
 def render_table(results: dict) -> str:
@@ -162,6 +186,15 @@ def render_table(results: dict) -> str:
         rows.append(f"| {name} | " + " | ".join(sim + (ci(f, "dr"), f"{s['turn_satisfaction']:.3f}" if s else "",
                                                       ci(o, "ips"), ci(o, "snips"), ci(o, "dr")))
                     + f" | {o.get('effective_sample_size', 0):.0f} |")
+    paired = results.get("paired") or {}
+    if paired:
+        bases = sorted({b for d in paired.values() for b in d}, key=("first", "random", "reward").index)
+        rows.append("\nPaired differences in hidden satisfaction (same simulated customers), mean [95% CI]:\n")
+        rows.append("| policy | " + " | ".join(f"minus {b}" for b in bases) + " |")
+        rows.append("|---|" + "---|" * len(bases))
+        for name, d in paired.items():
+            rows.append(f"| {name} | " + " | ".join(f"{d[b]['diff']:+.3f} [{d[b]['lo']:+.3f}, {d[b]['hi']:+.3f}]"
+                                                    if b in d else "" for b in bases) + " |")
     if "logged" in results:
         lv = results["logged"]["logging_value"]
         rows.append(f"\nLogged: {results['logged']['turns']} thumbed turns in {results['logged']['sessions']} sessions "

@@ -49,10 +49,15 @@ def evaluate_on_simulator(bot, policy_fn, episodes: int, seed: int = 12345, spli
 
     env = SelectionEnv(bot, RewardWeights(reward_model=1.0 if score_rewards and bot.reward_model is not None else 0.0),
                        split=split, seed=seed)
-    records = [run_episode(env, policy_fn) for _ in range(episodes)]
+    records = []
+    for episode in range(episodes):
+        # Common random numbers: conversation i has the same customer, wording and dice for every policy,
+        # so two policies' results can be compared conversation by conversation (paired differences).
+        env.rng = np.random.default_rng([seed, episode])
+        records.append(run_episode(env, policy_fn))
     env.memo.save()
     sat = np.array([r["satisfaction"] for r in records])
-    return {"episodes": episodes, "satisfaction": float(sat.mean()),
+    return {"episodes": episodes, "satisfaction": float(sat.mean()), "per_episode": [round(float(v), 4) for v in sat],
             "satisfaction_se": float(sat.std(ddof=1) / np.sqrt(len(sat))) if len(sat) > 1 else 0.0,
             "resolved": float(np.mean([r["resolved"] for r in records])),
             "csat": float(np.mean([r["csat"] for r in records])),
@@ -126,6 +131,7 @@ def run(args) -> int:
     metrics = {"train_seconds": round(train_seconds, 1)}
     if args.eval_episodes:
         metrics["heldout_greedy"] = evaluate_on_simulator(bot, greedy, args.eval_episodes)
+        metrics["heldout_greedy"].pop("per_episode")
     if history.get("satisfaction"):
         metrics["train_satisfaction_last100"] = float(np.mean(history["satisfaction"][-100:]))
     version = save_checkpoint(net, out, config, {"data": data, "metrics": metrics, "reward_weights":
