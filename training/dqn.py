@@ -45,8 +45,9 @@ class DQNConfig:
     """Fraction of the episodes over which epsilon decays linearly."""
     learning_starts: int = 200
     """Transitions collected before the first gradient step."""
-    train_frequency: int = 2
-    """Environment steps per gradient step."""
+    train_frequency: int = 8
+    """Environment steps per gradient step. Fewer updates generalise better to unseen phrasings: held-out greedy
+    satisfaction 0.598 / 0.634 / 0.657 / 0.684 at 1 (batch 64) / 2 / 4 / 8 (README, issue 4)."""
     hidden: int = 128
     """Width of the scoring MLP."""
     max_candidates: int = 8
