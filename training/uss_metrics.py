@@ -56,6 +56,8 @@ def spearman_rho(a, b) -> float:
     """Textbook Spearman rho (ties get average ranks)."""
     from scipy.stats import spearmanr
 
+    if np.ptp(np.asarray(a, dtype=float)) == 0 or np.ptp(np.asarray(b, dtype=float)) == 0:
+        return 0.0  # a constant ranks nothing (scipy would warn and return nan)
     value = spearmanr(a, b).statistic
     return float(value) if np.isfinite(value) else 0.0
 
