@@ -47,11 +47,25 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _result_plot(path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    path.parent.mkdir(parents=True)
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.bar(["first", "ppo"], [0.62, 0.67])
+    fig.savefig(path)
+    plt.close(fig)
+
+
 @pytest.fixture
 def server(tmp_path):
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian chromium is not installed (make chromium)")
     port, db = _free_port(), tmp_path / "replay.sqlite3"
+    _result_plot(tmp_path / "eval-policy" / "policies.png")  # a job's plot in the runs folder (the db's folder)
     log = open(tmp_path / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "rate", "--db", str(db), "--items",
                              str(_items(tmp_path / "items.jsonl")), "--session", "pilot", "--overlap", "2",
@@ -181,4 +195,6 @@ def test_two_raters_rate_three_items_and_admin_sees_agreement(server):
         assert all(source in board for source in SOURCES)
         assert board.index("src-alpha") < board.index("src-beta") < board.index("src-gamma")  # best first
         admin.wait_for_selector("#dash-plot img")
+        admin.wait_for_selector("#dash-results img")  # the jobs' plots from the runs folder
+        assert "eval-policy/policies.png" in admin.inner_text("#dash-results")
         browser.close()

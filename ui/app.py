@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+from pathlib import Path
 
 
 def add_bot_arguments(parser: argparse.ArgumentParser) -> None:
@@ -56,7 +57,8 @@ def run(args) -> int:
     app = build_app(bot, admin_password=args.admin_password or os.environ.get("RLCS_ADMIN_PASSWORD"))
     print(f"rlcs: serving on http://{args.host}:{args.port} (replay buffer: {args.db})", flush=True)
     app.queue(default_concurrency_limit=8).launch(server_name=args.host, server_port=args.port, show_error=False,
-                                                  quiet=True, footer_links=[])
+                                                  quiet=True, footer_links=[],
+                                                  allowed_paths=[str(Path(args.db).resolve().parent)])  # result plots
     return 0
 
 

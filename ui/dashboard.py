@@ -1,4 +1,5 @@
-"""The Dashboard tab (admin): rating sessions, rater agreement, Bradley-Terry scores, export.
+"""The Dashboard tab (admin): rating sessions, rater agreement, Bradley-Terry scores, export, and the plots
+that training and evaluation jobs drew (reward calibration, policy comparison, regret curves).
 
 Layout and wiring only: sessions live in bot/rating_store.py, the statistics in training/ratings.py,
 the export in training/export.py. Every action needs the admin password first (checked on the
@@ -54,6 +55,17 @@ def dashboard_tables(store, by: str = "source", n_boot: int = 200, plot_dir: str
     return sessions, agreement, raters, board, plot
 
 
+def result_plots(runs_dir: str | Path, limit: int = 24) -> list[tuple[str, str]]:
+    """(path, caption) of every PNG a job wrote one folder below runs_dir (runs/eval-policy/policies.png,
+    runs/reward/calibration.png, runs/bench-policy/regret.png, ...), newest first."""
+    runs_dir = Path(runs_dir)
+    if not runs_dir.is_dir():
+        return []
+    plots = sorted((p for p in runs_dir.glob("*/*.png") if p.is_file()), key=lambda p: p.stat().st_mtime, reverse=True)
+    return [(str(p), f"{p.parent.name}/{p.name} · {time.strftime('%Y-%m-%d %H:%M', time.localtime(p.stat().st_mtime))}")
+            for p in plots[:limit]]
+
+
 def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None:
     """Declare the admin dashboard inside the enclosing Blocks/Tab."""
     store = as_store(bot_or_store)
@@ -100,6 +112,9 @@ def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None
         by = gr.Radio(["source", "policy_version"], value="source", label="Compare", elem_id="dash-by")
         board = gr.Dataframe(headers=BOARD_COLUMNS, interactive=False, elem_id="dash-board")
         plot = gr.Image(label="Bradley-Terry plot", type="filepath", elem_id="dash-plot", height=360)
+        gr.Markdown("#### Training and evaluation results\nPlots the jobs wrote into the runs folder "
+                    "(`rlcs eval policy`, `rlcs train reward`, `rlcs bench policy`, ...), newest first.")
+        results = gr.Gallery(label="Result plots", columns=2, height=520, elem_id="dash-results", show_label=False)
         gr.Markdown("#### Export for training (`rlcs export` does the same)")
         with gr.Row():
             fmt = gr.Radio(["reward", "kto", "turns"], value="reward", label="Format", elem_id="dash-export-format")
@@ -114,9 +129,10 @@ def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None
         check(is_admin)
         s, a, r, b, p = dashboard_tables(store, key)
         opened = store.open_sessions()
-        return [s, a, r, b, (str(p) if p else None), gr.update(choices=opened, value=opened[-1] if opened else None)]
+        return [s, a, r, b, (str(p) if p else None), gr.update(choices=opened, value=opened[-1] if opened else None),
+                result_plots(store.replay.path.parent)]
 
-    table_outputs = [sessions, agreement, raters, board, plot, to_close]
+    table_outputs = [sessions, agreement, raters, board, plot, to_close, results]
 
     def do_unlock(text, request: gr.Request):
         # Also unlocked for the user "admin" of the app's own login page (rlcs rate --rater-password).

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 
 def make_auth(admin_password: str | None, rater_password: str | None):
@@ -57,7 +58,6 @@ def run(args) -> int:
     options = {"overlap": args.overlap, "mode": args.mode, "quota": args.quota,
                "require_reasons": not args.no_required_reasons}
     if args.items or args.from_replay:
-        from pathlib import Path
 
         session = args.session or (Path(args.items).stem if args.items else None)
         existing = {s["session_id"] for s in store.sessions()}
@@ -75,7 +75,8 @@ def run(args) -> int:
     print(f"rlcs: rating on http://{args.host}:{args.port} (replay buffer: {args.db}; admin "
           f"{'on' if admin_password else 'off: no --admin-password'})", flush=True)
     app.queue(default_concurrency_limit=8).launch(server_name=args.host, server_port=args.port, auth=auth,
-                                                  show_error=False, quiet=True, footer_links=[])
+                                                  show_error=False, quiet=True, footer_links=[],
+                                                  allowed_paths=[str(Path(args.db).resolve().parent)])  # result plots
     return 0
 
 
