@@ -136,3 +136,31 @@ def test_split_is_stable():
     assert split_of("abc") == split_of("abc")
     share = sum(split_of(f"k{i}") == "test" for i in range(2000)) / 2000
     assert 0.07 < share < 0.13
+
+
+def test_thumbs_count_once_when_replay_and_ratings_are_mixed(tmp_path):
+    """`rlcs export --format reward` also writes thumbs pairs; with the replay source in the mix they come
+    from the replay buffer only, without it they still come from the export."""
+    from bot.candidate import Candidate, Turn
+    from bot.replay import ReplayBuffer
+
+    db = tmp_path / "replay.sqlite3"
+    buffer = ReplayBuffer(db)
+    for i in range(4):
+        reply = "Your order ships today." if i % 2 == 0 else "No idea."
+        buffer.log_turn(Turn(f"t{i}", f"s{i}", reply, 0, [Candidate(reply, "retrieval", 0.5, 1.0)], intent="track_order"),
+                        "where is my order?", [], 0)
+        buffer.add_feedback(f"t{i}", 1 if i % 2 == 0 else -1)
+    rated = [{"context": f"question {i}", "chosen": f"good {i}", "rejected": f"bad {i}", "margin": 2, "origin": "rating"}
+             for i in range(40)]
+    thumbs = [{"context": f"question {i}", "chosen": f"liked {i}", "rejected": f"disliked {i}", "margin": 1,
+               "origin": "thumbs"} for i in range(40)]
+    export = write(tmp_path / "export.jsonl", "\n".join(json.dumps(r) for r in rated + thumbs))
+    alone = ratings.pairs(export, "train") + ratings.pairs(export, "test")
+    assert len(alone) == 80
+    with_replay = DataPaths(ratings_file=str(export), replay_db=str(db))
+    data, _ = build_mixture({"ratings": 1, "replay": 1}, 400, with_replay, seed=0)
+    assert not any(c.startswith("liked") for c in data["chosen"])  # the export's thumbs are left to `replay`
+    assert any(c == "Your order ships today." for c in data["chosen"])
+    data, _ = build_mixture({"ratings": 1}, 400, DataPaths(ratings_file=str(export)), seed=0)
+    assert any(c.startswith("liked") for c in data["chosen"])  # no replay source: the export's thumbs are used

@@ -101,8 +101,9 @@ def pair(source: str, chosen_context: str, chosen: str, rejected_context: str, r
             "rejected_context": rejected_context, "rejected": rejected, "margin": float(margin), "weight": float(weight)}
 
 
-def build_source(name: str, split: str, paths: DataPaths, seed: int = 0) -> list[dict]:
-    """Preference pairs of one source and split ("train" or "test"). [] if an optional source is absent."""
+def build_source(name: str, split: str, paths: DataPaths, seed: int = 0, skip_thumbs: bool = False) -> list[dict]:
+    """Preference pairs of one source and split ("train" or "test"). [] if an optional source is absent.
+    skip_thumbs: leave the exported thumbs pairs out of `ratings` (the replay source has them already)."""
     from training import reward_sources
 
     path = paths.path(name)
@@ -113,6 +114,8 @@ def build_source(name: str, split: str, paths: DataPaths, seed: int = 0) -> list
     builder = getattr(reward_sources, name)
     if name == "bitext":
         return builder.pairs(path, split, seed=seed, cache_dir=paths.cache_dir)
+    if name == "ratings":
+        return builder.pairs(path, split, seed=seed, skip_thumbs=skip_thumbs)
     return builder.pairs(path, split, seed=seed)
 
 
@@ -132,10 +135,11 @@ def build_mixture(mix: dict[str, float], n_pairs: int, paths: DataPaths, seed: i
 
     rng = np.random.default_rng(seed)
     pools, info = {}, {}
+    replay_in_mix = mix.get("replay", 0) > 0 and paths.path("replay") is not None
     for name, weight in mix.items():
         if weight <= 0:
             continue
-        rows = build_source(name, "train", paths, seed)
+        rows = build_source(name, "train", paths, seed, skip_thumbs=replay_in_mix)
         path = paths.path(name)
         info[name] = {"path": str(path) if path else None, "sha256": file_sha256(path) if path and path.is_file() else None,
                       "available_pairs": len(rows), "weight": weight}
