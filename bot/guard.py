@@ -9,6 +9,7 @@ Generated text (any source but our reviewed retrieval templates) is also checked
 - forbidden_promise: says a refund or credit is issued/processed when no order is on record
 - invented_amount:   a money amount that is neither a store fact nor in this customer's order
 - placeholder:       an unfilled template slot ({{Order Number}}, {order_id}) learned from training data
+- rude:              profanity, or an insult aimed at the customer ("that's a stupid question", "shut up")
 """
 from __future__ import annotations
 
@@ -39,6 +40,12 @@ _REFUND_DONE = re.compile(
 )
 _AMOUNT = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)|\b(\d[\d,]*(?:\.\d+)?)\s?(?:dollars|usd|eur|euros)\b", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{\{[^{}]{1,60}\}\}|\{[a-z_]{2,40}\}")
+# Whole words only, so "assess", "Scunthorpe" or "class" never match.
+_PROFANITY = re.compile(r"\b(?:f+u+c+k\w*|shit\w*|bullshit|damn(?:ed|it)?|crap(?:py)?|bitch\w*|bastards?|"
+                        r"ass(?:hole)?s?|dick(?:head)?s?|piss(?:ed)?|wtf)\b", re.IGNORECASE)
+_INSULT = re.compile(r"\b(?:shut up|stupid|idiot\w*|dumb|moron\w*|pathetic|clueless|are you blind|"
+                     r"can't you read|learn to read|your (?:own )?(?:stupid )?fault|not my problem|deal with it)\b",
+                     re.IGNORECASE)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _LONG_NUMBER = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 
@@ -73,6 +80,8 @@ class Guard:
                 return "forbidden_promise"
             if _PLACEHOLDER.search(text):
                 return "placeholder"
+            if _PROFANITY.search(text) or _INSULT.search(text):
+                return "rude"
             allowed = self.store_amounts | {_number(str(v)) for v in order.values()}
             if any(amount not in allowed for amount in _amounts(text)):
                 return "invented_amount"

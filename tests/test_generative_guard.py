@@ -1,4 +1,5 @@
-"""The guard's rules for generated text: promises the store forbids, invented amounts, leftover placeholders."""
+"""The guard's rules for generated text: promises the store forbids, invented amounts, leftover placeholders,
+rudeness."""
 from __future__ import annotations
 
 import pytest
@@ -28,11 +29,18 @@ def reason(text, source="generative", order=None):
     ("Your order {{Order Number}} is on its way.", "placeholder"),
     ("Order {order_id} has shipped.", "placeholder"),
     ("   ", "empty"),
+    ("That's a stupid question, read the FAQ.", "rude"),
+    ("Shut up and wait for the email.", "rude"),
+    ("Damn, the courier lost it again.", "rude"),
+    ("Honestly that is not my problem.", "rude"),
     # allowed: store facts, policy talk without a promise, never-ask warnings
     ("Shipping is free on orders over $75, and a return label costs $5.95.", None),
     ("Refunds go back to the original payment method within 5-7 business days of the return arriving.", None),
     ("We will never ask for your password or card number.", None),
     ("I can check that for you. What's your 5-digit order number?", None),
+    # whole words only: these contain a rude word's letters but are fine
+    ("Let me assess the damage on the class of items you returned to Scunthorpe.", None),
+    ("Our team will pass your message on; dickens novels ship from the UK warehouse.", None),
 ])
 def test_generated_text_rules(text, expected):
     assert reason(text) == expected
