@@ -59,8 +59,10 @@ def build_pool(size: int, seed: int = 0, bot=None, cache_dir: str | None = "runs
     from bot.features import FEATURES_VERSION
     from data import STORE_DIR
 
+    # The pool depends on the store, the simulator and how retrieval ranks templates: any change rebuilds it.
     kb_hash = hashlib.sha256((STORE_DIR / "knowledge_base.json").read_bytes() +
-                             Path(__file__).with_name("simulate.py").read_bytes()).hexdigest()[:10]
+                             Path(__file__).with_name("simulate.py").read_bytes() +
+                             (Path(__file__).parents[1] / "bot" / "retrieval.py").read_bytes()).hexdigest()[:10]
     cache = Path(cache_dir) / f"bench-pool-{size}-{seed}-{FEATURES_VERSION}-{kb_hash}.npz" if cache_dir else None
     if cache is not None and cache.exists():
         with np.load(cache) as saved:
