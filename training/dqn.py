@@ -133,6 +133,15 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
         optimizer.step()
         return loss.item()
 
+    def learn(step: int) -> None:
+        """A gradient step, logged; every target_network_frequency steps the target net gets a hard copy."""
+        loss = gradient_step()
+        history["loss"].append(loss)
+        if step % cfg.target_network_frequency == 0:
+            target_network.load_state_dict(online.state_dict())
+        if writer is not None and step % 50 == 0:
+            writer.add_scalar("dqn/loss", loss, step)
+
     if logged is not None:  # fitted Q on the logged sessions
         for episode in logged:
             for t, turn in enumerate(episode):
@@ -142,12 +151,7 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
             raise ValueError("the replay buffer has no logged turns to learn from")
         steps = cfg.max_steps or max(20 * rb.size // cfg.batch_size, 200)
         for step in tqdm(range(steps), desc="dqn (logged)", disable=not progress):
-            loss = gradient_step()
-            history["loss"].append(loss)
-            if step % cfg.target_network_frequency == 0:
-                target_network.load_state_dict(online.state_dict())
-            if writer is not None and step % 50 == 0:
-                writer.add_scalar("dqn/loss", loss, step)
+            learn(step)
         return online, history
 
     bar = tqdm(range(cfg.episodes), desc="dqn", disable=not progress)
@@ -167,12 +171,7 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
             obs = next_obs
             global_step += 1
             if global_step > cfg.learning_starts and global_step % cfg.train_frequency == 0:
-                loss = gradient_step()
-                history["loss"].append(loss)
-                if global_step % cfg.target_network_frequency == 0:
-                    target_network.load_state_dict(online.state_dict())
-                if writer is not None and global_step % 50 == 0:
-                    writer.add_scalar("dqn/loss", loss, global_step)
+                learn(global_step)
         history["episode_return"].append(total)
         history["satisfaction"].append(info["conversation_satisfaction"])
         if writer is not None:

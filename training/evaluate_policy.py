@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 
 BASELINE_NAMES = ("random", "first", "reward")
+PAIRED_AGAINST = ("first", "random", "reward")  # the paired-difference columns, in this order
 
 
 def make_parser(subparsers):
@@ -152,7 +153,7 @@ def run(args) -> int:
     return 0
 
 
-def paired_differences(policies: dict, baselines=("first", "random", "reward")) -> dict:
+def paired_differences(policies: dict, baselines=PAIRED_AGAINST) -> dict:
     """Each policy minus each baseline, conversation by conversation (the same customers, common random numbers):
     mean difference in hidden satisfaction with a 95% normal interval. Pairing removes the customer-to-customer
     spread that dominates the unpaired intervals."""
@@ -188,7 +189,7 @@ def render_table(results: dict) -> str:
                     + f" | {o.get('effective_sample_size', 0):.0f} |")
     paired = results.get("paired") or {}
     if paired:
-        bases = sorted({b for d in paired.values() for b in d}, key=("first", "random", "reward").index)
+        bases = sorted({b for d in paired.values() for b in d}, key=PAIRED_AGAINST.index)
         rows.append("\nPaired differences in hidden satisfaction (same simulated customers), mean [95% CI]:\n")
         rows.append("| policy | " + " | ".join(f"minus {b}" for b in bases) + " |")
         rows.append("|---|" + "---|" * len(bases))

@@ -61,9 +61,9 @@ def result_plots(runs_dir: str | Path, limit: int = 24) -> list[tuple[str, str]]
     runs_dir = Path(runs_dir)
     if not runs_dir.is_dir():
         return []
-    plots = sorted((p for p in runs_dir.glob("*/*.png") if p.is_file()), key=lambda p: p.stat().st_mtime, reverse=True)
-    return [(str(p), f"{p.parent.name}/{p.name} · {time.strftime('%Y-%m-%d %H:%M', time.localtime(p.stat().st_mtime))}")
-            for p in plots[:limit]]
+    plots = sorted(((p.stat().st_mtime, p) for p in runs_dir.glob("*/*.png") if p.is_file()), reverse=True)
+    return [(str(p), f"{p.parent.name}/{p.name} · {time.strftime('%Y-%m-%d %H:%M', time.localtime(mtime))}")
+            for mtime, p in plots[:limit]]
 
 
 def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None:
