@@ -6,7 +6,9 @@ One row per candidate, so a policy is a function from a [N, D] matrix to N score
     c        candidate embedding (MiniLM, 384-d; a retrieval template's embedding is cached once)
     q*c      elementwise product with the latest customer message: "does it answer THIS message"
     p*c      elementwise product with the earlier customer messages (mean): multi-turn context
-    scalars  drafter score, reward-model score, source, rank, lengths, tone, turn, order slots (SCALARS)
+    scalars  drafter score, reward-model score, source, rank, lengths, tone, turn, order slots, and how the
+             candidate compares with the others (same intent as rank 1, score and similarity gaps to the best)
+             and which step its template takes (answers about the order, asks for it, general) (SCALARS)
 
 The encoder runs at most once per new text: the message vector comes from the tracker's cache, template
 vectors from the retrieval drafter, anything else from a small in-memory cache. The same builder works on
@@ -25,8 +27,12 @@ SCALARS = [
     "drafter_score", "reward", "has_reward", "rank_frac", "is_first", "reply_len", "reply_warmth",
     "reply_asks", "src_retrieval", "src_generative", "src_fallback", "src_other", "msg_len", "msg_warmth",
     "turn", "has_order_id", "order_found", "cos_msg", "cos_context", "n_candidates", "bias",
+    # features-v2: where the candidate stands among the others, and what kind of step its template takes
+    "same_intent_as_first", "score_gap", "cos_msg_gap", "cos_context_gap", "cos_msg_gap_in_intent",
+    "cos_context_gap_in_intent",
+    "step_order_answer", "step_asks_order", "step_unknown_order", "step_general",
 ]
-FEATURES_VERSION = "features-v1"  # stored in every checkpoint; a mismatch refuses to load
+FEATURES_VERSION = "features-v2"  # stored in every checkpoint; a mismatch refuses to load
 
 _WARM = re.compile(r"\b(?:happy to|glad|sorry|thanks|thank you|please|of course|i understand|no problem|"
                    r"absolutely|great question|hi|hello|appreciate)\b|!", re.IGNORECASE)
@@ -78,11 +84,13 @@ class FeatureBuilder:
     """Turns (TurnContext, candidates) into a float32 [N, n_features] matrix."""
 
     def __init__(self, encoder, template_vectors: dict[str, np.ndarray] | None = None,
-                 order_templates: set[str] | None = None, cache_size: int = 20000):
+                 template_needs: dict[str, set[str]] | None = None, cache_size: int = 20000):
         self.encoder = encoder
         self.dim = int(encoder.dim)
         self.template_vectors = template_vectors or {}
-        self.order_templates = order_templates or set()  # templates offered only when the order was found
+        self.template_needs = template_needs or {}  # template id -> its conditions ("order", "no_order", ...)
+        # Templates offered only when the order was found: a logged turn that offers one had found it.
+        self.order_templates = {t for t, needs in self.template_needs.items() if "order" in needs}
         self._cache: OrderedDict[str, np.ndarray] = OrderedDict()
         self.cache_size = cache_size
 
@@ -90,7 +98,7 @@ class FeatureBuilder:
     def for_bot(cls, bot) -> "FeatureBuilder":
         templates = bot.retrieval.templates
         vectors = {t.id: bot.retrieval.answer_vectors[i] for i, t in enumerate(templates)}
-        return cls(bot.encoder, vectors, {t.id for t in templates if "order" in t.needs})
+        return cls(bot.encoder, vectors, {t.id: set(t.needs) for t in templates})
 
     # -- embeddings, each text encoded at most once ---------------------------------------------
     def remember(self, text: str, vector: np.ndarray) -> None:
@@ -125,6 +133,8 @@ class FeatureBuilder:
     # -- the matrix -----------------------------------------------------------------------------
     def build(self, ctx: TurnContext, candidates) -> np.ndarray:
         n = len(candidates)
+        if n == 0:
+            return np.zeros((0, n_features(self.dim)), dtype=np.float32)
         if ctx.query_vector is not None:
             self.remember(ctx.message, ctx.query_vector)
         q = self.embed([ctx.message])[0]
@@ -135,17 +145,32 @@ class FeatureBuilder:
         if order_found is None:
             order_found = any((_get(cand, "meta") or {}).get("template") in self.order_templates for cand in candidates)
         msg_len, msg_warm = np.log1p(words(ctx.message)) / 5, min(warmth(ctx.message), 3) / 3
+        metas = [_get(cand, "meta") or {} for cand in candidates]
+        drafter_scores = np.array([float(_get(cand, "score") or 0.0) for cand in candidates])
+        cos_msg, cos_context = c @ q, c @ p
+        # Within one intent, which wording fits the customer's words best: the answer they are after.
+        intents = [meta.get("intent") or f"#{i}" for i, meta in enumerate(metas)]
+        best_in_intent = {k: (max(cos_msg[j] for j in range(n) if intents[j] == k),
+                              max(cos_context[j] for j in range(n) if intents[j] == k)) for k in set(intents)}
         for i, cand in enumerate(candidates):
             text, source = _get(cand, "text"), _get(cand, "source")
             reward = _get(cand, "reward")
             has_reward = reward is not None and not (isinstance(reward, float) and np.isnan(reward))
             src = [source == "retrieval", source in ("generative", "remote"), source == "fallback", False]
             src[3] = not any(src)
+            needs = self.template_needs.get(metas[i].get("template", ""))
             scalars[i] = [
-                float(_get(cand, "score") or 0.0), float(reward) if has_reward else 0.0, float(has_reward),
+                drafter_scores[i], float(reward) if has_reward else 0.0, float(has_reward),
                 i / max(n - 1, 1), float(i == 0), np.log1p(words(text)) / 5, min(warmth(text), 3) / 3,
                 float("?" in text), *map(float, src), msg_len, msg_warm, min(ctx.turn_index, 5) / 5,
-                float(ctx.has_order_id), float(order_found), float(c[i] @ q), float(c[i] @ p), n / 10, 1.0,
+                float(ctx.has_order_id), float(order_found), float(cos_msg[i]), float(cos_context[i]), n / 10, 1.0,
+                float(metas[i].get("intent") is not None and metas[i].get("intent") == metas[0].get("intent")),
+                drafter_scores[i] - drafter_scores.max(), float(cos_msg[i] - cos_msg.max()),
+                float(cos_context[i] - cos_context.max()) if ctx.previous else 0.0,
+                float(cos_msg[i] - best_in_intent[intents[i]][0]),
+                float(cos_context[i] - best_in_intent[intents[i]][1]) if ctx.previous else 0.0,
+                float(needs is not None and "order" in needs), float(needs is not None and "no_order" in needs),
+                float(needs is not None and "unknown_order" in needs), float(needs is not None and not needs),
             ]
         # Scaled so each block's entries are about unit size: MiniLM coordinates are ~1/sqrt(d).
         d = float(self.dim)

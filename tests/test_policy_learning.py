@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 import torch
 
-from bot.features import SCALARS
+from bot.features import FEATURES_VERSION, SCALARS
 from bot.learned_policy import LearnedPolicy, load_checkpoint, make_net, mixed_probabilities, save_checkpoint
 from training import dqn, ppo
 from training.simulate import Observation
@@ -105,7 +105,7 @@ def test_off_policy_training_from_logged_propensities():
 def test_checkpoint_round_trip_and_exploration_mixture(tmp_path):
     n = 3 * DIM + len(SCALARS)
     net = make_net(n, 16)
-    version = save_checkpoint(net, tmp_path / "ckpt", {"algo": "dqn", "features_version": "features-v1",
+    version = save_checkpoint(net, tmp_path / "ckpt", {"algo": "dqn", "features_version": FEATURES_VERSION,
                                                        "temperature": 0.5, "epsilon": 0.2, "reward_feature": True},
                               {"data": {}})
     assert version.startswith("dqn-")

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from bot import Bot, BotConfig
-from bot.features import SCALARS, FeatureBuilder, n_features
+from bot.features import FEATURES_VERSION, SCALARS, FeatureBuilder, n_features
 from bot.learned_policy import PolicyLoadError, load_checkpoint, make_net, read_pointer, save_checkpoint, write_pointer
 from bot.replay import ReplayBuffer
 from training import promote
@@ -37,7 +37,7 @@ def world(tmp_path_factory):
     logger = Bot(BotConfig(db_path=str(root / "logs.sqlite3"), cache_dir=CACHE, policy="uniform", seed=0))
     log_conversations(logger, episodes=60, seed=11, feedback_rate=1.0, progress=False)
     dim = logger.encoder.dim
-    config = {"algo": "test", "features_version": "features-v1", "temperature": 0.05, "epsilon": 0.0}
+    config = {"algo": "test", "features_version": FEATURES_VERSION, "temperature": 0.05, "epsilon": 0.0}
     good = root / "good"
     bad = root / "bad"
     save_checkpoint(preferring("is_first", +1, dim), good, config, {"data": {}})  # retrieval rank 1: good

@@ -77,3 +77,34 @@ def test_simulated_customers_talk_through_the_bot(bot, tmp_path):
     assert all(t["csat"] in range(1, 6) and t["resolved"] in (0, 1) for t in turns)
     assert all(t["propensity"] == pytest.approx(1 / len(t["candidates"])) for t in turns)
     assert all(t["policy_version"] == "uniform" for t in turns)
+
+
+def test_features_place_each_candidate_among_the_others_live_and_logged(bot, tmp_path):
+    from bot.features import SCALARS, FeatureBuilder, TurnContext
+
+    live = Bot(BotConfig(db_path=str(tmp_path / "f.sqlite3"), cache_dir=CACHE, policy="first", seed=0))
+    turn = live.reply("s1", "where is my package?")
+    features = FeatureBuilder.for_bot(live)
+    logged = live.replay.logged_turns()[-1]
+    x_logged = features.build(TurnContext.from_logged(logged), logged["candidates"])
+    x_live = features.build(TurnContext("where is my package?"), turn.candidates)
+    np.testing.assert_allclose(x_live, x_logged, atol=1e-5)  # a logged turn is seen exactly as it was served
+
+    column = {name: x_live[:, x_live.shape[1] - len(SCALARS) + k] for k, name in enumerate(SCALARS)}
+    needs = {t.id: t.needs for t in live.kb.answers}
+    for i, cand in enumerate(turn.candidates):
+        template_needs = needs[cand.meta["template"]]
+        assert column["step_asks_order"][i] == float("no_order" in template_needs)
+        assert column["step_general"][i] == float(not template_needs)
+        assert column["same_intent_as_first"][i] == float(cand.meta["intent"] == turn.candidates[0].meta["intent"])
+    # No order number yet: asking for it is on offer, answering about the order is not.
+    assert column["step_asks_order"].any() and not column["step_order_answer"].any()
+    assert column["score_gap"][0] == 0.0 and (column["score_gap"] <= 0).all()
+    assert column["cos_msg_gap"].max() == 0.0 and (column["cos_context_gap"] == 0).all()  # no earlier messages
+
+    after = live.reply("s1", "it's order 10023")  # once the order is found, the order answers appear
+    x_after = features.build(TurnContext("it's order 10023", ["where is my package?"], 1, True, True),
+                          after.candidates)
+    after_column = {name: x_after[:, x_after.shape[1] - len(SCALARS) + k] for k, name in enumerate(SCALARS)}
+    assert after_column["step_order_answer"].any() and not after_column["step_asks_order"].any()
+    assert (after_column["cos_context_gap"] <= 0).all() and after_column["cos_context_gap"].max() == 0.0
