@@ -125,3 +125,11 @@ def test_checkpoint_round_trip_and_exploration_mixture(tmp_path):
     blind = x.copy()
     blind[:, base + SCALARS.index("reward")] = blind[:, base + SCALARS.index("has_reward")] = 0
     np.testing.assert_allclose(policy.scores_from_features(with_rm), policy.scores_from_features(blind))
+    # `rlcs eval policy --greedy`: the same checkpoint without exploration puts all mass on its best score.
+    from training.evaluate_policy import PolicyProbs
+
+    greedy = PolicyProbs(str(tmp_path / "ckpt"), None, _Features(), greedy=True)
+    serving = PolicyProbs(str(tmp_path / "ckpt"), None, _Features())
+    rewards = np.full(5, np.nan)
+    np.testing.assert_array_equal(greedy(x, rewards), np.eye(5)[int(np.argmax(greedy.learned.scores_from_features(x)))])
+    assert serving(x, rewards).min() > 0 and greedy.version == serving.version + "/greedy"

@@ -4,7 +4,8 @@
         --policies random,first,reward,dqn=runs/policy-dqn,ppo=runs/policy-ppo --output-dir runs/eval-policy
 
 Policies: random (uniform), first (retrieval rank 1), reward (best-of-N by the reward model: what TRL's
-removed BestOfNSampler did), NAME=PATH (a trained checkpoint), or a bare checkpoint path.
+removed BestOfNSampler did), NAME=PATH (a trained checkpoint), or a bare checkpoint path. Trained policies
+are evaluated as they serve (temperature and epsilon from their checkpoint); --greedy adds NAME-greedy rows.
 
 Off-policy (--logged): IPS, SNIPS and DR estimates with session-bootstrap 95% intervals of each policy's
 per-turn thumbs-up rate on the logged turns, plus the logging policy's own observed rate.
@@ -30,6 +31,8 @@ def make_parser(subparsers):
     p.add_argument("--simulate", type=int, default=0, metavar="N", help="held-out simulated conversations per policy")
     p.add_argument("--reward-model", default=None, help="reward model folder (for 'reward' and the rm feature)")
     p.add_argument("--output-dir", default="runs/eval-policy")
+    p.add_argument("--greedy", action="store_true",
+                   help="also evaluate each trained policy greedily (argmax, no temperature or epsilon) as NAME-greedy")
     p.add_argument("--bootstrap", type=int, default=1000, help="bootstrap resamples for the intervals")
     p.add_argument("--seed", type=int, default=0)
     p.set_defaults(func=run)
@@ -55,14 +58,16 @@ def parse_policies(text: str) -> list[tuple[str, str]]:
 class PolicyProbs:
     """pi(.|s) for a named policy, from a logged turn's features or a live observation."""
 
-    def __init__(self, spec: str, bot, features):
+    def __init__(self, spec: str, bot, features, greedy: bool = False):
         import numpy as np
 
         from bot.learned_policy import load_checkpoint
 
         self.np, self.spec = np, spec
         self.learned = None if spec in BASELINE_NAMES else load_checkpoint(spec, features)
-        self.version = self.learned.version if self.learned else spec
+        if self.learned is not None and greedy:  # what the policy knows, without the exploration it serves with
+            self.learned.temperature, self.learned.epsilon = 0.0, 0.0
+        self.version = self.learned.version + ("/greedy" if greedy else "") if self.learned else spec
 
     def __call__(self, x, rewards) -> "np.ndarray":  # noqa: F821
         np = self.np
@@ -111,6 +116,10 @@ def run(args) -> int:
     bot = Bot(BotConfig(db_path=str(out / "eval-scratch.sqlite3"), reward_model=args.reward_model, seed=args.seed))
     features = FeatureBuilder.for_bot(bot)
     policies = {name: PolicyProbs(spec, bot, features) for name, spec in specs}
+    if args.greedy:
+        policies.update({f"{name}-greedy": PolicyProbs(spec, bot, features, greedy=True)
+                         for name, spec in specs if spec not in BASELINE_NAMES})
+        specs += [(f"{name}-greedy", spec) for name, spec in specs if spec not in BASELINE_NAMES]
     if "reward" in dict(specs).values() and bot.reward_model is None:
         print("note: no --reward-model given, so 'reward' (best-of-N) uses logged reward scores where present, "
               "else the drafter's rank 1")
