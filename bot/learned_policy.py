@@ -45,7 +45,7 @@ def make_net(n_features: int, hidden: int = 128, n_scalars: int | None = None, e
     The scalar features (bot/features.SCALARS: drafter score, reward, lengths, tone, turn...) go straight into
     the MLP; the 3 x 384 embedding features first pass a low-rank projection (to `embed_rank` dims), so the few
     signals that matter most are learnt in a few hundred turns while the embeddings refine the choice (which
-    topic, which wording) as data accumulates. Measured: a plain MLP over all 1,173 inputs learnt several
+    topic, which wording) as data accumulates. Measured: a plain MLP over all 1,173 inputs (features v1) learnt several
     times slower (README, issue 4). Score head -> one score per candidate; value head -> V(s) from the
     mean-pooled candidate representations (PPO's baseline).
     """
