@@ -71,10 +71,16 @@ def make_net(n_features: int, hidden: int = 128, n_scalars: int | None = None, e
                                       nn.Linear(hidden, hidden), nn.ReLU())
             self.score_head = nn.Linear(hidden, 1)
             self.value_head = nn.Linear(hidden, 1)
+            # Each scalar is divided by its spread on the training data (set by the trainer, saved with the
+            # weights): see scalar_scale().
+            self.register_buffer("scalar_scale", torch.ones(n_scalars))
 
         def features(self, x):
             emb, scalars = x[..., : self.n_features - self.n_scalars], x[..., self.n_features - self.n_scalars:]
-            return self.body(torch.cat([scalars, self.project(emb)], -1))
+            return self.body(torch.cat([scalars * self.scalar_scale, self.project(emb)], -1))
+
+        def fit_scale(self, rows: np.ndarray) -> None:
+            self.scalar_scale.copy_(torch.from_numpy(scalar_scale(rows, self.n_scalars)))
 
         def forward(self, x, mask=None):
             """x [B, N, D] (mask [B, N], True = real candidate) -> scores [B, N]; padded slots get -1e9."""
@@ -87,6 +93,18 @@ def make_net(n_features: int, hidden: int = 128, n_scalars: int | None = None, e
             return self.value_head(pooled).squeeze(-1)
 
     return SelectionNet()
+
+
+def scalar_scale(rows: np.ndarray, n_scalars: int, floor: float = 0.2) -> np.ndarray:
+    """1 / spread of each scalar feature over `rows` [M, D] (spread floored at `floor`; constant columns keep 1).
+
+    The scalars come in very different spreads (a similarity gap varies by about 0.05, a flag by 0.4), and an
+    MLP learns slowly from the narrow ones. Measured on `rlcs bench policy` (5 seeds): cumulative regret 672
+    unscaled, 660 divided by the plain spread, 612 with the floor (README, issue 4). The floor keeps
+    near-constant columns from being blown up into noise.
+    """
+    spread = np.asarray(rows, dtype=np.float64)[:, -n_scalars:].std(0)
+    return np.where(spread > 1e-6, 1.0 / np.maximum(spread, floor), 1.0).astype(np.float32)
 
 
 def mixed_probabilities(scores: np.ndarray, temperature: float, epsilon: float) -> np.ndarray:

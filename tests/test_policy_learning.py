@@ -105,12 +105,20 @@ def test_off_policy_training_from_logged_propensities():
 def test_checkpoint_round_trip_and_exploration_mixture(tmp_path):
     n = 3 * DIM + len(SCALARS)
     net = make_net(n, 16)
+    rows = np.random.default_rng(1).normal(size=(400, n)).astype(np.float32)
+    rows[:, -len(SCALARS)] *= 0.5  # a spread of 0.5 -> scale 2
+    rows[:, -len(SCALARS) + 1] *= 0.01  # a narrow column is scaled up to the floor's 5, not 100
+    rows[:, -1] = 1.0  # a constant column (the bias) stays as it is
+    net.fit_scale(rows)
+    scale = net.scalar_scale.numpy()
+    assert scale[0] == pytest.approx(2, rel=0.1) and scale[1] == pytest.approx(5) and scale[-1] == 1.0
     version = save_checkpoint(net, tmp_path / "ckpt", {"algo": "dqn", "features_version": FEATURES_VERSION,
                                                        "temperature": 0.5, "epsilon": 0.2, "reward_feature": True},
                               {"data": {}})
     assert version.startswith("dqn-")
     policy = load_checkpoint(tmp_path / "ckpt", _Features())
     assert isinstance(policy, LearnedPolicy) and policy.version == version
+    np.testing.assert_array_equal(policy.net.scalar_scale.numpy(), scale)  # the scales travel with the weights
     x = np.random.default_rng(0).normal(size=(5, n)).astype(np.float32)
     p = policy.probabilities_from_features(x)
     assert p.sum() == pytest.approx(1.0) and p.min() >= 0.2 / 5 - 1e-12  # epsilon keeps every propensity known

@@ -9,8 +9,9 @@ candidate, and sees a thumb: +1 with probability = the hidden satisfaction. Regr
 candidate's satisfaction - the pick's (expected, so the curves are not noisy from the thumbs).
 
 Learners (identical feature rows; features are built once per decision point, outside the timing):
-    ours     the SelectionNet MLP trained online (squared loss, a few replayed examples per step) with
-             SquareCB's inverse-gap-weighted exploration: p(a) = 1 / (N + gamma_t (best - score_a))
+    ours     the SelectionNet MLP trained online (squared loss, a few replayed examples per step, each scalar
+             divided by its spread over the first 200 decisions) with SquareCB's inverse-gap-weighted
+             exploration, p(a) = 1 / (N + gamma_t (best - score_a)), scored by the Polyak average of its weights
     vw       vowpalwabbit `--cb_explore_adf --squarecb` (cost = -thumb), each candidate an ADF line
     first, random    the retrieval rank-1 and the uniform baselines, for scale
 Writes results.json, regret.png (mean and spread over seeds) and prints the ratio ours / VW.
@@ -39,8 +40,11 @@ def make_parser(subparsers):
     p.add_argument("--lr-decay", type=float, default=0.0,
                    help="ours: learning rate = lr / sqrt(1 + t / DECAY) (0 = constant)")
     p.add_argument("--embed-rank", type=int, default=4,
-                   help="ours: rank of the embedding projection (0 = plain MLP over all 1,173 inputs)")
+                   help="ours: rank of the embedding projection (0 = plain MLP over all inputs)")
     p.add_argument("--hidden", type=int, default=64, help="ours: MLP width")
+    p.add_argument("--ema", type=float, default=0.99,
+                   help="ours: replies are picked by a moving average of the trained weights, with this decay per "
+                        "update (Polyak averaging; 0 = pick with the trained weights themselves)")
     p.add_argument("--output-dir", default="runs/bench-policy")
     p.set_defaults(func=run)
     return p
@@ -102,7 +106,10 @@ class OurLearner:
     """SelectionNet trained online; SquareCB (inverse gap weighting) exploration."""
 
     def __init__(self, dim: int, seed: int, lr: float, hidden: int, gamma_scale: float, replay: int = 32,
-                 updates: int = 1, embed_rank: int = 4, loss: str = "squared", lr_decay: float = 0.0):
+                 updates: int = 1, embed_rank: int = 4, loss: str = "squared", lr_decay: float = 0.0,
+                 ema: float = 0.99):
+        import copy
+
         import numpy as np
         import torch
 
@@ -117,11 +124,18 @@ class OurLearner:
         self.lr, self.lr_decay = lr, lr_decay
         self.loss = loss  # squared: scores are expected thumbs; logistic: scores are logits of a thumbs-up
         self.memory_x, self.memory_r = [], []
+        self.rows_seen = np.zeros((0, dim), np.float32)  # feature rows so far, for the scalars' spreads
+        # Each update chases one noisy thumb; the average of the recent weights is a steadier judge of replies.
+        self.ema = ema
+        self.acting = copy.deepcopy(self.net) if ema else self.net
 
     def act(self, x):
         np, torch = self.np, self.torch
+        if self.t < 200:  # online, the spreads are measured on the decisions seen so far, then kept
+            self.rows_seen = np.concatenate([self.rows_seen, x])
+            self.net.fit_scale(self.rows_seen)
         with torch.inference_mode():
-            scores = self.net(torch.from_numpy(x)[None])[0].numpy().astype(np.float64)
+            scores = self.acting(torch.from_numpy(x)[None])[0].numpy().astype(np.float64)
         if self.loss == "logistic":
             scores = 1 / (1 + np.exp(-scores))  # gaps in probability of a thumbs-up
         self.t += 1
@@ -153,6 +167,12 @@ class OurLearner:
             self.opt.zero_grad()
             loss.backward()
             self.opt.step()
+        if self.ema:  # Polyak averaging: acting = ema * acting + (1 - ema) * trained
+            with torch.no_grad():
+                for averaged, trained in zip(self.acting.parameters(), self.net.parameters()):
+                    averaged.lerp_(trained, 1 - self.ema)
+                for averaged, trained in zip(self.acting.buffers(), self.net.buffers()):
+                    averaged.copy_(trained)
 
 
 class VWLearner:
@@ -224,7 +244,7 @@ def run(args) -> int:
             learner = None
             if name == "ours":
                 learner = OurLearner(dim, seed, args.learning_rate, args.hidden, args.gamma_scale, args.replay,
-                                     args.updates, args.embed_rank, args.loss, args.lr_decay)
+                                     args.updates, args.embed_rank, args.loss, args.lr_decay, args.ema)
             elif is_vw:
                 learner = VWLearner(dim, seed, vw_of[name])
             if is_vw:

@@ -57,6 +57,9 @@ class DQNConfig:
     so 0.1 was close to uniform among the top few: 0.03 served 0.019 more satisfaction (README, issue 4)."""
     serving_epsilon: float = 0.05
     """Serving: uniform exploration mixed in, so its logs stay usable for off-policy evaluation."""
+    polyak: float = 0.0
+    """The saved (serving) network is a moving average of the online network's weights, with this decay per
+    gradient step (0 = save the online network itself)."""
     seed: int = 0
     """Seed for the network, exploration and the simulated customers."""
 
@@ -100,21 +103,25 @@ def linear_schedule(start: float, end: float, duration: float, t: float) -> floa
 
 def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = True):
     """Train on the environment (`env`) or on logged episodes (`logged`: list of lists of turn dicts)."""
+    import copy
+
     import torch
     import torch.nn.functional as F
     from tqdm import tqdm
 
     from bot.learned_policy import make_net
-    from training.rl_setup import start_run
+    from training.rl_setup import scaling_rows, start_run
 
     accelerator, rng, dim = start_run(cfg.seed, env, logged)
     q_network = make_net(dim, cfg.hidden)
+    q_network.fit_scale(scaling_rows(env, logged, rng))
     target_network = make_net(dim, cfg.hidden)
     target_network.load_state_dict(q_network.state_dict())
     optimizer = torch.optim.Adam(q_network.parameters(), lr=cfg.learning_rate)
     q_network, optimizer = accelerator.prepare(q_network, optimizer)
     target_network.to(accelerator.device)
     online = accelerator.unwrap_model(q_network)
+    averaged = copy.deepcopy(online) if cfg.polyak else online  # what gets saved and serves
     rb = ReplayBuffer(cfg.buffer_size, cfg.max_candidates, dim, rng)
     history = {"episode_return": [], "satisfaction": [], "loss": []}
     global_step = 0
@@ -137,6 +144,10 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
         """A gradient step, logged; every target_network_frequency steps the target net gets a hard copy."""
         loss = gradient_step()
         history["loss"].append(loss)
+        if cfg.polyak:
+            with torch.no_grad():
+                for avg, weight in zip(averaged.parameters(), online.parameters()):
+                    avg.lerp_(weight, 1 - cfg.polyak)
         if step % cfg.target_network_frequency == 0:
             target_network.load_state_dict(online.state_dict())
         if writer is not None and step % 50 == 0:
@@ -152,7 +163,7 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
         steps = cfg.max_steps or max(20 * rb.size // cfg.batch_size, 200)
         for step in tqdm(range(steps), desc="dqn (logged)", disable=not progress):
             learn(step)
-        return online, history
+        return averaged, history
 
     bar = tqdm(range(cfg.episodes), desc="dqn", disable=not progress)
     for episode in bar:
@@ -181,7 +192,7 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
         if episode % 50 == 49:
             bar.set_postfix(ret=f"{np.mean(history['episode_return'][-50:]):.2f}",
                             sat=f"{np.mean(history['satisfaction'][-50:]):.3f}", eps=f"{epsilon:.2f}")
-    return online, history
+    return averaged, history
 
 
 def serving_config(cfg: DQNConfig) -> dict:

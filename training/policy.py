@@ -30,6 +30,8 @@ def make_parser(subparsers):
     p.add_argument("--hidden", type=int, default=None, help="width of the scoring MLP (default 128)")
     p.add_argument("--train-frequency", type=int, default=None,
                    help="DQN: environment steps per gradient step (default 8; fewer updates generalise better)")
+    p.add_argument("--polyak", type=float, default=None,
+                   help="DQN: save a moving average of the online network's weights, this decay per gradient step")
     p.add_argument("--reward-weights", default="thumb=1,csat=1,reward_model=1",
                    help="reward mix: reward_model, thumb, csat, resolved, sat (hidden; oracle experiments only)")
     p.add_argument("--feedback-rate", type=float, default=0.5, help="simulated customers thumb this share of turns")
@@ -91,7 +93,8 @@ def run(args) -> int:
     cfg = (dqn.DQNConfig if args.algo == "dqn" else ppo.PPOConfig)(seed=args.seed)
     for flag, field in (("episodes", "episodes"), ("iterations", "iterations"), ("max_steps", "max_steps"),
                         ("learning_rate", "learning_rate"), ("gamma", "gamma"), ("hidden", "hidden"),
-                        ("episodes_per_iteration", "episodes_per_iteration"), ("train_frequency", "train_frequency")):
+                        ("episodes_per_iteration", "episodes_per_iteration"), ("train_frequency", "train_frequency"),
+                        ("polyak", "polyak")):
         value = getattr(args, flag)
         if value is not None:
             if field not in {f.name for f in dataclasses.fields(cfg)}:

@@ -89,10 +89,11 @@ def train(cfg: PPOConfig, env=None, logged=None, writer=None, progress: bool = T
     from tqdm import tqdm
 
     from bot.learned_policy import make_net
-    from training.rl_setup import start_run
+    from training.rl_setup import scaling_rows, start_run
 
     accelerator, rng, dim = start_run(cfg.seed, env, logged)
     agent = make_net(dim, cfg.hidden)
+    agent.fit_scale(scaling_rows(env, logged, rng))
     optimizer = torch.optim.Adam(agent.parameters(), lr=cfg.learning_rate, eps=1e-5)
     agent, optimizer = accelerator.prepare(agent, optimizer)
     net = accelerator.unwrap_model(agent)

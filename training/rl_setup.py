@@ -20,3 +20,17 @@ def start_run(seed: int, env=None, logged=None):
     torch.manual_seed(seed)
     dim = logged[0][0]["x"].shape[1] if logged is not None else env.features.dim * 3 + len(SCALARS)
     return accelerator, rng, dim
+
+
+def scaling_rows(env=None, logged=None, rng=None, episodes: int = 32) -> np.ndarray:
+    """Candidate feature rows to measure the scalars' spreads on (SelectionNet.fit_scale): every logged turn's,
+    or those of `episodes` simulated conversations with uniformly random replies (before any learning)."""
+    if logged is not None:
+        return np.concatenate([turn["x"] for episode in logged for turn in episode])
+    rows = []
+    for _ in range(episodes):
+        obs = env.reset()
+        while obs is not None:
+            rows.append(obs.features)
+            obs = env.step(int(rng.integers(len(obs.candidates))))[0]
+    return np.concatenate(rows)
