@@ -8,6 +8,9 @@ resolved) arrives as a terminal reward that the TD target carries back, discount
     y = r + gamma * (1 - done) * Q_target(s', argmax_a' Q_online(s', a'))      # double DQN
     loss = SmoothL1(Q_online(s, a), y)
 
+The network that is saved and serves is a Polyak average of the online network's weights (`polyak`): each
+gradient step follows a few noisy thumbs, and the average generalises better to new customers.
+
 Experience comes from the simulated-customer environment (training/simulate.py) or from logged sessions
 in a replay buffer (`--from-logs`: fitted Q on the logged transitions). accelerate makes the same loop run
 on CPU, one GPU or several (each process plays its own customers; gradients are averaged).
@@ -57,9 +60,10 @@ class DQNConfig:
     so 0.1 was close to uniform among the top few: 0.03 served 0.019 more satisfaction (README, issue 4)."""
     serving_epsilon: float = 0.05
     """Serving: uniform exploration mixed in, so its logs stay usable for off-policy evaluation."""
-    polyak: float = 0.0
+    polyak: float = 0.995
     """The saved (serving) network is a moving average of the online network's weights, with this decay per
-    gradient step (0 = save the online network itself)."""
+    gradient step (0 = save the online network itself). Held-out greedy satisfaction over seeds 0-2: 0.689
+    without, 0.704 at 0.99, 0.706 at 0.995, and less spread between seeds (README, issue 4)."""
     seed: int = 0
     """Seed for the network, exploration and the simulated customers."""
 
