@@ -134,7 +134,9 @@ def save_checkpoint(net, output_dir: str | Path, config: dict, card: dict) -> st
     state = {k: v.detach().cpu().contiguous() for k, v in net.state_dict().items()}
     save_file(state, str(tmp / "model.safetensors"))
     digest = hashlib.sha256((tmp / "model.safetensors").read_bytes()).hexdigest()
-    version = f"{config.get('algo', 'policy')}-{digest[:10]}"
+    # The version names what serves: the weights and the settings that shape the logged propensities.
+    serving = json.dumps({k: config.get(k) for k in ("temperature", "epsilon", "features_version")}, sort_keys=True)
+    version = f"{config.get('algo', 'policy')}-{hashlib.sha256((digest + serving).encode()).hexdigest()[:10]}"
     config = {**config, "version": version, "n_features": net.n_features, "hidden": net.hidden,
               "embed_rank": net.embed_rank}
     (tmp / "config.json").write_text(json.dumps(config, indent=2))

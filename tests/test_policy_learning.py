@@ -116,6 +116,10 @@ def test_checkpoint_round_trip_and_exploration_mixture(tmp_path):
                                                        "temperature": 0.5, "epsilon": 0.2, "reward_feature": True},
                               {"data": {}})
     assert version.startswith("dqn-")
+    # The same weights served with other exploration settings are another version (turns log which one).
+    other = save_checkpoint(net, tmp_path / "ckpt-t1", {"algo": "dqn", "features_version": FEATURES_VERSION,
+                                                        "temperature": 1.0, "epsilon": 0.2}, {"data": {}})
+    assert other != version and other.startswith("dqn-")
     policy = load_checkpoint(tmp_path / "ckpt", _Features())
     assert isinstance(policy, LearnedPolicy) and policy.version == version
     np.testing.assert_array_equal(policy.net.scalar_scale.numpy(), scale)  # the scales travel with the weights
