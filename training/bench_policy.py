@@ -168,11 +168,12 @@ class OurLearner:
             loss.backward()
             self.opt.step()
         if self.ema:  # Polyak averaging: acting = ema * acting + (1 - ema) * trained
-            with torch.no_grad():
-                for averaged, trained in zip(self.acting.parameters(), self.net.parameters()):
-                    averaged.lerp_(trained, 1 - self.ema)
-                for averaged, trained in zip(self.acting.buffers(), self.net.buffers()):
-                    averaged.copy_(trained)
+            from training.rl_setup import polyak_update
+
+            # From the first update on: the average starts near the silent initial network, so for the first few
+            # hundred decisions it scores candidates close together and SquareCB explores more (measured: an
+            # average that follows the first updates closely did worse, ratio 0.972 against 0.889).
+            polyak_update(self.acting, self.net, self.ema)
 
 
 class VWLearner:

@@ -116,7 +116,7 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
     from tqdm import tqdm
 
     from bot.learned_policy import make_net
-    from training.rl_setup import scaling_rows, start_run
+    from training.rl_setup import polyak_update, scaling_rows, start_run
 
     accelerator, rng, dim = start_run(cfg.seed, env, logged)
     q_network = make_net(dim, cfg.hidden)
@@ -147,13 +147,13 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
         return loss.item()
 
     def learn(step: int) -> None:
-        """A gradient step, logged; every target_network_frequency steps the target net gets a hard copy."""
+        """A gradient step, logged, and folded into the Polyak average; every target_network_frequency steps the
+        target net gets a hard copy."""
         loss = gradient_step()
         history["loss"].append(loss)
-        if cfg.polyak:
-            with torch.no_grad():
-                for avg, weight in zip(averaged.parameters(), online.parameters()):
-                    avg.lerp_(weight, 1 - cfg.polyak)
+        if cfg.polyak:  # the decay starts low, so a short run (a small log) is not an average of its random start
+            k = len(history["loss"]) - 1
+            polyak_update(averaged, online, min(cfg.polyak, (1 + k) / (10 + k)))
         if step % cfg.target_network_frequency == 0:
             target_network.load_state_dict(online.state_dict())
         if writer is not None and step % 50 == 0:

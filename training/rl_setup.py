@@ -34,3 +34,14 @@ def scaling_rows(env=None, logged=None, rng=None, episodes: int = 32) -> np.ndar
             rows.append(obs.features)
             obs = env.step(int(rng.integers(len(obs.candidates))))[0]
     return np.concatenate(rows)
+
+
+def polyak_update(averaged, trained, decay: float) -> None:
+    """averaged <- decay * averaged + (1 - decay) * trained (weights); buffers are copied."""
+    import torch
+
+    with torch.no_grad():
+        for avg, weight in zip(averaged.parameters(), trained.parameters()):
+            avg.lerp_(weight, 1 - decay)
+        for avg, buffer in zip(averaged.buffers(), trained.buffers()):
+            avg.copy_(buffer)
