@@ -22,6 +22,12 @@ class BotConfig:
     """Softmax temperature over candidate scores."""
     epsilon: float = 0.1
     """Exploration rate of epsilon_greedy."""
+    learned_temperature: float | None = None
+    """Serving temperature of a trained (or promoted) policy; None = the one in its checkpoint."""
+    learned_epsilon: float | None = None
+    """Serving exploration of a trained (or promoted) policy: every candidate keeps at least epsilon / N
+    probability, which off-policy evaluation of later policies needs. None = the one in its checkpoint;
+    lower serves more of what the policy learnt and leaves less to learn from (README, issue 4)."""
     policy_dir: str = "runs/policies"
     """Where `rlcs promote` puts the serving policy; the bot reloads it when it changes."""
     reward_model: str | None = None

@@ -161,7 +161,12 @@ class LearnedPolicy(SelectionPolicy):
         self.net, self.features, self.config = net.eval(), features, config
         self.temperature = float(config.get("temperature", 0.1) if temperature is None else temperature)
         self.epsilon = float(config.get("epsilon", 0.05) if epsilon is None else epsilon)
+        if not (self.temperature >= 0 and 0 <= self.epsilon <= 1):
+            raise ValueError(f"a trained policy serves with temperature >= 0 and epsilon in [0, 1]; "
+                             f"got temperature {self.temperature:g}, epsilon {self.epsilon:g}")
         self.name = config.get("version", "learned")
+        if (temperature, epsilon) != (None, None):  # served otherwise than trained for: another version in the logs
+            self.name += f"@T{self.temperature:g},eps{self.epsilon:g}"
 
     @property
     def version(self) -> str:
@@ -189,8 +194,10 @@ class LearnedPolicy(SelectionPolicy):
         return mixed_probabilities(self.scores_from_features(x), self.temperature, self.epsilon)
 
 
-def load_checkpoint(path: str | Path, features) -> LearnedPolicy:
-    """Load and validate a checkpoint folder; PolicyLoadError says exactly what is wrong."""
+def load_checkpoint(path: str | Path, features, temperature: float | None = None,
+                    epsilon: float | None = None) -> LearnedPolicy:
+    """Load and validate a checkpoint folder; PolicyLoadError says exactly what is wrong. temperature / epsilon
+    override the serving exploration in its config.json (None = keep it)."""
     from bot.features import FEATURES_VERSION, n_features
 
     path = Path(path)
@@ -224,7 +231,7 @@ def load_checkpoint(path: str | Path, features) -> LearnedPolicy:
         raise PolicyLoadError(f"{path}: weights do not fit the network in config.json: {str(err)[:200]}") from None
     if not all(bool(_torch().isfinite(t).all()) for t in state.values()):
         raise PolicyLoadError(f"{path}: weights contain NaN or infinity")
-    return LearnedPolicy(net, features, config)
+    return LearnedPolicy(net, features, config, temperature, epsilon)
 
 
 class BestOfNPolicy(SelectionPolicy):
@@ -242,9 +249,11 @@ class BestOfNPolicy(SelectionPolicy):
 class PromotedPolicy(SelectionPolicy):
     """The version `rlcs promote` chose; swaps itself for a newer one as soon as the pointer file changes."""
 
-    def __init__(self, policy_dir: str | Path, features, fallback: SelectionPolicy):
+    def __init__(self, policy_dir: str | Path, features, fallback: SelectionPolicy,
+                 exploration: tuple[float | None, float | None] = (None, None)):
         self.policy_dir = Path(policy_dir)
         self.features, self.fallback = features, fallback
+        self.exploration = exploration  # (temperature, epsilon) overrides for every promoted checkpoint
         self.current: SelectionPolicy = fallback
         self.current_version = f"{fallback.version}/none-promoted"
         self._seen: tuple | None = None
@@ -268,7 +277,7 @@ class PromotedPolicy(SelectionPolicy):
             return self
         try:
             pointer = json.loads((self.policy_dir / POINTER).read_text())
-            policy = load_checkpoint(pointer["path"], self.features)
+            policy = load_checkpoint(pointer["path"], self.features, *self.exploration)
         except (PolicyLoadError, OSError, json.JSONDecodeError, KeyError, TypeError) as err:
             self.last_error = f"kept {self.current_version}: promoted policy cannot be loaded: {err}"
             print(f"rlcs: warning: {self.last_error}", file=sys.stderr)
@@ -298,14 +307,15 @@ def load_policy(name: str, bot) -> SelectionPolicy:
             return policy
         return BestOfNPolicy()
     features = FeatureBuilder.for_bot(bot)
+    exploration = (bot.config.learned_temperature, bot.config.learned_epsilon)
     if name == "promoted":
         fallback = load_policy("reward", bot) if bot.reward_model is not None else \
             SoftmaxPolicy(temperature=bot.config.temperature)
-        return PromotedPolicy(bot.config.policy_dir, features, fallback)
+        return PromotedPolicy(bot.config.policy_dir, features, fallback, exploration)
     if not Path(name).exists():
         raise ValueError(f"unknown policy {name!r}: use first, uniform, softmax, epsilon_greedy, reward, promoted, "
                          "or the path of a trained policy checkpoint")
-    return load_checkpoint(name, features)
+    return load_checkpoint(name, features, *exploration)
 
 
 def write_pointer(policy_dir: str | Path, record: dict) -> None:

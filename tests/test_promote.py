@@ -107,3 +107,26 @@ def test_rank_uses_the_serving_policy(world, tmp_path):
     assert len(probs) == 2 and sum(probs) == pytest.approx(1.0)
     assert probs[0] > 0.99  # the "prefer rank 1" policy puts its mass on the first reply given
     assert np.isfinite(probs).all()
+
+
+def test_serving_exploration_can_be_set_without_retraining(world, tmp_path):
+    """BotConfig.learned_temperature / learned_epsilon override the checkpoint's, for a checkpoint path and for
+    promoted versions alike, and the turns log it as another version (its propensities differ)."""
+    trained = load_checkpoint(world["good"], FeatureBuilder.for_bot(world["logger"]))
+    explore = Bot(BotConfig(db_path=str(tmp_path / "a.sqlite3"), cache_dir=CACHE, policy=str(world["good"]),
+                            learned_temperature=0.05, learned_epsilon=0.5, seed=0))
+    turn = explore.reply("s1", "where is my order")
+    assert turn.policy_version == f"{trained.version}@T0.05,eps0.5"
+    assert all(c.propensity >= 0.5 / len(turn.candidates) - 1e-9 for c in turn.candidates)
+
+    policy_dir = tmp_path / "policies"
+    promote.promote(str(world["good"]), str(policy_dir))
+    greedy = Bot(BotConfig(db_path=str(tmp_path / "b.sqlite3"), cache_dir=CACHE, policy="promoted",
+                           policy_dir=str(policy_dir), learned_temperature=0.0, learned_epsilon=0.0, seed=0))
+    turn = greedy.reply("s1", "where is my order")
+    assert turn.policy_version == f"{trained.version}@T0,eps0" and turn.chosen == 0
+    assert turn.candidates[0].propensity == 1.0
+
+    with pytest.raises(ValueError, match="epsilon in \\[0, 1\\]"):
+        Bot(BotConfig(db_path=str(tmp_path / "c.sqlite3"), cache_dir=CACHE, policy=str(world["good"]),
+                      learned_epsilon=2.0))

@@ -16,6 +16,10 @@ def add_bot_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reward-model", default=None, help="trained satisfaction reward model folder")
     parser.add_argument("--generator", default=None, help="local Hugging Face model path or OpenAI-compatible URL")
     parser.add_argument("--n-generative", type=int, default=4, help="how many candidates the generator drafts (default: %(default)s)")
+    parser.add_argument("--learned-temperature", type=float, default=None,
+                        help="serving temperature of a trained or promoted policy (default: its checkpoint's)")
+    parser.add_argument("--learned-epsilon", type=float, default=None,
+                        help="serving exploration of a trained or promoted policy (default: its checkpoint's)")
     parser.add_argument("--seed", type=int, default=None, help="seed for the policy's sampling")
 
 
@@ -24,6 +28,7 @@ def bot_from_args(args):
 
     return Bot(BotConfig(db_path=args.db, store_dir=args.store_dir, policy=args.policy, n_candidates=args.n_candidates,
                          reward_model=args.reward_model, generator=args.generator, n_generative=args.n_generative,
+                         learned_temperature=args.learned_temperature, learned_epsilon=args.learned_epsilon,
                          seed=args.seed))
 
 
