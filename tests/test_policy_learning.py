@@ -172,3 +172,28 @@ def test_online_bench_learner_finds_the_better_reply():
     assert learner.net.scalar_scale[SCALARS.index("cos_msg_gap")] == pytest.approx(5.0)  # spread 0.04 -> floor 0.2
     averaged = torch.nn.utils.parameters_to_vector(learner.acting.parameters())
     assert not torch.equal(averaged, torch.nn.utils.parameters_to_vector(learner.net.parameters()))
+
+
+def test_conservative_q_from_logs_distrusts_replies_the_log_never_tried():
+    """A log that never tried "bad" (really worth -0.5): plain fitted Q guesses it from its neighbours' features;
+    with the CQL penalty (the default for logged data) its Q stays below everything the log did try."""
+    env, rng, logged = TwoTurnEnv(2), np.random.default_rng(0), []
+    for _ in range(150):
+        obs, episode = env.reset(), []
+        while obs is not None:
+            tried = [i for i, kind in enumerate(obs.candidates) if kind != "bad"]
+            a = int(rng.choice(tried))
+            nxt, r, done, _ = env.step(a)
+            episode.append({"x": obs.features, "action": a, "propensity": 1 / len(tried), "reward": r})
+            obs = nxt
+        logged.append(episode)
+    values = {}
+    for alpha in (0.0, dqn.DQNConfig().cql_alpha):
+        q, _ = dqn.train(dqn.DQNConfig(max_steps=600, hidden=32, target_network_frequency=50, cql_alpha=alpha),
+                         logged=logged, progress=False)
+        obs = TwoTurnEnv(3).reset()
+        with torch.no_grad():
+            values[alpha] = dict(zip(obs.candidates, q(torch.as_tensor(obs.features[None]))[0].tolist()))
+    plain, conservative = values[0.0], values[dqn.DQNConfig().cql_alpha]
+    assert plain["bad"] > -0.5 + 0.3  # extrapolated far above its true value
+    assert conservative["bad"] < -0.5 < conservative["greedy"] < conservative["A"]

@@ -1,4 +1,5 @@
 """Safe deployment: the off-policy gate, hot reload without restart, refusal of broken checkpoints, rollback."""
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -130,3 +131,23 @@ def test_serving_exploration_can_be_set_without_retraining(world, tmp_path):
     with pytest.raises(ValueError, match="epsilon in \\[0, 1\\]"):
         Bot(BotConfig(db_path=str(tmp_path / "c.sqlite3"), cache_dir=CACHE, policy=str(world["good"]),
                       learned_epsilon=2.0))
+
+
+def test_gate_refuses_to_judge_a_policy_on_its_own_training_logs(world, tmp_path):
+    trained_here = tmp_path / "trained-on-logs"
+    shutil.copytree(world["good"], trained_here)
+    card = json.loads((trained_here / "card.json").read_text())
+    card["data"] = {"replay_buffer": str(Path(world["logs"]).resolve()), "sha256": "x"}  # what --from-logs records
+    (trained_here / "card.json").write_text(json.dumps(card))
+    with pytest.raises(ValueError, match="was trained on .*optimistic"):
+        promote.gate(str(trained_here), world["logs"], str(tmp_path / "p"), bot=world["logger"], n_boot=50)
+    copy = tmp_path / "logs-copy.sqlite3"  # the same bytes under another name are the same data
+    shutil.copy(world["logs"], copy)
+    card["data"] = {"replay_buffer": "/elsewhere/replay.sqlite3",
+                    "sha256": hashlib.sha256(copy.read_bytes()).hexdigest()}
+    (trained_here / "card.json").write_text(json.dumps(card))
+    with pytest.raises(ValueError, match="was trained on"):
+        promote.gate(str(trained_here), str(copy), str(tmp_path / "p"), bot=world["logger"], n_boot=50)
+    allowed = promote.gate(str(trained_here), str(copy), str(tmp_path / "p"), bot=world["logger"], n_boot=50,
+                           allow_training_logs=True)
+    assert allowed["promote"]  # the caller took the risk knowingly: the figures are computed as before

@@ -32,6 +32,8 @@ def make_parser(subparsers):
                    help="DQN: environment steps per gradient step (default 8; fewer updates generalise better)")
     p.add_argument("--polyak", type=float, default=None,
                    help="DQN: save a moving average of the online network's weights, this decay per gradient step")
+    p.add_argument("--cql-alpha", type=float, default=None,
+                   help="DQN from logs: conservative Q-learning penalty on replies the log did not take")
     p.add_argument("--reward-weights", default="thumb=1,csat=1,reward_model=1",
                    help="reward mix: reward_model, thumb, csat, resolved, sat (hidden; oracle experiments only)")
     p.add_argument("--feedback-rate", type=float, default=0.5, help="simulated customers thumb this share of turns")
@@ -94,7 +96,7 @@ def run(args) -> int:
     for flag, field in (("episodes", "episodes"), ("iterations", "iterations"), ("max_steps", "max_steps"),
                         ("learning_rate", "learning_rate"), ("gamma", "gamma"), ("hidden", "hidden"),
                         ("episodes_per_iteration", "episodes_per_iteration"), ("train_frequency", "train_frequency"),
-                        ("polyak", "polyak")):
+                        ("polyak", "polyak"), ("cql_alpha", "cql_alpha")):
         value = getattr(args, flag)
         if value is not None:
             if field not in {f.name for f in dataclasses.fields(cfg)}:
@@ -113,7 +115,7 @@ def run(args) -> int:
 
         episodes = load_logged(args.from_logs, FeatureBuilder.for_bot(bot), weights)
         logged = [[t.as_dict() for t in ep] for ep in episodes]
-        data = {"replay_buffer": args.from_logs, "sha256": hashlib.sha256(Path(args.from_logs).read_bytes()).hexdigest(),
+        data = {"replay_buffer": str(Path(args.from_logs).resolve()), "sha256": hashlib.sha256(Path(args.from_logs).read_bytes()).hexdigest(),
                 "sessions": len(logged), "turns": sum(map(len, logged))}
         net, history = module.train(cfg, logged=logged, writer=writer)
     else:
