@@ -141,11 +141,11 @@ class FeatureBuilder:
         p = self.embed(ctx.previous[-3:]).mean(0) if ctx.previous else np.zeros(self.dim, dtype=np.float32)
         c = self.candidate_vectors(candidates)
         scalars = np.zeros((n, len(SCALARS)), dtype=np.float32)
+        metas = [_get(cand, "meta") or {} for cand in candidates]
         order_found = ctx.order_found
         if order_found is None:
-            order_found = any((_get(cand, "meta") or {}).get("template") in self.order_templates for cand in candidates)
+            order_found = any(meta.get("template") in self.order_templates for meta in metas)
         msg_len, msg_warm = np.log1p(words(ctx.message)) / 5, min(warmth(ctx.message), 3) / 3
-        metas = [_get(cand, "meta") or {} for cand in candidates]
         drafter_scores = np.array([float(_get(cand, "score") or 0.0) for cand in candidates])
         cos_msg, cos_context = c @ q, c @ p
         # Within one intent, which wording fits the customer's words best: the answer they are after.

@@ -144,7 +144,7 @@ def test_checkpoint_round_trip_and_exploration_mixture(tmp_path):
     serving = PolicyProbs(str(tmp_path / "ckpt"), None, _Features())
     rewards = np.full(5, np.nan)
     np.testing.assert_array_equal(greedy(x, rewards), np.eye(5)[int(np.argmax(greedy.learned.scores_from_features(x)))])
-    assert serving(x, rewards).min() > 0 and greedy.version == serving.version + "/greedy"
+    assert serving(x, rewards).min() > 0 and greedy.version == serving.version + "@T0,eps0"
 
 
 def test_online_bench_learner_finds_the_better_reply():

@@ -137,7 +137,9 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
     history = {"episode_return": [], "satisfaction": [], "loss": []}
     global_step = 0
 
-    def gradient_step(conservative: float = 0.0):
+    conservative = cfg.cql_alpha if logged is not None else 0.0  # CQL only where the data is a fixed log
+
+    def gradient_step():
         x, m, a, r, nx, nm, d = rb.sample(cfg.batch_size, accelerator.device)
         with torch.no_grad():
             next_a = online(nx, nm).argmax(1, keepdim=True)  # the online net picks a' ...
@@ -154,10 +156,10 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
         optimizer.step()
         return loss.item()
 
-    def learn(step: int, conservative: float = 0.0) -> None:
+    def learn(step: int) -> None:
         """A gradient step, logged, and folded into the Polyak average; every target_network_frequency steps the
         target net gets a hard copy."""
-        loss = gradient_step(conservative)
+        loss = gradient_step()
         history["loss"].append(loss)
         if cfg.polyak:  # the decay starts low, so a short run (a small log) is not an average of its random start
             k = len(history["loss"]) - 1
@@ -176,7 +178,7 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
             raise ValueError("the replay buffer has no logged turns to learn from")
         steps = cfg.max_steps or max(20 * rb.size // cfg.batch_size, 200)
         for step in tqdm(range(steps), desc="dqn (logged)", disable=not progress):
-            learn(step, cfg.cql_alpha)
+            learn(step)
         return averaged, history
 
     bar = tqdm(range(cfg.episodes), desc="dqn", disable=not progress)

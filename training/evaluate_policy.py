@@ -64,10 +64,10 @@ class PolicyProbs:
         from bot.learned_policy import load_checkpoint
 
         self.np, self.spec = np, spec
-        self.learned = None if spec in BASELINE_NAMES else load_checkpoint(spec, features)
-        if self.learned is not None and greedy:  # what the policy knows, without the exploration it serves with
-            self.learned.temperature, self.learned.epsilon = 0.0, 0.0
-        self.version = self.learned.version + ("/greedy" if greedy else "") if self.learned else spec
+        # greedy: what the policy knows, without the exploration it serves with (temperature 0, epsilon 0)
+        exploration = (0.0, 0.0) if greedy else (None, None)
+        self.learned = None if spec in BASELINE_NAMES else load_checkpoint(spec, features, *exploration)
+        self.version = self.learned.version if self.learned else spec
 
     def __call__(self, x, rewards) -> "np.ndarray":  # noqa: F821
         np = self.np

@@ -49,8 +49,9 @@ def trained_on(checkpoint: str, logged: str) -> bool:
         return False
     if not data.get("replay_buffer"):
         return False
-    same_file = Path(data["replay_buffer"]).resolve() == Path(logged).resolve()
-    return same_file or data.get("sha256") == hashlib.sha256(Path(logged).read_bytes()).hexdigest()
+    if Path(data["replay_buffer"]).resolve() == Path(logged).resolve():
+        return True
+    return bool(data.get("sha256")) and data["sha256"] == hashlib.sha256(Path(logged).read_bytes()).hexdigest()
 
 
 def gate(checkpoint: str, logged: str, policy_dir: str, bot=None, n_boot: int = 1000, seed: int = 0,
