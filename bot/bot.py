@@ -17,15 +17,15 @@ import numpy as np
 from bot.candidate import Candidate, Turn
 from bot.config import BotConfig
 from bot.encoder import Encoder
-from bot.guard import Guard
-from bot.knowledge import KnowledgeBase
-from bot.orders import OrderBook
-from bot.policies import BASELINES, SelectionPolicy
-from bot.replay import ReplayBuffer
-from bot.retrieval import RetrievalDrafter
-from bot.state import DialogueState
+from bot.drafting.guard import Guard
+from bot.shop.knowledge import KnowledgeBase
+from bot.shop.orders import OrderBook
+from bot.selection.policies import BASELINES, SelectionPolicy
+from bot.storage.replay_buffer import ReplayBuffer
+from bot.drafting.retrieval import RetrievalDrafter
+from bot.dialogue.state import DialogueState
 from bot.text import clean_message
-from bot.tracker import DialogueTracker
+from bot.dialogue.tracker import DialogueTracker
 
 # Said when every candidate was dropped by the guard: always safe, always true.
 FALLBACK_REPLY = ("I want to get this right for you, so let me connect you with a member of our support team. "
@@ -34,7 +34,7 @@ FALLBACK_REPLY = ("I want to get this right for you, so let me connect you with 
 
 class Bot:
     def __init__(self, config: BotConfig | None = None):
-        from data import STORE_DIR
+        from bot.shop.paths import STORE_DIR
 
         self.config = config or BotConfig()
         store_dir = Path(self.config.store_dir) if self.config.store_dir else STORE_DIR
@@ -59,14 +59,14 @@ class Bot:
     def _make_generator(self):
         if not self.config.generator:
             return None
-        from bot.generative import make_generative_drafter
+        from bot.drafting.generative import make_generative_drafter
 
         return make_generative_drafter(self.config.generator, self.kb, self.config.generator_options)
 
     def _load_reward_model(self):
         if not self.config.reward_model:
             return None
-        from bot.reward import RewardModel
+        from bot.selection.reward_model import RewardModel
 
         return RewardModel.load(self.config.reward_model)
 
@@ -77,7 +77,7 @@ class Bot:
             return BASELINES["epsilon_greedy"](epsilon=self.config.epsilon)
         if name in BASELINES:
             return BASELINES[name]()
-        from bot.learned_policy import load_policy  # "reward", "promoted" or a checkpoint path
+        from bot.selection.learned import load_policy  # "reward", "promoted" or a checkpoint path
 
         return load_policy(name, self)
 

@@ -29,7 +29,7 @@ def rlcs_server(args: list[str], log_path: Path, timeout: float = 120.0, env: di
     """Start `rlcs <args> --port P` on loopback; yield its URL; stop it afterwards."""
     port = free_port()
     log = open(log_path, "w")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", *args, "--port", str(port)], cwd=REPO,
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", *args, "--port", str(port)], cwd=REPO,
                             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}/"
     try:

@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from bot import InvalidMessage
-from bot.replay import FeedbackError
+from bot.storage.replay_buffer import FeedbackError
 
 
 @pytest.fixture()

@@ -5,11 +5,11 @@ import sys
 
 import pytest
 
-from bot.cli import COMMANDS, build_parser
+from ui.cli import COMMANDS, build_parser
 
 
 def rlcs(*args, timeout=180):
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, timeout=timeout)
 
 
 def test_every_listed_command_is_installed_and_has_help():
@@ -41,7 +41,7 @@ def test_bench_latency_writes_a_json_result(tmp_path):
 def test_terminal_chat_answers_and_takes_feedback(tmp_path):
     db = tmp_path / "replay.sqlite3"
     script = "Where is my order 12345?\n/up\n/why\n\n/end 5 yes\n/quit\n"
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "chat", "--db", str(db), "--policy", "first"],
+    result = subprocess.run([sys.executable, "-m", "ui.cli", "chat", "--db", str(db), "--policy", "first"],
                             input=script, capture_output=True, text=True, timeout=180)
     assert result.returncode == 0, result.stderr
     assert "bot> " in result.stdout and "12345" in result.stdout
@@ -56,7 +56,7 @@ def test_terminal_chat_answers_and_takes_feedback(tmp_path):
 
 def test_bench_intents_recognises_most_unseen_requests(tmp_path):
     out = tmp_path / "intents.json"
-    result = rlcs("bench", "intents", "--limit", "60", "--db", str(tmp_path / "scratch.sqlite3"), "--output", str(out))
+    result = rlcs("bench", "intents", "--limit", "60", "--scratch-db", str(tmp_path / "scratch.sqlite3"), "--output", str(out))
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
     assert data["requests"] == 60

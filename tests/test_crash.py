@@ -8,11 +8,11 @@ import textwrap
 import time
 
 from bot.candidate import Candidate, Turn
-from bot.replay import ReplayBuffer
+from bot.storage.replay_buffer import ReplayBuffer
 
 WRITER = textwrap.dedent("""
     import sys
-    from bot.replay import ReplayBuffer
+    from bot.storage.replay_buffer import ReplayBuffer
     replay = ReplayBuffer(sys.argv[1])
     i = 0
     while True:

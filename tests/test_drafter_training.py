@@ -16,8 +16,8 @@ except ImportError:  # pytest's default rootdir-less import mode
 
 @pytest.fixture(scope="module")
 def kb():
-    from bot.knowledge import KnowledgeBase
-    from data import STORE_DIR
+    from bot.shop.knowledge import KnowledgeBase
+    from bot.shop.paths import STORE_DIR
 
     return KnowledgeBase.load(STORE_DIR)
 
@@ -37,8 +37,8 @@ def tiny_reward_model(path):
 
 
 def test_data_is_grounded_and_split_like_the_reward_model(kb):
-    from training.drafter_data import bitext_records, fill_bitext, first_sentences, store_records
-    from training.reward_data import DataPaths
+    from training.drafter.data import bitext_records, fill_bitext, first_sentences, store_records
+    from training.reward.data import DataPaths
 
     bitext = DataPaths().path("bitext")
     train, test = bitext_records(kb, bitext, "train", limit=50), bitext_records(kb, bitext, "test", limit=50)
@@ -48,7 +48,7 @@ def test_data_is_grounded_and_split_like_the_reward_model(kb):
         f"Call {kb.store['support_phone']} or use Live Chat."
     assert fill_bitext("Your order {{Order Number Anonymized}} shipped.", kb.store) is None  # unknowable value
     assert first_sentences("Sure! Here is how. Follow these steps: 1. Log in. 2. Click.") == "Sure! Here is how."
-    store = store_records(kb, __import__("data").STORE_DIR / "orders.csv")
+    store = store_records(kb, __import__("bot.shop.paths", fromlist=["STORE_DIR"]).STORE_DIR / "orders.csv")
     tracked = [r for r in store if r["intent"] == "track_order" and json.loads(r["order"])]
     assert tracked, "order-status answers are filled from real orders"
     r = tracked[0]
@@ -58,8 +58,8 @@ def test_data_is_grounded_and_split_like_the_reward_model(kb):
 
 
 def test_kb_consistency_reward(kb):
-    from bot.guard import Guard
-    from training.drafter import kb_consistency_score
+    from bot.drafting.guard import Guard
+    from training.drafter.train import kb_consistency_score
 
     guard = Guard(kb.store)
     facts = kb.intent("refund_policy").passage
@@ -73,9 +73,9 @@ def test_kb_consistency_reward(kb):
 
 
 def test_sft_then_grpo_on_a_tiny_model(kb, tmp_path):
-    from bot.cli import main
-    from bot.generative import GenerativeDrafter
-    from bot.state import DialogueState
+    from ui.cli import main
+    from bot.drafting.generative import GenerativeDrafter
+    from bot.dialogue.state import DialogueState
 
     tiny_lm("qwen2", tmp_path / "base")
     sft = tmp_path / "sft"
@@ -113,7 +113,7 @@ def test_sft_then_grpo_on_a_tiny_model(kb, tmp_path):
 
 
 def test_bad_input_is_a_clear_error(tmp_path):
-    from training.drafter import DrafterTrainConfig, train
+    from training.drafter.train import DrafterTrainConfig, train
 
     with pytest.raises(FileNotFoundError, match="no SFT checkpoint"):
         train(DrafterTrainConfig(stage="grpo", model_name_or_path=str(tmp_path / "missing")))

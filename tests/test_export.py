@@ -7,9 +7,9 @@ import json
 import pytest
 
 from bot.candidate import Candidate, Turn
-from bot.cli import main
-from bot.rating_store import RatingStore
-from bot.replay import ReplayBuffer
+from ui.cli import main
+from bot.ratings.store import RatingStore
+from bot.storage.replay_buffer import ReplayBuffer
 
 CONTEXT = "Customer: hello\nAgent: hi!\nCustomer: where is my order?"
 
@@ -113,8 +113,8 @@ def test_export_errors_are_clear(tmp_path, capsys):
 
 
 def test_reward_builder_reads_the_export(db, tmp_path):
-    """The reward model's ratings source (training/reward_sources/ratings.py) takes the file as it is."""
-    from training.reward_sources.ratings import pairs
+    """The reward model's ratings source (training/reward/sources/ratings.py) takes the file as it is."""
+    from training.reward.sources.ratings import pairs
 
     out = tmp_path / "reward.jsonl"
     assert main(["export", "--format", "reward", "--db", str(db), "--output", str(out)]) == 0

@@ -31,7 +31,7 @@ CORPUS = [
 
 def kb_texts() -> list[str]:
     """The demo store's passages and answers: a tokenizer trained on them keeps test prompts short."""
-    from data import STORE_DIR
+    from bot.shop.paths import STORE_DIR
 
     raw = json.loads((STORE_DIR / "knowledge_base.json").read_text())
     return [t for i in raw["intents"] for t in [i["passage"], *i["examples"], *(a["text"] for a in i["answers"])]]
@@ -86,8 +86,8 @@ def tiny_lm(kind: str, path: Path | None = None):
 
 @pytest.fixture(scope="module")
 def kb():
-    from bot.knowledge import KnowledgeBase
-    from data import STORE_DIR
+    from bot.shop.knowledge import KnowledgeBase
+    from bot.shop.paths import STORE_DIR
 
     return KnowledgeBase.load(STORE_DIR)
 
@@ -98,8 +98,8 @@ def shipped_state(kb, message="where is my order 10001?"):
 
     import numpy as np
 
-    from bot.state import DialogueState
-    from data import STORE_DIR
+    from bot.dialogue.state import DialogueState
+    from bot.shop.paths import STORE_DIR
 
     with open(STORE_DIR / "orders.csv", newline="") as f:
         order = next(r for r in csv.DictReader(f) if r["order_id"] == "10001")
@@ -114,7 +114,7 @@ def shipped_state(kb, message="where is my order 10001?"):
 
 @pytest.mark.parametrize("kind", ["qwen2", "llama", "gpt2", "t5"])
 def test_drafts_n_candidates_in_one_generate_call(kind, kb, tmp_path):
-    from bot.generative import GenerativeDrafter
+    from bot.drafting.generative import GenerativeDrafter
 
     tiny_lm(kind, tmp_path / kind)
     drafter = GenerativeDrafter.from_pretrained(str(tmp_path / kind), kb, max_new_tokens=12, seed=0, max_prompt_tokens=1024)
@@ -144,7 +144,7 @@ def test_drafts_n_candidates_in_one_generate_call(kind, kb, tmp_path):
 
 
 def test_dedupe_drops_empties_duplicates_and_near_duplicates():
-    from bot.generative import dedupe
+    from bot.drafting.draft_scoring import dedupe
 
     texts = ["Your order shipped on Monday.", "", "  ", "Your order shipped on Monday.",
              "your order shipped on monday!", "It is on its way with UPS.", "Your order has shipped on Monday."]
@@ -152,7 +152,7 @@ def test_dedupe_drops_empties_duplicates_and_near_duplicates():
 
 
 def test_clean_generation_cuts_next_speaker_and_half_sentences():
-    from bot.prompting import clean_generation
+    from bot.drafting.prompting import clean_generation
 
     assert clean_generation(" It shipped.\nCustomer: thanks", plain=True) == "It shipped."
     assert clean_generation("It shipped today. It should arrive by", plain=False) == "It shipped today."
@@ -177,7 +177,7 @@ def test_bot_serves_hybrid_candidates_with_sources(kb, make_bot, tmp_path):
 
 
 def test_missing_model_path_is_a_clear_error(kb, tmp_path):
-    from bot.generative import make_generative_drafter
+    from bot.drafting.generative import make_generative_drafter
 
     with pytest.raises(FileNotFoundError, match="generator model not found"):
         make_generative_drafter(str(tmp_path / "nope"), kb, {})

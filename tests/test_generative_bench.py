@@ -14,7 +14,7 @@ except ImportError:
 
 
 def test_rouge_l():
-    from training.bench_drafting import rouge_l
+    from training.drafter.bench import rouge_l
 
     assert rouge_l("the order shipped today", "the order shipped today") == 1.0
     assert rouge_l("", "anything") == 0.0 and rouge_l("penguins", "the order shipped") == 0.0
@@ -23,7 +23,7 @@ def test_rouge_l():
 
 
 def test_bench_drafting_on_a_tiny_model(tmp_path, cache_dir):
-    from bot.cli import main
+    from ui.cli import main
 
     tiny_lm("llama", tmp_path / "m")
     out = tmp_path / "bench"

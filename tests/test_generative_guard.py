@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from bot.candidate import Candidate
-from bot.guard import Guard
-from bot.state import DialogueState
+from bot.drafting.guard import Guard
+from bot.dialogue.state import DialogueState
 
 STORE = {"store_name": "Northwind Threads", "support_email": "support@northwind-threads.example",
          "free_shipping_threshold": "$75", "return_label_fee": "$5.95", "return_window_days": 30}

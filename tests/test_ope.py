@@ -4,8 +4,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from training import ope
-from training.ope import LoggedTurn
+from training.policy import ope
+from training.policy.ope import LoggedTurn
 
 
 def bandit_logs(n_sessions=600, seed=0, n_arms=4):
@@ -60,9 +60,9 @@ def test_ope_on_simulated_logs_agrees_with_the_on_policy_value(tmp_path, one_thr
     """Log with a uniform policy through the Bot, estimate 'first' off-policy on the first turns, and compare
     with first's on-policy expected thumbs-up on fresh simulated customers' first turns."""
     from bot import Bot, BotConfig
-    from bot.features import FeatureBuilder
-    from training.evaluate_policy import PolicyProbs
-    from training.simulate import RewardWeights, SelectionEnv, log_conversations
+    from bot.selection.features import FeatureBuilder
+    from training.policy.evaluate import PolicyProbs
+    from training.policy.simulator import RewardWeights, SelectionEnv, log_conversations
 
     cache = str(Path(__file__).resolve().parents[1] / "runs" / "cache")
     bot = Bot(BotConfig(db_path=str(tmp_path / "logs.sqlite3"), cache_dir=cache, policy="uniform", seed=0))
@@ -86,8 +86,8 @@ def test_simulated_evaluation_pairs_conversations_across_policies(tmp_path, one_
     """Common random numbers: the same policy run twice gives the same conversations; two different policies
     meet the same customers, so their paired difference has a narrower interval than the unpaired spread."""
     from bot import Bot, BotConfig
-    from training.evaluate_policy import paired_differences
-    from training.policy import evaluate_on_simulator
+    from training.policy.evaluate import paired_differences
+    from training.policy.train import evaluate_on_simulator
 
     cache = str(Path(__file__).resolve().parents[1] / "runs" / "cache")
     bot = Bot(BotConfig(db_path=str(tmp_path / "eval.sqlite3"), cache_dir=cache, seed=0))

@@ -2,8 +2,8 @@ import numpy as np
 import pytest
 
 from bot.candidate import Candidate
-from bot.policies import EpsilonGreedyPolicy, FirstPolicy, SoftmaxPolicy, UniformPolicy
-from bot.state import DialogueState
+from bot.selection.policies import EpsilonGreedyPolicy, FirstPolicy, SoftmaxPolicy, UniformPolicy
+from bot.dialogue.state import DialogueState
 
 
 def candidates(scores):

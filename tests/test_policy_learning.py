@@ -7,10 +7,11 @@ import numpy as np
 import pytest
 import torch
 
-from bot.features import FEATURES_VERSION, SCALARS
-from bot.learned_policy import LearnedPolicy, load_checkpoint, make_net, mixed_probabilities, save_checkpoint
-from training import dqn, ppo
-from training.simulate import Observation
+from bot.selection.features import FEATURES_VERSION, SCALARS
+from bot.selection.learned import LearnedPolicy, load_checkpoint, make_net, mixed_probabilities, save_checkpoint
+from training.policy import dqn
+from training.policy import ppo
+from training.policy.simulator import Observation
 
 DIM = 4  # a toy "encoder" dimension: features are 3 * 4 + len(SCALARS) wide
 
@@ -138,7 +139,7 @@ def test_checkpoint_round_trip_and_exploration_mixture(tmp_path):
     blind[:, base + SCALARS.index("reward")] = blind[:, base + SCALARS.index("has_reward")] = 0
     np.testing.assert_allclose(policy.scores_from_features(with_rm), policy.scores_from_features(blind))
     # `rlcs eval policy --greedy`: the same checkpoint without exploration puts all mass on its best score.
-    from training.evaluate_policy import PolicyProbs
+    from training.policy.evaluate import PolicyProbs
 
     greedy = PolicyProbs(str(tmp_path / "ckpt"), None, _Features(), greedy=True)
     serving = PolicyProbs(str(tmp_path / "ckpt"), None, _Features())
@@ -151,7 +152,7 @@ def test_online_bench_learner_finds_the_better_reply():
     """`rlcs bench policy`'s learner (SelectionNet + SquareCB, scaled scalars, Polyak-averaged scoring) on a toy
     bandit: the candidate flagged by a narrow scalar (spread 0.05, as a similarity gap) is thumbed up 80% of the
     time, the others 20%. It must learn to pick it, and its acting weights must be an average, not a copy."""
-    from training.bench_policy import OurLearner
+    from training.policy.bench import OurLearner
 
     n = 3 * DIM + len(SCALARS)
     rng = np.random.default_rng(0)

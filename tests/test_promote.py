@@ -9,11 +9,11 @@ import pytest
 import torch
 
 from bot import Bot, BotConfig
-from bot.features import FEATURES_VERSION, SCALARS, FeatureBuilder, n_features
-from bot.learned_policy import PolicyLoadError, load_checkpoint, make_net, read_pointer, save_checkpoint, write_pointer
-from bot.replay import ReplayBuffer
-from training import promote
-from training.simulate import log_conversations
+from bot.selection.features import FEATURES_VERSION, SCALARS, FeatureBuilder, n_features
+from bot.selection.learned import PolicyLoadError, load_checkpoint, make_net, read_pointer, save_checkpoint, write_pointer
+from bot.storage.replay_buffer import ReplayBuffer
+from training.policy import promote
+from training.policy.simulator import log_conversations
 
 CACHE = str(Path(__file__).resolve().parents[1] / "runs" / "cache")
 
@@ -92,7 +92,7 @@ def test_hot_reload_rollback_and_broken_checkpoints(world, tmp_path, capsys):
     shutil.copytree(world["good"], incompatible)
     config = json.loads((incompatible / "config.json").read_text())
     (incompatible / "config.json").write_text(json.dumps({**config, "features_version": "features-v0"}))
-    from bot.cli import main
+    from ui.cli import main
 
     assert main(["promote", str(incompatible), "--force", "--policy-dir", str(policy_dir)]) == 1
     assert "features-v0" in capsys.readouterr().err

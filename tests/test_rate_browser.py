@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from training.ratings import krippendorff_alpha
+from bot.ratings.statistics import krippendorff_alpha
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
@@ -67,7 +67,7 @@ def server(tmp_path):
     port, db = _free_port(), tmp_path / "replay.sqlite3"
     _result_plot(tmp_path / "eval-policy" / "policies.png")  # a job's plot in the runs folder (the db's folder)
     log = open(tmp_path / "server.log", "w")
-    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "rate", "--db", str(db), "--items",
+    proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "rate", "--db", str(db), "--items",
                              str(_items(tmp_path / "items.jsonl")), "--session", "pilot", "--overlap", "2",
                              "--port", str(port), "--admin-password", "s3cret"],
                             cwd=REPO, stdout=log, stderr=subprocess.STDOUT)

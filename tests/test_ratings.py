@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from training.ratings import (bradley_terry, comparisons_from_judgements, krippendorff_alpha, leaderboard,
+from bot.ratings.statistics import (bradley_terry, comparisons_from_judgements, krippendorff_alpha, leaderboard,
                               plot_leaderboard, rater_agreement)
 
 N = None

@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from bot.candidate import Candidate, Turn
-from bot.rating_store import RatingError, RatingStore, load_items_jsonl
-from bot.replay import ReplayBuffer
+from bot.ratings.store import RatingError, RatingStore, load_items_jsonl
+from bot.storage.replay_buffer import ReplayBuffer
 
 
 def _items(n=3, k=3):

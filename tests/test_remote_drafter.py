@@ -70,20 +70,20 @@ def server():
 
 @pytest.fixture(scope="module")
 def kb():
-    from bot.knowledge import KnowledgeBase
-    from data import STORE_DIR
+    from bot.shop.knowledge import KnowledgeBase
+    from bot.shop.paths import STORE_DIR
 
     return KnowledgeBase.load(STORE_DIR)
 
 
 def state_for(message: str):
-    from bot.state import DialogueState
+    from bot.dialogue.state import DialogueState
 
     return DialogueState("s", history=[("customer", message)], intent="track_order", intent_score=0.7)
 
 
 def test_requests_n_choices_with_grounded_messages(server, kb, monkeypatch):
-    from bot.remote import OpenAIChatDrafter
+    from bot.drafting.remote import OpenAIChatDrafter
 
     monkeypatch.setenv("RLCS_GENERATOR_API_KEY", "test-key")
     drafter = OpenAIChatDrafter(server.url + "/v1", kb, model="tiny-chat", temperature=0.5, max_new_tokens=40)
@@ -101,7 +101,7 @@ def test_requests_n_choices_with_grounded_messages(server, kb, monkeypatch):
 
 
 def test_server_that_ignores_n_gets_top_up_requests(kb):
-    from bot.remote import OpenAIChatDrafter
+    from bot.drafting.remote import OpenAIChatDrafter
 
     server = ChatServer("ignore_n")
     try:
@@ -120,7 +120,7 @@ def test_failures_fall_back_to_retrieval_with_a_warning(mode, kb, make_bot, capl
         server.close()  # nothing listens on that port any more: connection refused
     try:
         bot = make_bot(generator=url, n_generative=4, n_candidates=6, generator_options={"timeout": 0.5})
-        with caplog.at_level(logging.WARNING, logger="bot.remote"):
+        with caplog.at_level(logging.WARNING, logger="bot.drafting.remote"):
             start = time.perf_counter()
             turn = bot.reply("s1", "Where is my order 10001?")
             elapsed = time.perf_counter() - start

@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from bot.candidate import Candidate, Turn
-from bot.replay import FeedbackError, ReplayBuffer
+from bot.storage.replay_buffer import FeedbackError, ReplayBuffer
 
 
 def make_turn(turn_id="t1", session="s1", texts=("Hello!", "Hi, how can I help?")):

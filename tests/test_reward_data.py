@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from training.reward_data import DataPaths, build_mixture, parse_mix, split_of
-from training.reward_sources import bitext, mwoz, ratings, seed, stc3
+from training.reward.data import DataPaths, build_mixture, parse_mix, split_of
+from training.reward.sources import bitext, mwoz, ratings, seed, stc3
 
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
 
@@ -114,8 +114,8 @@ def test_mixture_follows_weights_and_skips_absent_sources(tmp_path):
 
 def test_replay_pairs_thumbs_up_against_down_with_csat_weight(tmp_path):
     from bot.candidate import Candidate, Turn
-    from bot.replay import ReplayBuffer
-    from training.reward_sources import replay
+    from bot.storage.replay_buffer import ReplayBuffer
+    from training.reward.sources import replay
 
     db = tmp_path / "replay.sqlite3"
     buffer = ReplayBuffer(db)
@@ -142,7 +142,7 @@ def test_thumbs_count_once_when_replay_and_ratings_are_mixed(tmp_path):
     """`rlcs export --format reward` also writes thumbs pairs; with the replay source in the mix they come
     from the replay buffer only, without it they still come from the export."""
     from bot.candidate import Candidate, Turn
-    from bot.replay import ReplayBuffer
+    from bot.storage.replay_buffer import ReplayBuffer
 
     db = tmp_path / "replay.sqlite3"
     buffer = ReplayBuffer(db)

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from training import uss_metrics as m
+from training.reward import uss_metrics as m
 
 
 def reference_uss_rho(x, y):

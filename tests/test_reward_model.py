@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.cli import main as rlcs
-from bot.reward import RewardModel, encode_pair
+from ui.cli import main as rlcs
+from bot.selection.reward_model import RewardModel, encode_pair
 
 GOOD = ["Your order {n} shipped today and arrives Friday.", "I have started the refund for order {n}; it takes 5 days.",
         "Thanks for waiting! Order {n} is out for delivery.", "Sorry about that, I've sent a replacement for order {n}."]
@@ -32,7 +32,7 @@ def tiny_base(tmp_path_factory) -> str:
 
 @pytest.fixture(scope="module")
 def trained(tiny_base, tmp_path_factory) -> Path:
-    from training.reward import RewardTrainConfig, train
+    from training.reward.train import RewardTrainConfig, train
 
     tmp = tmp_path_factory.mktemp("reward")
     seed_file = tmp / "seed.jsonl"

@@ -6,8 +6,8 @@ import pytest
 
 from bot import Bot, BotConfig
 from bot.candidate import Candidate
-from bot.features import n_features
-from training.simulate import RewardWeights, SelectionEnv, Simulator, log_conversations, run_episode
+from bot.selection.features import n_features
+from training.policy.simulator import RewardWeights, SelectionEnv, Simulator, log_conversations, run_episode
 
 CACHE = str(Path(__file__).resolve().parents[1] / "runs" / "cache")  # embedding cache only: rebuilt if absent
 
@@ -80,7 +80,7 @@ def test_simulated_customers_talk_through_the_bot(bot, tmp_path):
 
 
 def test_features_place_each_candidate_among_the_others_live_and_logged(bot, tmp_path):
-    from bot.features import SCALARS, FeatureBuilder, TurnContext
+    from bot.selection.features import SCALARS, FeatureBuilder, TurnContext
 
     live = Bot(BotConfig(db_path=str(tmp_path / "f.sqlite3"), cache_dir=CACHE, policy="first", seed=0))
     turn = live.reply("s1", "where is my package?")

@@ -10,7 +10,7 @@
 
 `--output` ending in .jsonl writes JSON lines; anything else is a `datasets.Dataset.save_to_disk`
 folder. `context` / `prompt` is the conversation as "Customer: ..." / "Agent: ..." lines (the format
-bot/state.py and the reward model use), ending with the customer message the reply answers.
+bot/dialogue/state.py and the reward model use), ending with the customer message the reply answers.
 """
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import json
 import os
 from collections import defaultdict
 from pathlib import Path
+from bot.dialogue.transcript import transcript
 
 FORMATS = ("turns", "reward", "kto")
 THUMB_MARGIN = 1.0  # a thumbs-up vs thumbs-down pair counts as the smallest whole rating gap
@@ -27,7 +28,7 @@ THUMB_MARGIN = 1.0  # a thumbs-up vs thumbs-down pair counts as the smallest who
 
 def format_context(messages) -> str:
     """[(role, text), ...] -> "Customer: ...\nAgent: ..." lines, as the bot shows a dialogue to its models."""
-    return "\n".join(f"{'Customer' if role == 'customer' else 'Agent'}: {text}" for role, text in messages)
+    return transcript(messages)
 
 
 def _turn_context(turn: dict) -> str:
@@ -35,7 +36,7 @@ def _turn_context(turn: dict) -> str:
 
 
 def _open_replay(db: str | Path):
-    from bot.replay import ReplayBuffer
+    from bot.storage.replay_buffer import ReplayBuffer
 
     if not Path(db).is_file():
         raise FileNotFoundError(f"no replay buffer at {db} (serve some turns first, or pass --db)")
@@ -44,7 +45,7 @@ def _open_replay(db: str | Path):
 
 def rated_means(replay, session_id: str | None = None, min_raters: int = 1) -> list[dict]:
     """Per rated item: its context and each candidate's mean value over the raters who judged it."""
-    from bot.rating_store import RatingStore
+    from bot.ratings.store import RatingStore
 
     items: dict[str, dict] = {}
     for r in RatingStore(replay).rating_rows(session_id):

@@ -7,7 +7,7 @@ import uuid
 import gradio as gr
 
 from bot.explain import COLUMNS, explain_rows
-from bot.replay import REASONS, FeedbackError
+from bot.storage.replay_buffer import REASONS, FeedbackError
 from bot.text import InvalidMessage
 
 WELCOME = "Hi! I'm the Northwind Threads assistant. Ask me about orders, delivery, returns, refunds, payments and more."

@@ -1,7 +1,7 @@
 """The Dashboard tab (admin): rating sessions, rater agreement, Bradley-Terry scores, export, and the plots
 that training and evaluation jobs drew (reward calibration, policy comparison, regret curves).
 
-Layout and wiring only: sessions live in bot/rating_store.py, the statistics in training/ratings.py,
+Layout and wiring only: sessions live in bot/ratings/store.py, the statistics in bot/ratings/statistics.py,
 the export in training/export.py. Every action needs the admin password first (checked on the
 server; the unlocked flag lives in server-side session state, so a browser cannot forge it).
 """
@@ -14,7 +14,7 @@ from pathlib import Path
 
 import gradio as gr
 
-from bot.rating_store import MAX_CANDIDATES, RatingError
+from bot.ratings.store import MAX_CANDIDATES, RatingError
 from ui.rate import as_store
 
 SESSION_COLUMNS = ["session", "mode", "items", "overlap", "raters", "submissions", "items complete", "status", "source"]
@@ -29,7 +29,7 @@ def _fmt(x, digits=3):
 
 def dashboard_tables(store, by: str = "source", n_boot: int = 200, plot_dir: str | Path | None = None):
     """Everything the dashboard shows, as table rows (+ the plot path): usable without a browser."""
-    from training.ratings import agreement_table, comparisons_from_rows, leaderboard, plot_leaderboard, rater_table
+    from bot.ratings.statistics import agreement_table, comparisons_from_rows, leaderboard, plot_leaderboard, rater_table
 
     sessions = [[s["session_id"], s["mode"], s["items"], s["overlap"], s["raters"], s["submissions"], s["complete"],
                  "closed" if s["closed_at"] else "open", s["source"]] for s in store.sessions()]

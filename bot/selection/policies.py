@@ -1,0 +1,112 @@
+"""Selection policies pi(a | s, C): one probability per candidate, a sampled choice and its propensity.
+
+Every policy only has to say how likely it is to pick each candidate (`probabilities`); choosing and
+recording the propensity is shared, so logged turns are always usable for off-policy evaluation.
+The learned policies (DQN, PPO) plug in through `ScoredPolicy`-style subclasses in bot/selection/learned.py.
+"""
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Callable
+
+import numpy as np
+
+from bot.candidate import Candidate
+from bot.dialogue.state import DialogueState
+
+# A scorer maps (state, candidates) to one number per candidate: higher is better.
+Scorer = Callable[[DialogueState, list[Candidate]], np.ndarray]
+
+
+def drafter_scores(state: DialogueState, candidates: list[Candidate]) -> np.ndarray:
+    """The drafters' own scores (retrieval similarity, generation likelihood)."""
+    return np.array([c.score for c in candidates], dtype=np.float64)
+
+
+def softmax(scores: np.ndarray, temperature: float) -> np.ndarray:
+    z = np.asarray(scores, dtype=np.float64) / max(temperature, 1e-8)
+    z = z - z.max()
+    e = np.exp(z)
+    return e / e.sum()
+
+
+class SelectionPolicy(ABC):
+    """Base class: subclasses say how likely each candidate is; `select` samples and logs."""
+
+    name: str = "policy"
+
+    @property
+    def version(self) -> str:
+        return self.name
+
+    @abstractmethod
+    def probabilities(self, state: DialogueState, candidates: list[Candidate]) -> np.ndarray:
+        ...
+
+    def select(self, state: DialogueState, candidates: list[Candidate], rng: np.random.Generator) -> tuple[int, float]:
+        """Pick one candidate; write every candidate's propensity onto it; return (index, propensity)."""
+        if not candidates:
+            raise ValueError("cannot select from an empty candidate list")
+        probs = self.probabilities(state, candidates)
+        probs = np.asarray(probs, dtype=np.float64)
+        probs = probs / probs.sum()
+        for candidate, p in zip(candidates, probs):
+            candidate.propensity = float(p)
+        index = int(rng.choice(len(candidates), p=probs))
+        return index, float(probs[index])
+
+
+class FirstPolicy(SelectionPolicy):
+    """Always the drafter's rank-1 candidate (the retrieval baseline)."""
+
+    name = "first"
+
+    def probabilities(self, state, candidates):
+        probs = np.zeros(len(candidates))
+        probs[0] = 1.0
+        return probs
+
+
+class UniformPolicy(SelectionPolicy):
+    """Every candidate equally likely: the exploration baseline."""
+
+    name = "uniform"
+
+    def probabilities(self, state, candidates):
+        return np.full(len(candidates), 1.0 / len(candidates))
+
+
+class SoftmaxPolicy(SelectionPolicy):
+    """softmax(score / temperature) over any scorer's scores."""
+
+    def __init__(self, scorer: Scorer = drafter_scores, temperature: float = 0.05, name: str = "softmax"):
+        self.scorer, self.temperature, self.name = scorer, temperature, name
+
+    @property
+    def version(self) -> str:
+        return f"{self.name}(T={self.temperature:g})"
+
+    def probabilities(self, state, candidates):
+        return softmax(self.scorer(state, candidates), self.temperature)
+
+
+class EpsilonGreedyPolicy(SelectionPolicy):
+    """The scorer's best candidate with probability 1 - epsilon, otherwise a uniform pick."""
+
+    def __init__(self, scorer: Scorer = drafter_scores, epsilon: float = 0.1, name: str = "epsilon_greedy"):
+        if not 0.0 <= epsilon <= 1.0:
+            raise ValueError(f"epsilon must be in [0, 1], got {epsilon}")
+        self.scorer, self.epsilon, self.name = scorer, epsilon, name
+
+    @property
+    def version(self) -> str:
+        return f"{self.name}(eps={self.epsilon:g})"
+
+    def probabilities(self, state, candidates):
+        n = len(candidates)
+        probs = np.full(n, self.epsilon / n)
+        probs[int(np.argmax(self.scorer(state, candidates)))] += 1.0 - self.epsilon
+        return probs
+
+
+BASELINES = {"first": FirstPolicy, "uniform": UniformPolicy, "softmax": SoftmaxPolicy, "epsilon_greedy": EpsilonGreedyPolicy}

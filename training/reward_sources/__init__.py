@@ -1,4 +1,0 @@
-"""One module per source of reward-model preference pairs; each provides `pairs(path, split, seed)`."""
-from training.reward_sources import bitext, jsonl, mwoz, ratings, replay, seed, stc3
-
-__all__ = ["bitext", "mwoz", "ratings", "replay", "seed", "stc3"]
