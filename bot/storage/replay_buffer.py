@@ -80,6 +80,11 @@ class FeedbackError(ValueError):
     """Feedback that cannot be stored (unknown turn or session, value out of range). Nothing was written."""
 
 
+class StorageError(RuntimeError):
+    """The database could not take a write (disk full, permissions, file gone, locked too long).
+    Nothing was acknowledged: the front door tells the person to try again."""
+
+
 class ReplayBuffer:
     def __init__(self, path: str | Path, durability: str = "normal"):
         if durability not in ("normal", "full"):
