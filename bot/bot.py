@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import copy
 import threading
 import time
 import uuid
@@ -18,11 +19,13 @@ from bot.candidate import Candidate, Turn
 from bot.config import BotConfig
 from bot.encoder import Encoder
 from bot.drafting.guard import Guard
+from bot.shop.catalogue import Catalogue
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
 from bot.selection.policies import BASELINES, SelectionPolicy
-from bot.storage.replay_buffer import ReplayBuffer
+from bot.storage.replay_buffer import ReplayBuffer, SessionEnded
 from bot.drafting.retrieval import RetrievalDrafter
+from bot.dialogue import handover
 from bot.dialogue.state import DialogueState
 from bot.text import clean_message
 from bot.dialogue.tracker import DialogueTracker
@@ -37,17 +40,19 @@ class Bot:
         from bot.shop.paths import STORE_DIR
 
         self.config = config or BotConfig()
+        self.replay = ReplayBuffer(self.config.db_path, self.config.durability)  # first: a bad --db fails fast
         store_dir = Path(self.config.store_dir) if self.config.store_dir else STORE_DIR
         cache_dir = self.config.cache_dir
         self.kb = KnowledgeBase.load(store_dir)
         self.orders = OrderBook(store_dir / "orders.csv", Path(cache_dir) / "orders.sqlite3")
+        self.catalogue = Catalogue.load(store_dir / "products.csv") if (store_dir / "products.csv").exists() else None
         self.encoder = Encoder.shared(self.config.encoder_path)
-        self.tracker = DialogueTracker(self.kb, self.orders, self.encoder, cache_dir)
+        self.tracker = DialogueTracker(self.kb, self.orders, self.encoder, cache_dir, self._load_intent_model(store_dir),
+                                       catalogue=self.catalogue)
         self.retrieval = RetrievalDrafter(self.kb, self.encoder, cache_dir)
         self.generator = self._make_generator()
         self.guard = Guard(self.kb.store)
         self.reward_model = self._load_reward_model()
-        self.replay = ReplayBuffer(self.config.db_path, self.config.durability)
         self.policy = self.make_policy(self.config.policy)
         self.rng = np.random.default_rng(self.config.seed)
         self._rng_lock = threading.Lock()
@@ -56,6 +61,18 @@ class Bot:
         self._sessions_lock = threading.Lock()
 
     # -- construction hooks (generative drafting, reward model, learned policies plug in here) --------
+    def _load_intent_model(self, store_dir: Path):
+        """"auto": the store's shipped intent model, or one fitted on its examples; "none": nearest examples."""
+        spec = self.config.intent_model
+        if spec == "none":
+            return None
+        from bot.dialogue.intent_model import IntentModel
+        from bot.dialogue.intent_training import intent_model_for
+
+        if spec == "auto":
+            return intent_model_for(self.kb, self.encoder, store_dir, self.config.cache_dir)
+        return IntentModel.load(spec)
+
     def _make_generator(self):
         if not self.config.generator:
             return None
@@ -84,21 +101,47 @@ class Bot:
     # -- sessions ------------------------------------------------------------------------------
     def _session(self, session_id: str) -> tuple[DialogueState, threading.Lock]:
         with self._sessions_lock:
+            if session_id in self._sessions:
+                return self._sessions[session_id], self._session_locks[session_id]
+        state = self._rebuild_state(session_id)  # resume after a reload or a restart (outside the lock: it encodes)
+        with self._sessions_lock:
             if session_id not in self._sessions:
-                state = DialogueState(session_id)
-                state.history = self.replay.session_history(session_id)  # resume after a restart
                 self._sessions[session_id] = state
                 self._session_locks[session_id] = threading.Lock()
             return self._sessions[session_id], self._session_locks[session_id]
 
+    def _rebuild_state(self, session_id: str) -> DialogueState:
+        """The dialogue state of a stored conversation: its customer messages read again by the tracker
+        (so the order number, the order and the topic are known), the bot's replies as they were said."""
+        state = DialogueState(session_id)
+        for turn in self.resume(session_id, ended_too=True):
+            self.tracker.update(state, turn["user_text"])
+            state.history.append(("bot", turn["reply_text"]))
+        state.cache = {}
+        return state
+
+    def resume(self, session_id: str, ended_too: bool = False) -> list[dict]:
+        """A stored conversation's turns, oldest first ({turn_id, user_text, reply_text, thumb, reason}),
+        for a front door that shows it again; [] if unknown or (unless ended_too) already rated and ended."""
+        return self.replay.query(
+            "SELECT t.turn_id, t.user_text, t.reply_text, f.thumb, f.reason FROM turns t "
+            "JOIN sessions s USING (session_id) LEFT JOIN feedback f USING (turn_id) "
+            "WHERE t.session_id=? AND (? OR s.ended_at IS NULL) ORDER BY t.turn_index", (session_id, ended_too))
+
     # -- the loop ------------------------------------------------------------------------------
     def draft(self, state: DialogueState) -> tuple[list[Candidate], list]:
+        """The candidates for this turn: a clarifying question or a handover alone when we should not
+        answer (bot/dialogue/handover.py), else drafted answers that passed the guard."""
+        not_answering = handover.decide(state, self.kb)
+        if not_answering is not None:
+            return [not_answering], []
         n = self.config.n_candidates
         candidates: list[Candidate] = []
         if self.generator is not None:
             candidates += self.generator.draft(state, min(self.config.n_generative, n))
         candidates += self.retrieval.draft(state, n - len(candidates))
         kept, dropped = self.guard.filter(candidates, state)
+        kept = handover.mark_handover_drafts(state, self.kb, kept)
         if not kept:
             kept = [Candidate(FALLBACK_REPLY.format(**self.kb.store), "fallback", 0.0)]
         return kept, dropped
@@ -111,30 +154,38 @@ class Bot:
             candidate.reward = float(reward)
 
     def reply(self, session_id: str, text: str) -> Turn:
-        """Answer one customer message. Raises `InvalidMessage` (safe to show) for unusable input."""
+        """Answer one customer message; the turn is returned only once it is stored (committed).
+
+        Raises `InvalidMessage` or `SessionEnded` (both safe to show) for unusable input or a conversation that
+        was already rated, and `StorageError` when the turn could not be stored; then nothing was said, and the
+        dialogue state is as it was before the message, so the customer can simply send it again."""
         message = clean_message(text)
         if not isinstance(session_id, str) or not session_id.strip():
             raise ValueError("session_id must be a non-empty string")
+        if self.replay.session_ended(session_id):
+            raise SessionEnded(session_id)
         state, lock = self._session(session_id)
         with lock:
             policy = self.current_policy()
             start = time.perf_counter()
             context = list(state.history)
-            self.tracker.update(state, message)
-            candidates, dropped = self.draft(state)
-            drafted = time.perf_counter()
-            self.score_rewards(state, candidates)
-            with self._rng_lock:
-                chosen, _ = policy.select(state, candidates, self.rng)
-            selected = time.perf_counter()
-            turn = Turn(uuid.uuid4().hex, session_id, candidates[chosen].text, chosen, candidates,
-                        intent=state.intent, policy_version=policy.version)
-            turn.latency_ms = {"drafting": 1000 * (drafted - start), "selection": 1000 * (selected - drafted)}
+            before = copy.deepcopy({k: v for k, v in vars(state).items() if k != "cache"})
             try:
+                self.tracker.update(state, message)
+                candidates, dropped = self.draft(state)
+                drafted = time.perf_counter()
+                self.score_rewards(state, candidates)
+                with self._rng_lock:
+                    chosen, _ = policy.select(state, candidates, self.rng)
+                selected = time.perf_counter()
+                turn = Turn(uuid.uuid4().hex, session_id, candidates[chosen].text, chosen, candidates,
+                            intent=state.intent, policy_version=policy.version)
+                turn.latency_ms = {"drafting": 1000 * (drafted - start), "selection": 1000 * (selected - drafted)}
                 self.replay.log_turn(turn, message, context, turn_index=len(context) // 2,
-                                     slots=state.slots, dropped=dropped)
+                                     slots=state.slots, dropped=dropped, started=start)
             except BaseException:
-                state.history[:] = context  # not stored, so not said: the conversation stays as it was
+                vars(state).update(before)  # not stored, so not said: history, slots, order and topic as they were
+                state.cache = {}
                 raise
             stored = time.perf_counter()
             turn.latency_ms["storage"] = 1000 * (stored - selected)
@@ -145,11 +196,14 @@ class Bot:
     def feedback(self, turn_id: str, thumb: int, reason: str | None = None, comment: str | None = None) -> None:
         self.replay.add_feedback(turn_id, thumb, reason, comment)
 
-    def end_session(self, session_id: str, csat: int, resolved: bool, comment: str | None = None) -> None:
-        self.replay.end_session(session_id, csat, resolved, comment)
+    def end_session(self, session_id: str, csat: int, resolved: bool, comment: str | None = None) -> bool:
+        """Rate and end a conversation. The rating is given once: True when this call gave it, False when it was
+        already rated (this one is kept as a 'rating_changed' event only). The session takes no more turns."""
+        first = self.replay.end_session(session_id, csat, resolved, comment)
         with self._sessions_lock:
             self._sessions.pop(session_id, None)
             self._session_locks.pop(session_id, None)
+        return first
 
     def rank(self, context: str, replies: list[str]) -> list[float]:
         """The serving policy's probabilities for the given replies, in their order."""

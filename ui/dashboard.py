@@ -2,13 +2,16 @@
 that training and evaluation jobs drew (reward calibration, policy comparison, regret curves).
 
 Layout and wiring only: sessions live in bot/ratings/store.py, the statistics in bot/ratings/statistics.py,
-the export in training/export.py. Every action needs the admin password first (checked on the
-server; the unlocked flag lives in server-side session state, so a browser cannot forge it).
+the export in training/export.py. It is part of the operator console, behind the operator login (ui/web.py);
+every action also checks, on the server, that the request comes from a logged-in account. Plots and exports
+reach the browser as copies (images in memory, an export copied to a temporary folder): nothing in the runs
+folder is served.
 """
 from __future__ import annotations
 
-import hmac
 import math
+import shutil
+import tempfile
 import time
 from pathlib import Path
 
@@ -61,25 +64,43 @@ def result_plots(runs_dir: str | Path, limit: int = 24) -> list[tuple[str, str]]
     runs_dir = Path(runs_dir)
     if not runs_dir.is_dir():
         return []
-    plots = sorted(((p.stat().st_mtime, p) for p in runs_dir.glob("*/*.png") if p.is_file()), reverse=True)
+    plots = sorted(((p.stat().st_mtime, p) for p in runs_dir.glob("*/*.png") if p.is_file() and not p.is_symlink()),
+                   reverse=True)
     return [(str(p), f"{p.parent.name}/{p.name} · {time.strftime('%Y-%m-%d %H:%M', time.localtime(mtime))}")
             for mtime, p in plots[:limit]]
 
 
-def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None:
-    """Declare the admin dashboard inside the enclosing Blocks/Tab."""
-    store = as_store(bot_or_store)
-    admin = gr.State(False)  # server-side, per browser session
+def in_memory(path: str | Path | None):
+    """A PNG as a PIL image (the page gets a copy, never a path into the runs folder)."""
+    if not path:
+        return None
+    from PIL import Image
 
-    gr.Markdown("### Rating sessions (admin)\nCreate sessions, watch agreement and Bradley-Terry scores, export "
+    try:
+        with Image.open(path) as image:
+            image.load()
+            return image.copy()
+    except OSError:
+        return None
+
+
+def logged_in(request) -> str:
+    """The account behind a request; the console's door lets in only operators, this checks it again."""
+    name = getattr(request, "username", None)
+    if not name:
+        raise gr.Error("Log in as an operator first.")
+    return name
+
+
+def build_dashboard_tab(bot_or_store, app=None) -> None:
+    """Declare the rating-session admin, results and export inside the enclosing Blocks/Tab (the operator
+    console). With `app`, the tables load when the page opens."""
+    store = as_store(bot_or_store)
+
+    gr.Markdown("### Rating sessions\nCreate sessions, watch agreement and Bradley-Terry scores, export "
                 "training data. Raters never see this tab's data.", elem_id="dash-help")
-    with gr.Row():
-        password = gr.Textbox(label="Admin password", type="password", elem_id="dash-password", scale=3)
-        unlock = gr.Button("Unlock", elem_id="dash-unlock", scale=1)
-    notice = gr.Markdown("" if admin_password else
-                         "Admin actions are off: start with `--admin-password` or set `RLCS_ADMIN_PASSWORD`.",
-                         elem_id="dash-notice")
-    with gr.Column(visible=False, elem_id="dash-admin") as panel:
+    notice = gr.Markdown("", elem_id="dash-notice")
+    with gr.Column(elem_id="dash-admin"):
         with gr.Accordion("New rating session", open=False, elem_id="dash-new"):
             with gr.Row():
                 new_id = gr.Textbox(label="Session id", placeholder="e.g. pilot-1 (empty: date and time)",
@@ -111,7 +132,7 @@ def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None
         gr.Markdown("#### Bradley-Terry scores with bootstrap 95% intervals (resampling items)")
         by = gr.Radio(["source", "policy_version"], value="source", label="Compare", elem_id="dash-by")
         board = gr.Dataframe(headers=BOARD_COLUMNS, interactive=False, elem_id="dash-board")
-        plot = gr.Image(label="Bradley-Terry plot", type="filepath", elem_id="dash-plot", height=360)
+        plot = gr.Image(label="Bradley-Terry plot", type="pil", elem_id="dash-plot", height=360)
         gr.Markdown("#### Training and evaluation results\nPlots the jobs wrote into the runs folder "
                     "(`rlcs eval policy`, `rlcs train reward`, `rlcs bench policy`, ...), newest first.")
         results = gr.Gallery(label="Result plots", columns=2, height=520, elem_id="dash-results", show_label=False)
@@ -121,31 +142,18 @@ def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None
             export_btn = gr.Button("Export", elem_id="dash-export")
             exported = gr.File(label="Download", elem_id="dash-export-file", height=120)
 
-    def check(is_admin):
-        if not is_admin:
-            raise gr.Error("Unlock the dashboard with the admin password first.")
-
-    def tables(is_admin, key):
-        check(is_admin)
-        s, a, r, b, p = dashboard_tables(store, key)
-        opened = store.open_sessions()
-        return [s, a, r, b, (str(p) if p else None), gr.update(choices=opened, value=opened[-1] if opened else None),
-                result_plots(store.replay.path.parent)]
-
     table_outputs = [sessions, agreement, raters, board, plot, to_close, results]
 
-    def do_unlock(text, request: gr.Request):
-        # Also unlocked for the user "admin" of the app's own login page (rlcs rate --rater-password).
-        logged_in_admin = getattr(request, "username", None) == "admin"
-        ok = logged_in_admin or bool(admin_password) and hmac.compare_digest(str(text or "").encode(),
-                                                                            admin_password.encode())
-        if not ok:
-            message = "⚠️ Wrong password." if admin_password else notice.value
-            return [False, message, gr.update(visible=False), ""] + [gr.update()] * len(table_outputs)
-        return [True, "Unlocked.", gr.update(visible=True), ""] + tables(True, "source")
+    def tables(key, request: gr.Request):
+        logged_in(request)
+        s, a, r, b, p = dashboard_tables(store, key)
+        opened = store.open_sessions()
+        gallery = [(image, caption) for path, caption in result_plots(store.replay.path.parent)
+                   if (image := in_memory(path)) is not None]
+        return [s, a, r, b, in_memory(p), gr.update(choices=opened, value=opened[-1] if opened else None), gallery]
 
-    def do_create(is_admin, sid, src, md, ov, qu, n, k, path, req, key):
-        check(is_admin)
+    def do_create(sid, src, md, ov, qu, n, k, path, req, key, request: gr.Request):
+        logged_in(request)
         options = {"mode": md, "overlap": int(ov or 0), "quota": int(qu) if qu else None, "require_reasons": bool(req)}
         try:
             if src == "JSONL file":
@@ -157,20 +165,20 @@ def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None
                                                            max_candidates=int(k or 0), **options)
         except (RatingError, FileNotFoundError) as err:
             return [f"⚠️ {err}"] + [gr.update()] * len(table_outputs)
-        return [f"Created session **{created}**."] + tables(True, key)
+        return [f"Created session **{created}**."] + tables(key, request)
 
-    def do_close(is_admin, sid, key):
-        check(is_admin)
+    def do_close(sid, key, request: gr.Request):
+        logged_in(request)
         try:
             store.close_session(sid)
         except RatingError as err:
             return [f"⚠️ {err}"] + [gr.update()] * len(table_outputs)
-        return [f"Closed session **{sid}**."] + tables(True, key)
+        return [f"Closed session **{sid}**."] + tables(key, request)
 
-    def do_export(is_admin, what):
+    def do_export(what, request: gr.Request):
         from training.export import export
 
-        check(is_admin)
+        logged_in(request)
         stamp = time.strftime("%Y%m%d-%H%M%S")
         out = store.replay.path.parent / "export" / f"{what}-{stamp}.jsonl"
         try:
@@ -178,13 +186,17 @@ def build_dashboard_tab(bot_or_store, admin_password: str | None = None) -> None
         except (ValueError, FileNotFoundError) as err:
             return f"⚠️ {err}", None
         detail = ", ".join(f"{v} from {k}" for k, v in counts.items())
-        return f"Exported {n} {what} rows ({detail}) to `{path}`.", str(path)
+        download = None
+        if Path(path).is_file():  # the browser downloads a copy; the runs folder itself is never served
+            download = Path(tempfile.mkdtemp(prefix="rlcs-export-")) / Path(path).name
+            shutil.copyfile(path, download)
+        return f"Exported {n} {what} rows ({detail}) to `{path}`.", (str(download) if download else None)
 
-    unlock.click(do_unlock, [password], [admin, notice, panel, password, *table_outputs])
-    password.submit(do_unlock, [password], [admin, notice, panel, password, *table_outputs])
-    refresh.click(tables, [admin, by], table_outputs)
-    by.change(tables, [admin, by], table_outputs)
-    create.click(do_create, [admin, new_id, source, mode, overlap, quota, n_items, max_k, jsonl, require, by],
+    if app is not None:
+        app.load(tables, [by], table_outputs)
+    refresh.click(tables, [by], table_outputs)
+    by.change(tables, [by], table_outputs)
+    create.click(do_create, [new_id, source, mode, overlap, quota, n_items, max_k, jsonl, require, by],
                  [notice, *table_outputs])
-    close.click(do_close, [admin, to_close, by], [notice, *table_outputs])
-    export_btn.click(do_export, [admin, fmt], [notice, exported])
+    close.click(do_close, [to_close, by], [notice, *table_outputs])
+    export_btn.click(do_export, [fmt], [notice, exported])

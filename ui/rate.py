@@ -1,7 +1,7 @@
 """The Rate tab: blind side-by-side rating. Layout and event wiring only; the work is in bot/ratings/store.py.
 
-A rater picks the session, signs in with her rater id (or is signed in by the app's login), and
-gets items one at a time: the conversation so far and K replies, labelled A, B, C ... in her own
+A rater logs in with her own account (ui/web.py; her rater id is her account name, so nobody can rate as
+someone else or see another rater's work), picks the session, and gets items one at a time: the conversation so far and K replies, labelled A, B, C ... in her own
 random order, with no source or score shown. Keys 1-5 score the highlighted reply and move to the
 next; arrows (or j / k) move; Ctrl+Enter submits.
 """
@@ -75,8 +75,9 @@ def as_store(bot_or_store) -> RatingStore:
     return RatingStore(getattr(bot_or_store, "replay", bot_or_store))
 
 
-def build_rate_tab(bot_or_store, admin_password: str | None = None) -> None:
-    """Declare the Rate tab inside the enclosing Blocks/Tab and wire it to the rating store."""
+def build_rate_tab(bot_or_store, app=None) -> None:
+    """Declare the rater view inside the enclosing Blocks/Tab and wire it to the rating store. The page
+    must sit behind the login: the rater is the logged-in account (gr.Request.username), never a typed id."""
     store = as_store(bot_or_store)
 
     def first_open():
@@ -88,7 +89,7 @@ def build_rate_tab(bot_or_store, admin_password: str | None = None) -> None:
     with gr.Row():
         session = gr.Dropdown(choices=store.open_sessions(), value=first_open, allow_custom_value=True,
                               label="Rating session", elem_id="rate-session", scale=2)
-        rater = gr.Textbox(label="Your rater id", placeholder="e.g. alice", elem_id="rate-rater", scale=2)
+        rater = gr.Markdown("", elem_id="rate-rater")
         sign_in = gr.Button("Start rating", variant="primary", elem_id="rate-signin", scale=1)
     status = gr.Markdown("", elem_id="rate-status")
     with gr.Column(visible=False, elem_id="rate-work") as work:
@@ -152,9 +153,10 @@ def build_rate_tab(bot_or_store, admin_password: str | None = None) -> None:
         """Leave the form as the rater filled it, with a message."""
         return [st, message] + [gr.update()] * (len(item_outputs) - 2)
 
-    def start(session_id, rater_text, st, request: gr.Request):
-        # With the app's login (rlcs rate --rater-password) the rater id is the login name, not a free choice.
-        rater_id = getattr(request, "username", None) or (rater_text or "").strip()
+    def start(session_id, st, request: gr.Request):
+        rater_id = getattr(request, "username", None)  # the login name, never a free choice
+        if not rater_id:
+            return keep({}, "⚠️ Log in first.")
         if not session_id:
             return keep(st, "⚠️ There is no open rating session yet; ask your admin to create one.")
         try:
@@ -163,9 +165,9 @@ def build_rate_tab(bot_or_store, admin_password: str | None = None) -> None:
         except RatingError as err:
             return keep({}, f"⚠️ {err}")
 
-    def send(st, comment_text, *values):
-        if not st.get("item_id"):
-            return keep(st, "⚠️ Sign in first.")
+    def send(request: gr.Request, st, comment_text, *values):
+        if not st.get("item_id") or st.get("rater_id") != getattr(request, "username", None):
+            return keep(st, "⚠️ Press Start rating first.")
         k = st["k"]
         given = [None if v in (None, "") else int(v) for v in values[:k]]
         why = [list(r or []) for r in values[SLOTS:SLOTS + k]]
@@ -177,6 +179,10 @@ def build_rate_tab(bot_or_store, admin_password: str | None = None) -> None:
         return show(st, "✓ Saved.")
 
     session.focus(lambda: gr.update(choices=store.open_sessions()), outputs=session)
-    sign_in.click(start, [session, rater, state], item_outputs)
-    rater.submit(start, [session, rater, state], item_outputs)
+    def who(request: gr.Request):
+        return f"Rating as **{getattr(request, 'username', None) or '?'}** · [Log out](/logout)"
+
+    if app is not None:
+        app.load(who, None, rater)
+    sign_in.click(start, [session, state], item_outputs)
     submit.click(send, [state, comment, *scores, *reasons], item_outputs, concurrency_limit=None)

@@ -15,7 +15,7 @@ HELP = """commands:
 
 def run(args) -> int:
     from bot.explain import explain_text
-    from bot.storage.replay_buffer import REASONS, FeedbackError
+    from bot.storage.replay_buffer import REASONS, FeedbackError, SessionEnded, StorageError
     from bot.text import InvalidMessage
     from ui.app import bot_from_args
 
@@ -58,7 +58,7 @@ def run(args) -> int:
             else:
                 last = bot.reply(session, line)
                 print(f"bot> {last.text}")
-        except (InvalidMessage, FeedbackError) as err:
+        except (InvalidMessage, FeedbackError, SessionEnded, StorageError) as err:  # say it, keep chatting
             print(f"(!) {err}")
 
 

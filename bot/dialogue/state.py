@@ -14,6 +14,7 @@ class DialogueState:
     intent_score: float = 0.0
     slots: dict = field(default_factory=dict)  # order_id, email, dates, products mentioned so far
     order: dict | None = None  # the order record in question, if found in the order table
+    product: dict | None = None  # the catalogue product named most recently (bot/shop/catalogue.py)
     intent_memory: list[float] | None = None  # per-intent scores carried from earlier turns
     cache: dict = field(default_factory=dict)  # per-turn computations shared by components (embeddings)
 

@@ -8,11 +8,15 @@ import numpy as np
 from bot.encoder import Encoder
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
+from bot.dialogue.numbers import normalise_numbers
 from bot.dialogue.state import DialogueState
 
-# "order 12345", "order #12345", "#12345", "order number is 12345"; else a lone 5-10 digit number.
+# "order 12345", "order #12345", "#12345", "order number is 12345"; else a lone number in the store's
+# 5-digit order format. Product and model numbers ("SKU 48213", "model NT-4821") are never order numbers.
 _ORDER_REF = re.compile(r"(?:order|purchase|ord|#)\D{0,15}?(\d{4,12})\b", re.IGNORECASE)
-_LONE_NUMBER = re.compile(r"(?<![\d.,$€£])\b(\d{5,10})\b(?![.,]\d)")
+_LONE_NUMBER = re.compile(r"(?<![\d.,$€£-])\b(\d{5})\b(?![.,]\d)")
+_PRODUCT_REF = re.compile(r"\b(?:sku|model|style|article|(?:item|product|part)\s*(?:no\b|nr\b|number|code|id\b|#))"
+                          r"[\s.:#]*(?:no\b|nr\b|number)?[\s.:#]*(?:[a-z]{1,4}[\s-]?)?\d+", re.IGNORECASE)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 _DATE = re.compile(
     r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}"
@@ -26,14 +30,11 @@ INTENT_CARRY = 0.8
 
 
 TOP_K = 3
+NEAREST_SHARE = 0.5  # the nearest examples' share of the intent probability (see intent_scores)
+NEAREST_TEMPERATURE = 0.05
 _ANY_NUMBER = re.compile(r"\d{4,}")
 # Words that carry no topic: a message made only of these plus an order number just answers our question.
 _FILLER = set("it is its it's the my order number no nr # id here you go ok okay sure yes please thanks thank".split())
-
-
-def normalise_numbers(text: str) -> str:
-    """Order numbers differ per customer; one placeholder lets similarity look at the words instead."""
-    return _ANY_NUMBER.sub("12345", text)
 
 
 def only_gives_a_number(text: str) -> bool:
@@ -42,13 +43,20 @@ def only_gives_a_number(text: str) -> bool:
 
 
 def extract_order_id(text: str) -> str | None:
+    text = _PRODUCT_REF.sub(" ", text)
     match = _ORDER_REF.search(text) or _LONE_NUMBER.search(text)
-    return match.group(1) if match else None
+    if match:
+        return match.group(1)
+    wrong_length = re.search(r"\d{5,12}", text)  # "it's 123456" answers our question, though not in our format
+    return wrong_length.group(0) if wrong_length and only_gives_a_number(text) else None
 
 
 class DialogueTracker:
-    def __init__(self, kb: KnowledgeBase, orders: OrderBook, encoder: Encoder, cache_dir: str):
+    def __init__(self, kb: KnowledgeBase, orders: OrderBook, encoder: Encoder, cache_dir: str, intent_model=None,
+                 catalogue=None):
         self.kb, self.orders, self.encoder = kb, orders, encoder
+        self.catalogue = catalogue  # a Catalogue: which product a message names; None = no products
+        self.intent_model = intent_model  # an IntentModel; None = nearest examples only (older behaviour)
         examples, owners = [], []
         for i, intent in enumerate(kb.intents):
             examples += intent.examples
@@ -58,6 +66,20 @@ class DialogueTracker:
         self.intent_rows = [np.flatnonzero(self.example_intent == i) for i in range(len(kb.intents))]
 
     def intent_scores(self, query_vector: np.ndarray) -> np.ndarray:
+        """Per intent: a probability, half the intent model's and half the nearest examples' (a softmax of
+        their similarity); without a model, the nearest examples' similarity as before.
+
+        Why both: on real messages (rlcs bench intents, real_dev row) the model alone read 0.45 against the
+        nearest examples' 0.50, and it reads Bitext at 0.99 against 0.76; the even blend kept 0.96 and 0.52.
+        """
+        nearest = self.nearest_example_scores(query_vector)
+        if self.intent_model is None:
+            return nearest
+        z = (nearest - nearest.max()) / NEAREST_TEMPERATURE
+        nearest_probs = np.exp(z) / np.exp(z).sum()
+        return (1 - NEAREST_SHARE) * self.intent_model.probabilities(query_vector)[0] + NEAREST_SHARE * nearest_probs
+
+    def nearest_example_scores(self, query_vector: np.ndarray) -> np.ndarray:
         """Per intent: the mean cosine similarity of the message to its TOP_K closest examples.
 
         Mean of the top 3 beat the single nearest example (0.763 vs 0.720 accuracy) on 600 Bitext
@@ -74,6 +96,9 @@ class DialogueTracker:
         if order_id:
             state.slots["order_id"] = order_id
             state.order = self.orders.get(order_id)
+        product = self.catalogue.find(message) if self.catalogue is not None else None
+        if product is not None:
+            state.product, state.slots["product"] = product, product["name"]
         for name, pattern in (("email", _EMAIL), ("date", _DATE)):
             found = pattern.search(message)
             if found:

@@ -13,6 +13,7 @@ import numpy as np
 from bot.candidate import Candidate
 from bot.drafting.base import Drafter
 from bot.encoder import Encoder
+from bot.shop.catalogue import product_slots
 from bot.shop.knowledge import KnowledgeBase, fill_slots
 from bot.dialogue.state import DialogueState
 
@@ -37,12 +38,15 @@ class RetrievalDrafter(Drafter):
             values.update(state.order)
             phrase = self.kb.status_phrases.get(state.order.get("status", ""), state.order.get("status", ""))
             values["status_phrase"] = fill_slots(phrase, values) or state.order.get("status", "")
+        if state.product:
+            values.update(product_slots(state.product))
         return values
 
     def applies(self, needs: list[str], state: DialogueState) -> bool:
         mentioned = "order_id" in state.slots
         conditions = {"order": state.order is not None, "no_order": not mentioned,
-                      "unknown_order": mentioned and state.order is None}
+                      "unknown_order": mentioned and state.order is None,
+                      "product": state.product is not None, "no_product": state.product is None}
         return all(conditions[need] for need in needs)
 
     def draft(self, state: DialogueState, n: int) -> list[Candidate]:

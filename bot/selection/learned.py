@@ -10,7 +10,7 @@
                       incompatible checkpoint leaves the previous version serving (and says why).
 
 A checkpoint is a folder: model.safetensors, config.json (architecture, feature version, T, epsilon) and
-card.json (data with sha256, metrics, config, code version).
+card.json (data with sha256, metrics, config, code version, and the weights' sha256, checked at load).
 """
 from __future__ import annotations
 
@@ -209,6 +209,14 @@ def load_checkpoint(path: str | Path, features, temperature: float | None = None
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
+    from bot.selection.checksums import verify_weights
+
+    try:
+        card = json.loads((path / "card.json").read_text())
+    except (FileNotFoundError, json.JSONDecodeError):
+        card = {}
+    if (path / "model.safetensors").is_file():
+        verify_weights(path, card.get("weights_sha256"), "card.json", PolicyLoadError)
     try:
         state = load_file(str(path / "model.safetensors"))
     except FileNotFoundError:

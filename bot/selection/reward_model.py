@@ -119,6 +119,9 @@ class RewardModel:
                 card = json.loads((path / CARD_NAME).read_text())
             except json.JSONDecodeError as err:
                 raise ValueError(f"corrupt {path / CARD_NAME}: {err}") from None
+        from bot.selection.checksums import verify_weights
+
+        verify_weights(path, card.get("weights_sha256"), CARD_NAME)  # a flipped bit is refused, naming the file
         try:
             tokenizer = AutoTokenizer.from_pretrained(str(path))
             model = AutoModelForSequenceClassification.from_pretrained(str(path), use_safetensors=True)

@@ -7,7 +7,7 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
-NEEDS = {"order", "no_order", "unknown_order"}
+NEEDS = {"order", "no_order", "unknown_order", "product", "no_product"}
 
 
 @dataclass
@@ -30,6 +30,7 @@ class Intent:
     examples: list[str]
     passage: str
     answers: list[AnswerTemplate]
+    handover: bool = False  # a person must take over (fraud, security): the bot only makes it safe
 
 
 class KnowledgeBaseError(ValueError):
@@ -74,7 +75,7 @@ class KnowledgeBase:
                     raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown needs {sorted(set(needs) - NEEDS)}")
                 answers.append(AnswerTemplate(a.get("id", f"{item['id']}.{j}"), item["id"], a["text"], needs))
             intents.append(Intent(item["id"], item.get("topic", ""), item.get("description", ""),
-                                  list(item["examples"]), item.get("passage", ""), answers))
+                                  list(item["examples"]), item.get("passage", ""), answers, bool(item.get("handover", False))))
         if not intents:
             raise KnowledgeBaseError(f"{path}: no intents")
         return cls(raw.get("store", {}), raw.get("status_phrases", {}), intents)

@@ -27,20 +27,10 @@ import random
 import re
 from pathlib import Path
 
+from training.bitext_intents import BITEXT_TO_KB
+
 MAX_REPLY_CHARS = 320
 
-# Bitext intent -> our knowledge base's intent (whose passage grounds the prompt); None = no passage.
-BITEXT_TO_KB = {
-    "cancel_order": "cancel_order", "change_order": "change_order", "change_shipping_address": "change_shipping_address",
-    "check_cancellation_fee": "cancel_order", "check_invoice": "invoice_request", "check_payment_methods": "payment_methods",
-    "check_refund_policy": "refund_policy", "complaint": "complaint", "contact_customer_service": "human_agent",
-    "contact_human_agent": "human_agent", "create_account": "account_access", "delete_account": "delete_account_privacy",
-    "delivery_options": "shipping_options", "delivery_period": "shipping_options", "edit_account": "account_access",
-    "get_invoice": "invoice_request", "get_refund": "refund_policy", "newsletter_subscription": "newsletter_unsubscribe",
-    "payment_issue": "payment_failed", "place_order": None, "recover_password": "account_access",
-    "registration_problems": "account_access", "review": "complaint", "set_up_shipping_address": "change_shipping_address",
-    "switch_account": "account_access", "track_order": "track_order", "track_refund": "refund_status",
-}
 _PLACEHOLDER = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 _UNKNOWN_VALUE = re.compile(r"anonymized|number of|amount|date|time|fee|price|\bid\b", re.IGNORECASE)
 

@@ -22,6 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.selection.checksums import weights_sha256
 from bot.versioning import code_version
 from training.config_flags import add_config_flags
 from training.reward.data import DEFAULT_MIX
@@ -138,6 +139,7 @@ def train(cfg: RewardTrainConfig) -> dict:
     trainer = RewardTrainer(model=model, args=args, train_dataset=train_dataset, processing_class=tokenizer)
     result = trainer.train()
     trainer.save_model(str(work_dir))  # safetensors + config + tokenizer
+    weights = weights_sha256(work_dir)  # recorded in the card, checked by RewardModel.load
     train_seconds = time.time() - started
     history = [h for h in trainer.state.log_history if "loss" in h]
     train_metrics = {"train_loss": result.training_loss, "train_runtime_s": result.metrics.get("train_runtime"),
@@ -152,6 +154,7 @@ def train(cfg: RewardTrainConfig) -> dict:
         "config": dataclasses.asdict(cfg),
         "training": train_metrics,
         "code_version": code_version(),
+        "weights_sha256": weights,
         "versions": {"torch": torch.__version__, "trl": __import__("trl").__version__,
                      "transformers": __import__("transformers").__version__},
         "device": "cuda" if gpu else "cpu",

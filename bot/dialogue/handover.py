@@ -1,0 +1,88 @@
+"""When not to answer: a clarifying question, or a handover to a person, instead of a confident wrong reply.
+
+    other language     we answer in English: say so honestly and hand the message to a person
+    handover intent    the store marks some intents "handover": true (fraud, account misuse): the
+                       reply says a person takes over, and the conversation is escalated
+    customer asks      the human_agent intent escalates as well
+    unsure             the intent's probability is below CLARIFY_BELOW: ask what it is about; unsure
+                       again right after a clarifying question: hand over
+
+A handover reply is a candidate like any other (source "handover"), so the turn, its reason and
+its propensity (1: nothing else was offered) land in the replay buffer in the same transaction;
+`rlcs escalations` and the operator console list those conversations (bot/storage/escalations.py).
+"""
+from __future__ import annotations
+
+import re
+
+from bot.candidate import Candidate
+from bot.dialogue.state import DialogueState
+from bot.dialogue.tracker import only_gives_a_number
+
+CLARIFY_BELOW = 0.30  # calibrated intent probability under which we ask instead of answering
+HUMAN_AGENT_INTENT = "human_agent"
+
+# Common English function words: a message of three or more words with none of them is not English.
+_ENGLISH = set("""a an the and or but if of to in on at for from by with about as is are was were be been am do does did
+have has had i you he she it we they me my your our their this that these those what when where why how who which not no
+yes can could would should will shall may might must please thanks thank hi hello hey order package item refund return
+help card account get got want need just still again there here""".split())
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+CLARIFY_TEXT = ("I want to get this right. Is it about an order (where it is, a return or refund, something missing or "
+                "broken), a payment, your account, or one of our products? A few words on what happened will help me "
+                "answer properly.")
+HANDOVER_TEXT = ("I'm not sure I've understood, so I've passed our conversation to a colleague at {store_name}. They'll "
+                 "reply to you here or by email within one business day ({support_hours}).")
+LANGUAGE_TEXT = ("Sorry, I can only answer in English. I've passed your message to a colleague at {store_name}, who "
+                 "will get back to you within one business day ({support_hours}).")
+ASKED_TEXT = ("Of course. I've asked a colleague at {store_name} to take over this conversation; they'll reply here or "
+              "by email within one business day ({support_hours}). Anything you add now will be in front of them.")
+
+
+def looks_english(text: str) -> bool:
+    words = [w.lower() for w in _WORD.findall(text)]
+    if len(words) < 3:
+        return True  # too short to tell: "ok", "10023", "merci" go to the usual path
+    non_ascii = sum(not w.isascii() for w in words) / len(words)
+    return non_ascii < 0.5 and any(w in _ENGLISH for w in words)
+
+
+def was_clarifying(state: DialogueState) -> bool:
+    """Did our previous reply (just before the customer's new message) ask the customer to clarify?"""
+    return len(state.history) >= 2 and state.history[-2] == ("bot", CLARIFY_TEXT)
+
+
+def decide(state: DialogueState, kb) -> Candidate | None:
+    """The clarifying or handover reply for this turn, or None to draft answers as usual."""
+    store = kb.store
+    message = state.last_message
+    if not looks_english(message):
+        return _handover(LANGUAGE_TEXT, "other_language", store)
+    intent = next((i for i in kb.intents if i.id == state.intent), None)
+    if intent is not None and getattr(intent, "handover", False):
+        return None  # the intent's own templates say a person takes over; the drafts carry the reason
+    if state.intent == HUMAN_AGENT_INTENT and state.intent_score >= CLARIFY_BELOW:
+        return _handover(ASKED_TEXT, "customer_asked", store)
+    if state.intent_score < CLARIFY_BELOW and not only_gives_a_number(message):
+        if was_clarifying(state):
+            return _handover(HANDOVER_TEXT, "unsure", store)
+        return Candidate(CLARIFY_TEXT, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score})
+    return None
+
+
+def mark_handover_drafts(state: DialogueState, kb, candidates: list[Candidate]) -> list[Candidate]:
+    """For an intent the store hands over: keep that intent's drafts only, each marked as a handover."""
+    intent = next((i for i in kb.intents if i.id == state.intent), None)
+    if intent is None or not getattr(intent, "handover", False):
+        return candidates
+    own = [c for c in candidates if c.meta.get("intent") == intent.id] or candidates
+    for c in own:
+        c.meta["handover"] = f"intent:{intent.id}"
+    return own
+
+
+def _handover(template: str, reason: str, store: dict) -> Candidate:
+    values = {"store_name": store.get("store_name", "our store"), "support_hours": store.get("support_hours", "")}
+    text = template.format(**values).replace(" ()", "")
+    return Candidate(text, "handover", 1.0, meta={"handover": reason})

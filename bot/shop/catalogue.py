@@ -1,0 +1,107 @@
+"""Catalogue: the store's products (data/store/products.csv) and which one a customer's message names.
+
+A product is named by its name, one of its aliases (the short names customers use: "kettle", "pjs")
+or its SKU ("NT-2202", "nt2202"), case-insensitive and on word boundaries, so "address" never
+names the dress. When a message names several, the earliest wins, and the longest name at that spot
+("rain jacket" before "jacket").
+"""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+COLUMNS = ("sku", "name", "aliases", "category", "sizes", "materials", "dimensions", "weight", "stock", "price",
+           "personalisation")
+
+
+class CatalogueError(ValueError):
+    pass
+
+
+def _term_pattern(term: str) -> str:
+    """'t-shirt' also matches 't shirt' and 'tshirt'; a plural 's'/'es' is allowed at the end."""
+    parts = [re.escape(p) for p in re.split(r"[\s-]+", term.strip()) if p]
+    return r"[\s-]?".join(parts) + r"(?:e?s)?"
+
+
+def _sku_pattern(sku: str) -> str:
+    letters, _, digits = sku.partition("-")
+    return re.escape(letters) + r"[\s-]?" + re.escape(digits) if digits else re.escape(sku)
+
+
+class Catalogue:
+    def __init__(self, products: list[dict]):
+        self.products = products
+        terms: list[tuple[str, dict]] = []
+        for product in products:
+            terms.append((_sku_pattern(product["sku"]), product))
+            for term in [product["name"], *product["aliases"]]:
+                terms.append((_term_pattern(term), product))
+        terms.sort(key=lambda t: -len(t[0]))  # longest first: alternation takes the first that fits
+        self._owners = [product for _, product in terms]
+        self._pattern = re.compile("|".join(f"(?P<t{i}>\\b{p}\\b)" for i, (p, _) in enumerate(terms)), re.IGNORECASE) \
+            if terms else None
+
+    def __len__(self) -> int:
+        return len(self.products)
+
+    def find(self, text: str) -> dict | None:
+        """The product the text names, or None."""
+        if self._pattern is None or not text:
+            return None
+        match = self._pattern.search(text)
+        if match is None:
+            return None
+        return self._owners[int(match.lastgroup[1:])]
+
+    def get(self, sku: str) -> dict | None:
+        return next((p for p in self.products if p["sku"].lower() == sku.lower()), None)
+
+    @classmethod
+    def load(cls, path: str | Path) -> "Catalogue":
+        path = Path(path)
+        if not path.exists():
+            raise CatalogueError(f"product catalogue not found: {path}")
+        with open(path, newline="", encoding="utf-8") as f:
+            reader = csv.DictReader(f)
+            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                raise CatalogueError(f"{path}: missing columns {missing}")
+            products, seen = [], set()
+            for row in reader:
+                where = f"{path}, line {reader.line_num}"
+                row = {k: (v or "").strip() for k, v in row.items() if k in COLUMNS}
+                if not row["sku"] or not row["name"]:
+                    raise CatalogueError(f"{where}: every product needs a sku and a name")
+                if row["sku"].lower() in seen:
+                    raise CatalogueError(f"{where}: duplicate sku {row['sku']}")
+                seen.add(row["sku"].lower())
+                try:
+                    row["stock"] = int(row["stock"])
+                    row["price"] = float(row["price"])
+                except ValueError:
+                    raise CatalogueError(f"{where}: stock must be a whole number and price a number") from None
+                row["aliases"] = [a.strip() for a in row["aliases"].split(";") if a.strip()]
+                products.append(row)
+        return cls(products)
+
+
+def personalisation_phrase(value: str) -> str:
+    """'yes: initials on the cuff, $6 extra' -> 'can be personalised: initials on the cuff, $6 extra'."""
+    answer, _, note = value.partition(":")
+    if answer.strip().lower() == "yes":
+        return f"can be personalised: {note.strip()}" if note.strip() else "can be personalised"
+    return "can't be personalised, I'm afraid"
+
+
+def product_slots(product: dict) -> dict:
+    """The slots a product answer template may use."""
+    stock = int(product.get("stock") or 0)
+    return {
+        "product_name": product["name"], "sku": product["sku"], "category": product.get("category", ""),
+        "sizes": product.get("sizes", ""), "materials": product.get("materials", ""),
+        "dimensions": product.get("dimensions", ""), "weight": product.get("weight", ""),
+        "stock_phrase": f"in stock ({stock} left)" if stock > 0 else "out of stock",
+        "price": f"${float(product['price']):.2f}", "personalisation": personalisation_phrase(product.get("personalisation", "")),
+    }

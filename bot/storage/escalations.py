@@ -1,0 +1,30 @@
+"""Escalated conversations: those where the bot handed over to a person, read from the replay buffer.
+
+A handover is a served candidate whose meta carries {"handover": reason} (bot/dialogue/handover.py),
+so the escalation is stored in the same transaction as the turn that made it, and a crash can never
+leave one without the other. Reasons: other_language, customer_asked, unsure, intent:<id>.
+"""
+from __future__ import annotations
+
+import json
+
+
+def escalations(replay, since: float | None = None) -> list[dict]:
+    """One row per escalated conversation, newest first: session, when, why, the message that led to it,
+    and the conversation's rating if it has one."""
+    rows = replay.query(
+        """SELECT t.session_id, t.turn_id, t.created_at, t.user_text, t.intent, c.meta, s.csat, s.resolved
+           FROM turns t JOIN candidates c ON c.turn_id = t.turn_id AND c.idx = t.chosen
+           JOIN sessions s ON s.session_id = t.session_id
+           WHERE c.meta LIKE '%"handover"%' AND (? IS NULL OR t.created_at >= ?)
+           ORDER BY t.created_at DESC""", (since, since))
+    seen, out = set(), []
+    for row in rows:
+        if row["session_id"] in seen:
+            continue
+        seen.add(row["session_id"])
+        reason = json.loads(row["meta"] or "{}").get("handover")
+        out.append({"session_id": row["session_id"], "turn_id": row["turn_id"], "escalated_at": row["created_at"],
+                    "reason": reason, "message": row["user_text"], "intent": row["intent"],
+                    "csat": row["csat"], "resolved": row["resolved"]})
+    return out

@@ -1,0 +1,104 @@
+"""What the operator console reads from the replay buffer: conversations with their feedback, one
+conversation turn by turn (with every candidate), escalations, and the live figures (CSAT, resolved
+share, thumbs-down rate by day, by intent and by policy version). Reads only; nothing here writes.
+"""
+from __future__ import annotations
+
+import importlib
+import json
+
+from bot.storage.replay_buffer import ReplayBuffer
+
+
+def conversations(replay: ReplayBuffer, limit: int = 200, only: str = "all") -> list[dict]:
+    """The latest conversations, newest first. only: all | thumbs_down | unrated | ended."""
+    where = {"all": "", "thumbs_down": "HAVING downs > 0", "unrated": "HAVING s.ended_at IS NULL",
+             "ended": "HAVING s.ended_at IS NOT NULL"}[only]
+    return replay.query(
+        "SELECT s.session_id, s.created_at, s.ended_at, s.csat, s.resolved, s.comment, COUNT(t.turn_id) AS turns, "
+        "COALESCE(SUM(f.thumb = 1), 0) AS ups, COALESCE(SUM(f.thumb = -1), 0) AS downs, "
+        "(SELECT user_text FROM turns WHERE session_id = s.session_id ORDER BY turn_index DESC LIMIT 1) AS last_message "
+        "FROM sessions s LEFT JOIN turns t USING (session_id) LEFT JOIN feedback f USING (turn_id) "
+        f"GROUP BY s.session_id {where} ORDER BY s.created_at DESC LIMIT ?", (int(limit),))
+
+
+def conversation(replay: ReplayBuffer, session_id: str) -> list[dict]:
+    """One conversation's turns, oldest first, each with its feedback and all its candidates."""
+    turns = replay.query(
+        "SELECT t.turn_id, t.turn_index, t.created_at, t.user_text, t.reply_text, t.intent, t.chosen, t.propensity, "
+        "t.policy_version, t.latency_ms, t.dropped, f.thumb, f.reason, f.comment AS feedback_comment "
+        "FROM turns t LEFT JOIN feedback f USING (turn_id) WHERE t.session_id = ? ORDER BY t.turn_index",
+        (session_id,))
+    for turn in turns:
+        turn["dropped"] = json.loads(turn["dropped"])
+        turn["candidates"] = replay.query("SELECT idx, text, source, score, propensity, reward FROM candidates "
+                                          "WHERE turn_id = ? ORDER BY idx", (turn["turn_id"],))
+    return turns
+
+
+def escalations(replay: ReplayBuffer) -> list[dict]:
+    """Escalated conversations: from bot.storage.escalations where that module offers a listing,
+    else the `escalations` table where it exists, else none."""
+    try:
+        module = importlib.import_module("bot.storage.escalations")
+    except ModuleNotFoundError as err:
+        if err.name != "bot.storage.escalations":
+            raise
+        module = None
+    for name in ("list_escalations", "escalations", "open_escalations"):
+        listing = getattr(module, name, None)
+        if callable(listing):
+            for arg in (replay, replay.path):
+                try:
+                    return [dict(row) for row in listing(arg)]
+                except (TypeError, AttributeError):
+                    continue
+    if replay.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escalations'"):
+        return replay.query("SELECT * FROM escalations ORDER BY rowid DESC LIMIT 500")
+    return []
+
+
+def _rate(part, whole):
+    return round(part / whole, 3) if whole else None
+
+
+def daily_figures(replay: ReplayBuffer, days: int = 60) -> list[dict]:
+    """Per day (local time): conversations, turns, thumbs, thumbs-down rate, CSAT and resolved share of
+    the conversations rated that day."""
+    by_day: dict[str, dict] = {}
+    for row in replay.query(
+            "SELECT date(t.created_at, 'unixepoch', 'localtime') AS day, COUNT(DISTINCT t.session_id) AS conversations, "
+            "COUNT(*) AS turns, COALESCE(SUM(f.thumb = 1), 0) AS ups, COALESCE(SUM(f.thumb = -1), 0) AS downs "
+            "FROM turns t LEFT JOIN feedback f USING (turn_id) GROUP BY day"):
+        by_day[row["day"]] = {**row, "rated": 0, "csat": None, "resolved_share": None}
+    for row in replay.query(
+            "SELECT date(ended_at, 'unixepoch', 'localtime') AS day, COUNT(*) AS rated, AVG(csat) AS csat, "
+            "AVG(resolved) AS resolved FROM sessions WHERE ended_at IS NOT NULL GROUP BY day"):
+        entry = by_day.setdefault(row["day"], {"day": row["day"], "conversations": 0, "turns": 0, "ups": 0, "downs": 0})
+        entry.update(rated=row["rated"], csat=round(row["csat"], 2), resolved_share=round(row["resolved"], 3))
+    rows = [by_day[d] for d in sorted(by_day)][-days:]
+    for r in rows:
+        r["thumbs_down_rate"] = _rate(r["downs"], r["ups"] + r["downs"])
+    return rows
+
+
+def figures_by(replay: ReplayBuffer, key: str) -> list[dict]:
+    """Per intent or per policy version: turns, thumbs-down rate, and the mean CSAT / resolved share of
+    the rated conversations with at least one such turn (each conversation counted once)."""
+    if key not in ("intent", "policy_version"):
+        raise ValueError("key must be 'intent' or 'policy_version'")
+    rows = replay.query(
+        f"SELECT COALESCE(t.{key}, '?') AS {key}, COUNT(*) AS turns, COALESCE(SUM(f.thumb = 1), 0) AS ups, "
+        "COALESCE(SUM(f.thumb = -1), 0) AS downs FROM turns t LEFT JOIN feedback f USING (turn_id) "
+        "GROUP BY 1 ORDER BY turns DESC")
+    outcome = {r["k"]: r for r in replay.query(
+        "SELECT k, COUNT(*) AS rated, AVG(csat) AS csat, AVG(resolved) AS resolved FROM (SELECT DISTINCT "
+        f"COALESCE(t.{key}, '?') AS k, s.session_id, s.csat, s.resolved FROM turns t JOIN sessions s "
+        "USING (session_id) WHERE s.ended_at IS NOT NULL) GROUP BY k")}
+    for r in rows:
+        o = outcome.get(r[key], {})
+        r["thumbs_down_rate"] = _rate(r["downs"], r["ups"] + r["downs"])
+        r["rated"] = o.get("rated", 0)
+        r["csat"] = None if o.get("csat") is None else round(o["csat"], 2)
+        r["resolved_share"] = None if o.get("resolved") is None else round(o["resolved"], 3)
+    return rows

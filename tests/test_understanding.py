@@ -1,0 +1,90 @@
+"""Understanding real customers: the calibrated intent model, and when the bot asks or hands over instead."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from bot import Bot, BotConfig
+from bot.dialogue.handover import CLARIFY_TEXT, looks_english
+from bot.dialogue.intent_model import IntentModel, kb_fingerprint
+from bot.dialogue.intent_training import store_examples
+from bot.shop.paths import STORE_DIR
+from bot.storage.escalations import escalations
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    return Bot(BotConfig(db_path=str(tmp_path_factory.mktemp("u") / "replay.sqlite3"), policy="first"))
+
+
+def test_the_shipped_intent_model_matches_the_shipped_knowledge_base(bot):
+    """`rlcs train intents` must be re-run when the knowledge base changes: the card says which one it fits."""
+    model = IntentModel.load(STORE_DIR / "intent_model")
+    assert model.card["kb_fingerprint"] == kb_fingerprint(*store_examples(bot.kb))
+    assert bot.tracker.intent_model.card["kb_fingerprint"] == model.card["kb_fingerprint"]
+    held = model.card["held_out"]
+    assert held["expected_calibration_error"] < 0.1 and held["messages"] > 100
+
+
+def test_a_corrupted_intent_model_is_refused(tmp_path):
+    shutil.copytree(STORE_DIR / "intent_model", tmp_path / "m")
+    weights = tmp_path / "m" / "model.safetensors"
+    data = bytearray(weights.read_bytes())
+    data[-5] ^= 0xFF
+    weights.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="sha256"):
+        IntentModel.load(tmp_path / "m")
+
+
+def test_another_store_gets_a_model_fitted_on_its_own_examples(tmp_path):
+    store = tmp_path / "store"
+    shutil.copytree(STORE_DIR, store, ignore=shutil.ignore_patterns("intent_model"))
+    kb = json.loads((store / "knowledge_base.json").read_text())
+    kb["intents"][0]["examples"].append("yo where my parcel at")  # another knowledge base: the shipped model no longer fits
+    (store / "knowledge_base.json").write_text(json.dumps(kb))
+    other = Bot(BotConfig(db_path=str(tmp_path / "r.sqlite3"), store_dir=str(store), cache_dir=str(tmp_path / "cache"), policy="first"))
+    assert other.tracker.intent_model.card["kb_fingerprint"] != IntentModel.load(STORE_DIR / "intent_model").card["kb_fingerprint"]
+    assert list((tmp_path / "cache").glob("intent-model-*/card.json"))  # cached for the next start
+    state = other._session("s")[0]
+    other.tracker.update(state, "where is my order")
+    assert state.intent == "track_order"
+
+
+def test_a_message_in_another_language_gets_an_honest_handover(bot):
+    turn = bot.reply("lang-1", "Bonjour, je n'ai pas reçu ma commande depuis deux semaines")
+    assert turn.candidates[turn.chosen].source == "handover" and "English" in turn.text
+    assert len(turn.candidates) == 1 and turn.candidates[0].propensity == 1.0
+    assert any(e["session_id"] == "lang-1" and e["reason"] == "other_language" for e in escalations(bot.replay))
+    assert looks_english("where is my order please") and not looks_english("wo ist meine Bestellung bitte")
+
+
+def test_asking_for_a_person_escalates_the_conversation(bot):
+    turn = bot.reply("person-1", "I want to talk to a real person")
+    assert turn.candidates[turn.chosen].source == "handover"
+    assert [e["reason"] for e in escalations(bot.replay) if e["session_id"] == "person-1"] == ["customer_asked"]
+
+
+def test_unsure_first_asks_then_hands_over(bot):
+    first = bot.reply("vague-1", "hmm the thing with the stuff")
+    assert first.text == CLARIFY_TEXT and first.candidates[0].source == "clarify"
+    second = bot.reply("vague-1", "you know, the thing")
+    assert second.candidates[second.chosen].source == "handover"
+    assert any(e["session_id"] == "vague-1" and e["reason"] == "unsure" for e in escalations(bot.replay))
+
+
+def test_a_clear_question_is_answered_not_clarified(bot):
+    turn = bot.reply("clear-1", "how do I return a sweater that doesn't fit")
+    assert turn.candidates[turn.chosen].source == "retrieval"
+    assert not [e for e in escalations(bot.replay) if e["session_id"] == "clear-1"]
+
+
+def test_rlcs_escalations_lists_them(bot):
+    bot.reply("cli-1", "I want to speak to a human now")
+    result = subprocess.run([sys.executable, "-m", "ui.cli", "escalations", "--db", str(bot.replay.path), "--json"],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "cli-1" in {row["session_id"] for row in json.loads(result.stdout)}

@@ -1,0 +1,112 @@
+"""`rlcs bench intents`: how well the tracker recognises what customers ask, on requests it never saw.
+
+Two rows:
+  bitext    Bitext's customer requests (../shared/data/bitext), written by others for another store:
+            the test split only (the intent model trains on the train split), of the intents with a
+            clear counterpart in our store (training/bitext_intents.py). Exact intent accuracy.
+  real_dev  real first messages to shop support accounts (../shared/data/real_dev), labelled by us
+            with the intents that would answer each message's topic (training/intents/real_dev_labels.py):
+            a hit is an acceptable intent. Never training data.
+Each row is given for the intent model the bot serves (--intent-model, default auto) and for the
+nearest-example tracker it replaced (`none`), measured in the same run.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+from collections import Counter
+from pathlib import Path
+
+from training.bitext_intents import BITEXT_TO_OURS
+
+
+def bitext_test_rows(shared_data: str | None, limit: int, seed: int) -> list[tuple[str, set[str]]]:
+    from training.reward.data import shared_data_dir
+    from training.reward.pairs import split_of
+
+    path = shared_data_dir(shared_data) / "bitext" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
+    if not path.exists():
+        raise FileNotFoundError(f"Bitext not found at {path} (pass --shared-data or set RLCS_SHARED_DATA)")
+    rows = []
+    with open(path, newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        start = reader.line_num + 1
+        for r in reader:
+            request = r["instruction"].strip()
+            # the same split as the intent model's training data (training/reward/sources/bitext.py)
+            if r["intent"] in BITEXT_TO_OURS and split_of(f"bitext:{start}:{request}") == "test":
+                rows.append((request, {BITEXT_TO_OURS[r["intent"]]}))
+            start = reader.line_num + 1
+    return random.Random(seed).sample(rows, min(limit, len(rows)))
+
+
+def real_dev_rows(shared_data: str | None) -> list[tuple[str, set[str]]]:
+    from training.intents.real_dev_labels import ACCEPTABLE
+    from training.reward.data import shared_data_dir
+
+    path = shared_data_dir(shared_data) / "real_dev" / "messages.jsonl"
+    if not path.exists():
+        return []
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [(r["message"], ACCEPTABLE[r["topic"]]) for r in rows if r.get("topic") in ACCEPTABLE]
+
+
+def accuracy(bot, rows: list[tuple[str, set[str]]]) -> tuple[float, Counter]:
+    from bot.dialogue.state import DialogueState
+
+    confusions: Counter = Counter()
+    correct = 0
+    for text, acceptable in rows:
+        state = DialogueState("bench")
+        bot.tracker.update(state, text)
+        if state.intent in acceptable:
+            correct += 1
+        else:
+            confusions[("|".join(sorted(acceptable)), state.intent)] += 1
+    return correct / max(1, len(rows)), confusions
+
+
+def run(args) -> int:
+    from bot import Bot, BotConfig
+
+    sets = {"bitext": bitext_test_rows(args.shared_data, args.limit, args.seed), "real_dev": real_dev_rows(args.shared_data)}
+    known = None
+    result = {"seed": args.seed, "rows": {}}
+    for model in dict.fromkeys([args.intent_model, "none"]):
+        bot = Bot(BotConfig(db_path=args.scratch_db, seed=0, intent_model=model))
+        known = known or {i.id for i in bot.kb.intents}
+        for name, rows in sets.items():
+            missing = set().union(*(a for _, a in rows)) - known if rows else set()
+            rows = [(t, a & known) for t, a in rows if a & known]
+            if not rows:
+                continue
+            acc, confusions = accuracy(bot, rows)
+            result["rows"][f"{name}/{model}"] = {"requests": len(rows), "accuracy": round(acc, 4),
+                                                 "unknown_labels": sorted(missing),
+                                                 "top_confusions": [[e, p, n] for (e, p), n in confusions.most_common(8)]}
+            print(f"{name:9s} intent model {model:5s}: accuracy {acc:.3f} on {len(rows)} unseen requests")
+            for (expected, predicted), n in confusions.most_common(5):
+                print(f"    {n:4d}  {expected} -> {predicted}")
+    main_row = result["rows"][f"bitext/{args.intent_model}"]
+    result["requests"], result["accuracy"] = main_row["requests"], main_row["accuracy"]
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=2))
+    print(f"wrote {out}")
+    return 0
+
+
+def make_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("intents", help="intent recognition accuracy on unseen Bitext requests and real messages",
+                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--limit", type=int, default=600, help="Bitext test requests to sample (default: %(default)s)")
+    parser.add_argument("--seed", type=int, default=0, help="sampling seed (default: %(default)s)")
+    parser.add_argument("--intent-model", default="auto", help="auto | none | a folder (default: %(default)s)")
+    parser.add_argument("--shared-data", default=None, help="reference data folder (default: ../shared/data)")
+    parser.add_argument("--scratch-db", default="runs/bench/intents.scratch.sqlite3", help="scratch file the bot writes (default: %(default)s)")
+    parser.add_argument("--db", dest="scratch_db", help=argparse.SUPPRESS)  # the old spelling
+    parser.add_argument("--output", default="runs/bench/intents.json", help="JSON result (default: %(default)s)")
+    parser.set_defaults(func=run)
+    return parser

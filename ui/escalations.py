@@ -1,0 +1,37 @@
+"""`rlcs escalations`: the conversations the bot handed over to a person, newest first."""
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+
+def run(args) -> int:
+    from pathlib import Path
+
+    from bot.storage.escalations import escalations
+    from bot.storage.replay_buffer import ReplayBuffer
+
+    if not Path(args.db).is_file():
+        raise FileNotFoundError(f"no replay buffer at {args.db}")
+    rows = escalations(ReplayBuffer(args.db))
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return 0
+    if not rows:
+        print("no escalated conversations")
+        return 0
+    for row in rows:
+        when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row["escalated_at"]))
+        print(f"{when}  {row['session_id']}  {row['reason']:<22s} {row['message'][:70]!r}")
+    print(f"{len(rows)} escalated conversation(s)")
+    return 0
+
+
+def make_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("escalations", help="list conversations handed over to a person",
+                                   description=__doc__)
+    parser.add_argument("--db", default="runs/replay.sqlite3", help="replay buffer (default: %(default)s)")
+    parser.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
+    parser.set_defaults(func=run)
+    return parser
