@@ -29,12 +29,14 @@ _EMAIL_SPELLED = re.compile(r"\b[\w.+-]+\s*[(\[]\s*at\s*[)\]]\s*[\w-]+(?:\s*(?:\
 _TRACKING_SHAPE = re.compile(r"\b1Z[0-9A-Z]{16}\b|\bJD\d{16,18}\b|(?<![\w])9[1-5]\d{18,20}(?!\w)")
 _TRACKING_AFTER = re.compile(
     r"(?i:\b(?:tracking|track|trk|waybill|consignment|shipment|parcel|fedex|ups|usps|dhl|purolator|canada\s+post)\b)"
-    r"(?:\s*(?i:number|no\.?|nr\.?|num|id|code|ref|is|was|for|it's|:|#|-))*\s*#?\s*"
+    r"(?:\s*(?i:number|no\.?|nr\.?|num|id|code|ref|is|was|for|it's|:|#|-|,))*\s*#?\s*"
     r"([A-Z0-9]{8,34}|\d{4}(?:[ -]\d{2,4}){2,5})(?![\w])"
 )
-_ORDER_AFTER = re.compile(r"(?i:\b(?:order|purchase|ord)\b)(?:\s*(?i:number|no\.?|nr\.?|num|id|is|was|:|#))*\s*#?\s*"
-                          r"(\d{4,8})(?![\d-])")
-_MODEL_AFTER = re.compile(r"(?i:\b(?:model|sku|item|part|style|article|product|serial)\b)(?:\s*(?i:number|no\.?|nr\.?|"
+# Order, return, invoice and case references: "order 10023", "purchase with the number 00004587345".
+_ORDER_AFTER = re.compile(r"(?i:\b(?:order|purchase|ord|reference|ref|confirmation|invoice|receipt|case|ticket|rma)\b)"
+                          r"(?:\s*(?i:number|no\.?|nr\.?|num|id|code|is|was|with\s+the\s+(?:number|code)|:|#|,))*"
+                          r"\s*#?\s*(\d{4,20})(?![\d-])")
+_MODEL_AFTER = re.compile(r"(?i:\b(?:model|sku|item|part|style|article|product|serial|version)\b)(?:\s*(?i:number|no\.?|nr\.?|"
                           r"code|id|is|:|#))*\s*#?\s*([A-Za-z0-9][A-Za-z0-9-]{2,24})(?![\w])")
 _DATE = re.compile(r"(?<![\d.\-/])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))(?![\d.\-/]?\d)")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
@@ -61,7 +63,8 @@ _NOT_A_PASSWORD = set(
     "not wrong incorrect correct right too being still the my a an your our working expired invalid reset changed "
     "forgotten forgot lost no longer fine ok okay weak short case and but so it that this same different new old now "
     "also missing blank empty required rejected locked broken and/or or to for on in at is was will won't doesn't "
-    "isn't keeps reset, link please help again anymore any every".split()
+    "isn't keeps link please help again anymore any every sent set shown hidden valid case-sensitive "
+    "there here what which when where why how".split()
 )
 _IBAN_COUNTRIES = ("AD AE AL AT AZ BA BE BG BH BR BY CH CR CY CZ DE DK DO EE EG ES FI FO FR GB GE GI GL GR GT HR HU "
                    "IE IL IQ IS IT JO KW KZ LB LC LI LT LU LV MC MD ME MK MR MT MU NL NO PK PL PS PT QA RO RS SA SC "
@@ -116,6 +119,29 @@ class Span:
         return source[self.start:self.end]
 
 
+def _luhn_ok(digits: str) -> bool:
+    total, double = 0, False
+    for ch in reversed(digits):
+        d = int(ch)
+        if double:
+            d = d * 2 - 9 if d > 4 else d * 2
+        total += d
+        double = not double
+    return total % 10 == 0
+
+
+def _kept_spans(text: str) -> list[tuple[int, int]]:
+    """Spans nothing may mask: tracking and order numbers, model numbers, dates, times, prices."""
+    keep = []
+    for pattern in _KEEP:
+        for m in pattern.finditer(text):
+            value = m.group(1) if pattern in _VALUE_PATTERNS else m.group()
+            if pattern is _ORDER_AFTER and 13 <= len(value) <= 19 and _luhn_ok(value):
+                continue  # "order 4242424242424242" is a card number wherever it is typed
+            keep.append(m.span(1 if pattern in _VALUE_PATTERNS else 0))
+    return keep
+
+
 def _is_phone(text: str, match: re.Match) -> bool:
     run = match.group()
     digits = re.sub(r"\D", "", run)
@@ -138,6 +164,8 @@ def _address_ok(match: re.Match) -> bool:
     suffix = street.group().rstrip(".").lower() if street else ""
     if any(w.lower() in _COMMON_WORDS for w in words):
         return False
+    if any(w.endswith(".") and len(w) > 4 for w in words):
+        return False  # "... more 4G base stations. Chayuan Road": a sentence ended in between
     capitalised = all(w[0].isupper() or w[0].isdigit() for w in words)
     if not capitalised and suffix not in _FULL_STREET_WORD:
         return False
@@ -151,9 +179,14 @@ def _value_spans(pattern: re.Pattern, text: str, kind: str, check=None) -> list[
 
 
 def _password_ok(m: re.Match) -> bool:
-    value = (m.group(1) or m.group(2)).strip("\"'")
-    bare = value.rstrip(".,!?;:").lower()
-    return bool(bare) and bare not in _NOT_A_PASSWORD
+    value = m.group(1) or m.group(2)
+    if value[0] in "\"'":
+        return len(value) > 2
+    bare = value.rstrip(".,!?;:)]}")
+    if len(bare) < 4 or bare.lower() in _NOT_A_PASSWORD:
+        return False
+    # "the password is modified / expiring / easily guessed": an ordinary word, not a password
+    return not (bare.isalpha() and bare.islower() and bare.endswith(("ed", "ing", "ly")))
 
 
 # Patterns led by a keyword: only their value (group 1) is masked or kept, the words around it stay.
@@ -162,7 +195,7 @@ _VALUE_PATTERNS = {_DIGIT_SECRET, _EXPIRY, _PASSWORD, _ID_AFTER, _ZIP_AFTER, _TR
 
 def find_pii(text: str) -> list[Span]:
     """Every piece of personal data in `text`, as non-overlapping spans in text order."""
-    keep = [m.span(1 if pattern in _VALUE_PATTERNS else 0) for pattern in _KEEP for m in pattern.finditer(text)]
+    keep = _kept_spans(text)
     found: list[Span] = []
 
     def take(spans: list[Span]) -> None:
@@ -176,7 +209,8 @@ def find_pii(text: str) -> list[Span]:
             found.append(span)
 
     take(_value_spans(EMAIL, text, "email"))
-    take(_value_spans(_EMAIL_SPELLED, text, "email"))
+    if re.search(r"[(\[]\s*at\s*[)\]]", text, re.IGNORECASE):  # cheap test first: the full pattern is slow on long runs
+        take(_value_spans(_EMAIL_SPELLED, text, "email"))
     take(_value_spans(_DIGIT_SECRET, text, "secret"))
     take(_value_spans(_EXPIRY, text, "secret"))
     take(_password_spans(text))

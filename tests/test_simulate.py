@@ -108,3 +108,15 @@ def test_features_place_each_candidate_among_the_others_live_and_logged(bot, tmp
     after_column = {name: x_after[:, x_after.shape[1] - len(SCALARS) + k] for k, name in enumerate(SCALARS)}
     assert after_column["step_order_answer"].any() and not after_column["step_asks_order"].any()
     assert (after_column["cos_context_gap"] <= 0).all() and after_column["cos_context_gap"].max() == 0.0
+
+
+def test_a_chatty_customer_asked_for_the_order_number_gives_it(bot):
+    """Regression (issue 14): the chatty style's number filter used to delete the id the customer was giving."""
+    from training.policy.simulator import Customer
+
+    sim = Simulator.for_bot(bot, split="test")
+    for seed in range(20):
+        customer = Customer(intent="track_order", style="chatty", tolerance=30, likes_warmth=True, order_id="10023",
+                            says_id_first=False, need=None, patience=3)
+        text = sim.follow_up(customer, "ask", np.random.default_rng(seed))
+        assert "10023" in text, text

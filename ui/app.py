@@ -1,9 +1,12 @@
-"""`rlcs serve`: the Gradio app (Chat, and Rate / Dashboard where those tabs are installed)."""
+"""`rlcs serve`: the front doors on one port (see ui/web.py).
+
+    /            the customer chat: messages, 👍/👎 with a reason, the end-of-conversation rating; nothing internal
+    /rate        the rater view (login: rater or operator)
+    /operator    the operator console (login: operator): conversations, escalations, figures, rating admin
+"""
 from __future__ import annotations
 
 import argparse
-import importlib
-from pathlib import Path
 
 
 def add_bot_arguments(parser: argparse.ArgumentParser) -> None:
@@ -32,48 +35,57 @@ def bot_from_args(args):
                          seed=args.seed))
 
 
-def build_app(bot, admin_password: str | None = None):
+def build_customer_app(bot, secret: str | None = None):
+    """The customer's page: the chat only."""
     import gradio as gr
 
-    from ui.chat import build_chat_tab
+    from ui.chat import build_chat
 
-    with gr.Blocks(title="rlcs · Northwind Threads support") as app:
+    with gr.Blocks(title="Northwind Threads · support") as app:
         gr.Markdown("## Northwind Threads · customer support")
-        with gr.Tab("Chat", elem_id="tab-chat"):
-            build_chat_tab(bot)
-        # Tabs from other modules, included when present.
-        for module_name, builder, title in (("ui.rate", "build_rate_tab", "Rate"),
-                                            ("ui.dashboard", "build_dashboard_tab", "Dashboard")):
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as err:
-                if err.name != module_name:
-                    raise
-                continue
-            with gr.Tab(title, elem_id=f"tab-{title.lower()}"):
-                getattr(module, builder)(bot, admin_password=admin_password)
+        build_chat(bot, app, secret=secret)
+    return app
+
+
+def build_rater_app(bot_or_store):
+    """The rater's page (behind the login): her items, her ratings, nothing else."""
+    import gradio as gr
+
+    from ui.rate import build_rate_tab
+
+    with gr.Blocks(title="rlcs · rating") as app:
+        gr.Markdown("## Northwind Threads · reply rating")
+        build_rate_tab(bot_or_store, app=app)
     return app
 
 
 def run(args) -> int:
-    import os
+    from ui.console import build_console
+    from ui.web import FrontDoor, Page, blocked_paths, prepare_accounts, serve
 
+    accounts = prepare_accounts(args.db, args)
     bot = bot_from_args(args)
-    app = build_app(bot, admin_password=args.admin_password or os.environ.get("RLCS_ADMIN_PASSWORD"))
-    print(f"rlcs: serving on http://{args.host}:{args.port} (replay buffer: {args.db})", flush=True)
-    app.queue(default_concurrency_limit=8).launch(server_name=args.host, server_port=args.port, show_error=False,
-                                                  quiet=True, footer_links=[],
-                                                  allowed_paths=[str(Path(args.db).resolve().parent)])  # result plots
+    pages = [Page("/", build_customer_app(bot, secret=accounts.secret("chat-browser-state")), None),
+             Page("/rate", build_rater_app(bot), ("rater", "operator"), "rating"),
+             Page("/operator", build_console(bot), ("operator",), "operator console")]
+    app = FrontDoor(accounts, args.port, pages, blocked_paths(args.db, bot.config.cache_dir)).build()
+    base = f"http://{args.host}:{args.port}"
+    print(f"rlcs: serving on {base}/ (customer chat), {base}/operator/ (operator console, login), "
+          f"{base}/rate/ (raters, login); replay buffer: {args.db}", flush=True)
+    serve(app, args.host, args.port)
     return 0
 
 
 def make_parser(subparsers) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("serve", help="serve the support chat in the browser (Gradio)",
-                                   description="Serve the support chat, with thumbs, CSAT and 'why this reply'.")
+    from ui.web import add_login_arguments
+
+    parser = subparsers.add_parser("serve", help="serve the customer chat, and the operator console behind a login",
+                                   description="Serve the customer chat (with thumbs and CSAT) at /, the operator "
+                                               "console at /operator and the rater view at /rate (both need a login: "
+                                               "`rlcs accounts add`, or RLCS_ADMIN_PASSWORD for the account 'admin').")
     add_bot_arguments(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s, this machine only)")
     parser.add_argument("--port", type=int, default=7860, help="port (default: %(default)s)")
-    parser.add_argument("--admin-password", default=None,
-                        help="password for admin actions in the Rate/Dashboard tabs (or env RLCS_ADMIN_PASSWORD)")
+    add_login_arguments(parser)
     parser.set_defaults(func=run)
     return parser

@@ -15,6 +15,7 @@ from bot.storage.replay_buffer import StorageError
 COMMANDS = [
     (("serve",), "ui.app"),
     (("rate",), "ui.rate_app"),
+    (("accounts",), "ui.accounts"),
     (("chat",), "ui.terminal"),
     (("export",), "training.export"),
     (("backup",), "ui.backup"),

@@ -11,8 +11,6 @@ except behind the operator login, and (iii) refuses paths with '..'. The Gradio 
 allowed_paths, and the databases are in their blocked_paths: a copy a page shows is served from
 Gradio's own cache, never from the runs folder.
 """
-from __future__ import annotations
-
 import argparse
 import html
 import os
@@ -21,6 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, quote
 
+# (No `from __future__ import annotations` here: FastAPI reads the route functions' annotations, and
+# `Request` is imported inside build() so that `rlcs --help` does not pay for FastAPI.)
 from bot.storage.accounts import MIN_PASSWORD, Accounts, AccountError, LoginThrottled, check_password
 
 ADMIN_NAME = "admin"

@@ -140,7 +140,8 @@ def store_records(kb, orders_csv: str | Path, seed: int = 0) -> list[dict]:
                 order_id = extract_order_id(message)
                 order = orders.get(order_id) if order_id else None
                 condition = {"order": order is not None, "no_order": order_id is None,
-                             "unknown_order": order_id is not None and order is None}
+                             "unknown_order": order_id is not None and order is None,
+                             "product": False, "no_product": True}  # product answers need the catalogue: not here
                 values = {**kb.store, **({"order_id": order_id} if order_id else {}), **(order or {})}
                 if order:
                     phrase = kb.status_phrases.get(order.get("status", ""), order.get("status", ""))

@@ -147,8 +147,11 @@ class Simulator:
         return Customer(intent.id, style, tolerance, likes_warmth, order_id, bool(rng.random() < 0.4), need,
                         patience=int(rng.integers(2, 4)), examples=examples)
 
-    def styled(self, customer: Customer, text: str, rng: np.random.Generator) -> str:
-        text = _NUMBER.sub("", text).replace("  ", " ").strip(" ,")
+    def styled(self, customer: Customer, text: str, rng: np.random.Generator, drop_numbers: bool = True) -> str:
+        """The customer's wording of `text`. drop_numbers: remove the order numbers that knowledge-base
+        example phrasings carry (they belong to other customers); never when the customer gives their own."""
+        if drop_numbers:
+            text = _NUMBER.sub("", text).replace("  ", " ").strip(" ,")
         if customer.style == "terse":
             text = re.sub(r"[^\w\s#?]", "", text.lower()).strip()
         elif customer.style == "chatty":
@@ -198,7 +201,7 @@ class Simulator:
         """The customer's next message after a reply that did not resolve, or None when they give up."""
         if kind == "ask" and customer.order_id:
             text = GIVE_ID[int(rng.integers(len(GIVE_ID)))].format(id=customer.order_id)
-            return self.styled(customer, text, rng) if customer.style == "chatty" else text
+            return self.styled(customer, text, rng, drop_numbers=False) if customer.style == "chatty" else text
         customer.patience -= 1
         if customer.patience <= 0:
             return None
