@@ -35,13 +35,14 @@ _TRACKING_AFTER = re.compile(
 # Order, return, invoice and case references: "order 10023", "purchase with the number 00004587345".
 _ORDER_AFTER = re.compile(r"(?i:\b(?:order|purchase|ord|reference|ref|confirmation|invoice|receipt|case|ticket|rma)\b)"
                           r"(?:\s*(?i:number|no\.?|nr\.?|num|id|code|is|was|with\s+the\s+(?:number|code)|:|#|,))*"
-                          r"\s*#?\s*(\d{4,20})(?![\d-])")
+                          r"\s*#?\s*(\d{4,20})(?![\d-])(?![ .\-_/]\d)")
 _MODEL_AFTER = re.compile(r"(?i:\b(?:model|sku|item|part|style|article|product|serial|version)\b)(?:\s*(?i:number|no\.?|nr\.?|"
-                          r"code|id|is|:|#))*\s*#?\s*([A-Za-z0-9][A-Za-z0-9-]{2,24})(?![\w])")
+                          r"code|id|is|:|#))*\s*#?\s*((?=[\w-]*[A-Za-z-]|\d{3,9}(?!\w))[A-Za-z0-9][A-Za-z0-9-]{2,24})(?![\w])(?![ .\-_/]\d)")
 _DATE = re.compile(r"(?<![\d.\-/])(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.](?:\d{4}|\d{2}))(?![\d.\-/]?\d)")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}(?::\d{2})?\b")
 _MONEY = re.compile(r"[$€£]\s?\d[\d,]*(?:\.\d{1,2})?|(?<![\d.,])\d{1,3}(?:,\d{3})*\.\d{2}(?![\d.])"
                     r"|\b\d[\d,]*(?:\.\d+)?\s?(?:dollars|usd|eur|euros|cad|gbp)\b", re.IGNORECASE)
+# A keyword-led value followed by more digits ("item 4242 4242 4242 4242") is part of a longer number: not kept.
 _KEEP = (_TRACKING_SHAPE, _TRACKING_AFTER, _ORDER_AFTER, _MODEL_AFTER, _DATE, _TIME, _MONEY)
 
 # -- what is masked ----------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
-"""Customer text hygiene: validation of what comes in, PII masking before anything is stored."""
+"""Customer text hygiene: validation of what comes in (PII masking lives in bot.pii, re-exported here)."""
 from __future__ import annotations
 
-import re
 import unicodedata
+
+from bot.pii import mask_pii  # noqa: F401  (callers import it from here too)
 
 MAX_MESSAGE_CHARS = 4000
 
@@ -26,38 +27,3 @@ def clean_message(text: object) -> str:
             "Please shorten it or split it into a few messages."
         )
     return kept
-
-
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-# 13-19 digits, optionally grouped by spaces or dashes: a payment card if it passes the Luhn check.
-_CARD = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
-# Phone numbers: optional +country, at least 10 digits in total with common separators.
-_PHONE = re.compile(r"(?<![\w])\+?\(?\d[\d\s().-]{8,}\d(?![\w])")
-
-
-def _luhn_ok(digits: str) -> bool:
-    total, double = 0, False
-    for ch in reversed(digits):
-        d = int(ch)
-        if double:
-            d = d * 2 - 9 if d > 4 else d * 2
-        total += d
-        double = not double
-    return total % 10 == 0
-
-
-def mask_pii(text: str) -> str:
-    """Replace emails, payment card numbers and phone numbers with placeholders."""
-    text = _EMAIL.sub("[email]", text)
-
-    def card(match: re.Match) -> str:
-        digits = re.sub(r"\D", "", match.group())
-        return "[card]" if _luhn_ok(digits) else match.group()
-
-    text = _CARD.sub(card, text)
-
-    def phone(match: re.Match) -> str:
-        digits = re.sub(r"\D", "", match.group())
-        return "[phone]" if 10 <= len(digits) <= 15 else match.group()
-
-    return _PHONE.sub(phone, text)

@@ -25,10 +25,11 @@ def free_port() -> int:
 
 
 @contextmanager
-def rlcs_server(args: list[str], log_path: Path, timeout: float = 120.0, env: dict | None = None):
-    """Start `rlcs <args> --port P` on loopback; yield its URL; stop it afterwards."""
-    port = free_port()
-    log = open(log_path, "w")
+def rlcs_server(args: list[str], log_path: Path, timeout: float = 120.0, env: dict | None = None,
+                port: int | None = None):
+    """Start `rlcs <args> --port P` on loopback (a free port unless given); yield its URL; stop it afterwards."""
+    port = port or free_port()
+    log = open(log_path, "a")
     proc = subprocess.Popen([sys.executable, "-m", "ui.cli", *args, "--port", str(port)], cwd=REPO,
                             stdout=log, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})})
     url = f"http://127.0.0.1:{port}/"

@@ -1,8 +1,13 @@
-"""The chat, end to end: a real `rlcs serve`, driven by headless Chromium, checked in the SQLite file."""
+"""The customer chat and the operator console, end to end: a real `rlcs serve`, driven by headless
+Chromium, checked in the SQLite file."""
 import json
 import sqlite3
+import urllib.request
 
-from browser import chromium_page, rlcs_server
+from browser import chromium_page, free_port, rlcs_server
+
+ADMIN = {"RLCS_ADMIN_PASSWORD": "operator-pass-1"}
+INTERNAL = ("propensity", "retrieval", "Why this reply", "policy", "candidate", "Dashboard", "score")
 
 
 def send(page, text: str, bot_messages_before: int) -> None:
@@ -12,35 +17,51 @@ def send(page, text: str, bot_messages_before: int) -> None:
         f"document.querySelectorAll('#chat [data-testid=\"bot\"]').length > {bot_messages_before}", timeout=30000)
 
 
-def test_chat_feedback_and_csat_land_in_sqlite(tmp_path):
-    db = tmp_path / "replay.sqlite3"
-    with rlcs_server(["serve", "--db", str(db), "--policy", "first"], tmp_path / "server.log") as url, \
-            chromium_page() as page:
-        page.goto(url)
-        page.wait_for_selector("#message textarea", timeout=60000)
-        send(page, "Where is my order 12345?", 0)
-        send(page, "<b>How</b> do I return it?", 1)
-        bot_messages = page.locator("#chat [data-testid='bot']")
-        assert "12345" in bot_messages.nth(0).inner_text()
-        assert page.locator("#chat [data-testid='user']").nth(1).inner_text().startswith("<b>How</b>")  # escaped
+def open_chat(page, url: str, bot_messages: int) -> None:
+    page.goto(url)
+    page.wait_for_selector("#message textarea", timeout=60000)
+    page.wait_for_function(  # the page resumes from local storage once loaded
+        f"document.querySelectorAll('#chat [data-testid=\"bot\"]').length == {bot_messages}", timeout=20000)
 
-        page.locator("#chat button[aria-label='Like']").nth(0).click()
-        page.wait_for_function("document.querySelector('#notice').innerText.includes('Thanks for the')")
-        page.locator("#chat button[aria-label='Dislike']").nth(1).click()
-        page.wait_for_selector("#reason", state="visible")
-        page.locator("#reason label", has_text="too_long").click()
-        page.wait_for_function("document.querySelector('#notice').innerText.includes('too long')")
 
-        page.get_by_text("Why this reply").click()  # lists every candidate of the last turn
-        page.wait_for_selector("#why-table", state="visible")
-        page.wait_for_function("document.querySelector('#why-table').innerText.includes('✔')")
-        assert "retrieval" in page.inner_text("#why-table")
+def test_customer_chat_shows_no_internals_and_resumes_after_reload_and_restart(tmp_path):
+    db, log, port = tmp_path / "replay.sqlite3", tmp_path / "server.log", free_port()
+    serve = ["serve", "--db", str(db), "--policy", "first"]
+    with chromium_page() as page:
+        with rlcs_server(serve, log, env=ADMIN, port=port) as url:
+            open_chat(page, url, 0)
+            assert page.locator("button[role='tab']").count() == 0  # no Rate / Dashboard tabs
+            send(page, "Where is my order 12345?", 0)
+            send(page, "<b>How</b> do I return it?", 1)
+            bot_messages = page.locator("#chat [data-testid='bot']")
+            assert "12345" in bot_messages.nth(0).inner_text()
+            assert page.locator("#chat [data-testid='user']").nth(1).inner_text().startswith("<b>How</b>")  # escaped
+            page.locator("#chat button[aria-label='Like']").nth(0).click()
+            page.wait_for_function("document.querySelector('#notice').innerText.includes('Thanks for the')")
 
-        page.locator("#csat label", has_text="4").click()
-        page.locator("#resolved label", has_text="yes").click()
-        page.fill("#comment textarea", "quick answers, thanks")
-        page.locator("#submit-end").click()
-        page.wait_for_function("document.querySelector('#notice').innerText.includes('Thank you for your feedback')")
+            page.reload()  # same conversation, and the thumbs still land on the right turn
+            open_chat(page, url, 2)
+            assert "12345" in page.locator("#chat [data-testid='bot']").nth(0).inner_text()
+            page.locator("#chat button[aria-label='Dislike']").nth(1).click()
+            page.wait_for_selector("#reason", state="visible")
+            page.locator("#reason label", has_text="too_long").click()
+            page.wait_for_function("document.querySelector('#notice').innerText.includes('too long')")
+            text = page.inner_text("body")
+            assert not [word for word in INTERNAL if word.lower() in text.lower()], text
+            config = urllib.request.urlopen(url + "config", timeout=10).read().decode()
+            assert not [word for word in INTERNAL[:4] if word in config]
+
+        with rlcs_server(serve, log, env=ADMIN, port=port) as url:  # a restart, same address
+            open_chat(page, url, 2)
+            send(page, "When will it arrive?", 2)  # the bot still knows the order: it does not ask for it again
+            third = page.locator("#chat [data-testid='bot']").nth(2).inner_text()
+            assert "12345" in third and "order number" not in third, third
+            page.locator("#csat label", has_text="4").click()
+            page.locator("#resolved label", has_text="yes").click()
+            page.fill("#comment textarea", "quick answers, thanks")
+            page.locator("#submit-end").click()
+            page.wait_for_function("document.querySelector('#notice').innerText.includes('Thank you for your feedback')")
+            open_chat(page, url, 0)  # rated and ended: a reload starts a new conversation
 
     con = sqlite3.connect(db)
     turns = con.execute("SELECT turn_id, session_id, turn_index, user_text, chosen, propensity, policy_version "
@@ -48,9 +69,10 @@ def test_chat_feedback_and_csat_land_in_sqlite(tmp_path):
     assert [(t[2], t[3], t[4], t[5], t[6]) for t in turns] == [
         (0, "Where is my order 12345?", 0, 1.0, "first"),
         (1, "<b>How</b> do I return it?", 0, 1.0, "first"),
+        (2, "When will it arrive?", 0, 1.0, "first"),
     ]
     session_id = turns[0][1]
-    assert turns[1][1] == session_id
+    assert {t[1] for t in turns} == {session_id} and len(session_id) == 32
     assert con.execute("SELECT COUNT(*) FROM candidates WHERE turn_id=?", (turns[0][0],)).fetchone()[0] == 8
     assert con.execute("SELECT turn_id, thumb, reason FROM feedback ORDER BY thumb DESC").fetchall() == [
         (turns[0][0], 1, None), (turns[1][0], -1, "too_long")]
@@ -61,3 +83,39 @@ def test_chat_feedback_and_csat_land_in_sqlite(tmp_path):
         (session_id, 4, 1, "quick answers, thanks")]
     assert json.loads(con.execute("SELECT context FROM turns WHERE turn_index=1").fetchone()[0])[0] == [
         "customer", "Where is my order 12345?"]
+
+
+def test_operator_console_needs_a_login_and_shows_why_this_reply(tmp_path):
+    with rlcs_server(["serve", "--db", str(tmp_path / "replay.sqlite3"), "--policy", "first"], tmp_path / "server.log",
+                     env=ADMIN) as url, chromium_page() as page:
+        open_chat(page, url, 0)
+        send(page, "Where is my order 12345?", 0)
+        page.locator("#chat button[aria-label='Dislike']").nth(0).click()
+        page.wait_for_selector("#reason", state="visible")
+        page.locator("#reason label", has_text="wrong_info").click()
+        page.wait_for_function("document.querySelector('#notice').innerText.includes('wrong info')")
+
+        operator = page.context.browser.new_context().new_page()
+        operator.goto(url + "operator/")
+        operator.wait_for_selector("#login-name")  # sent to the login form
+        assert "/login" in operator.url
+        operator.fill("#login-name", "admin")
+        operator.fill("#login-password", "not-the-password")
+        operator.click("#login-submit")
+        operator.wait_for_selector("#login-message:has-text('Wrong account name or password')")
+        operator.fill("#login-name", "admin")
+        operator.fill("#login-password", ADMIN["RLCS_ADMIN_PASSWORD"])
+        operator.click("#login-submit")
+        operator.wait_for_selector("#console-user:has-text('Signed in as admin')", timeout=30000)
+        operator.wait_for_selector("#console-list:has-text('Where is my order 12345?')")
+        operator.click("#console-session input")
+        operator.keyboard.press("ArrowDown")
+        operator.keyboard.press("Enter")
+        operator.wait_for_selector("#console-transcript:has-text('wrong_info')")
+        operator.wait_for_selector("#console-why:has-text('✔')")
+        assert "retrieval" in operator.inner_text("#console-why")
+        operator.click("button[role='tab']:has-text('Figures')")
+        operator.wait_for_selector("#console-daily:has-text('1')")
+        operator.goto(url + "logout")
+        operator.goto(url + "operator/")
+        operator.wait_for_selector("#login-name")  # logged out: the console is closed again

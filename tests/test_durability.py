@@ -111,7 +111,7 @@ def test_locked_and_full_database_raise_storage_error_then_heal(tmp_path):
     assert len(str(full.value).splitlines()) == 1 and str(path) in str(full.value)
     fill_up()
     with pytest.raises(StorageError, match="full"):
-        replay.add_feedback("t1", 1, comment="y" * 100_000)
+        replay.add_feedback("t1", 1, comment="word " * 4000)
     assert replay.query("SELECT COUNT(*) AS n FROM candidates WHERE turn_id='t2'")[0]["n"] == 0
     assert replay.query("SELECT COUNT(*) AS n FROM feedback_events")[0]["n"] == 0
     replay.log_turn(big, "hi", [], 2)  # the dropped connection took the page limit with it

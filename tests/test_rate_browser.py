@@ -1,4 +1,4 @@
-"""End to end in headless Chromium: two raters each rate three items blind, then the admin looks.
+"""End to end in headless Chromium: two raters log in and each rate three items blind, then an operator looks.
 
 The server is the real `rlcs rate` in a subprocess on a free port; the rows it wrote are read back
 from SQLite and compared exactly with what the raters clicked.
@@ -6,6 +6,7 @@ from SQLite and compared exactly with what the raters clicked.
 from __future__ import annotations
 
 import json
+import os
 import socket
 import sqlite3
 import subprocess
@@ -17,11 +18,14 @@ from pathlib import Path
 import pytest
 
 from bot.ratings.statistics import krippendorff_alpha
+from bot.storage.accounts import Accounts
 
 pytestmark = pytest.mark.slow
 REPO = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
 SOURCES = ("src-alpha", "src-beta", "src-gamma")  # never shown to raters
+ADMIN_PASSWORD = "operator-pass-1"
+PASSWORDS = {"alice": "alice-password", "bob": "bob-password-1"}
 # Each rater's opinion of each kind of reply: (score, reasons).
 OPINION = {
     "alice": {"good": (5, []), "fine": (3, []), "poor": (1, ["wrong_info", "rude"])},
@@ -66,11 +70,15 @@ def server(tmp_path):
         pytest.skip("Debian chromium is not installed (make chromium)")
     port, db = _free_port(), tmp_path / "replay.sqlite3"
     _result_plot(tmp_path / "eval-policy" / "policies.png")  # a job's plot in the runs folder (the db's folder)
+    accounts = Accounts(db)
+    for rater, password in PASSWORDS.items():
+        accounts.add(rater, "rater", password)
     log = open(tmp_path / "server.log", "w")
     proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "rate", "--db", str(db), "--items",
                              str(_items(tmp_path / "items.jsonl")), "--session", "pilot", "--overlap", "2",
-                             "--port", str(port), "--admin-password", "s3cret"],
-                            cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+                             "--port", str(port)],
+                            cwd=REPO, stdout=log, stderr=subprocess.STDOUT,
+                            env={**os.environ, "RLCS_ADMIN_PASSWORD": ADMIN_PASSWORD})
     url = f"http://127.0.0.1:{port}/"
     deadline = time.time() + 90
     while True:
@@ -86,6 +94,13 @@ def server(tmp_path):
     proc.terminate()
     proc.wait(timeout=20)
     log.close()
+
+
+def _log_in(page, name: str, password: str) -> None:
+    page.wait_for_selector("#login-name")
+    page.fill("#login-name", name)
+    page.fill("#login-password", password)
+    page.click("#login-submit")
 
 
 def _kind(text: str) -> str:
@@ -132,8 +147,9 @@ def test_two_raters_rate_three_items_and_admin_sees_agreement(server):
         pages = {}
         for rater in OPINION:
             page = browser.new_context(viewport={"width": 1200, "height": 1600}).new_page()
-            page.goto(url)
-            page.fill("#rate-rater input, #rate-rater textarea", rater)
+            page.goto(url)  # sent to the login form first
+            _log_in(page, rater, PASSWORDS[rater])
+            page.wait_for_selector(f"#rate-rater:has-text('Rating as {rater}')", timeout=30000)
             page.click("#rate-signin")
             pages[rater] = page
         alice, bob = pages["alice"], pages["bob"]
@@ -147,7 +163,7 @@ def test_two_raters_rate_three_items_and_admin_sees_agreement(server):
         bob.wait_for_selector("#rate-status:has-text('pick at least one reason')")
         assert _rows(db, "SELECT COUNT(*) FROM rating_scores") == [(0,)]
         bob.reload()
-        bob.fill("#rate-rater input, #rate-rater textarea", "bob")
+        bob.wait_for_selector("#rate-rater:has-text('Rating as bob')")
         bob.click("#rate-signin")  # resumes the same item, replies in the same order as before
 
         # Alice rates with the keyboard, bob with the mouse, turn about.
@@ -177,16 +193,17 @@ def test_two_raters_rate_three_items_and_admin_sees_agreement(server):
             (f"pilot:{n + 1}", rater, "pilot", 1, "too terse" if (rater, n) == ("bob", 1) else None)
             for n in range(3) for rater in sorted(OPINION)]
 
-        # The admin: wrong password first, then the right one; agreement and Bradley-Terry scores appear.
+        # A rater cannot open the operator console.
+        alice.goto(url + "operator/")
+        assert "may not open this page" in alice.inner_text("body")
+
+        # The operator: wrong password first, then the right one; agreement and Bradley-Terry scores appear.
         admin = browser.new_context(viewport={"width": 1300, "height": 2400}).new_page()
-        admin.goto(url)
-        admin.click("button[role='tab']:has-text('Dashboard')")
-        admin.fill("#dash-password input", "guess")
-        admin.click("#dash-unlock")
-        admin.wait_for_selector("#dash-notice:has-text('Wrong password')")
-        assert not admin.is_visible("#dash-agreement")
-        admin.fill("#dash-password input", "s3cret")
-        admin.click("#dash-unlock")
+        admin.goto(url + "operator/")
+        _log_in(admin, "admin", "guess-guess-guess")
+        admin.wait_for_selector("#login-message:has-text('Wrong account name or password')")
+        _log_in(admin, "admin", ADMIN_PASSWORD)
+        admin.click("button[role='tab']:has-text('Rating sessions')", timeout=30000)
         admin.wait_for_selector("#dash-sessions:has-text('pilot')")
         data = [[OPINION[r][k][0] for _ in range(3) for k in ("good", "fine", "poor")] for r in sorted(OPINION)]
         alpha = round(krippendorff_alpha(data, "interval"), 3)

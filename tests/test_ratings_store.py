@@ -216,12 +216,13 @@ def test_items_from_the_replay_buffer(tmp_path):
         store.create_session_from_replay("again")
 
 
-def test_login_check_for_raters_and_admin():
-    from ui.rate_app import make_auth
+def test_login_check_for_raters_and_operators(tmp_path):
+    # One account per person now (no shared rater password): tests/test_accounts.py has the rest.
+    from bot.storage.accounts import Accounts
 
-    auth = make_auth("admin-pw", "rater-pw")
-    assert auth("admin", "admin-pw") and auth("cy", "rater-pw")
-    assert not auth("admin", "rater-pw") and not auth("cy", "admin-pw") and not auth("c y", "rater-pw")
-    no_raters = make_auth("admin-pw", None)
-    assert no_raters("admin", "admin-pw") and not no_raters("cy", "")
-    assert not make_auth(None, "rater-pw")("admin", "")
+    accounts = Accounts(tmp_path / "replay.sqlite3")
+    accounts.add("cy", "rater", "rater-password")
+    accounts.add("admin", "operator", "admin-password")
+    assert accounts.authenticate("admin", "admin-password").role == "operator"
+    assert accounts.authenticate("cy", "rater-password").role == "rater"
+    assert not accounts.authenticate("admin", "rater-password") and not accounts.authenticate("cy", "admin-password")

@@ -54,6 +54,9 @@ def test_training_writes_safetensors_card_and_tensorboard(trained):
     assert list((trained / "tensorboard").glob("events.out.tfevents.*"))
     card = json.loads((trained / "reward_card.json").read_text())
     assert card["config"]["max_steps"] == 24 and card["encoding"]["max_length"] == 96 and "code_version" in card
+    from bot.selection.checksums import sha256_file
+
+    assert card["weights_sha256"] == {"model.safetensors": sha256_file(trained / "model.safetensors")}  # checked at load
 
 
 def test_trained_model_ranks_good_replies_above_bad(trained):

@@ -60,10 +60,11 @@ def build_rater_app(bot_or_store):
 
 
 def run(args) -> int:
-    from ui.console import build_console
     from ui.web import FrontDoor, Page, blocked_paths, prepare_accounts, serve
 
-    accounts = prepare_accounts(args.db, args)
+    accounts = prepare_accounts(args.db, args)  # a bad password fails here, before the model loads
+    from ui.console import build_console
+
     bot = bot_from_args(args)
     pages = [Page("/", build_customer_app(bot, secret=accounts.secret("chat-browser-state")), None),
              Page("/rate", build_rater_app(bot), ("rater", "operator"), "rating"),

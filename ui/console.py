@@ -19,7 +19,8 @@ from ui.rate import as_store
 CONVERSATION_COLUMNS = ["conversation", "started", "turns", "👍", "👎", "CSAT", "resolved", "comment", "last message"]
 DAY_COLUMNS = ["day", "conversations", "turns", "👍", "👎", "thumbs-down rate", "rated", "CSAT", "resolved share"]
 GROUP_COLUMNS = ["turns", "👍", "👎", "thumbs-down rate", "rated conversations", "CSAT", "resolved share"]
-FILTERS = {"all": "all", "with a 👎": "thumbs_down", "not rated yet": "unrated", "rated": "ended"}
+FILTERS = {"all": "all", "with a 👎": "thumbs_down", "escalated": "escalated", "not rated yet": "unrated",
+           "rated": "ended"}
 
 
 def _when(ts) -> str:
@@ -89,7 +90,7 @@ def _table(rows: list[dict]):
 
     if not rows:
         return pd.DataFrame({"escalated conversations": ["none"]})
-    return pd.DataFrame([{k: _blank(v) for k, v in r.items()} for r in rows])
+    return pd.DataFrame([{k: _when(v) if k.endswith("_at") else _blank(v) for k, v in r.items()} for r in rows])
 
 
 def build_console(bot_or_store):

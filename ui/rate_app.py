@@ -15,14 +15,16 @@ from pathlib import Path
 
 
 def run(args) -> int:
-    from bot.ratings.store import RatingStore
-    from ui.app import build_rater_app
-    from ui.console import build_console
     from ui.web import FrontDoor, Page, blocked_paths, prepare_accounts, serve
 
     if args.items and args.from_replay:
         raise ValueError("give --items or --from-replay, not both")
-    accounts = prepare_accounts(args.db, args)
+    accounts = prepare_accounts(args.db, args)  # a bad password fails here, before the slow imports
+
+    from bot.ratings.store import RatingStore
+    from ui.app import build_rater_app
+    from ui.console import build_console
+
     store = RatingStore(args.db)
     options = {"overlap": args.overlap, "mode": args.mode, "quota": args.quota,
                "require_reasons": not args.no_required_reasons}

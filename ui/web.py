@@ -6,8 +6,8 @@
     /login       the login form; /logout ends the session
 
 A guard in front of every request (i) sends a visitor without the right login to /login (pages) or
-answers 401 (anything else), (ii) refuses Gradio's file, upload, proxy and stream routes everywhere
-except behind the operator login, and (iii) refuses paths with '..'. The Gradio apps themselves get no
+answers 401 (anything else), (ii) refuses Gradio's file, upload, proxy and stream routes to everyone but a
+logged-in operator, and (iii) refuses paths with '..'. The Gradio apps themselves get no
 allowed_paths, and the databases are in their blocked_paths: a copy a page shows is served from
 Gradio's own cache, never from the runs folder.
 """
@@ -82,7 +82,9 @@ def admin_password(args) -> str | None:
 
 def prepare_accounts(db: str | Path, args) -> Accounts:
     """The accounts next to the replay buffer, with 'admin' set from the env var or file if given."""
-    accounts = Accounts(db)
+    from bot.storage.replay_buffer import ReplayBuffer
+
+    accounts = Accounts(ReplayBuffer(db))  # the replay buffer first: a bad --db fails in one line (StorageError)
     password = admin_password(args)
     if password is not None and accounts.ensure(ADMIN_NAME, "operator", password):
         print(f"rlcs: operator account {ADMIN_NAME!r} set from the given password", flush=True)
@@ -246,7 +248,7 @@ class _Guard:
             if account is not None:
                 return 403, f"the account {account.name!r} ({account.role}) may not open this page; /logout\n", []
             return 401, "log in first: /login\n", []
-        if FILE_ROUTES.search(path) and "operator" not in page.roles:
+        if FILE_ROUTES.search(path) and account.role != "operator":
             return 404, "not found\n", []
         return None
 
@@ -261,6 +263,13 @@ def blocked_paths(db: str | Path, cache_dir: str | Path | None = None) -> list[s
 
 
 def serve(app, host: str, port: int) -> None:
+    import logging
+
     import uvicorn
 
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s"))
+    auth_log = logging.getLogger("rlcs.auth")  # failed logins, logins
+    auth_log.addHandler(handler)
+    auth_log.setLevel(logging.INFO)
     uvicorn.run(app, host=host, port=port, log_level="warning", server_header=False, proxy_headers=False)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 
 from bot.candidate import Candidate
+from bot.dialogue import order_access
 from bot.dialogue.state import DialogueState
 from bot.dialogue.tracker import only_gives_a_number
 
@@ -41,7 +42,7 @@ ASKED_TEXT = ("Of course. I've asked a colleague at {store_name} to take over th
 
 
 def looks_english(text: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in _WORD.findall(order_access.proof_as_number(text))]  # "postcode m4b 2r6" is no language
     if len(words) < 3:
         return True  # too short to tell: "ok", "10023", "merci" go to the usual path
     non_ascii = sum(not w.isascii() for w in words) / len(words)

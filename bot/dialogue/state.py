@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot.dialogue.order_access import OrderAccess
 from bot.dialogue.transcript import transcript
 
 
@@ -13,7 +14,8 @@ class DialogueState:
     intent: str | None = None  # detected intent of the latest customer message
     intent_score: float = 0.0
     slots: dict = field(default_factory=dict)  # order_id, email, dates, products mentioned so far
-    order: dict | None = None  # the order record in question, if found in the order table
+    order: dict | None = None  # the order in question, once found AND proven by this customer (order_access.py)
+    access: OrderAccess = field(default_factory=OrderAccess)  # orders proven / waiting for proof in this session
     product: dict | None = None  # the catalogue product named most recently (bot/shop/catalogue.py)
     intent_memory: list[float] | None = None  # per-intent scores carried from earlier turns
     cache: dict = field(default_factory=dict)  # per-turn computations shared by components (embeddings)

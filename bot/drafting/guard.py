@@ -4,7 +4,10 @@ Rules (each returns a reason code, stored with the turn so raters and trainers c
 - empty:             nothing to say
 - forbidden_promise: promises money, refunds or free items the agent cannot grant from chat
 - asks_secret:       asks for a password, a full card number, a CVV or a PIN
-- leaks_data:        shows an email, phone or card number that is not the store's or this customer's
+- leaks_data:        shows personal data (bot/pii.py: an email, phone, card, IBAN, ID, address) that is not
+                     the store's or this customer's proven order's, or data of an order this customer has not
+                     proven: another order's number, contact, name or tracking number, or the item, dates,
+                     total or card of the order still waiting for proof (bot/dialogue/order_access.py)
 Generated text (any source but our reviewed retrieval templates) is also checked for:
 - forbidden_promise: says a refund or credit is issued/processed when no order is on record
 - invented_amount:   a money amount that is neither a store fact nor in this customer's order
@@ -15,7 +18,9 @@ from __future__ import annotations
 
 import re
 
+from bot import pii
 from bot.candidate import Candidate
+from bot.dialogue import order_access
 from bot.dialogue.state import DialogueState
 
 _PROMISE = re.compile(
@@ -46,8 +51,6 @@ _PROFANITY = re.compile(r"\b(?:f+u+c+k\w*|shit\w*|bullshit|damn(?:ed|it)?|crap(?
 _INSULT = re.compile(r"\b(?:shut up|stupid|idiot\w*|dumb|moron\w*|pathetic|clueless|are you blind|"
                      r"can't you read|learn to read|your (?:own )?(?:stupid )?fault|not my problem|deal with it)\b",
                      re.IGNORECASE)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
-_LONG_NUMBER = re.compile(r"(?<!\d)(?:\d[ -]?){12,18}\d(?!\d)")
 
 
 def _number(text: str) -> str:
@@ -61,11 +64,23 @@ def _amounts(text: str) -> set[str]:
 
 
 class Guard:
-    def __init__(self, store: dict | None = None):
+    def __init__(self, store: dict | None = None, orders=None):
+        """`orders`: the OrderBook, so replies can be checked against every order on file (None: not checked)."""
+        self.orders, self._index, self._index_version = orders, None, None
         store = store or {}
         self.allowed_emails = {str(v).lower() for v in store.values() if isinstance(v, str) and "@" in v}
         self.store_amounts = {a for v in store.values() for a in _amounts(str(v))} | {
             _number(str(v)) for v in store.values() if isinstance(v, (int, float))}
+        self.store_numbers = {re.sub(r"\D", "", str(v)) for v in store.values()} - {""}  # the store's own phone
+
+    def order_index(self) -> order_access.OrderIndex | None:
+        """Every order's identifying values, rebuilt when the order table was reloaded."""
+        if self.orders is None:
+            return None
+        version = getattr(self.orders, "version", None)
+        if self._index is None or version != self._index_version:
+            self._index, self._index_version = order_access.OrderIndex(self.orders.all()), version
+        return self._index
 
     def violation(self, candidate: Candidate, state: DialogueState | None = None) -> str | None:
         text = candidate.text.strip()
@@ -89,10 +104,13 @@ class Guard:
             if _SECRET.search(sentence) and _ASKING.search(sentence) and not _NEGATED.search(sentence):
                 return "asks_secret"
         allowed_emails = self.allowed_emails | {str(order.get("email", "")).lower()}
-        if any(email.lower() not in allowed_emails for email in _EMAIL.findall(text)):
+        if any(email.lower() not in allowed_emails for email in pii.EMAIL.findall(text)):
             return "leaks_data"
-        own_numbers = {re.sub(r"\D", "", str(v)) for v in order.values()}
-        if any(re.sub(r"\D", "", n) not in own_numbers for n in _LONG_NUMBER.findall(text)):
+        own_numbers = self.store_numbers | {re.sub(r"\D", "", str(v)) for v in order.values()}
+        for span in pii.find_pii(text):
+            if span.kind != "email" and re.sub(r"\D", "", span.text(text)) not in own_numbers:
+                return "leaks_data"
+        if order_access.leaks_order(text, state, self.order_index()):
             return "leaks_data"
         return None
 

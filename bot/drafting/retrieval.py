@@ -15,6 +15,7 @@ from bot.drafting.base import Drafter
 from bot.encoder import Encoder
 from bot.shop.catalogue import product_slots
 from bot.shop.knowledge import KnowledgeBase, fill_slots
+from bot.dialogue import order_access
 from bot.dialogue.state import DialogueState
 
 INTENT_WEIGHT = 0.7  # intent evidence is the stronger signal; answer similarity breaks ties within an intent
@@ -45,7 +46,7 @@ class RetrievalDrafter(Drafter):
     def applies(self, needs: list[str], state: DialogueState) -> bool:
         mentioned = "order_id" in state.slots
         conditions = {"order": state.order is not None, "no_order": not mentioned,
-                      "unknown_order": mentioned and state.order is None,
+                      "unknown_order": mentioned and state.order is None and not order_access.awaiting_proof(state),
                       "product": state.product is not None, "no_product": state.product is None}
         return all(conditions[need] for need in needs)
 
@@ -57,13 +58,21 @@ class RetrievalDrafter(Drafter):
         if intent_scores is None:
             intent_scores = np.zeros(len(self.kb.intents))
         scores = INTENT_WEIGHT * intent_scores[self.template_intent] + (1 - INTENT_WEIGHT) * (self.answer_vectors @ query)
-        if state.order is not None:
+        if state.order is not None or order_access.awaiting_proof(state):
             scores = scores + ORDER_BONUS * self.uses_order
 
         values = self.slot_values(state)
         candidates, seen = [], set()
+        asks = order_access.proof_requests(state, self.kb.store)  # until the order is proven, these stand in
         for index in np.argsort(-scores):
             template = self.templates[index]
+            if asks and "order" in template.needs:  # for the answers that would show it
+                template_id, text = asks.pop(0)
+                candidates.append(Candidate(text, self.source, float(scores[index]),
+                                            meta={"template": template_id, "intent": template.intent}))
+                if len(candidates) >= n:
+                    break
+                continue
             if not self.applies(template.needs, state):
                 continue
             text = fill_slots(template.text, values)

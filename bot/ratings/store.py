@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.storage.replay_buffer import REASONS, ReplayBuffer
-from bot.text import mask_pii
+from bot.pii import mask_pii
 
 MAX_CANDIDATES = 8  # the Rate tab has this many reply slots
 MODES = ("score", "rank")

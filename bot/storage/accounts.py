@@ -2,8 +2,8 @@
 
 Passwords are kept only as scrypt hashes with a random salt per account. A login session is a random
 token in a cookie; only its SHA-256 is stored, and it expires (8 hours by default). Failed logins are
-logged and throttled per account and address: after 3 failures in a row each further attempt has to
-wait twice as long as the one before (1 s, 2 s, 4 s ... up to 15 minutes); an address that fails on
+logged and throttled per account and address: after 3 failures in a row the next attempt has to wait
+1 s, and each further failure doubles the wait (2 s, 4 s ... up to 15 minutes); an address that fails on
 many accounts is throttled as a whole.
 """
 from __future__ import annotations
@@ -105,7 +105,8 @@ _DUMMY_HASH = hash_password("not-a-real-password", salt=b"0" * 16)  # unknown na
 
 
 class LoginThrottle:
-    """Exponential back-off per (account, address) after `free` failures, and per address after `free_ip`.
+    """Exponential back-off per (account, address) from the `free`-th failure in a row on (1 s, 2 s, 4 s ...),
+    and per address from its `free_ip`-th failure on any account.
 
     In memory: a restart forgets it, which only an operator can cause. One attempt per key at a time,
     so parallel requests cannot slip past the count.
@@ -143,7 +144,7 @@ class LoginThrottle:
                 return 0
             for key, free in keyed:
                 count = self._failures.get(key, (0, 0.0))[0] + 1
-                until = now + min(2.0 ** (count - free), self.max_delay_s) if count > free else 0.0
+                until = now + min(2.0 ** (count - free), self.max_delay_s) if count >= free else 0.0
                 self._failures[key] = (count, until)
             return self._failures[keyed[0][0]][0]
 

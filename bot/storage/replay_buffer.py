@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Iterator
 
 from bot.candidate import Turn
-from bot.text import mask_pii
+from bot.pii import mask_pii
 
 REASONS = ("wrong_info", "not_helpful", "rude", "too_long", "didnt_understand", "other")
 

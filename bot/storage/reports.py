@@ -4,14 +4,16 @@ share, thumbs-down rate by day, by intent and by policy version). Reads only; no
 """
 from __future__ import annotations
 
-import importlib
 import json
 
 from bot.storage.replay_buffer import ReplayBuffer
 
 
 def conversations(replay: ReplayBuffer, limit: int = 200, only: str = "all") -> list[dict]:
-    """The latest conversations, newest first. only: all | thumbs_down | unrated | ended."""
+    """The latest conversations, newest first. only: all | thumbs_down | unrated | ended | escalated."""
+    if only == "escalated":
+        wanted = {e["session_id"] for e in escalations(replay)}
+        return [c for c in conversations(replay, limit=100_000) if c["session_id"] in wanted][:limit]
     where = {"all": "", "thumbs_down": "HAVING downs > 0", "unrated": "HAVING s.ended_at IS NULL",
              "ended": "HAVING s.ended_at IS NOT NULL"}[only]
     return replay.query(
@@ -37,25 +39,10 @@ def conversation(replay: ReplayBuffer, session_id: str) -> list[dict]:
 
 
 def escalations(replay: ReplayBuffer) -> list[dict]:
-    """Escalated conversations: from bot.storage.escalations where that module offers a listing,
-    else the `escalations` table where it exists, else none."""
-    try:
-        module = importlib.import_module("bot.storage.escalations")
-    except ModuleNotFoundError as err:
-        if err.name != "bot.storage.escalations":
-            raise
-        module = None
-    for name in ("list_escalations", "escalations", "open_escalations"):
-        listing = getattr(module, name, None)
-        if callable(listing):
-            for arg in (replay, replay.path):
-                try:
-                    return [dict(row) for row in listing(arg)]
-                except (TypeError, AttributeError):
-                    continue
-    if replay.query("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'escalations'"):
-        return replay.query("SELECT * FROM escalations ORDER BY rowid DESC LIMIT 500")
-    return []
+    """Escalated conversations, newest first (bot/storage/escalations.py)."""
+    from bot.storage.escalations import escalations as listing
+
+    return listing(replay)
 
 
 def _rate(part, whole):
