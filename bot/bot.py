@@ -94,7 +94,7 @@ class Bot:
             return BASELINES["epsilon_greedy"](epsilon=self.config.epsilon)
         if name in BASELINES:
             return BASELINES[name]()
-        from bot.selection.learned import load_policy  # "reward", "promoted" or a checkpoint path
+        from bot.selection.learned import load_policy  # "best_of_n", "promoted" or a checkpoint path
 
         return load_policy(name, self)
 

@@ -20,7 +20,7 @@ class BotConfig:
     n_candidates: int = 8
     """How many candidates the policy chooses among."""
     policy: str = "softmax"
-    """first | uniform | softmax | epsilon_greedy | reward (best-of-N by reward model) | promoted | a checkpoint path."""
+    """first | uniform | softmax | epsilon_greedy | best_of_n (by the reward model; old name: reward) | promoted | a checkpoint path."""
     temperature: float = 0.01
     """Softmax temperature over candidate scores. 0.01: the best-scored reply most of the time (mean
     propensity of the chosen reply 0.78 on 120 real messages, against 0.62 at the old 0.05), while every

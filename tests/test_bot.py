@@ -23,13 +23,18 @@ def test_reply_follows_the_public_contract(bot):
     assert sum(c.propensity for c in turn.candidates) == pytest.approx(1.0)
     assert all(c.source == "retrieval" and isinstance(c.score, float) for c in turn.candidates)
     assert turn.intent == "track_order"
-    # The order's real status comes from the order table.
+    # An order number alone shows nothing of the order: the bot asks for the order's email or postcode.
+    assert not any("USPS" in c.text for c in turn.candidates) and "email" in turn.text
+    # Once proven, the order's real status comes from the order table.
+    turn = bot.reply("s1", "it's callum.whitfield@example.com")
     assert any("12345" in c.text and "USPS" in c.text for c in turn.candidates)
 
 
 def test_multi_turn_state_carries_the_order_and_the_topic(bot):
     bot.reply("s1", "my package never arrived")
     turn = bot.reply("s1", "it's 10007")
+    assert turn.intent == "package_not_received"
+    turn = bot.reply("s1", "keiko.abernathy@example.com")  # the proof the bot asked for (the order's email)
     assert turn.intent == "package_not_received"
     follow_up = bot.reply("s1", "when will it get here?")
     assert any("10007" in c.text for c in follow_up.candidates)

@@ -3,6 +3,9 @@ Chromium, checked in the SQLite file."""
 import json
 import sqlite3
 import urllib.request
+from contextlib import ExitStack
+
+import pytest
 
 from browser import chromium_page, free_port, rlcs_server
 
@@ -24,70 +27,95 @@ def open_chat(page, url: str, bot_messages: int) -> None:
         f"document.querySelectorAll('#chat [data-testid=\"bot\"]').length == {bot_messages}", timeout=20000)
 
 
-def test_customer_chat_shows_no_internals_and_resumes_after_reload_and_restart(tmp_path):
-    db, log, port = tmp_path / "replay.sqlite3", tmp_path / "server.log", free_port()
-    serve = ["serve", "--db", str(db), "--policy", "first"]
+class Server:
+    """One `rlcs serve` for this module, restartable on the same address (local storage is per origin)."""
+
+    def __init__(self, tmp):
+        self.db, self.log, self.port = tmp / "replay.sqlite3", tmp / "server.log", free_port()
+        self.stack = ExitStack()
+        self.start()
+
+    def start(self):
+        self.url = self.stack.enter_context(rlcs_server(["serve", "--db", str(self.db), "--policy", "first"],
+                                                        self.log, env=ADMIN, port=self.port))
+
+    def restart(self):
+        self.stack.close()
+        self.stack = ExitStack()
+        self.start()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    running = Server(tmp_path_factory.mktemp("chat"))
+    yield running
+    running.stack.close()
+
+
+def test_customer_chat_shows_no_internals_and_resumes_after_reload_and_restart(server):
+    db = server.db
+    url = server.url
     with chromium_page() as page:
-        with rlcs_server(serve, log, env=ADMIN, port=port) as url:
-            open_chat(page, url, 0)
-            assert page.locator("button[role='tab']").count() == 0  # no Rate / Dashboard tabs
-            send(page, "Where is my order 12345?", 0)
-            send(page, "<b>How</b> do I return it?", 1)
-            bot_messages = page.locator("#chat [data-testid='bot']")
-            assert "12345" in bot_messages.nth(0).inner_text()
-            assert page.locator("#chat [data-testid='user']").nth(1).inner_text().startswith("<b>How</b>")  # escaped
-            page.locator("#chat button[aria-label='Like']").nth(0).click()
-            page.wait_for_function("document.querySelector('#notice').innerText.includes('Thanks for the')")
+        open_chat(page, url, 0)
+        assert page.locator("button[role='tab']").count() == 0  # no Rate / Dashboard tabs
+        send(page, "Where is my order 12345?", 0)
+        send(page, "<b>How</b> do I return it?", 1)
+        bot_messages = page.locator("#chat [data-testid='bot']")
+        assert "12345" in bot_messages.nth(0).inner_text()
+        assert page.locator("#chat [data-testid='user']").nth(1).inner_text().startswith("<b>How</b>")  # escaped
+        page.locator("#chat button[aria-label='Like']").nth(0).click()
+        page.wait_for_function("document.querySelector('#notice').innerText.includes('Thanks for the')")
 
-            page.reload()  # same conversation, and the thumbs still land on the right turn
-            open_chat(page, url, 2)
-            assert "12345" in page.locator("#chat [data-testid='bot']").nth(0).inner_text()
-            page.locator("#chat button[aria-label='Dislike']").nth(1).click()
-            page.wait_for_selector("#reason", state="visible")
-            page.locator("#reason label", has_text="too_long").click()
-            page.wait_for_function("document.querySelector('#notice').innerText.includes('too long')")
-            text = page.inner_text("body")
-            assert not [word for word in INTERNAL if word.lower() in text.lower()], text
-            config = urllib.request.urlopen(url + "config", timeout=10).read().decode()
-            assert not [word for word in INTERNAL[:4] if word in config]
+        page.reload()  # same conversation, and the thumbs still land on the right turn
+        open_chat(page, url, 2)
+        assert "12345" in page.locator("#chat [data-testid='bot']").nth(0).inner_text()
+        page.locator("#chat button[aria-label='Dislike']").nth(1).click()
+        page.wait_for_selector("#reason", state="visible")
+        page.locator("#reason label", has_text="too_long").click()
+        page.wait_for_function("document.querySelector('#notice').innerText.includes('too long')")
+        text = page.inner_text("body")
+        assert not [word for word in INTERNAL if word.lower() in text.lower()], text
+        config = urllib.request.urlopen(url + "config", timeout=10).read().decode()
+        assert not [word for word in INTERNAL[:4] if word in config]
 
-        with rlcs_server(serve, log, env=ADMIN, port=port) as url:  # a restart, same address
-            open_chat(page, url, 2)
-            send(page, "When will it arrive?", 2)  # the bot still knows the order: it does not ask for it again
-            third = page.locator("#chat [data-testid='bot']").nth(2).inner_text()
-            assert "12345" in third and "order number" not in third, third
-            page.locator("#csat label", has_text="4").click()
-            page.locator("#resolved label", has_text="yes").click()
-            page.fill("#comment textarea", "quick answers, thanks")
-            page.locator("#submit-end").click()
-            page.wait_for_function("document.querySelector('#notice').innerText.includes('Thank you for your feedback')")
-            open_chat(page, url, 0)  # rated and ended: a reload starts a new conversation
+        server.restart()  # same address, same database
+        open_chat(page, url, 2)
+        send(page, "When will it arrive?", 2)  # the bot still knows the order: it does not ask for it again
+        third = page.locator("#chat [data-testid='bot']").nth(2).inner_text()
+        assert "12345" in third and "order number" not in third, third
+        page.locator("#csat label", has_text="4").click()
+        page.locator("#resolved label", has_text="yes").click()
+        page.fill("#comment textarea", "quick answers, thanks")
+        page.locator("#submit-end").click()
+        page.wait_for_function("document.querySelector('#notice').innerText.includes('Thank you for your feedback')")
+        open_chat(page, url, 0)  # rated and ended: a reload starts a new conversation
 
     con = sqlite3.connect(db)
-    turns = con.execute("SELECT turn_id, session_id, turn_index, user_text, chosen, propensity, policy_version "
-                        "FROM turns ORDER BY turn_index").fetchall()
-    assert [(t[2], t[3], t[4], t[5], t[6]) for t in turns] == [
+    (session_id,) = con.execute("SELECT session_id FROM turns WHERE user_text = '<b>How</b> do I return it?'").fetchone()
+    turns = con.execute("SELECT turn_id, turn_index, user_text, chosen, propensity, policy_version FROM turns "
+                        "WHERE session_id = ? ORDER BY turn_index", (session_id,)).fetchall()
+    assert [t[1:] for t in turns] == [
         (0, "Where is my order 12345?", 0, 1.0, "first"),
         (1, "<b>How</b> do I return it?", 0, 1.0, "first"),
         (2, "When will it arrive?", 0, 1.0, "first"),
     ]
-    session_id = turns[0][1]
-    assert {t[1] for t in turns} == {session_id} and len(session_id) == 32
+    assert len(session_id) == 32  # 128 random bits: the id is the key to the conversation
     assert con.execute("SELECT COUNT(*) FROM candidates WHERE turn_id=?", (turns[0][0],)).fetchone()[0] == 8
-    assert con.execute("SELECT turn_id, thumb, reason FROM feedback ORDER BY thumb DESC").fetchall() == [
-        (turns[0][0], 1, None), (turns[1][0], -1, "too_long")]
+    ids = tuple(t[0] for t in turns)
+    assert con.execute("SELECT turn_id, thumb, reason FROM feedback WHERE turn_id IN (?,?,?) ORDER BY thumb DESC",
+                       ids).fetchall() == [(turns[0][0], 1, None), (turns[1][0], -1, "too_long")]
     # The bare thumbs-down, then the same vote with its reason: both events kept, the reasoned one current.
-    assert con.execute("SELECT turn_id, thumb, reason FROM feedback_events ORDER BY event_id").fetchall() == [
-        (turns[0][0], 1, None), (turns[1][0], -1, None), (turns[1][0], -1, "too_long")]
-    assert con.execute("SELECT session_id, csat, resolved, comment FROM sessions").fetchall() == [
-        (session_id, 4, 1, "quick answers, thanks")]
-    assert json.loads(con.execute("SELECT context FROM turns WHERE turn_index=1").fetchone()[0])[0] == [
+    assert con.execute("SELECT turn_id, thumb, reason FROM feedback_events WHERE turn_id IN (?,?,?) ORDER BY event_id",
+                       ids).fetchall() == [(turns[0][0], 1, None), (turns[1][0], -1, None), (turns[1][0], -1, "too_long")]
+    assert con.execute("SELECT csat, resolved, comment FROM sessions WHERE session_id = ?", (session_id,)).fetchall() \
+        == [(4, 1, "quick answers, thanks")]
+    assert json.loads(con.execute("SELECT context FROM turns WHERE turn_id = ?", (turns[1][0],)).fetchone()[0])[0] == [
         "customer", "Where is my order 12345?"]
 
 
-def test_operator_console_needs_a_login_and_shows_why_this_reply(tmp_path):
-    with rlcs_server(["serve", "--db", str(tmp_path / "replay.sqlite3"), "--policy", "first"], tmp_path / "server.log",
-                     env=ADMIN) as url, chromium_page() as page:
+def test_operator_console_needs_a_login_and_shows_why_this_reply(server):
+    url = server.url
+    with chromium_page() as page:
         open_chat(page, url, 0)
         send(page, "Where is my order 12345?", 0)
         page.locator("#chat button[aria-label='Dislike']").nth(0).click()

@@ -23,7 +23,7 @@ def test_every_listed_command_is_installed_and_has_help():
 def test_top_level_help_lists_the_commands():
     result = rlcs("--help")
     assert result.returncode == 0
-    for command in ("serve", "chat", "train", "eval", "export", "bench"):
+    for command in ("serve", "rate", "accounts", "chat", "train", "eval", "export", "bench"):
         assert command in result.stdout
 
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from training.policy import ope
-from training.policy.ope import LoggedTurn
+from training.policy.logged_data import LoggedTurn
 
 
 def bandit_logs(n_sessions=600, seed=0, n_arms=4):
@@ -62,7 +62,8 @@ def test_ope_on_simulated_logs_agrees_with_the_on_policy_value(tmp_path, one_thr
     from bot import Bot, BotConfig
     from bot.selection.features import FeatureBuilder
     from training.policy.evaluate import PolicyProbs
-    from training.policy.simulator import RewardWeights, SelectionEnv, log_conversations
+    from training.policy.rl_reward import RewardMix
+    from training.policy.simulator import SelectionEnv, log_conversations
 
     cache = str(Path(__file__).resolve().parents[1] / "runs" / "cache")
     bot = Bot(BotConfig(db_path=str(tmp_path / "logs.sqlite3"), cache_dir=cache, policy="uniform", seed=0))
@@ -72,7 +73,7 @@ def test_ope_on_simulated_logs_agrees_with_the_on_policy_value(tmp_path, one_thr
     first = PolicyProbs("first", bot, features)
     est = ope.estimate([first(t.x, t.rm) for t in turns], turns, r, ope.cross_fitted_q(turns, r), n_boot=500)
 
-    env = SelectionEnv(bot, RewardWeights(), seed=6)
+    env = SelectionEnv(bot, RewardMix(), seed=6)
     on_policy = []
     for _ in range(200):  # first turns only: their states do not depend on the policy
         obs = env.reset()

@@ -3,7 +3,7 @@ import sqlite3
 import pytest
 
 from bot.candidate import Candidate, Turn
-from bot.storage.replay_buffer import FeedbackError, ReplayBuffer
+from bot.storage.replay_buffer import FeedbackError, ReplayBuffer, StorageError
 
 
 def make_turn(turn_id="t1", session="s1", texts=("Hello!", "Hi, how can I help?")):
@@ -95,7 +95,7 @@ def test_duplicate_turn_id_rolls_back_the_whole_turn(tmp_path):
     path = tmp_path / "r.sqlite3"
     replay = ReplayBuffer(path)
     replay.log_turn(make_turn(), "hi", [], 0)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(StorageError, match="UNIQUE constraint failed"):  # every failed write is a StorageError
         replay.log_turn(make_turn(texts=("a", "b", "c")), "again", [], 1)
     assert counts(path)["candidates"] == 2  # none of the second turn's three candidates were kept
 

@@ -7,7 +7,8 @@ import pytest
 from bot import Bot, BotConfig
 from bot.candidate import Candidate
 from bot.selection.features import n_features
-from training.policy.simulator import RewardWeights, SelectionEnv, Simulator, log_conversations, run_episode
+from training.policy.rl_reward import RewardMix
+from training.policy.simulator import SelectionEnv, Simulator, log_conversations, run_episode
 
 CACHE = str(Path(__file__).resolve().parents[1] / "runs" / "cache")  # embedding cache only: rebuilt if absent
 
@@ -18,12 +19,12 @@ def bot(tmp_path_factory):
 
 
 def test_reward_weights_parse():
-    w = RewardWeights.parse("thumb=0.5,csat=2,reward-model=0")
+    w = RewardMix.parse("thumb=0.5,csat=2,reward-model=0")
     assert (w.thumb, w.csat, w.reward_model, w.sat) == (0.5, 2.0, 0.0, 0.0)
     with pytest.raises(ValueError, match="unknown reward source"):
-        RewardWeights.parse("likes=1")
+        RewardMix.parse("likes=1")
     with pytest.raises(ValueError, match="must be a number"):
-        RewardWeights.parse("thumb=lots")
+        RewardMix.parse("thumb=lots")
 
 
 def test_hidden_satisfaction_rewards_the_right_step(bot):
@@ -51,7 +52,7 @@ def test_hidden_satisfaction_rewards_the_right_step(bot):
 
 def test_episode_multi_turn_terminal_csat_and_reproducible(bot):
     def play(seed):
-        env = SelectionEnv(bot, RewardWeights(thumb=0.0, csat=1.0), seed=seed, feedback_rate=0.0)
+        env = SelectionEnv(bot, RewardMix(thumb=0.0, csat=1.0), seed=seed, feedback_rate=0.0)
         return [run_episode(env, lambda obs: 0) for _ in range(6)], env
 
     first, env = play(3)
@@ -102,8 +103,10 @@ def test_features_place_each_candidate_among_the_others_live_and_logged(bot, tmp
     assert column["score_gap"][0] == 0.0 and (column["score_gap"] <= 0).all()
     assert column["cos_msg_gap"].max() == 0.0 and (column["cos_context_gap"] == 0).all()  # no earlier messages
 
-    after = live.reply("s1", "it's order 10023")  # once the order is found, the order answers appear
-    x_after = features.build(TurnContext("it's order 10023", ["where is my package?"], 1, True, True),
+    live.reply("s1", "it's order 10023")  # found, but nothing of it is shown until the customer proves it
+    email = live.orders.get("10023")["email"]
+    after = live.reply("s1", email)  # once the order is proven, the order answers appear
+    x_after = features.build(TurnContext(email, ["where is my package?", "it's order 10023"], 2, True, True),
                           after.candidates)
     after_column = {name: x_after[:, x_after.shape[1] - len(SCALARS) + k] for k, name in enumerate(SCALARS)}
     assert after_column["step_order_answer"].any() and not after_column["step_asks_order"].any()
@@ -120,3 +123,20 @@ def test_a_chatty_customer_asked_for_the_order_number_gives_it(bot):
                             says_id_first=False, need=None, patience=3)
         text = sim.follow_up(customer, "ask", np.random.default_rng(seed))
         assert "10023" in text, text
+
+
+def test_a_customer_asked_to_prove_the_order_gives_its_email(bot):
+    """The bot asks for the order's email or postcode before showing it (bot/dialogue/order_access.py)."""
+    from training.policy.simulator import Customer
+
+    sim = Simulator.for_bot(bot)
+    customer = Customer(intent="track_order", style="plain", tolerance=45, likes_warmth=False, order_id="10023",
+                        says_id_first=True, need=None, patience=3)
+    ask = Candidate("Could you confirm the email on order 10023?", "retrieval", 0.5,
+                    meta={"template": "verify_order.ask", "intent": "track_order"})
+    assert sim.judge(customer, ask, id_given=True)[1] == "prove"
+    text = sim.follow_up(customer, "prove", np.random.default_rng(0))
+    assert bot.orders.get("10023")["email"] in text
+    live = Bot(BotConfig(db_path=bot.config.db_path + ".prove", cache_dir=CACHE, policy="first", seed=0))
+    live.reply("p", "where is my order 10023?")
+    assert bot.orders.get("10023")["tracking_number"] in live.reply("p", text).text  # the proof opens the order

@@ -37,7 +37,9 @@ def read_password(name: str) -> str:
 
 
 def run(args) -> int:
-    accounts = Accounts(args.db)
+    from bot.storage.replay_buffer import ReplayBuffer
+
+    accounts = Accounts(ReplayBuffer(args.db))  # the replay buffer first: a bad --db fails in one line
     try:
         if args.action == "add":
             accounts.add(args.name, args.role, read_password(args.name), replace=args.replace)

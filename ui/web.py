@@ -181,7 +181,7 @@ class FrontDoor:
                 return login_page("Wrong account name or password.", target or "/", 401)
             token, account = done
             page = door.page_for(target) if target else None
-            if not page or (page.roles and account.role not in page.roles):
+            if not page or not page.roles or account.role not in page.roles:  # public or not hers: her own page
                 target = door._landing(account)
             response = RedirectResponse(target, status_code=303)
             response.set_cookie(door.cookie, token, max_age=int(door.accounts.session_ttl_s), httponly=True,

@@ -23,11 +23,18 @@ from bot.dialogue.tracker import only_gives_a_number
 CLARIFY_BELOW = 0.30  # calibrated intent probability under which we ask instead of answering
 HUMAN_AGENT_INTENT = "human_agent"
 
-# Common English function words: a message of three or more words with none of them is not English.
+# Function words of the languages shops most often receive besides English. A message is read as another
+# language when most of its words are in another script, or it has at least two of these and more of
+# them than English function words ("merci" alone, or "thats all bye", stays English).
+_FOREIGN = set("""je tu il nous vous ils ne pas le la les des une est suis mon ma mes votre commande merci bonjour pour avec
+dans sur qui quoi comment pourquoi el los las del por para mi mis pedido gracias hola porque donde como esta estoy tengo
+ich du er sie wir ihr nicht und ist bin meine mein bestellung danke bitte hallo warum wo wie noch keine
+il lo gli della sono mio mia ordine grazie ciao perche dove non ho eu voce nao minha meu obrigado encomenda
+het een niet mijn bestelling bedankt waar hoe ik""".split())
 _ENGLISH = set("""a an the and or but if of to in on at for from by with about as is are was were be been am do does did
 have has had i you he she it we they me my your our their this that these those what when where why how who which not no
 yes can could would should will shall may might must please thanks thank hi hello hey order package item refund return
-help card account get got want need just still again there here""".split())
+help card account get got want need just still again there here all bye ok""".split())
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 CLARIFY_TEXT = ("I want to get this right. Is it about an order (where it is, a return or refund, something missing or "
@@ -42,11 +49,21 @@ ASKED_TEXT = ("Of course. I've asked a colleague at {store_name} to take over th
 
 
 def looks_english(text: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(order_access.proof_as_number(text))]  # "postcode m4b 2r6" is no language
-    if len(words) < 3:
-        return True  # too short to tell: "ok", "10023", "merci" go to the usual path
-    non_ascii = sum(not w.isascii() for w in words) / len(words)
-    return non_ascii < 0.5 and any(w in _ENGLISH for w in words)
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        return True
+    other_script = sum(not w.isascii() and not _latin(w) for w in words) / len(words)
+    if other_script >= 0.5:
+        return False
+    foreign, english = sum(w in _FOREIGN for w in words), sum(w in _ENGLISH for w in words)
+    return not (foreign >= 2 and foreign > english)
+
+
+def _latin(word: str) -> bool:
+    """Accented Latin letters (é, ñ, ü) are still the Latin script."""
+    import unicodedata
+
+    return all("LATIN" in unicodedata.name(ch, "") for ch in word)
 
 
 def was_clarifying(state: DialogueState) -> bool:

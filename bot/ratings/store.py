@@ -1,4 +1,4 @@
-"""RatingStore: blind side-by-side rating sessions, kept in the replay buffer's own SQLite file.
+"""RatingStore: blind side-by-side rating sessions, kept in the replay buffer's own database.
 
 A session is a list of items: a conversation so far and K candidate replies (from logged turns, or
 from a JSONL file). Raters ask for their next item; each item goes to `overlap` different raters,
@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.storage.replay_buffer import REASONS, ReplayBuffer
+from bot.storage.schema import RATINGS
 from bot.pii import mask_pii
 
 MAX_CANDIDATES = 8  # the Rate tab has this many reply slots
@@ -34,60 +35,7 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.@+-]{0,63}$")
 _ROLES = {"customer": "customer", "user": "customer", "human": "customer",
           "bot": "bot", "assistant": "bot", "agent": "bot"}
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS rating_sessions (
-    session_id      TEXT PRIMARY KEY,
-    mode            TEXT NOT NULL CHECK (mode IN ('score', 'rank')),
-    overlap         INTEGER NOT NULL CHECK (overlap >= 2),
-    quota           INTEGER CHECK (quota >= 1),          -- most items one rater gets, NULL = no limit
-    require_reasons INTEGER NOT NULL CHECK (require_reasons IN (0, 1)),
-    source          TEXT NOT NULL,                       -- 'replay' or 'jsonl:<file name>'
-    created_at      REAL NOT NULL,
-    closed_at       REAL
-);
-CREATE TABLE IF NOT EXISTS rating_items (
-    item_id      TEXT PRIMARY KEY,                       -- '<session_id>:<position>'
-    session_id   TEXT NOT NULL REFERENCES rating_sessions(session_id),
-    position     INTEGER NOT NULL,
-    external_id  TEXT,                                   -- the JSONL 'id', if any
-    turn_id      TEXT,                                   -- the logged turn it came from, if any
-    context      TEXT NOT NULL,                          -- JSON [[role, text], ...], last = the customer
-    content_hash TEXT NOT NULL,                          -- a rater never sees the same content twice
-    UNIQUE (session_id, position)
-);
-CREATE TABLE IF NOT EXISTS rating_candidates (
-    item_id        TEXT NOT NULL REFERENCES rating_items(item_id),
-    idx            INTEGER NOT NULL,
-    text           TEXT NOT NULL,
-    source         TEXT NOT NULL,                        -- hidden from raters
-    policy_version TEXT,
-    chosen         INTEGER,                              -- 1 = the reply the policy served, 0 = not, NULL = unknown
-    score          REAL,                                 -- the drafter's score, hidden from raters
-    PRIMARY KEY (item_id, idx)
-);
-CREATE TABLE IF NOT EXISTS rating_assignments (
-    item_id       TEXT NOT NULL REFERENCES rating_items(item_id),
-    rater_id      TEXT NOT NULL,
-    session_id    TEXT NOT NULL REFERENCES rating_sessions(session_id),
-    display_order TEXT NOT NULL,                         -- JSON: display slot -> candidate idx
-    assigned_at   REAL NOT NULL,
-    submitted_at  REAL,
-    comment       TEXT,
-    PRIMARY KEY (item_id, rater_id)
-);
-CREATE TABLE IF NOT EXISTS rating_scores (
-    item_id    TEXT NOT NULL,
-    rater_id   TEXT NOT NULL,
-    idx        INTEGER NOT NULL,                         -- candidate idx, not display slot
-    score      INTEGER CHECK (score BETWEEN 1 AND 5),
-    rank       INTEGER CHECK (rank >= 1),
-    reasons    TEXT NOT NULL,                            -- JSON list from the reasons taxonomy
-    created_at REAL NOT NULL,
-    PRIMARY KEY (item_id, rater_id, idx),
-    FOREIGN KEY (item_id, rater_id) REFERENCES rating_assignments(item_id, rater_id),
-    FOREIGN KEY (item_id, idx) REFERENCES rating_candidates(item_id, idx)
-);
-"""
+SCHEMA = RATINGS  # the rating tables: migration 2 in bot/storage/schema.py, run when the database opens
 
 
 class RatingError(ValueError):
@@ -176,11 +124,8 @@ def load_items_jsonl(path: str | Path) -> list[dict]:
 
 class RatingStore:
     def __init__(self, replay: ReplayBuffer | str | Path):
+        # Same database, same transaction discipline as the replay buffer; its migrations made the tables.
         self.replay = replay if isinstance(replay, ReplayBuffer) else ReplayBuffer(replay)
-        with self.replay.transaction() as con:  # same file, same transaction discipline as the replay buffer
-            for statement in SCHEMA.split(";"):
-                if statement.strip():
-                    con.execute(statement)
 
     # -- admin: sessions -----------------------------------------------------------------------
     def create_session(self, session_id: str | None, items: list[dict], mode: str = "score", overlap: int = 2,
@@ -320,8 +265,8 @@ class RatingStore:
     def progress(self, session_id: str, rater_id: str) -> tuple[int, int]:
         """(items this rater has submitted, items she can expect in total)."""
         rater_id = _check_id(rater_id, "rater id")
-        con = self.replay.connection()
-        done, _, total = self._progress(con, self._session(con, session_id), rater_id)
+        with self.replay.reading() as con:
+            done, _, total = self._progress(con, self._session(con, session_id), rater_id)
         return done, total
 
     def next_item(self, session_id: str, rater_id: str) -> RaterItem | None:

@@ -96,9 +96,23 @@ class FeatureBuilder:
 
     @classmethod
     def for_bot(cls, bot) -> "FeatureBuilder":
-        templates = bot.retrieval.templates
-        vectors = {t.id: bot.retrieval.answer_vectors[i] for i, t in enumerate(templates)}
-        return cls(bot.encoder, vectors, {t.id: set(t.needs) for t in templates})
+        return cls.for_templates(bot.encoder, bot.retrieval.templates, bot.retrieval.answer_vectors)
+
+    @classmethod
+    def for_store(cls, store_dir=None, cache_dir: str = "runs/cache", encoder_path: str | None = None) -> "FeatureBuilder":
+        """Features for a store's templates without a serving Bot (no replay file is opened or written)."""
+        from bot.encoder import Encoder
+        from bot.shop.knowledge import KnowledgeBase
+        from bot.shop.paths import STORE_DIR
+
+        encoder = Encoder.shared(encoder_path)
+        templates = KnowledgeBase.load(store_dir or STORE_DIR).answers
+        return cls.for_templates(encoder, templates, encoder.encode_cached([t.text for t in templates], cache_dir))
+
+    @classmethod
+    def for_templates(cls, encoder, templates, answer_vectors) -> "FeatureBuilder":
+        vectors = {t.id: answer_vectors[i] for i, t in enumerate(templates)}
+        return cls(encoder, vectors, {t.id: set(t.needs) for t in templates})
 
     # -- embeddings, each text encoded at most once ---------------------------------------------
     def remember(self, text: str, vector: np.ndarray) -> None:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.selection.policies import FirstPolicy, SelectionPolicy, SoftmaxPolicy, softmax
+from bot.selection.policies import BestOfNPolicy, FirstPolicy, SelectionPolicy, SoftmaxPolicy, softmax
 from bot.versioning import code_version
 
 POINTER = "serving.json"  # under BotConfig.policy_dir: {"path", "version", "promoted_at", ...}
@@ -233,18 +233,6 @@ def load_checkpoint(path: str | Path, features, temperature: float | None = None
     return LearnedPolicy(net, features, config, temperature, epsilon)
 
 
-class BestOfNPolicy(SelectionPolicy):
-    """The candidate the reward model scores highest (ties: the drafter's order)."""
-
-    name = "best_of_n(reward)"
-
-    def probabilities(self, state, candidates):
-        rewards = np.array([-np.inf if c.reward is None else c.reward for c in candidates], dtype=np.float64)
-        probs = np.zeros(len(candidates))
-        probs[int(np.argmax(rewards)) if np.isfinite(rewards).any() else 0] = 1.0
-        return probs
-
-
 class PromotedPolicy(SelectionPolicy):
     """The version `rlcs promote` chose; swaps itself for a newer one as soon as the pointer file changes."""
 
@@ -293,12 +281,12 @@ class PromotedPolicy(SelectionPolicy):
 
 
 def load_policy(name: str, bot) -> SelectionPolicy:
-    """BotConfig.policy -> SelectionPolicy: "reward" (best-of-N), "promoted", or a checkpoint folder."""
+    """BotConfig.policy -> SelectionPolicy: "best_of_n" (by the reward model), "promoted", or a checkpoint folder."""
     from bot.selection.features import FeatureBuilder
 
-    if name == "reward":
+    if name in ("best_of_n", "reward"):  # "reward": the old name
         if bot.reward_model is None:
-            print("rlcs: warning: policy 'reward' needs BotConfig.reward_model; no reward model is loaded, so the "
+            print("rlcs: warning: policy 'best_of_n' needs BotConfig.reward_model; no reward model is loaded, so the "
                   "drafter's rank-1 candidate is served instead (version 'best_of_n(no-reward-model)=first')",
                   file=sys.stderr)
             policy = FirstPolicy()

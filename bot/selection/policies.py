@@ -76,6 +76,23 @@ class UniformPolicy(SelectionPolicy):
         return np.full(len(candidates), 1.0 / len(candidates))
 
 
+def best_of_n_probabilities(rewards: np.ndarray) -> np.ndarray:
+    """All mass on the highest reward-model score (ties and missing scores: the drafter's order)."""
+    rewards = np.where(np.isfinite(rewards), rewards, -np.inf)
+    probs = np.zeros(len(rewards))
+    probs[int(np.argmax(rewards)) if np.isfinite(rewards).any() else 0] = 1.0
+    return probs
+
+
+class BestOfNPolicy(SelectionPolicy):
+    """The candidate the reward model scores highest (what TRL's removed BestOfNSampler did)."""
+
+    name = "best_of_n(reward)"
+
+    def probabilities(self, state, candidates):
+        return best_of_n_probabilities(np.array([np.nan if c.reward is None else c.reward for c in candidates], dtype=np.float64))
+
+
 class SoftmaxPolicy(SelectionPolicy):
     """softmax(score / temperature) over any scorer's scores."""
 

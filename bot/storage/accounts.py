@@ -155,19 +155,28 @@ class Accounts:
     def __init__(self, path: str | Path, session_ttl_s: float = SESSION_TTL_S, throttle: LoginThrottle | None = None,
                  clock=time.time):
         self.path = Path(getattr(path, "path", path))  # a path, or a ReplayBuffer
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            raise StorageError(f"cannot create the folder of {self.path}: {err.strerror}") from None
         self.session_ttl_s = session_ttl_s
         self.throttle = throttle or LoginThrottle()
         self.clock = clock
         self._local = threading.local()
-        self.connection().executescript(SCHEMA)
+        try:
+            self.connection().executescript(SCHEMA)
+        except sqlite3.Error as err:
+            raise StorageError(f"cannot use {self.path} for accounts: {err}") from err
 
     def connection(self) -> sqlite3.Connection:
         con = getattr(self._local, "con", None)
         if con is None:
-            con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
-            con.execute("PRAGMA journal_mode=WAL")
-            con.execute("PRAGMA foreign_keys=ON")
+            try:
+                con = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+                con.execute("PRAGMA journal_mode=WAL")
+                con.execute("PRAGMA foreign_keys=ON")
+            except sqlite3.Error as err:
+                raise StorageError(f"cannot open {self.path}: {err}") from err
             self._local.con = con
         return con
 

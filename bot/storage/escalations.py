@@ -12,12 +12,13 @@ import json
 def escalations(replay, since: float | None = None) -> list[dict]:
     """One row per escalated conversation, newest first: session, when, why, the message that led to it,
     and the conversation's rating if it has one."""
+    after, params = ("AND t.created_at >= ?", (since,)) if since is not None else ("", ())
     rows = replay.query(
-        """SELECT t.session_id, t.turn_id, t.created_at, t.user_text, t.intent, c.meta, s.csat, s.resolved
+        f"""SELECT t.session_id, t.turn_id, t.created_at, t.user_text, t.intent, c.meta, s.csat, s.resolved
            FROM turns t JOIN candidates c ON c.turn_id = t.turn_id AND c.idx = t.chosen
            JOIN sessions s ON s.session_id = t.session_id
-           WHERE c.meta LIKE '%"handover"%' AND (? IS NULL OR t.created_at >= ?)
-           ORDER BY t.created_at DESC""", (since, since))
+           WHERE c.meta LIKE '%"handover"%' {after}
+           ORDER BY t.created_at DESC, t.turn_id""", params)
     seen, out = set(), []
     for row in rows:
         if row["session_id"] in seen:

@@ -1,107 +1,41 @@
 """ReplayBuffer: the durable record of every turn (with ALL its candidates) and every piece of feedback.
 
-SQLite in WAL mode. Each write is one transaction: it is either all there or not there at all, and a
-write method returns only after its COMMIT (that is the acknowledgement). With `synchronous=NORMAL` (the
-default) a committed write survives the process being killed; `durability="full"` also survives power loss,
-at the cost of an fsync per write. Text is PII-masked here, on the way in, so nothing unmasked ever reaches
-the file.
+On SQLite (the default: one file in WAL mode, nothing to start) or PostgreSQL (`postgresql://...`: several
+serving replicas share it); bot/storage/engine.py holds what differs. Each write is one transaction: it is
+either all there or not there at all, and a write method returns only after its COMMIT (that is the
+acknowledgement). On SQLite, with `synchronous=NORMAL` (the default) a committed write survives the process
+being killed; `durability="full"` also survives power loss, at the cost of an fsync per write. Text is
+PII-masked here, on the way in, so nothing unmasked ever reaches the database.
 
-Faults: any sqlite3 error (disk full or I/O error, read-only file, locked too long, file deleted) surfaces as
-`StorageError` with a one-line message, after the transaction was rolled back and the thread's connection
-dropped, so the next call opens a fresh one: a transient fault heals without a restart. Before each COMMIT
-the file is checked to still be the one the connection opened, and writable: an open connection would
-otherwise keep "committing" into a deleted file (acknowledged, then lost) or past a chmod. A file that is
-gone is not re-created behind the operator's back (that would hide the loss): writes are refused until the
-file is restored (`rlcs backup` makes a copy to restore from) or the bot is restarted on a new one.
+Faults: any storage error (disk full or I/O error, read-only file, locked too long, file deleted, PostgreSQL
+unreachable or restarted) surfaces as `StorageError` with a one-line message, after the transaction was rolled
+back and the broken connection dropped, so the next call opens a fresh one: a transient fault heals without a
+restart. On SQLite, before each COMMIT the file is checked to still be the one the connection opened, and
+writable: an open connection would otherwise keep "committing" into a deleted file (acknowledged, then lost)
+or past a chmod. A file that is gone is not re-created behind the operator's back (that would hide the loss):
+writes are refused until the file is restored (`rlcs backup` makes a copy to restore from) or the bot is
+restarted on a new one.
 """
 from __future__ import annotations
 
 import json
 import os
 import sqlite3
-import threading
 import time
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from bot.candidate import Turn
 from bot.pii import mask_pii
+from bot.storage.engine import StorageError, migrate, one_line, open_engine
+from bot.storage.schema import MIGRATIONS, REPLAY
 
 REASONS = ("wrong_info", "not_helpful", "rude", "too_long", "didnt_understand", "other")
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS sessions (
-    session_id TEXT PRIMARY KEY,
-    created_at REAL NOT NULL,
-    ended_at   REAL,
-    csat       INTEGER CHECK (csat BETWEEN 1 AND 5),
-    resolved   INTEGER CHECK (resolved IN (0, 1)),
-    comment    TEXT
-);
-CREATE TABLE IF NOT EXISTS turns (
-    turn_id        TEXT PRIMARY KEY,
-    session_id     TEXT NOT NULL REFERENCES sessions(session_id),
-    turn_index     INTEGER NOT NULL,
-    created_at     REAL NOT NULL,
-    user_text      TEXT NOT NULL,
-    context        TEXT NOT NULL,      -- JSON [[role, text], ...] before this message
-    intent         TEXT,
-    slots          TEXT NOT NULL,      -- JSON
-    chosen         INTEGER NOT NULL,
-    propensity     REAL NOT NULL,
-    reply_text     TEXT NOT NULL,
-    policy_version TEXT NOT NULL,
-    latency_ms     REAL NOT NULL,
-    latency        TEXT NOT NULL,      -- JSON {drafting, selection, storage}
-    dropped        TEXT NOT NULL       -- JSON [[text, source, reason], ...] removed by the guard
-);
-CREATE INDEX IF NOT EXISTS turns_by_session ON turns(session_id, turn_index);
-CREATE TABLE IF NOT EXISTS candidates (
-    turn_id    TEXT NOT NULL REFERENCES turns(turn_id),
-    idx        INTEGER NOT NULL,
-    text       TEXT NOT NULL,
-    source     TEXT NOT NULL,
-    score      REAL NOT NULL,
-    propensity REAL NOT NULL,
-    reward     REAL,
-    meta       TEXT NOT NULL,
-    PRIMARY KEY (turn_id, idx)
-);
-CREATE TABLE IF NOT EXISTS feedback (          -- the current vote per turn: a re-vote replaces it
-    turn_id    TEXT PRIMARY KEY REFERENCES turns(turn_id),
-    thumb      INTEGER NOT NULL CHECK (thumb IN (-1, 1)),
-    reason     TEXT,
-    comment    TEXT,
-    created_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS session_events (    -- every end-of-conversation rating given, in order
-    event_id   INTEGER PRIMARY KEY AUTOINCREMENT,
-    session_id TEXT NOT NULL REFERENCES sessions(session_id),
-    kind       TEXT NOT NULL CHECK (kind IN ('rated', 'rating_changed')),  -- 'rated' is what sessions holds
-    csat       INTEGER NOT NULL CHECK (csat BETWEEN 1 AND 5),
-    resolved   INTEGER NOT NULL CHECK (resolved IN (0, 1)),
-    comment    TEXT,
-    created_at REAL NOT NULL
-);
-CREATE TABLE IF NOT EXISTS feedback_events (   -- every vote ever cast, in order
-    event_id   INTEGER PRIMARY KEY AUTOINCREMENT,
-    turn_id    TEXT NOT NULL REFERENCES turns(turn_id),
-    thumb      INTEGER NOT NULL,
-    reason     TEXT,
-    comment    TEXT,
-    created_at REAL NOT NULL
-);
-"""
+SCHEMA = REPLAY  # the replay tables (bot/storage/schema.py holds every migration)
 
 
 class FeedbackError(ValueError):
     """Feedback that cannot be stored (unknown turn or session, value out of range). Nothing was written."""
-
-
-class StorageError(RuntimeError):
-    """The database could not take a write (disk full, permissions, file gone, locked too long).
-    Nothing was acknowledged: the front door tells the person to try again."""
 
 
 class SessionEnded(ValueError):
@@ -112,129 +46,58 @@ class SessionEnded(ValueError):
         self.session_id = session_id
 
 
-def _one_line(err: BaseException) -> str:
-    return " ".join(str(err).split()) or type(err).__name__
-
-
-def _writable(path: Path, mode: int = os.W_OK) -> bool:
-    return os.access(path, mode, effective_ids=os.access in os.supports_effective_ids)
-
-
 class ReplayBuffer:
+    """The replay buffer on either engine: `db` is a SQLite file path or a postgresql:// URL."""
+
     def __init__(self, path: str | Path, durability: str = "normal"):
-        if durability not in ("normal", "full"):
-            raise ValueError("durability must be 'normal' or 'full'")
-        self.path = Path(path)
+        self.db = str(path)
+        self.engine = open_engine(self.db, durability)
         self.durability = durability
-        self._local = threading.local()
         try:
-            self._check_path()
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as err:
-            raise StorageError(f"cannot reach or create the database {self.path}: {err.strerror}") from None
-        try:
-            self.connection(create=True).executescript(SCHEMA)  # idempotent; manages its own transaction
-            with self.transaction():  # prove that a write lock can be taken (a read-only file fails here)
-                pass
+            migrate(self.engine, MIGRATIONS)  # one write transaction: also proves a write lock can be taken
+        except StorageError as err:
+            self.close()
+            raise StorageError(f"cannot use {self.engine.location} as the replay database: {err}") from None
         except sqlite3.Error as err:
             self.close()
-            raise StorageError(f"cannot use {self.path} as the replay database: {_one_line(err)}") from err
+            raise StorageError(f"cannot use {self.engine.location} as the replay database: {one_line(err)}") from err
 
-    def _check_path(self) -> None:
-        """Refuse, in one line, a path that cannot hold a writable SQLite database."""
-        path, folder = self.path, self.path.parent
-        if path.is_dir():
-            raise StorageError(f"database path {path} is a folder; give a file inside it, e.g. {path / 'replay.sqlite3'}")
-        if path.exists() and not _writable(path):
-            raise StorageError(f"database file {path} is read-only (check its permissions)")
-        existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
-        if existing is not None and not existing.is_dir():
-            raise StorageError(f"cannot create the database {path}: {existing} is a file, not a folder")
-        if existing is not None and not _writable(existing, os.W_OK | os.X_OK):
-            raise StorageError(f"cannot write in the folder {existing} (check its permissions); SQLite needs to "
-                               f"create {path.name}-wal and {path.name}-shm next to the database")
+    @property
+    def is_postgres(self) -> bool:
+        return self.engine.name == "postgresql"
+
+    @property
+    def path(self) -> Path:
+        """The SQLite file; for PostgreSQL, a local file beside the runs folder (RLCS_SIDE_DB, default
+        runs/postgres-side.sqlite3) for what does not live on the server yet (login accounts)."""
+        if self.engine.path is not None:
+            return self.engine.path
+        return Path(os.environ.get("RLCS_SIDE_DB") or "runs/postgres-side.sqlite3")
+
+    @property
+    def folder(self) -> Path:
+        """Where files derived from this database go (plots, exports): the SQLite file's folder, or runs/."""
+        return self.path.parent
 
     # -- connections ---------------------------------------------------------------------------
     def connection(self, create: bool = False) -> sqlite3.Connection:
-        """One connection per thread (sqlite3 connections must not be shared across threads).
+        """SQLite only: this thread's connection (sqlite3 connections must not be shared across threads)."""
+        if self.is_postgres:
+            raise TypeError("connection() is SQLite's; use transaction() or reading() on any engine")
+        return self.engine.connection(create)
 
-        Only the constructor creates the file; a later (re)connection to a file that has vanished is refused."""
-        con = getattr(self._local, "con", None)
-        if con is None:
-            if not create:
-                self._stat()  # gone or unreachable: say so, rather than SQLite's "unable to open database file"
-            uri = self.path.resolve().as_uri() + ("?mode=rwc" if create else "?mode=rw")
-            con = None
-            try:
-                con = sqlite3.connect(uri, uri=True, timeout=30, isolation_level=None)
-                con.row_factory = sqlite3.Row
-                con.execute("PRAGMA journal_mode=WAL")
-                con.execute(f"PRAGMA synchronous={self.durability.upper()}")
-                con.execute("PRAGMA foreign_keys=ON")
-                stat = os.stat(self.path)
-            except (sqlite3.Error, OSError) as err:
-                if con is not None:
-                    con.close()
-                raise StorageError(f"cannot open the database {self.path}: {_one_line(err)}") from err
-            self._local.con, self._local.identity = con, (stat.st_dev, stat.st_ino)
-        return con
+    def transaction(self, lock: str | None = None):
+        """One write transaction (a context manager yielding a connection with execute/executemany in SQLite's
+        dialect). A failure of any kind rolls it back; a storage failure surfaces as StorageError. `lock`
+        names what the transaction reads-then-writes (a conversation), so PostgreSQL serialises only those."""
+        return self.engine.transaction(lock)
 
-    def _gone(self) -> str:
-        return (f"the database file {self.path} is gone (deleted or moved while serving); nothing was stored. "
-                f"Restore it (e.g. from an `rlcs backup` copy) or restart to begin a new database")
-
-    def _stat(self) -> os.stat_result:
-        try:
-            return os.stat(self.path)
-        except FileNotFoundError:
-            raise StorageError(self._gone()) from None
-        except OSError as err:
-            raise StorageError(f"cannot reach the database file {self.path}: {err.strerror}; nothing was stored") from None
-
-    def _check_file(self) -> None:
-        """Before a COMMIT: is the file on disk still the one this connection writes, and writable?"""
-        stat = self._stat()
-        if (stat.st_dev, stat.st_ino) != getattr(self._local, "identity", None):
-            raise StorageError(f"the database file {self.path} was replaced while serving; nothing was stored "
-                               f"(the next write goes to the new file)")
-        if not _writable(self.path):
-            raise StorageError(f"the database file {self.path} became read-only; nothing was stored")
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction. A failure of any kind rolls it back; a storage failure (any sqlite3 error,
-        a vanished or read-only file) also drops this thread's connection and surfaces as StorageError."""
-        try:
-            con = self.connection()
-            con.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error as err:
-            self.close()
-            raise StorageError(f"cannot write to {self.path}: {_one_line(err)}; nothing was stored") from err
-        try:
-            yield con
-            self._check_file()
-            con.execute("COMMIT")
-        except BaseException as err:
-            try:
-                if con.in_transaction:
-                    con.execute("ROLLBACK")
-            except sqlite3.Error:
-                self.close()  # closing an open transaction rolls it back
-            if isinstance(err, sqlite3.Error):
-                self.close()
-                raise StorageError(f"cannot write to {self.path}: {_one_line(err)}; nothing was stored") from err
-            if isinstance(err, StorageError):
-                self.close()
-            raise
+    def reading(self):
+        """A connection for several consistent-enough reads (no write lock)."""
+        return self.engine.reading()
 
     def close(self) -> None:
-        con = getattr(self._local, "con", None)
-        if con is not None:
-            try:
-                con.close()
-            except sqlite3.Error:
-                pass
-            self._local.con = None
+        self.engine.close()
 
     # -- writes --------------------------------------------------------------------------------
     def log_turn(self, turn: Turn, user_text: str, context: list[tuple[str, str]], turn_index: int,
@@ -249,7 +112,7 @@ class ReplayBuffer:
         now = time.time()
         masked_context = [[role, mask_pii(text)] for role, text in context]
         masked_slots = {k: mask_pii(str(v)) for k, v in (slots or {}).items()}
-        with self.transaction() as con:
+        with self.transaction(lock=f"session:{turn.session_id}") as con:
             con.execute("INSERT OR IGNORE INTO sessions (session_id, created_at) VALUES (?, ?)", (turn.session_id, now))
             if con.execute("SELECT ended_at FROM sessions WHERE session_id=?", (turn.session_id,)).fetchone()[0] is not None:
                 raise SessionEnded(turn.session_id)
@@ -279,7 +142,7 @@ class ReplayBuffer:
             raise FeedbackError(f"unknown reason {reason!r}; use one of: {', '.join(REASONS)}")
         now = time.time()
         comment = mask_pii(comment) if comment else None
-        with self.transaction() as con:
+        with self.transaction(lock=f"turn:{turn_id}") as con:
             if con.execute("SELECT 1 FROM turns WHERE turn_id = ?", (turn_id,)).fetchone() is None:
                 raise FeedbackError(f"unknown turn_id {turn_id!r}")
             con.execute(
@@ -299,7 +162,7 @@ class ReplayBuffer:
         if not isinstance(resolved, bool):
             raise FeedbackError(f"resolved must be True or False, got {resolved!r}")
         now, comment = time.time(), mask_pii(comment) if comment else None
-        with self.transaction() as con:
+        with self.transaction(lock=f"session:{session_id}") as con:
             row = con.execute("SELECT ended_at FROM sessions WHERE session_id=?", (session_id,)).fetchone()
             if row is None:
                 raise FeedbackError(f"unknown session_id {session_id!r} (no turn was served in it)")
@@ -318,14 +181,9 @@ class ReplayBuffer:
         return bool(rows) and rows[0]["ended_at"] is not None
 
     # -- reads ---------------------------------------------------------------------------------
-    def query(self, sql: str, params: tuple = ()) -> list[dict]:
-        try:
-            return [dict(row) for row in self.connection().execute(sql, params).fetchall()]
-        except sqlite3.ProgrammingError:  # misuse of the API, not a storage fault
-            raise
-        except sqlite3.Error as err:
-            self.close()
-            raise StorageError(f"cannot read {self.path}: {_one_line(err)}") from err
+    def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
+        """Rows as dicts; SQL in SQLite's dialect (`?` / `:name`), translated for PostgreSQL."""
+        return self.engine.query(sql, params)
 
     def session_history(self, session_id: str) -> list[tuple[str, str]]:
         """The (masked) conversation of a session, to resume it after a restart."""
@@ -339,7 +197,7 @@ class ReplayBuffer:
         turns = self.query(
             "SELECT t.*, f.thumb, f.reason AS thumb_reason, s.csat, s.resolved FROM turns t "
             "LEFT JOIN feedback f USING (turn_id) JOIN sessions s USING (session_id) "
-            "ORDER BY t.created_at, t.turn_index"
+            "ORDER BY t.created_at, t.turn_index, t.turn_id"
         )
         candidates: dict[str, list[dict]] = {}
         for row in self.query("SELECT * FROM candidates ORDER BY turn_id, idx"):

@@ -5,6 +5,7 @@ share, thumbs-down rate by day, by intent and by policy version). Reads only; no
 from __future__ import annotations
 
 import json
+import time
 
 from bot.storage.replay_buffer import ReplayBuffer
 
@@ -14,11 +15,11 @@ def conversations(replay: ReplayBuffer, limit: int = 200, only: str = "all") -> 
     if only == "escalated":
         wanted = {e["session_id"] for e in escalations(replay)}
         return [c for c in conversations(replay, limit=100_000) if c["session_id"] in wanted][:limit]
-    where = {"all": "", "thumbs_down": "HAVING downs > 0", "unrated": "HAVING s.ended_at IS NULL",
-             "ended": "HAVING s.ended_at IS NOT NULL"}[only]
+    where = {"all": "", "thumbs_down": "HAVING SUM(CASE WHEN f.thumb = -1 THEN 1 ELSE 0 END) > 0",
+             "unrated": "HAVING s.ended_at IS NULL", "ended": "HAVING s.ended_at IS NOT NULL"}[only]
     return replay.query(
         "SELECT s.session_id, s.created_at, s.ended_at, s.csat, s.resolved, s.comment, COUNT(t.turn_id) AS turns, "
-        "COALESCE(SUM(f.thumb = 1), 0) AS ups, COALESCE(SUM(f.thumb = -1), 0) AS downs, "
+        "COALESCE(SUM(CASE WHEN f.thumb = 1 THEN 1 ELSE 0 END), 0) AS ups, COALESCE(SUM(CASE WHEN f.thumb = -1 THEN 1 ELSE 0 END), 0) AS downs, "
         "(SELECT user_text FROM turns WHERE session_id = s.session_id ORDER BY turn_index DESC LIMIT 1) AS last_message "
         "FROM sessions s LEFT JOIN turns t USING (session_id) LEFT JOIN feedback f USING (turn_id) "
         f"GROUP BY s.session_id {where} ORDER BY s.created_at DESC LIMIT ?", (int(limit),))
@@ -49,20 +50,35 @@ def _rate(part, whole):
     return round(part / whole, 3) if whole else None
 
 
+def _day(timestamp: float) -> str:
+    return time.strftime("%Y-%m-%d", time.localtime(timestamp))
+
+
 def daily_figures(replay: ReplayBuffer, days: int = 60) -> list[dict]:
     """Per day (local time): conversations, turns, thumbs, thumbs-down rate, CSAT and resolved share of
     the conversations rated that day."""
+    # Days are grouped here, in local time, so that both engines (SQLite, PostgreSQL) agree on them.
     by_day: dict[str, dict] = {}
-    for row in replay.query(
-            "SELECT date(t.created_at, 'unixepoch', 'localtime') AS day, COUNT(DISTINCT t.session_id) AS conversations, "
-            "COUNT(*) AS turns, COALESCE(SUM(f.thumb = 1), 0) AS ups, COALESCE(SUM(f.thumb = -1), 0) AS downs "
-            "FROM turns t LEFT JOIN feedback f USING (turn_id) GROUP BY day"):
-        by_day[row["day"]] = {**row, "rated": 0, "csat": None, "resolved_share": None}
-    for row in replay.query(
-            "SELECT date(ended_at, 'unixepoch', 'localtime') AS day, COUNT(*) AS rated, AVG(csat) AS csat, "
-            "AVG(resolved) AS resolved FROM sessions WHERE ended_at IS NOT NULL GROUP BY day"):
-        entry = by_day.setdefault(row["day"], {"day": row["day"], "conversations": 0, "turns": 0, "ups": 0, "downs": 0})
-        entry.update(rated=row["rated"], csat=round(row["csat"], 2), resolved_share=round(row["resolved"], 3))
+    sessions_by_day: dict[str, set] = {}
+    for row in replay.query("SELECT t.created_at, t.session_id, f.thumb FROM turns t LEFT JOIN feedback f USING (turn_id)"):
+        day = _day(row["created_at"])
+        entry = by_day.setdefault(day, {"day": day, "conversations": 0, "turns": 0, "ups": 0, "downs": 0,
+                                        "rated": 0, "csat": None, "resolved_share": None})
+        sessions_by_day.setdefault(day, set()).add(row["session_id"])
+        entry["turns"] += 1
+        entry["ups"] += row["thumb"] == 1
+        entry["downs"] += row["thumb"] == -1
+    for day, sessions in sessions_by_day.items():
+        by_day[day]["conversations"] = len(sessions)
+    rated: dict[str, list] = {}
+    for row in replay.query("SELECT ended_at, csat, resolved FROM sessions WHERE ended_at IS NOT NULL"):
+        rated.setdefault(_day(row["ended_at"]), []).append(row)
+    for day, rows in rated.items():
+        entry = by_day.setdefault(day, {"day": day, "conversations": 0, "turns": 0, "ups": 0, "downs": 0})
+        csat = [r["csat"] for r in rows if r["csat"] is not None]
+        resolved = [r["resolved"] for r in rows if r["resolved"] is not None]
+        entry.update(rated=len(rows), csat=round(sum(csat) / len(csat), 2) if csat else None,
+                     resolved_share=round(sum(resolved) / len(resolved), 3) if resolved else None)
     rows = [by_day[d] for d in sorted(by_day)][-days:]
     for r in rows:
         r["thumbs_down_rate"] = _rate(r["downs"], r["ups"] + r["downs"])
@@ -75,13 +91,13 @@ def figures_by(replay: ReplayBuffer, key: str) -> list[dict]:
     if key not in ("intent", "policy_version"):
         raise ValueError("key must be 'intent' or 'policy_version'")
     rows = replay.query(
-        f"SELECT COALESCE(t.{key}, '?') AS {key}, COUNT(*) AS turns, COALESCE(SUM(f.thumb = 1), 0) AS ups, "
-        "COALESCE(SUM(f.thumb = -1), 0) AS downs FROM turns t LEFT JOIN feedback f USING (turn_id) "
+        f"SELECT COALESCE(t.{key}, '?') AS {key}, COUNT(*) AS turns, COALESCE(SUM(CASE WHEN f.thumb = 1 THEN 1 ELSE 0 END), 0) AS ups, "
+        "COALESCE(SUM(CASE WHEN f.thumb = -1 THEN 1 ELSE 0 END), 0) AS downs FROM turns t LEFT JOIN feedback f USING (turn_id) "
         "GROUP BY 1 ORDER BY turns DESC")
     outcome = {r["k"]: r for r in replay.query(
         "SELECT k, COUNT(*) AS rated, AVG(csat) AS csat, AVG(resolved) AS resolved FROM (SELECT DISTINCT "
         f"COALESCE(t.{key}, '?') AS k, s.session_id, s.csat, s.resolved FROM turns t JOIN sessions s "
-        "USING (session_id) WHERE s.ended_at IS NOT NULL) GROUP BY k")}
+        "USING (session_id) WHERE s.ended_at IS NOT NULL) AS rated GROUP BY k")}
     for r in rows:
         o = outcome.get(r[key], {})
         r["thumbs_down_rate"] = _rate(r["downs"], r["ups"] + r["downs"])

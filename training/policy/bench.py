@@ -73,7 +73,8 @@ def build_pool(size: int, seed: int = 0, bot=None, cache_dir: str | None = "runs
             splits = np.cumsum(saved["sizes"])[:-1]
             return {"x": np.split(saved["x"], splits), "sat": np.split(saved["sat"], splits)}
 
-    from training.policy.simulator import RewardWeights, SelectionEnv
+    from training.policy.rl_reward import RewardMix
+    from training.policy.simulator import SelectionEnv
 
     if bot is None:
         import tempfile
@@ -81,7 +82,7 @@ def build_pool(size: int, seed: int = 0, bot=None, cache_dir: str | None = "runs
         from bot import Bot, BotConfig
 
         bot = Bot(BotConfig(db_path=tempfile.mkdtemp() + "/pool.sqlite3"))
-    env = SelectionEnv(bot, RewardWeights(reward_model=0.0), split="all", seed=seed)
+    env = SelectionEnv(bot, RewardMix(reward_model=0.0), split="all", seed=seed)
     rng = np.random.default_rng(seed)
     xs, sats = [], []
     for _ in tqdm(range(size), desc="decision points"):

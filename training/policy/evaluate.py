@@ -18,15 +18,16 @@ from __future__ import annotations
 
 import argparse
 
-BASELINE_NAMES = ("random", "first", "reward")
-PAIRED_AGAINST = ("first", "random", "reward")  # the paired-difference columns, in this order
+BASELINE_NAMES = ("uniform", "first", "best_of_n")
+OLD_NAMES = {"random": "uniform", "reward": "best_of_n"}  # accepted on the command line, never printed
+PAIRED_AGAINST = ("first", "uniform", "best_of_n")  # the paired-difference columns, in this order
 
 
 def make_parser(subparsers):
     p = subparsers.add_parser("policy", help="off-policy (IPS/SNIPS/DR) and simulated evaluation of selection policies",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--policies", default="random,first,reward",
-                   help="comma list: random, first, reward, NAME=CHECKPOINT or CHECKPOINT")
+    p.add_argument("--policies", default="uniform,first,best_of_n",
+                   help="comma list: uniform, first, best_of_n (by the reward model), NAME=CHECKPOINT or CHECKPOINT")
     p.add_argument("--db", "--logged", dest="db", default=None, metavar="DB", help="replay buffer with logged turns for off-policy evaluation (--logged: the old spelling)")
     p.add_argument("--simulate", type=int, default=0, metavar="N", help="held-out simulated conversations per policy")
     p.add_argument("--reward-model", default=None, help="reward model folder (for 'reward' and the rm feature)")
@@ -44,6 +45,7 @@ def parse_policies(text: str) -> list[tuple[str, str]]:
 
     out = []
     for item in filter(None, (s.strip() for s in text.split(","))):
+        item = OLD_NAMES.get(item, item)
         name, _, path = item.partition("=")
         if not path:
             name, path = (item, item) if item in BASELINE_NAMES else (Path(item).name, item)
@@ -70,19 +72,19 @@ class PolicyProbs:
         self.version = self.learned.version if self.learned else spec
 
     def __call__(self, x, rewards) -> "np.ndarray":  # noqa: F821
+        from bot.selection.policies import best_of_n_probabilities
+
         np = self.np
         n = len(x)
         if self.learned is not None:
             return self.learned.probabilities_from_features(x)
-        if self.spec == "random":
+        if self.spec == "uniform":
             return np.full(n, 1.0 / n)
-        p = np.zeros(n)
         if self.spec == "first":
+            p = np.zeros(n)
             p[0] = 1.0
-        else:  # best-of-N by the reward model; without scores it is the drafter's rank 1
-            r = np.where(np.isfinite(rewards), rewards, -np.inf)
-            p[int(np.argmax(r)) if np.isfinite(r).any() else 0] = 1.0
-        return p
+            return p
+        return best_of_n_probabilities(rewards)  # without reward-model scores: the drafter's rank 1
 
     def choose(self, obs) -> int:
         np = self.np
@@ -120,7 +122,7 @@ def run(args) -> int:
         policies.update({f"{name}-greedy": PolicyProbs(spec, bot, features, greedy=True)
                          for name, spec in specs if spec not in BASELINE_NAMES})
         specs += [(f"{name}-greedy", spec) for name, spec in specs if spec not in BASELINE_NAMES]
-    if "reward" in dict(specs).values() and bot.reward_model is None:
+    if "best_of_n" in dict(specs).values() and bot.reward_model is None:
         print("note: no --reward-model given, so 'reward' (best-of-N) uses logged reward scores where present, "
               "else the drafter's rank 1")
     results: dict = {"policies": {name: {"spec": spec, "version": policies[name].version} for name, spec in specs}}
@@ -145,7 +147,7 @@ def run(args) -> int:
     if args.simulate:
         for name, policy in policies.items():
             policy._rng = np.random.default_rng(args.seed)
-            reads_rewards = policy.spec == "reward" or bool(policy.learned and policy.learned.config.get("reward_feature"))
+            reads_rewards = policy.spec == "best_of_n" or bool(policy.learned and policy.learned.config.get("reward_feature"))
             results["policies"][name]["simulated"] = evaluate_on_simulator(bot, policy.choose, args.simulate,
                                                                            seed=12345 + args.seed,
                                                                            score_rewards=reads_rewards)

@@ -14,66 +14,16 @@ turn is scored by a q that saw it. Confidence intervals: the bootstrap over SESS
 conversation are not independent), percentile method.
 
 The per-turn reward for evaluation is the customer's thumb mapped to {0, 1} (turns without a thumb are
-left out); `load_logged` also builds the training reward (thumbs, reward model, end-of-session CSAT).
+left out). The logged turns come from training/policy/logged_data.py.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 import numpy as np
 
 ESTIMATORS = ("ips", "snips", "dr")
 
 
-@dataclass
-class LoggedTurn:
-    session_id: str
-    x: np.ndarray  # [N, D] features
-    action: int
-    propensity: float
-    thumb: int  # +1 / -1 / 0 (none)
-    rm: np.ndarray  # reward-model scores of the candidates (nan where none)
-    reward: float = 0.0  # training reward (set by load_logged's weights)
-    candidates: list = field(default_factory=list)
-    policy_version: str = ""
-
-    def as_dict(self) -> dict:
-        return {"x": self.x, "action": self.action, "propensity": self.propensity, "reward": self.reward}
-
-
-def load_logged(db_path: str, features, weights=None) -> list[list[LoggedTurn]]:
-    """Logged sessions (each a list of turns in order) with features and rewards, from a replay buffer."""
-    from pathlib import Path
-
-    from bot.selection.features import TurnContext
-    from bot.storage.replay_buffer import ReplayBuffer
-    from training.policy.simulator import RewardWeights, csat_to_reward
-
-    if not Path(db_path).exists():
-        raise FileNotFoundError(f"no replay buffer at {db_path}")
-    weights = weights or RewardWeights()
-    sessions: dict[str, list[dict]] = {}
-    for turn in ReplayBuffer(db_path).logged_turns():
-        if turn["candidates"]:
-            sessions.setdefault(turn["session_id"], []).append(turn)
-    episodes = []
-    for session_id, turns in sessions.items():
-        turns.sort(key=lambda t: t["turn_index"])
-        episode = []
-        for k, t in enumerate(turns):
-            rm = np.array([np.nan if c["reward"] is None else c["reward"] for c in t["candidates"]], dtype=np.float64)
-            thumb = int(t["thumb"] or 0)
-            reward = weights.thumb * thumb
-            if weights.reward_model and np.isfinite(rm[t["chosen"]]):
-                reward += weights.reward_model * rm[t["chosen"]]
-            if k == len(turns) - 1 and t["csat"]:  # the session's outcome is the last turn's terminal reward
-                reward += weights.csat * csat_to_reward(t["csat"])
-                reward += weights.resolved * (1 if t["resolved"] else -1)
-            x = features.build(TurnContext.from_logged(t), t["candidates"])
-            episode.append(LoggedTurn(session_id, x, int(t["chosen"]), float(t["propensity"]), thumb, rm,
-                                      float(reward), t["candidates"], t["policy_version"]))
-        episodes.append(episode)
-    return episodes
+from training.policy.logged_data import LoggedTurn, load_logged  # noqa: F401,E402  (the data OPE reads)
 
 
 # -- the reward model q(s, a) for DR ----------------------------------------------------------------

@@ -57,7 +57,6 @@ def trained_on(checkpoint: str, logged: str) -> bool:
 def gate(checkpoint: str, logged: str, policy_dir: str, bot=None, n_boot: int = 1000, seed: int = 0,
          allow_training_logs: bool = False) -> dict:
     """Off-policy comparison of `checkpoint` with what serves now. Returns the decision and the figures."""
-    from bot import Bot, BotConfig
     from bot.selection.features import FeatureBuilder
     from bot.selection.learned import PolicyLoadError, load_checkpoint, read_pointer
     from training.policy import ope
@@ -69,8 +68,7 @@ def gate(checkpoint: str, logged: str, policy_dir: str, bot=None, n_boot: int = 
                          "optimistic. Gate it on turns logged after training (another replay file), or pass "
                          "--allow-training-logs")
 
-    bot = bot or Bot(BotConfig(db_path=logged))
-    features = FeatureBuilder.for_bot(bot)
+    features = FeatureBuilder.for_bot(bot) if bot is not None else FeatureBuilder.for_store()
     candidate = load_checkpoint(checkpoint, features)  # PolicyLoadError (a ValueError) says what is wrong
     episodes = ope.load_logged(logged, features)
     turns, rewards = ope.thumb_turns(episodes)
@@ -162,12 +160,10 @@ def run(args) -> int:
     if not Path(args.checkpoint).is_dir():
         raise FileNotFoundError(f"no policy checkpoint at {args.checkpoint}")
     if args.force:
-        from bot import Bot, BotConfig
         from bot.selection.features import FeatureBuilder
         from bot.selection.learned import load_checkpoint
 
-        bot = Bot(BotConfig(db_path=str(Path(args.policy_dir) / "promote-scratch.sqlite3")))
-        load_checkpoint(args.checkpoint, FeatureBuilder.for_bot(bot))  # never point bots at a broken checkpoint
+        load_checkpoint(args.checkpoint, FeatureBuilder.for_store())  # never point bots at a broken checkpoint
         record = promote(args.checkpoint, args.policy_dir, forced=True)
         print(f"promoted {record['version']} WITHOUT the off-policy gate (--force)")
         return 0

@@ -13,12 +13,13 @@ The hidden satisfaction of a reply (`Simulator.satisfaction`, 0..1) scores: righ
 for an order number helps once, answering about the order when it is known resolves), the preferred answer,
 a fixed hidden quality per answer template (some wordings just land better), length and tone. The customer
 thumbs a turn with probability `feedback_rate` (+1 with probability = satisfaction), follows up when not
-served (a rephrase, or the order number after being asked for it), gives up when out of patience, and at the
-end leaves a CSAT 1-5 and resolved yes/no from the conversation's hidden satisfaction.
+served (a rephrase, the order number after being asked for it, or the order's email when asked to prove
+the order), gives up when out of patience, and at the end leaves a CSAT 1-5 and resolved yes/no from the
+conversation's hidden satisfaction.
 
 `SelectionEnv` wraps a Bot's real tracker, drafter, guard and reward model around the simulator:
 reset() -> observation, step(index) -> (observation, reward, done, info). The reward mixes sources by weight
-(`RewardWeights`): reward model score, thumbs, end-of-conversation CSAT, and (for oracle experiments) the
+(`RewardMix`): reward model score, thumbs, end-of-conversation CSAT, and (for oracle experiments) the
 hidden satisfaction itself. `python -m training.policy.simulator --episodes N --db runs/sim.sqlite3` writes logged
 conversations through `Bot.reply` / `feedback` / `end_session`, exactly as real customers would.
 """
@@ -31,7 +32,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from bot.dialogue.order_access import TEMPLATE_PREFIX as PROOF_TEMPLATES
 from bot.selection.features import warmth, words
+from training.policy.rl_reward import RewardMix, csat_to_reward
 
 STYLES = {  # style -> (word tolerance, likes warmth)
     "terse": (22, False),
@@ -42,33 +45,8 @@ GREETINGS = ["Hi! ", "Hello there, ", "Hi, hope you're well. ", "Good morning! "
 THANKS = [" Thanks so much!", " Thank you!", " Thanks a lot, appreciate it.", ""]
 FOLLOW_UPS = ["that's not what I asked. ", "no, ", "hmm, not really. ", "I mean: "]
 GIVE_ID = ["it's {id}", "order {id}", "{id}", "the order number is {id}", "sure, it's order #{id}"]
+GIVE_PROOF = "the email on the order is {email}"  # when the bot asks to prove the order (bot/dialogue/order_access.py)
 _NUMBER = re.compile(r"#?\b\d{4,6}\b")
-
-
-@dataclass
-class RewardWeights:
-    """How the environment's reward mixes its sources."""
-
-    reward_model: float = 1.0  # the satisfaction reward model's score of the chosen reply (if loaded)
-    thumb: float = 1.0  # simulated thumbs: +1 / -1 when the customer gives one
-    csat: float = 1.0  # end-of-conversation CSAT mapped 1..5 -> -1..1, a terminal reward
-    resolved: float = 0.0  # +1 / -1 terminal reward for resolved / not
-    sat: float = 0.0  # the hidden satisfaction itself (oracle experiments only)
-
-    @classmethod
-    def parse(cls, text: str | None) -> "RewardWeights":
-        """'thumb=1,csat=1,reward_model=0.5' -> RewardWeights."""
-        weights = cls()
-        for part in filter(None, (text or "").split(",")):
-            key, _, value = part.partition("=")
-            key = key.strip().replace("-", "_")
-            if key not in cls.__dataclass_fields__:
-                raise ValueError(f"unknown reward source {key!r}; use {', '.join(cls.__dataclass_fields__)}")
-            try:
-                setattr(weights, key, float(value))
-            except ValueError:
-                raise ValueError(f"reward weight for {key!r} must be a number, got {value!r}") from None
-        return weights
 
 
 @dataclass
@@ -88,19 +66,16 @@ def csat_from_satisfaction(value: float, rng: np.random.Generator) -> int:
     return int(np.clip(np.rint(1 + 4 * value + rng.normal(0, 0.35)), 1, 5))
 
 
-def csat_to_reward(csat: int) -> float:
-    """CSAT 1..5 -> -1..1 (3 is neutral)."""
-    return (csat - 3) / 2
-
-
 class Simulator:
     """Customers and their hidden satisfaction for one knowledge base."""
 
     def __init__(self, kb, order_ids: list[str], template_vectors: dict[str, np.ndarray] | None = None,
-                 example_vectors: dict[str, np.ndarray] | None = None, split: str = "train"):
+                 example_vectors: dict[str, np.ndarray] | None = None, split: str = "train",
+                 order_emails: dict[str, str] | None = None):
         if split not in ("train", "test", "all"):
             raise ValueError("split must be train, test or all")
         self.kb, self.order_ids = kb, list(order_ids)
+        self.order_emails = dict(order_emails or {})  # order id -> its email: the customer's proof of the order
         self.template_vectors = template_vectors or {}
         self.example_vectors = example_vectors or {}
         self.templates = {t.id: t for t in kb.answers}
@@ -115,8 +90,9 @@ class Simulator:
         templates = {t.id: bot.retrieval.answer_vectors[i] for i, t in enumerate(bot.retrieval.templates)}
         examples = [e for i in bot.kb.intents for e in i.examples]
         example_vectors = dict(zip(examples, bot.tracker.example_vectors))
-        order_ids = [r[0] for r in bot.orders._con().execute("SELECT order_id FROM orders").fetchall()]
-        return cls(bot.kb, order_ids, templates, example_vectors, split)
+        orders = bot.orders.all()
+        return cls(bot.kb, [r["order_id"] for r in orders], templates, example_vectors, split,
+                   {r["order_id"]: r["email"] for r in orders})
 
     # -- customers ---------------------------------------------------------------------------------
     def phrasings(self, intent) -> list[str]:
@@ -169,7 +145,9 @@ class Simulator:
         """Hidden satisfaction in 0..1 and what the reply did: answer, ask, wrong, partial."""
         meta = getattr(candidate, "meta", None) or {}
         template = self.templates.get(meta.get("template", ""))
-        if template is None:  # generative or fallback: judged on topic by the embedding, never resolves
+        if str(meta.get("template", "")).startswith(PROOF_TEMPLATES):  # asks for the order's email or postcode
+            base, kind, quality = (0.6, "prove", 0.0) if customer.order_id else (0.2, "partial", 0.0)
+        elif template is None:  # generative or fallback: judged on topic by the embedding, never resolves
             base, kind, quality = (0.25, "partial", 0.0)
         elif template.intent != customer.intent:
             base, kind, quality = 0.05, "wrong", self.quality[template.id]
@@ -199,6 +177,8 @@ class Simulator:
 
     def follow_up(self, customer: Customer, kind: str, rng: np.random.Generator) -> str | None:
         """The customer's next message after a reply that did not resolve, or None when they give up."""
+        if kind == "prove" and customer.order_id:
+            return GIVE_PROOF.format(email=self.order_emails.get(customer.order_id, ""))
         if kind == "ask" and customer.order_id:
             text = GIVE_ID[int(rng.integers(len(GIVE_ID)))].format(id=customer.order_id)
             return self.styled(customer, text, rng, drop_numbers=False) if customer.style == "chatty" else text
@@ -265,7 +245,7 @@ class Observation:
 class SelectionEnv:
     """Multi-turn environment over real drafted candidates: one episode = one simulated conversation."""
 
-    def __init__(self, bot, weights: RewardWeights | None = None, split: str = "train", seed: int = 0,
+    def __init__(self, bot, weights: RewardMix | None = None, split: str = "train", seed: int = 0,
                  feedback_rate: float = 0.5, max_turns: int = 5, features=None):
         from bot.selection.features import FeatureBuilder
 
@@ -276,7 +256,7 @@ class SelectionEnv:
         self.sim = Simulator.for_bot(bot, split)
         self.features = features or FeatureBuilder.for_bot(bot)
         self.features.encoder = self.memo
-        self.weights = weights or RewardWeights()
+        self.weights = weights or RewardMix()
         self.rng = np.random.default_rng(seed)
         self.feedback_rate, self.max_turns = feedback_rate, max_turns
         self.n_features = None

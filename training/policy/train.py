@@ -3,7 +3,7 @@
     rlcs train policy --algo dqn --episodes 8000 --feedback-rate 1.0 --output-dir runs/policy-dqn
     rlcs train policy --algo ppo --iterations 150 --feedback-rate 1.0 --output-dir runs/policy-ppo
     rlcs train policy --algo dqn --db runs/replay.sqlite3 --output-dir runs/policy-dqn-logs
-    rlcs train policy --algo ppo --reward-weights thumb=1,csat=1,reward_model=0.5 --reward-model runs/reward
+    rlcs train policy --algo ppo --reward-mix thumb=1,csat=1,reward_model=0.5 --reward-model runs/reward
 
 The result is a checkpoint folder (model.safetensors, config.json, card.json) that `rlcs eval policy`
 evaluates, `rlcs promote` can make the serving policy, and `BotConfig(policy=PATH)` serves directly.
@@ -26,7 +26,7 @@ def make_parser(subparsers):
                    help="learn from the logged turns of this replay buffer instead of simulated customers")
     # every DQNConfig / PPOConfig field (episodes, iterations, batch_size, buffer_size, clip_coef, ...)
     add_config_flags(p, dqn.DQNConfig, ppo.PPOConfig, skip=("seed",), unset_default=True)
-    p.add_argument("--reward-weights", default="thumb=1,csat=1,reward_model=1",
+    p.add_argument("--reward-mix", "--reward-weights", dest="reward_mix", default="thumb=1,csat=1,reward_model=1",
                    help="reward mix: reward_model, thumb, csat, resolved, sat (hidden; oracle experiments only)")
     p.add_argument("--feedback-rate", type=float, default=0.5, help="simulated customers thumb this share of turns")
     p.add_argument("--reward-model", default=None, help="reward model folder to score candidates with")
@@ -43,9 +43,10 @@ def evaluate_on_simulator(bot, policy_fn, episodes: int, seed: int = 12345, spli
     score_rewards: run the reward model on every candidate (only policies that read its scores need it)."""
     import numpy as np
 
-    from training.policy.simulator import RewardWeights, SelectionEnv, run_episode
+    from training.policy.rl_reward import RewardMix
+    from training.policy.simulator import SelectionEnv, run_episode
 
-    env = SelectionEnv(bot, RewardWeights(reward_model=1.0 if score_rewards and bot.reward_model is not None else 0.0),
+    env = SelectionEnv(bot, RewardMix(reward_model=1.0 if score_rewards and bot.reward_model is not None else 0.0),
                        split=split, seed=seed)
     records = []
     for episode in range(episodes):
@@ -75,12 +76,13 @@ def run(args) -> int:
 
     from bot import Bot, BotConfig
     from bot.selection.learned import LearnedPolicy, save_checkpoint
-    from training.policy.simulator import RewardWeights, SelectionEnv
+    from training.policy.rl_reward import RewardMix
+    from training.policy.simulator import SelectionEnv
 
     from training.policy.simulator import cpu_threads
 
     cpu_threads()
-    weights = RewardWeights.parse(args.reward_weights)
+    weights = RewardMix.parse(args.reward_mix)
     out = Path(args.output_dir or f"runs/policy-{args.algo}")
     module = dqn if args.algo == "dqn" else ppo
     used, other = (dqn.DQNConfig, ppo.PPOConfig) if args.algo == "dqn" else (ppo.PPOConfig, dqn.DQNConfig)
@@ -95,7 +97,7 @@ def run(args) -> int:
     data: dict = {}
     if args.db:
         from bot.selection.features import FeatureBuilder
-        from training.policy.ope import load_logged
+        from training.policy.logged_data import load_logged
 
         episodes = load_logged(args.db, FeatureBuilder.for_bot(bot), weights)
         logged = [[t.as_dict() for t in ep] for ep in episodes]
