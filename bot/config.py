@@ -32,7 +32,7 @@ class BotConfig:
     learned_epsilon: float | None = None
     """Serving exploration of a trained (or promoted) policy: every candidate keeps at least epsilon / N
     probability, which off-policy evaluation of later policies needs. None = the one in its checkpoint;
-    lower serves more of what the policy learnt and leaves less to learn from (README, issue 4)."""
+    lower serves more of what the policy learnt and leaves less to learn from (docs/selection-policy.md)."""
     policy_dir: str = "runs/policies"
     """Where `rlcs promote` puts the serving policy; the bot reloads it when it changes."""
     reward_model: str | None = None

@@ -25,8 +25,9 @@ from bot.storage.accounts import MIN_PASSWORD, Accounts, AccountError, LoginThro
 
 ADMIN_NAME = "admin"
 # Gradio routes that read or write files (or fetch URLs): only an operator's pages need them.
-FILE_ROUTES = re.compile(r"/(?:gradio_api/)?(?:file=|file/|upload|proxy=|stream/|process_recording|run-history|"
-                         r"vibe|monitoring|mcp)", re.IGNORECASE)
+# Matched against the path below the page's mount point (routes are case-sensitive).
+FILE_ROUTES = re.compile(r"^/(?:gradio_api/)?(?:file=|file/|upload|proxy=|stream/|process_recording|run-history|"
+                         r"vibe|monitoring|mcp)")
 ARGV_PASSWORD = ("{option} is not accepted: a password on the command line is visible to every user of this "
                  "machine (ps, shell history). Set the environment variable RLCS_ADMIN_PASSWORD or use "
                  "--admin-password-file FILE for the operator account 'admin'; create rater and other operator "
@@ -238,8 +239,9 @@ class _Guard:
         page = self.door.page_for(path)
         if page is None:
             return 404, "not found\n", []
+        below = path[len(page.path.rstrip("/")):]  # the path inside the mounted Gradio app
         if page.roles is None:
-            return (404, "not found\n", []) if FILE_ROUTES.search(path) else None
+            return (404, "not found\n", []) if FILE_ROUTES.match(below) else None
         account = self.door.account(scope)
         if account is None or account.role not in page.roles:
             prefix = page.path.rstrip("/")
@@ -248,8 +250,10 @@ class _Guard:
             if account is not None:
                 return 403, f"the account {account.name!r} ({account.role}) may not open this page; /logout\n", []
             return 401, "log in first: /login\n", []
-        if FILE_ROUTES.search(path) and account.role != "operator":
+        if FILE_ROUTES.match(below) and account.role != "operator":
             return 404, "not found\n", []
+        if path == page.path.rstrip("/") and path:  # /operator -> /operator/
+            return 308, "moved\n", [(b"location", f"{path}/".encode())]
         return None
 
 

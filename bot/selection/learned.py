@@ -47,7 +47,7 @@ def make_net(n_features: int, hidden: int = 128, n_scalars: int | None = None, e
     the MLP; the 3 x 384 embedding features first pass a low-rank projection (to `embed_rank` dims), so the few
     signals that matter most are learnt in a few hundred turns while the embeddings refine the choice (which
     topic, which wording) as data accumulates. Measured: a plain MLP over all 1,173 inputs (features v1) learnt several
-    times slower (README, issue 4). Score head -> one score per candidate; value head -> V(s) from the
+    times slower (docs/selection-policy.md). Score head -> one score per candidate; value head -> V(s) from the
     mean-pooled candidate representations (PPO's baseline).
     """
     torch = _torch()
@@ -101,7 +101,7 @@ def scalar_scale(rows: np.ndarray, n_scalars: int, floor: float = 0.2) -> np.nda
 
     The scalars come in very different spreads (a similarity gap varies by about 0.05, a flag by 0.4), and an
     MLP learns slowly from the narrow ones. Measured on `rlcs bench policy` (5 seeds): cumulative regret 672
-    unscaled, 660 divided by the plain spread, 612 with the floor (README, issue 4). The floor keeps
+    unscaled, 660 divided by the plain spread, 612 with the floor (docs/selection-policy.md). The floor keeps
     near-constant columns from being blown up into noise.
     """
     spread = np.asarray(rows, dtype=np.float64)[:, -n_scalars:].std(0)

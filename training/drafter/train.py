@@ -27,7 +27,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from bot.shop.paths import REPO_ROOT
 from bot.versioning import code_version
 from training.config_flags import add_config_flags
 from bot.drafting.base_models import DEFAULT_BASE, MINILM_DECODER, atomic_save, resolve_base  # noqa: F401 (re-used names)

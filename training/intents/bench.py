@@ -17,8 +17,8 @@ import csv
 import json
 import random
 from collections import Counter
-from pathlib import Path
 
+from training.results import write_result
 from training.bitext_intents import BITEXT_TO_OURS
 
 
@@ -91,10 +91,7 @@ def run(args) -> int:
                 print(f"    {n:4d}  {expected} -> {predicted}")
     main_row = result["rows"][f"bitext/{args.intent_model}"]
     result["requests"], result["accuracy"] = main_row["requests"], main_row["accuracy"]
-    out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
-    print(f"wrote {out}")
+    write_result(args.output, result)
     return 0
 
 

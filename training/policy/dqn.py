@@ -51,26 +51,26 @@ class DQNConfig:
     """Transitions collected before the first gradient step."""
     train_frequency: int = 8
     """Environment steps per gradient step. Fewer updates generalise better to unseen phrasings: held-out greedy
-    satisfaction 0.598 / 0.634 / 0.657 / 0.684 at 1 (batch 64) / 2 / 4 / 8 (README, issue 4)."""
+    satisfaction 0.598 / 0.634 / 0.657 / 0.684 at 1 (batch 64) / 2 / 4 / 8 (docs/selection-policy.md)."""
     hidden: int = 128
     """Width of the scoring MLP."""
     max_candidates: int = 8
     """Candidate sets are padded to this size."""
     temperature: float = 0.03
     """Serving: softmax temperature over Q-values. Q is in reward units and candidates differ by a few hundredths,
-    so 0.1 was close to uniform among the top few: 0.03 served 0.019 more satisfaction (README, issue 4)."""
+    so 0.1 was close to uniform among the top few: 0.03 served 0.019 more satisfaction (docs/selection-policy.md)."""
     serving_epsilon: float = 0.02
     """Serving: uniform exploration mixed in, so its logs stay usable for off-policy evaluation (every candidate
     keeps a propensity of at least epsilon / N). Against first on the same customers, 0.05 served +0.001 and
-    0.02 served +0.023 (README, issue 4); PPO serves with 0.02 as well."""
+    0.02 served +0.023 (docs/selection-policy.md); PPO serves with 0.02 as well."""
     polyak: float = 0.995
     """The saved (serving) network is a moving average of the online network's weights, with this decay per
     gradient step (0 = save the online network itself). Held-out greedy satisfaction over seeds 0-2: 0.689
-    without, 0.704 at 0.99, 0.706 at 0.995, and less spread between seeds (README, issue 4)."""
+    without, 0.704 at 0.99, 0.706 at 0.995, and less spread between seeds (docs/selection-policy.md)."""
     cql_alpha: float = 0.3
     """Logged data only: conservative Q-learning penalty alpha * (logsumexp_a Q(s, a) - Q(s, a_logged)), which
     keeps Q low on replies the log rarely tried. On the 600-session simulated log, held-out greedy satisfaction
-    0.432 at 0, 0.489 / 0.573 / 0.630 / 0.617 / 0.610 / 0.599 at 0.03 / 0.1 / 0.3 / 1 / 3 / 10 (README, issue 4)."""
+    0.432 at 0, 0.489 / 0.573 / 0.630 / 0.617 / 0.610 / 0.599 at 0.03 / 0.1 / 0.3 / 1 / 3 / 10 (docs/selection-policy.md)."""
     seed: int = 0
     """Seed for the network, exploration and the simulated customers."""
 

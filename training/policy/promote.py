@@ -63,7 +63,7 @@ def gate(checkpoint: str, logged: str, policy_dir: str, bot=None, n_boot: int = 
 
     if not allow_training_logs and trained_on(checkpoint, logged):
         # Measured: DQN trained on runs/sim-logs.sqlite3 got DR 0.746 [0.619, 0.887] on its first turns there,
-        # while its on-policy first-turn value was 0.592 (README, issue 4).
+        # while its on-policy first-turn value was 0.592 (docs/selection-policy.md).
         raise ValueError(f"{checkpoint} was trained on {logged}: judged on its own training data its estimate is "
                          "optimistic. Gate it on turns logged after training (another replay file), or pass "
                          "--allow-training-logs")

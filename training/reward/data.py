@@ -15,7 +15,6 @@ Each also has a held-out "test" split that training never sees (`split="test"`);
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from pathlib import Path
 COLUMNS = ("source", "chosen_context", "chosen", "rejected_context", "rejected", "margin", "weight")
 SOURCES = ("mwoz", "stc3", "bitext", "seed", "replay", "ratings")
 DEFAULT_MIX = "mwoz=6,stc3=1,bitext=3,seed=1,replay=1,ratings=2"
+from bot.selection.checksums import sha256_file as file_sha256  # noqa: F401  (data cards hash their files)
 from bot.shop.paths import REPO_ROOT
 from training.reward.pairs import pair, split_of  # noqa: F401  (part of this module's interface)
 
@@ -60,14 +60,6 @@ class DataPaths:
         if source == "ratings":
             return Path(self.ratings_file) if self.ratings_file else None
         raise ValueError(f"unknown reward data source {source!r}; known: {', '.join(SOURCES)}")
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def parse_mix(text: str) -> dict[str, float]:

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import tempfile
 import time
 from pathlib import Path
+
+from training.results import write_result
 
 # A fixed script: short multi-turn conversations covering the store's common requests.
 SCRIPT = [
@@ -65,10 +66,7 @@ def run(args) -> int:
         r = result[stage]
         print(f"{stage:<10} {r['p50_ms']:>8.2f} {r['p95_ms']:>8.2f} {r['mean_ms']:>8.2f}")
     print(f"selection + storage: {100 * share:.1f}% of turn time")
-    out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(json.dumps(result, indent=2))
-    print(f"wrote {out}")
+    write_result(args.output, result)
     return 0
 
 
