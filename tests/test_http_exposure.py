@@ -49,7 +49,9 @@ def probes(db: Path) -> list[str]:
               "/gradio_api/file=%252e%252e%252f%252e%252e%252fetc%252fpasswd",
               f"/gradio_api/file=/tmp/../{str(db).lstrip('/')}", f"/static/../../../../{str(db).lstrip('/')}",
               f"/assets/..%2f..%2f..%2f{quote(str(db).lstrip('/'), safe='')}", "/runs/replay.sqlite3",
-              "/runs/cache/orders.sqlite3", f"/{db.name}", "/gradio_api/proxy=http://127.0.0.1:1/"]
+              "/runs/cache/orders.sqlite3", f"/{db.name}", "/gradio_api/proxy=http://127.0.0.1:1/",
+              f"//gradio_api/file={db}", f"/gradio_api//file={db}", f"/gradio_api/file={db}?x=1",
+              f"/gradio_api/file={str(db).upper()}"]
     return paths
 
 

@@ -135,9 +135,16 @@ def test_failures_fall_back_to_retrieval_with_a_warning(mode, kb, make_bot, capl
 
 def test_bot_with_remote_generator_serves_hybrid_candidates(server, make_bot):
     bot = make_bot(generator=server.url, n_generative=2, n_candidates=5)
-    turn = bot.reply("s1", "Where is my order 10001?")
+    turn = bot.reply("s1", "Where is my order 10001? My email is amara.kowalski@example.com")
     sources = [c.source for c in turn.candidates]
     assert sources.count("remote") == 2 and sources.count("retrieval") == 3
     assert server.requests[0]["body"]["n"] == 2
-    # the tracker found the order, so the endpoint was shown the order record
-    assert "order_id: 10001" in server.requests[0]["body"]["messages"][0]["content"]
+    # the customer proved the order, so the endpoint was shown the order record, but never their email
+    body = json.dumps(server.requests[0]["body"])
+    assert "order_id: 10001" in server.requests[0]["body"]["messages"][0]["content"] and "amara" not in body
+
+
+def test_an_unproven_order_is_never_shown_to_the_endpoint(server, make_bot):
+    bot = make_bot(generator=server.url, n_generative=2, n_candidates=5)
+    bot.reply("s1", "Where is my order 10001?")
+    assert "order_id" not in json.dumps(server.requests[0]["body"])

@@ -239,7 +239,7 @@ class _Guard:
         page = self.door.page_for(path)
         if page is None:
             return 404, "not found\n", []
-        below = path[len(page.path.rstrip("/")):]  # the path inside the mounted Gradio app
+        below = re.sub("/{2,}", "/", path[len(page.path.rstrip("/")):])  # the path inside the mounted Gradio app
         if page.roles is None:
             return (404, "not found\n", []) if FILE_ROUTES.match(below) else None
         account = self.door.account(scope)

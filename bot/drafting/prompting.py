@@ -5,11 +5,12 @@ One function builds the chat messages and one renders them for a tokenizer, and 
 fine-tuned drafter sees at serving time exactly the prompt layout it was trained on.
 
     system     store persona + rules + facts: the passage of the detected intent, the next best
-               intents' passages (what the retriever found), and the order record if one was named
-    user/...   the last few turns of the conversation
+               intents' passages (what the retriever found), and the order record once the customer proved it
+    user/...   the last few turns of the conversation, personal data masked (bot/pii.py)
 """
 from __future__ import annotations
 
+from bot.pii import mask_pii
 from bot.shop.knowledge import KnowledgeBase, fill_slots
 from bot.dialogue.state import DialogueState
 
@@ -73,8 +74,8 @@ def build_messages(kb: KnowledgeBase, history: list[tuple[str, str]], passages: 
         facts.append(f"- The customer's order: {record}")
     system = SYSTEM.format(store_name=store_name) + "\nFacts:\n" + ("\n".join(facts) if facts else "- (none)")
     messages = [{"role": "system", "content": system}]
-    for role, text in history[-max_turns:]:
-        messages.append({"role": "user" if role == "customer" else "assistant", "content": text})
+    for role, text in history[-max_turns:]:  # what the customer typed, PII masked: no model needs their card
+        messages.append({"role": "user" if role == "customer" else "assistant", "content": mask_pii(text)})
     return messages
 
 
