@@ -166,6 +166,8 @@ class Bot:
             raise SessionEnded(session_id)
         state, lock = self._session(session_id)
         with lock:
+            if self.replay.is_postgres and self.replay.turn_count(session_id) != len(state.history) // 2:
+                vars(state).update(vars(self._rebuild_state(session_id)))  # another replica served turns since
             policy = self.current_policy()
             start = time.perf_counter()
             context = list(state.history)

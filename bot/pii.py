@@ -93,7 +93,7 @@ _UNIT = r"(?:Apt|Apartment|Unit|Suite|Ste|Flat|Fl|Floor|#)\.?\s*#?\s*[A-Za-z0-9-
 _ZIP_OR_POSTAL = r"(?:\d{5}(?:-\d{4})?|[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d)"
 _ADDRESS = re.compile(
     rf"(?<![\w.,\-])(?:{_UNIT},?\s+)?\d{{1,6}}[A-Za-z]?(?:-\d{{1,5}})?,?\s+"
-    rf"(?P<name>(?:[A-Za-z0-9][\w'.-]*\s+){{1,4}}?)(?i:{_STREET})\b\.?"
+    rf"(?P<name>(?:[A-Za-z0-9][\w'.-]*\s+){{1,4}}?)(?P<suffix>(?i:{_STREET}))\b\.?"
     rf"(?:,?\s*{_UNIT})?"
     rf"(?:,\s*[A-Z][A-Za-z.'-]*(?:\s[A-Z][A-Za-z.'-]*){{0,2}},?\s*(?:[A-Z]{{2}}(?:,?\s*{_ZIP_OR_POSTAL})?|{_ZIP_OR_POSTAL})(?![\w]))?"
 )
@@ -108,6 +108,9 @@ _POSTCODE = re.compile(r"\b[ABCEGHJ-NPRSTVXY]\d[ABCEGHJ-NPRSTV-Z]\s?\d[ABCEGHJ-N
                        r"\b[A-Z]{1,2}\d[A-Z\d]?\s\d[A-Z]{2}\b")
 _ZIP_AFTER = re.compile(r"(?i:\b(?:zip|zip\s*code|postcode|post\s*code|postal\s*code)\b)(?:\s*(?i:is|:|-))*\s*"
                         r"(\d{5}(?:-\d{4})?)(?![\w-])")
+# Patterns led by a keyword: only their value (group 1) is masked or kept, the words around it stay.
+_VALUE_PATTERNS = {_DIGIT_SECRET, _EXPIRY, _PASSWORD, _ID_AFTER, _ZIP_AFTER, _TRACKING_AFTER, _ORDER_AFTER, _MODEL_AFTER}
+_TRAILING = ".,!?;:)]}"  # punctuation after a typed password belongs to the sentence
 
 
 @dataclass(frozen=True)
@@ -160,9 +163,7 @@ def _is_phone(text: str, match: re.Match) -> bool:
 
 
 def _address_ok(match: re.Match) -> bool:
-    words = match.group("name").split()
-    street = re.search(rf"(?i:{_STREET})\b\.?", match.group()[match.start("name") - match.start() + len(match.group("name")):])
-    suffix = street.group().rstrip(".").lower() if street else ""
+    words, suffix = match.group("name").split(), match.group("suffix").lower()
     if any(w.lower() in _COMMON_WORDS for w in words):
         return False
     if any(w.endswith(".") and len(w) > 4 for w in words):
@@ -174,24 +175,28 @@ def _address_ok(match: re.Match) -> bool:
 
 
 def _value_spans(pattern: re.Pattern, text: str, kind: str, check=None) -> list[Span]:
-    """Matches as spans: the value group only for patterns led by a keyword ("pin 4821" -> "4821")."""
+    """Matches as spans: the value group only for patterns led by a keyword ("pin 4821" -> "4821"). A match the
+    check rejects is retried one character on ("10012 goes to 9 Birch Crescent" -> "9 Birch Crescent")."""
     group = 1 if pattern in _VALUE_PATTERNS else 0
-    return [Span(*m.span(group), kind) for m in pattern.finditer(text) if check is None or check(m)]
+    spans, pos = [], 0
+    while (m := pattern.search(text, pos)) is not None:
+        if check is None or check(m):
+            spans.append(Span(*m.span(group), kind))
+            pos = max(m.end(), m.start() + 1)
+        else:
+            pos = m.start() + 1
+    return spans
 
 
 def _password_ok(m: re.Match) -> bool:
     value = m.group(1) or m.group(2)
     if value[0] in "\"'":
         return len(value) > 2
-    bare = value.rstrip(".,!?;:)]}")
+    bare = value.rstrip(_TRAILING)
     if len(bare) < 4 or bare.lower() in _NOT_A_PASSWORD:
         return False
     # "the password is modified / expiring / easily guessed": an ordinary word, not a password
     return not (bare.isalpha() and bare.islower() and bare.endswith(("ed", "ing", "ly")))
-
-
-# Patterns led by a keyword: only their value (group 1) is masked or kept, the words around it stay.
-_VALUE_PATTERNS = {_DIGIT_SECRET, _EXPIRY, _PASSWORD, _ID_AFTER, _ZIP_AFTER, _TRACKING_AFTER, _ORDER_AFTER, _MODEL_AFTER}
 
 
 def find_pii(text: str) -> list[Span]:
@@ -236,7 +241,7 @@ def _password_spans(text: str) -> list[Span]:
         start, end = m.span(group)
         value = m.group(group)
         if not value.startswith(("\"", "'")):
-            end -= len(value) - len(value.rstrip(".,!?;:"))  # "my password is hunter2." keeps the full stop
+            end -= len(value) - len(value.rstrip(_TRAILING))  # "my password is hunter2." keeps the full stop
         out.append(Span(start, end, "secret"))
     return out
 

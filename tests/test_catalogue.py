@@ -44,7 +44,8 @@ def test_a_message_names_a_product_by_name_alias_or_sku(catalogue, text, name):
     assert catalogue.find(text)["name"] == name
 
 
-@pytest.mark.parametrize("text", ["my email address is wrong", "where is my order 10012", "jacket", "", "the pantry is full"])
+@pytest.mark.parametrize("text", ["my email address is wrong", "where is my order 10012", "jacket", "",
+                                  "the pantry is full"])
 def test_words_that_only_contain_a_product_name_name_nothing(catalogue, text):
     assert catalogue.find(text) is None  # "address" holds "dress", "pantry" holds "pan": word boundaries
 
@@ -58,7 +59,8 @@ def test_product_slots_read_stock_price_and_personalisation(catalogue):
 
 @pytest.mark.parametrize("body, message", [
     ("NT-1,Mug,mug,home,one,stoneware,,1 kg,many,10,no\n", "stock must be a whole number"),
-    ("NT-1,Mug,mug,home,one,stoneware,,1 kg,3,10,no\nnt-1,Cup,cup,home,one,stoneware,,1 kg,3,10,no\n", "duplicate sku"),
+    ("NT-1,Mug,mug,home,one,stoneware,,1 kg,3,10,no\n"
+     "nt-1,Cup,cup,home,one,stoneware,,1 kg,3,10,no\n", "duplicate sku"),
     (",Mug,mug,home,one,stoneware,,1 kg,3,10,no\n", "needs a sku and a name"),
 ])
 def test_a_broken_catalogue_says_what_is_wrong(tmp_path, body, message):
@@ -95,7 +97,8 @@ def test_new_intents_and_the_handover_flag_load():
     assert new <= ids
     for intent_id in new:
         intent = kb.intent(intent_id)
-        assert 14 <= len(intent.examples) <= 20 and 4 <= len(intent.answers) <= 6 and intent.passage
+        assert 14 <= len(intent.examples) <= 20 and 4 <= len(intent.answers) <= 6
+        assert intent.passage and intent.description
     assert [i.id for i in kb.intents if i.handover] == ["unauthorized_charge"]
     product = kb.intent("product_question")
     assert {"product"} in [set(a.needs) for a in product.answers] and ["no_product"] in [a.needs for a in product.answers]

@@ -80,6 +80,11 @@ MUST_MASK = [
     ("email me at J.Smith@Example.co.uk!", ["J.Smith@Example.co.uk"], ["!"]),
     ("it's jane (at) gmail (dot) com", ["jane (at) gmail (dot) com"], []),
     ("contact: o'neil_99@mail-host.org.", ["@mail-host.org"], ["contact:"]),
+    # personal data next to what must stay
+    ("order 10023, call me at 415-555-0199", ["415-555-0199"], ["order 10023"]),
+    ("paid order 10031 with 4242 4242 4242 4242 on 2026-03-02", ["4242 4242 4242 4242"], ["order 10031", "2026-03-02"]),
+    ("tracking JD1214195949772998, my cell 07700 900123", ["07700 900123"], ["JD1214195949772998"]),
+    ("order 10012 goes to 9 Birch Crescent, Toronto, ON M4B 2R6", ["9 Birch Crescent", "M4B 2R6"], ["order 10012"]),
 ]
 
 # -- what the conversation needs: nothing here may change --------------------------------------------

@@ -21,6 +21,7 @@ import os
 from collections import defaultdict
 from pathlib import Path
 from bot.dialogue.transcript import transcript
+from bot.storage.engine import default_db
 
 FORMATS = ("turns", "reward", "kto")
 THUMB_MARGIN = 1.0  # a thumbs-up vs thumbs-down pair counts as the smallest whole rating gap
@@ -36,9 +37,10 @@ def _turn_context(turn: dict) -> str:
 
 
 def _open_replay(db: str | Path):
+    from bot.storage.engine import is_postgres
     from bot.storage.replay_buffer import ReplayBuffer
 
-    if not Path(db).is_file():
+    if not is_postgres(str(db)) and not Path(db).is_file():
         raise FileNotFoundError(f"no replay buffer at {db} (serve some turns first, or pass --db)")
     return ReplayBuffer(db)
 
@@ -182,7 +184,8 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
         description="Export the replay buffer as training data: logged turns (a datasets.Dataset), "
                     "RewardTrainer pairs from rating sessions and thumbs (--format reward), "
                     "or KTO rows from thumbs (--format kto).")
-    parser.add_argument("--db", default="runs/replay.sqlite3", help="SQLite replay buffer (default: %(default)s)")
+    parser.add_argument("--db", default=default_db(), help="replay database: a SQLite file or a postgresql:// URL "
+                        "(default: $RLCS_DB or %(default)s)")
     parser.add_argument("--format", choices=FORMATS, default="turns", help="what to export (default: %(default)s)")
     parser.add_argument("--output", default=None,
                         help="file ending in .jsonl for JSON lines, else a Dataset folder "

@@ -71,6 +71,8 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     remove.add_argument("name")
     listing = actions.add_parser("list", help="list the accounts (names and roles)")
     for p in (add, remove, listing):
-        p.add_argument("--db", default="runs/replay.sqlite3", help="SQLite replay buffer (default: %(default)s)")
+        from bot.storage.engine import default_db
+
+        p.add_argument("--db", default=default_db(), help="replay database: a SQLite file or a postgresql:// URL (default: $RLCS_DB or %(default)s)")
     parser.set_defaults(func=run)
     return parser

@@ -11,7 +11,9 @@ import argparse
 
 def add_bot_arguments(parser: argparse.ArgumentParser) -> None:
     """Flags every command that builds a Bot shares."""
-    parser.add_argument("--db", default="runs/replay.sqlite3", help="SQLite replay buffer (default: %(default)s)")
+    from bot.storage.engine import default_db
+
+    parser.add_argument("--db", default=default_db(), help="replay database: a SQLite file or a postgresql:// URL (default: $RLCS_DB or %(default)s)")
     parser.add_argument("--store-dir", default=None, help="knowledge base + orders folder (default: the shipped demo store)")
     parser.add_argument("--policy", default="softmax",
                         help="first | uniform | softmax | epsilon_greedy | reward | promoted | checkpoint path (default: %(default)s)")
@@ -72,7 +74,7 @@ def run(args) -> int:
     app = FrontDoor(accounts, args.port, pages, blocked_paths(args.db, bot.config.cache_dir)).build()
     base = f"http://{args.host}:{args.port}"
     print(f"rlcs: serving on {base}/ (customer chat), {base}/operator/ (operator console, login), "
-          f"{base}/rate/ (raters, login); replay buffer: {args.db}", flush=True)
+          f"{base}/rate/ (raters, login); replay buffer: {bot.replay.engine.location}", flush=True)
     serve(app, args.host, args.port)
     return 0
 

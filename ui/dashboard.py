@@ -51,7 +51,7 @@ def dashboard_tables(store, by: str = "source", n_boot: int = 200, plot_dir: str
               b["losses"]] for b in board_rows]
     plot = None
     if board_rows:
-        plot_dir = Path(plot_dir or store.replay.path.parent / "ratings")
+        plot_dir = Path(plot_dir or store.replay.folder / "ratings")
         plot_dir.mkdir(parents=True, exist_ok=True)
         plot = plot_leaderboard(board_rows, plot_dir / f"bradley_terry_{by}.png",
                                 title=f"Bradley-Terry strength by {by.replace('_', ' ')} (95% bootstrap interval)")
@@ -148,7 +148,7 @@ def build_dashboard_tab(bot_or_store, app=None) -> None:
         logged_in(request)
         s, a, r, b, p = dashboard_tables(store, key)
         opened = store.open_sessions()
-        gallery = [(image, caption) for path, caption in result_plots(store.replay.path.parent)
+        gallery = [(image, caption) for path, caption in result_plots(store.replay.folder)
                    if (image := in_memory(path)) is not None]
         return [s, a, r, b, in_memory(p), gr.update(choices=opened, value=opened[-1] if opened else None), gallery]
 
@@ -180,9 +180,9 @@ def build_dashboard_tab(bot_or_store, app=None) -> None:
 
         logged_in(request)
         stamp = time.strftime("%Y%m%d-%H%M%S")
-        out = store.replay.path.parent / "export" / f"{what}-{stamp}.jsonl"
+        out = store.replay.folder / "export" / f"{what}-{stamp}.jsonl"
         try:
-            path, n, counts = export(store.replay.path, what, out)
+            path, n, counts = export(store.replay.db, what, out)
         except (ValueError, FileNotFoundError) as err:
             return f"⚠️ {err}", None
         detail = ", ".join(f"{v} from {k}" for k, v in counts.items())

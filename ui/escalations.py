@@ -12,7 +12,9 @@ def run(args) -> int:
     from bot.storage.escalations import escalations
     from bot.storage.replay_buffer import ReplayBuffer
 
-    if not Path(args.db).is_file():
+    from bot.storage.engine import is_postgres
+
+    if not is_postgres(args.db) and not Path(args.db).is_file():
         raise FileNotFoundError(f"no replay buffer at {args.db}")
     rows = escalations(ReplayBuffer(args.db))
     if args.json:
@@ -31,7 +33,9 @@ def run(args) -> int:
 def make_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("escalations", help="list conversations handed over to a person",
                                    description=__doc__)
-    parser.add_argument("--db", default="runs/replay.sqlite3", help="replay buffer (default: %(default)s)")
+    from bot.storage.engine import default_db
+
+    parser.add_argument("--db", default=default_db(), help="replay database: a SQLite file or a postgresql:// URL (default: $RLCS_DB or %(default)s)")
     parser.add_argument("--json", action="store_true", help="print JSON rows instead of a table")
     parser.set_defaults(func=run)
     return parser

@@ -46,7 +46,7 @@ def run(args) -> int:
     app = FrontDoor(accounts, args.port, pages, blocked_paths(args.db)).build()
     base = f"http://{args.host}:{args.port}"
     print(f"rlcs: rating on {base}/ (raters, login) and {base}/operator/ (operator console, login); "
-          f"replay buffer: {args.db}", flush=True)
+          f"replay buffer: {store.replay.engine.location}", flush=True)
     serve(app, args.host, args.port)
     return 0
 
@@ -59,7 +59,9 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
         description="Serve the rating app alone: raters (own accounts, `rlcs accounts add NAME --role rater`) "
                     "score or rank candidate replies blind at /; operators create sessions, see agreement and "
                     "Bradley-Terry scores, and export training data in the console at /operator.")
-    parser.add_argument("--db", default="runs/replay.sqlite3", help="SQLite replay buffer (default: %(default)s)")
+    from bot.storage.engine import default_db
+
+    parser.add_argument("--db", default=default_db(), help="replay database: a SQLite file or a postgresql:// URL (default: $RLCS_DB or %(default)s)")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s, this machine only)")
     parser.add_argument("--port", type=int, default=7861, help="port (default: %(default)s)")
     parser.add_argument("--items", default=None, help="JSONL of items to rate: creates a session at start")

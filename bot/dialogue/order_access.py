@@ -220,6 +220,6 @@ def leaks_order(text: str, state, index: OrderIndex | None) -> bool:
             if re.search(rf"(?<![\w]){re.escape(value)}(?![\w])", lowered):
                 return True
         total = str(pending.get("total", "")).strip()
-        if total and total not in {str(own.get("total", ""))} and total in _AMOUNT.findall(text):
+        if total and total != str(own.get("total", "")) and total in _AMOUNT.findall(text):
             return True
     return False

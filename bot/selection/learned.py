@@ -15,9 +15,11 @@ card.json (data with sha256, metrics, config, code version, and the weights' sha
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import sys
+import tarfile
 import time
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from bot.versioning import code_version
 
 POINTER = "serving.json"  # under BotConfig.policy_dir: {"path", "version", "promoted_at", ...}
 HISTORY = "history.jsonl"  # every promotion and rollback, appended
+POLL_S = 2.0  # how often a replica on PostgreSQL looks for a new promotion
 
 
 class PolicyLoadError(ValueError):
@@ -234,10 +237,16 @@ def load_checkpoint(path: str | Path, features, temperature: float | None = None
 
 
 class PromotedPolicy(SelectionPolicy):
-    """The version `rlcs promote` chose; swaps itself for a newer one as soon as the pointer file changes."""
+    """The version `rlcs promote` chose; swaps itself for a newer one as soon as the pointer file changes.
+
+    With `db` (a PostgreSQL replay buffer, shared by several replicas) the pointer is the newest row of the
+    database's promoted_policy table instead, polled every `poll_s` seconds: a promotion or rollback on any
+    machine reaches every replica within that time, and its checkpoint comes from the row (unpacked under
+    policy_dir/versions) when this machine does not have it."""
 
     def __init__(self, policy_dir: str | Path, features, fallback: SelectionPolicy,
-                 exploration: tuple[float | None, float | None] = (None, None)):
+                 exploration: tuple[float | None, float | None] = (None, None), db=None, poll_s: float = POLL_S):
+        self.db, self.poll_s, self._next_poll = db, poll_s, 0.0
         self.policy_dir = Path(policy_dir)
         self.features, self.fallback = features, fallback
         self.exploration = exploration  # (temperature, epsilon) overrides for every promoted checkpoint
@@ -247,7 +256,17 @@ class PromotedPolicy(SelectionPolicy):
         self.last_error: str | None = None
         self.refreshed()
 
-    def _stamp(self) -> tuple | None:
+    def _stamp(self) -> tuple | int | None:
+        if self.db is not None:
+            now = time.monotonic()
+            if now < self._next_poll:
+                return self._seen
+            self._next_poll = now + self.poll_s
+            try:
+                return latest_promotion_id(self.db)
+            except Exception as err:  # noqa: BLE001 - the database is down: keep serving what we have
+                self.last_error = f"kept {self.current_version}: cannot read the promoted policy: {err}"
+                return self._seen
         try:
             st = os.stat(self.policy_dir / POINTER)
             return (st.st_mtime_ns, st.st_size, st.st_ino)
@@ -263,9 +282,12 @@ class PromotedPolicy(SelectionPolicy):
         if stamp is None:
             return self
         try:
-            pointer = json.loads((self.policy_dir / POINTER).read_text())
+            if self.db is not None:
+                pointer = read_pointer(self.policy_dir, self.db, event_id=stamp)
+            else:
+                pointer = json.loads((self.policy_dir / POINTER).read_text())
             policy = load_checkpoint(pointer["path"], self.features, *self.exploration)
-        except (PolicyLoadError, OSError, json.JSONDecodeError, KeyError, TypeError) as err:
+        except (PolicyLoadError, OSError, json.JSONDecodeError, KeyError, TypeError, tarfile.TarError) as err:
             self.last_error = f"kept {self.current_version}: promoted policy cannot be loaded: {err}"
             print(f"rlcs: warning: {self.last_error}", file=sys.stderr)
             return self
@@ -298,15 +320,17 @@ def load_policy(name: str, bot) -> SelectionPolicy:
     if name == "promoted":
         fallback = load_policy("reward", bot) if bot.reward_model is not None else \
             SoftmaxPolicy(temperature=bot.config.temperature)
-        return PromotedPolicy(bot.config.policy_dir, features, fallback, exploration)
+        shared = bot.replay if getattr(bot.replay, "is_postgres", False) else None  # replicas share the pointer
+        return PromotedPolicy(bot.config.policy_dir, features, fallback, exploration, db=shared)
     if not Path(name).exists():
         raise ValueError(f"unknown policy {name!r}: use first, uniform, softmax, epsilon_greedy, reward, promoted, "
                          "or the path of a trained policy checkpoint")
     return load_checkpoint(name, features, *exploration)
 
 
-def write_pointer(policy_dir: str | Path, record: dict) -> None:
-    """Atomically point the serving bot(s) at a checkpoint, and append the event to the history."""
+def write_pointer(policy_dir: str | Path, record: dict, db=None) -> None:
+    """Atomically point the serving bot(s) at a checkpoint, and append the event to the history. With `db` (a
+    PostgreSQL URL or replay buffer) the promotion is also a row there, with the checkpoint, for every replica."""
     policy_dir = Path(policy_dir)
     policy_dir.mkdir(parents=True, exist_ok=True)
     record = {**record, "at": time.time()}
@@ -315,10 +339,97 @@ def write_pointer(policy_dir: str | Path, record: dict) -> None:
     os.replace(tmp, policy_dir / POINTER)
     with open(policy_dir / HISTORY, "a") as f:
         f.write(json.dumps(record) + "\n")
+    replay = shared_db(db)
+    if replay is not None:
+        folder = Path(record["path"])
+        archive = _pack(folder) if (folder / "config.json").is_file() else None
+        with replay.transaction(lock="rlcs:promoted_policy") as con:
+            if archive is None:  # a rollback to a version this machine never had: its checkpoint is in the table
+                row = con.execute("SELECT checkpoint FROM promoted_policy WHERE version=? ORDER BY event_id DESC "
+                                  "LIMIT 1", (record["version"],)).fetchone()
+                if row is None:
+                    raise PolicyLoadError(f"no checkpoint for {record['version']} here ({folder}) or in the database")
+                archive = bytes(row[0])
+            con.execute("INSERT INTO promoted_policy (event, version, record, checkpoint, created_at) "
+                        "VALUES (?,?,?,?,?)", (record.get("event", "promoted"), record["version"],
+                                               json.dumps(record), archive, record["at"]))
 
 
-def read_pointer(policy_dir: str | Path) -> dict | None:
+def read_pointer(policy_dir: str | Path, db=None, event_id: int | None = None) -> dict | None:
+    """What serves: the pointer file, or with a PostgreSQL `db` the newest promoted_policy row (or row
+    `event_id`), its checkpoint unpacked under policy_dir/versions when this machine lacks it."""
+    replay = shared_db(db)
+    if replay is not None:
+        where, params = ("WHERE event_id=?", (event_id,)) if event_id is not None else ("", ())
+        rows = replay.query(f"SELECT event_id, version, record, checkpoint FROM promoted_policy {where} "
+                            "ORDER BY event_id DESC LIMIT 1", params)
+        if not rows:
+            return None
+        record = json.loads(rows[0]["record"])
+        record["path"] = str(_unpack(Path(policy_dir), rows[0]["version"], bytes(rows[0]["checkpoint"])))
+        return record
     try:
         return json.loads((Path(policy_dir) / POINTER).read_text())
     except (FileNotFoundError, json.JSONDecodeError):
         return None
+
+
+# -- the pointer in a shared PostgreSQL database (several replicas) -----------------------------------------
+_SHARED: dict = {}
+
+
+def shared_db(db):
+    """The replay buffer that holds the promoted-policy pointer for all replicas: `db` when it is (or names) a
+    PostgreSQL database; None for SQLite or nothing (the pointer file alone, one machine)."""
+    from bot.storage.engine import is_postgres
+
+    if db is None:
+        return None
+    if not isinstance(db, (str, Path)):
+        return db if getattr(db, "is_postgres", False) else None
+    if not is_postgres(str(db)):
+        return None
+    if str(db) not in _SHARED:
+        from bot.storage.replay_buffer import ReplayBuffer
+
+        _SHARED[str(db)] = ReplayBuffer(str(db))
+    return _SHARED[str(db)]
+
+
+def latest_promotion_id(db) -> int | None:
+    rows = shared_db(db).query("SELECT MAX(event_id) AS id FROM promoted_policy")
+    return rows[0]["id"] if rows else None
+
+
+def promotion_history(db) -> list[dict]:
+    """Every promotion and rollback stored in the database, oldest first."""
+    return [json.loads(r["record"]) for r in shared_db(db).query("SELECT record FROM promoted_policy ORDER BY event_id")]
+
+
+def _pack(folder: Path) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
+        for path in sorted(folder.iterdir()):
+            if path.is_file():
+                tar.add(path, arcname=path.name)
+    return buffer.getvalue()
+
+
+def _unpack(policy_dir: Path, version: str, archive: bytes) -> Path:
+    """The checkpoint folder policy_dir/versions/VERSION, unpacked from the database's copy if missing."""
+    if not version or "/" in version or version.startswith("."):
+        raise PolicyLoadError(f"unusable version name {version!r} in the promoted_policy table")
+    target = policy_dir / "versions" / version
+    if (target / "config.json").is_file():
+        return target
+    tmp = target.with_name(f".{target.name}.unpack{os.getpid()}")
+    tmp.mkdir(parents=True, exist_ok=True)
+    with tarfile.open(fileobj=io.BytesIO(archive), mode="r:gz") as tar:
+        tar.extractall(tmp, filter="data")
+    try:
+        os.replace(tmp, target)
+    except OSError:  # another replica on this machine unpacked it first
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+    return target

@@ -103,5 +103,6 @@ def product_slots(product: dict) -> dict:
         "sizes": product.get("sizes", ""), "materials": product.get("materials", ""),
         "dimensions": product.get("dimensions", ""), "weight": product.get("weight", ""),
         "stock_phrase": f"in stock ({stock} left)" if stock > 0 else "out of stock",
-        "price": f"${float(product['price']):.2f}", "personalisation": personalisation_phrase(product.get("personalisation", "")),
+        "price": f"${float(product['price']):.2f}",
+        "personalisation": personalisation_phrase(product.get("personalisation", "")),
     }

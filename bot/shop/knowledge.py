@@ -75,7 +75,8 @@ class KnowledgeBase:
                     raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown needs {sorted(set(needs) - NEEDS)}")
                 answers.append(AnswerTemplate(a.get("id", f"{item['id']}.{j}"), item["id"], a["text"], needs))
             intents.append(Intent(item["id"], item.get("topic", ""), item.get("description", ""),
-                                  list(item["examples"]), item.get("passage", ""), answers, bool(item.get("handover", False))))
+                                  list(item["examples"]), item.get("passage", ""), answers,
+                                  bool(item.get("handover", False))))
         if not intents:
             raise KnowledgeBaseError(f"{path}: no intents")
         return cls(raw.get("store", {}), raw.get("status_phrases", {}), intents)

@@ -88,7 +88,7 @@ def to_postgres(sql: str) -> str:
             return "%%"
         if token.startswith(":") and token != "::":
             return f"%({token[1:]})s"
-        return token  # a quoted literal or identifier, or a :: cast
+        return token.replace("%", "%%")  # a quoted literal or identifier (its % doubled too), or a :: cast
 
     out = _TOKENS.sub(swap, sql)
     if re.match(r"\s*INSERT\s+OR\s+IGNORE\s+INTO\b", out, re.I):

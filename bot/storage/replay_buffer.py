@@ -180,6 +180,10 @@ class ReplayBuffer:
         rows = self.query("SELECT ended_at FROM sessions WHERE session_id=?", (session_id,))
         return bool(rows) and rows[0]["ended_at"] is not None
 
+    def turn_count(self, session_id: str) -> int:
+        """How many turns of this conversation are stored (a replica compares it with what it holds in memory)."""
+        return self.query("SELECT COUNT(*) AS n FROM turns WHERE session_id=?", (session_id,))[0]["n"]
+
     # -- reads ---------------------------------------------------------------------------------
     def query(self, sql: str, params: tuple | dict = ()) -> list[dict]:
         """Rows as dicts; SQL in SQLite's dialect (`?` / `:name`), translated for PostgreSQL."""

@@ -35,7 +35,9 @@ def load_logged(db_path: str, features, weights=None) -> list[list[LoggedTurn]]:
     from bot.selection.features import TurnContext
     from bot.storage.replay_buffer import ReplayBuffer
 
-    if not Path(db_path).exists():
+    from bot.storage.engine import is_postgres
+
+    if not is_postgres(str(db_path)) and not Path(db_path).exists():
         raise FileNotFoundError(f"no replay buffer at {db_path}")
     weights = weights or RewardMix()
     sessions: dict[str, list[dict]] = {}

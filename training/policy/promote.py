@@ -24,7 +24,11 @@ def make_parser(subparsers):
     p = subparsers.add_parser("promote", help="make a trained selection policy the serving one (gated by off-policy evaluation)",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("checkpoint", nargs="?", help="trained policy folder (from `rlcs train policy`)")
-    p.add_argument("--db", "--logged", dest="db", default="runs/replay.sqlite3", metavar="DB", help="replay buffer to evaluate on (--logged: the old spelling)")
+    from bot.storage.engine import default_db
+
+    p.add_argument("--db", "--logged", dest="db", default=default_db(), metavar="DB",
+                   help="replay database to evaluate on, a SQLite file or a postgresql:// URL (--logged: the old "
+                        "spelling); on PostgreSQL the promotion is also stored there, for every replica")
     p.add_argument("--policy-dir", default="runs/policies", help="BotConfig.policy_dir of the serving bot(s)")
     p.add_argument("--force", action="store_true", help="promote without the off-policy gate")
     p.add_argument("--allow-training-logs", action="store_true",
@@ -49,13 +53,17 @@ def trained_on(checkpoint: str, logged: str) -> bool:
         return False
     if not data.get("replay_buffer"):
         return False
+    from bot.storage.engine import is_postgres, redact
+
+    if is_postgres(logged) or is_postgres(data["replay_buffer"]):  # a server: the same database is the same URL
+        return data["replay_buffer"] == redact(logged)
     if Path(data["replay_buffer"]).resolve() == Path(logged).resolve():
         return True
     return bool(data.get("sha256")) and data["sha256"] == hashlib.sha256(Path(logged).read_bytes()).hexdigest()
 
 
 def gate(checkpoint: str, logged: str, policy_dir: str, bot=None, n_boot: int = 1000, seed: int = 0,
-         allow_training_logs: bool = False) -> dict:
+         allow_training_logs: bool = False, db=None) -> dict:
     """Off-policy comparison of `checkpoint` with what serves now. Returns the decision and the figures."""
     from bot.selection.features import FeatureBuilder
     from bot.selection.learned import PolicyLoadError, load_checkpoint, read_pointer
@@ -76,7 +84,7 @@ def gate(checkpoint: str, logged: str, policy_dir: str, bot=None, n_boot: int = 
         raise ValueError(f"{logged} has {len(turns)} turns with a thumb; the gate needs at least 20 to say anything")
     q = ope.cross_fitted_q(turns, rewards, seed=seed)
     est = ope.estimate([candidate.probabilities_from_features(t.x) for t in turns], turns, rewards, q, n_boot, seed=seed)
-    pointer = read_pointer(policy_dir)
+    pointer = read_pointer(policy_dir, db)
     serving = {"version": "logging policy (nothing promoted)", "source": "observed"}
     baseline = ope.logging_value(turns, rewards, n_boot, seed)["ips"]
     if pointer:
@@ -91,8 +99,9 @@ def gate(checkpoint: str, logged: str, policy_dir: str, bot=None, n_boot: int = 
             "turns": len(turns), "promote": bool(est["dr_lo"] > baseline), "ope": est}
 
 
-def promote(checkpoint: str, policy_dir: str, decision: dict | None = None, forced: bool = False) -> dict:
-    """Copy the checkpoint into the policy dir and point the serving bots at it."""
+def promote(checkpoint: str, policy_dir: str, decision: dict | None = None, forced: bool = False, db=None) -> dict:
+    """Copy the checkpoint into the policy dir and point the serving bots at it (with a PostgreSQL `db`: every
+    replica that serves from that database, on any machine)."""
     import shutil
     from pathlib import Path
 
@@ -105,25 +114,25 @@ def promote(checkpoint: str, policy_dir: str, decision: dict | None = None, forc
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.copytree(checkpoint, tmp)
         tmp.rename(target)
-    previous = read_pointer(policy_dir)
+    previous = read_pointer(policy_dir, db)
     record = {"event": "forced" if forced else "promoted", "path": str(target.resolve()), "version": config_version,
               "source": str(Path(checkpoint).resolve()), "previous": previous,
               "gate": {k: v for k, v in (decision or {}).items() if k != "ope"}}
-    write_pointer(policy_dir, record)
+    write_pointer(policy_dir, record, db)
     return record
 
 
-def rollback(policy_dir: str) -> dict:
+def rollback(policy_dir: str, db=None) -> dict:
     from bot.selection.learned import read_pointer, write_pointer
 
-    current = read_pointer(policy_dir)
+    current = read_pointer(policy_dir, db)
     if not current:
         raise ValueError(f"nothing is promoted in {policy_dir}; nothing to roll back")
     previous = current.get("previous")
     if not previous:
         raise ValueError(f"{current['version']} is the first promoted version in {policy_dir}; there is nothing before it")
     record = {**previous, "event": "rollback", "rolled_back": current["version"]}
-    write_pointer(policy_dir, record)
+    write_pointer(policy_dir, record, db)
     return record
 
 
@@ -141,18 +150,24 @@ def run(args) -> int:
     import json
     from pathlib import Path
 
-    from bot.selection.learned import HISTORY, read_pointer
+    from bot.selection.learned import HISTORY, promotion_history, read_pointer
+    from bot.storage.engine import is_postgres
 
+    db = args.db if is_postgres(args.db) else None  # on PostgreSQL the pointer lives there, for every replica
     if args.status:
-        print(json.dumps(read_pointer(args.policy_dir), indent=2) if read_pointer(args.policy_dir) else "nothing promoted")
+        pointer = read_pointer(args.policy_dir, db)
+        print(json.dumps(pointer, indent=2) if pointer else "nothing promoted")
         history = Path(args.policy_dir) / HISTORY
-        if history.exists():
+        if db is not None:
+            for r in promotion_history(db):
+                print(f"{r['event']:>9}  {r['version']}")
+        elif history.exists():
             for line in history.read_text().splitlines():
                 r = json.loads(line)
                 print(f"{r['event']:>9}  {r['version']}")
         return 0
     if args.rollback:
-        record = rollback(args.policy_dir)
+        record = rollback(args.policy_dir, db)
         print(f"rolled back {record['rolled_back']} -> now serving {record['version']}")
         return 0
     if not args.checkpoint:
@@ -164,19 +179,19 @@ def run(args) -> int:
         from bot.selection.learned import load_checkpoint
 
         load_checkpoint(args.checkpoint, FeatureBuilder.for_store())  # never point bots at a broken checkpoint
-        record = promote(args.checkpoint, args.policy_dir, forced=True)
+        record = promote(args.checkpoint, args.policy_dir, forced=True, db=db)
         print(f"promoted {record['version']} WITHOUT the off-policy gate (--force)")
         return 0
-    if not Path(args.db).exists():
+    if db is None and not Path(args.db).exists():
         raise FileNotFoundError(f"no replay buffer at {args.db} (the gate needs logged turns; or use --force)")
     decision = gate(args.checkpoint, args.db, args.policy_dir, n_boot=args.bootstrap, seed=args.seed,
-                    allow_training_logs=args.allow_training_logs)
+                    allow_training_logs=args.allow_training_logs, db=db)
     summary = (f"{decision['candidate']}: DR {decision['estimate']:.3f} [{decision['lower']:.3f}, {decision['upper']:.3f}] "
                f"on {decision['turns']} logged turns vs serving {decision['serving']} at {decision['serving_estimate']:.3f} "
                f"({decision['serving_source']})")
     if not decision["promote"]:
         print(f"not promoted: lower bound {decision['lower']:.3f} does not beat {decision['serving_estimate']:.3f}\n  {summary}")
         return 1
-    record = promote(args.checkpoint, args.policy_dir, decision)
+    record = promote(args.checkpoint, args.policy_dir, decision, db=db)
     print(f"promoted {record['version']}\n  {summary}")
     return 0

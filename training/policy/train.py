@@ -101,8 +101,11 @@ def run(args) -> int:
 
         episodes = load_logged(args.db, FeatureBuilder.for_bot(bot), weights)
         logged = [[t.as_dict() for t in ep] for ep in episodes]
-        data = {"replay_buffer": str(Path(args.db).resolve()), "sha256": hashlib.sha256(Path(args.db).read_bytes()).hexdigest(),
-                "sessions": len(logged), "turns": sum(map(len, logged))}
+        from bot.storage.engine import is_postgres, redact
+
+        data = {"replay_buffer": redact(args.db), "sha256": None} if is_postgres(args.db) else {  # a server: no file to hash
+            "replay_buffer": str(Path(args.db).resolve()), "sha256": hashlib.sha256(Path(args.db).read_bytes()).hexdigest()}
+        data |= {"sessions": len(logged), "turns": sum(map(len, logged))}
         net, history = module.train(cfg, logged=logged, writer=writer)
     else:
         env = SelectionEnv(bot, weights, split="train", seed=args.seed, feedback_rate=args.feedback_rate)
