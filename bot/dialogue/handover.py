@@ -4,8 +4,8 @@
     handover intent    the store marks some intents "handover": true (fraud, account misuse): the
                        reply says a person takes over, and the conversation is escalated
     customer asks      the human_agent intent escalates as well
-    unsure             the intent's probability is below CLARIFY_BELOW: ask what it is about; unsure
-                       again right after a clarifying question: hand over
+    unsure             an opening message whose intent probability is below CLARIFY_BELOW: ask what it
+                       is about; unsure again right after a clarifying question: hand over
 
 A handover reply is a candidate like any other (source "handover"), so the turn, its reason and
 its propensity (1: nothing else was offered) land in the replay buffer in the same transaction;
@@ -85,7 +85,10 @@ def decide(state: DialogueState, kb) -> Candidate | None:
     if state.intent_score < CLARIFY_BELOW and not only_gives_a_number(message):
         if was_clarifying(state):
             return _handover(HANDOVER_TEXT, "unsure", store)
-        return Candidate(CLARIFY_TEXT, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score})
+        # Later in a conversation the topic is known ("when will it get here?" after an order question):
+        # the tracker's carried intent answers; only an opening message we cannot read gets a question.
+        if sum(role == "customer" for role, _ in state.history) == 1:
+            return Candidate(CLARIFY_TEXT, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score})
     return None
 
 
