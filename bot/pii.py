@@ -12,9 +12,13 @@
     address   123 Main Street, Apt 4B, 221B Baker St, Springfield, IL 62704
     postcode  K1A 0B1, SW1A 1AA; a US ZIP only after "zip" / "postcode" (alone it reads like an order number)
 
-What must survive, because the conversation needs it: order numbers (5 digits here), tracking numbers
-(1Z..., JD..., 20-22 digit USPS, and any code after "tracking"), dates, times, prices, quantities and
-product model numbers. Those spans are found first and nothing that overlaps them is masked.
+What must survive, because the conversation needs it: order numbers (5 digits here; any number after
+"order", "purchase", "reference", "invoice", "case"), tracking numbers (1Z..., JD..., 20-22 digit USPS, and
+any code after "tracking" or a carrier's name), dates, times, prices, quantities and product model numbers.
+Those spans are found first and nothing that overlaps them is masked; except that a Luhn-valid 13-19 digit
+number stays a card even after "order", and a kept value must not run on into more digits ("item 4242 4242
+4242 4242" is a card). Numbers with no context are judged by shape: 10-11 digits or 3-4 grouped (555-0199)
+read as phones; other lengths only after "call", "phone", "my number" and the like.
 """
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ COMMANDS = [
     (("eval", "reward"), "training.reward.evaluate"),
     (("eval", "policy"), "training.policy.evaluate"),
     (("bench", "latency"), "training.serving.bench_latency"),
+    (("bench", "serve"), "training.serving.bench_serve"),
     (("bench", "intents"), "training.intents.bench"),
     (("bench", "policy"), "training.policy.bench"),
     (("bench", "drafting"), "training.drafter.bench"),
@@ -37,7 +38,7 @@ COMMANDS = [
 GROUP_HELP = {
     "train": "train the reward model, the selection policy, the drafter or the intent model",
     "eval": "evaluate the reward model or a selection policy on held-out data",
-    "bench": "benchmarks: turn latency, intent recognition, policy regret, drafting speed and quality",
+    "bench": "benchmarks: turn latency, serving replicas, intent recognition, policy regret, drafting speed and quality",
 }
 
 

@@ -1,0 +1,255 @@
+"""`rlcs bench serve`: parallel sessions through N serving replicas on one database, measured in one run.
+
+    rlcs bench serve --replicas 3 --db postgresql://rlcs@127.0.0.1:5432/rlcs --sessions 32 --turns 4
+
+Runs SQLite with one replica, then PostgreSQL with 1, 2, ... N replicas (each replica its own process:
+training/serving/replica.py, a Bot behind a minimal JSON HTTP API). Every session sends a message, then a
+vote on the reply, turn after turn, and turn k of session s goes to replica (s + k) mod N, so conversations
+move between replicas as behind a load balancer without sticky sessions. Prints turns/s, p50/p95 message
+latency (HTTP round trip) and the storage stage per turn (the replica's time from the policy's choice to
+the COMMIT), and the ratios to SQLite. Without a postgresql:// --db (or RLCS_DB), only SQLite runs.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from training.serving.bench_latency import SCRIPT
+
+MESSAGES = [m for conversation in SCRIPT for m in conversation]
+REPO = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Replicas:
+    """N replica processes on one database; start, kill and restart them by index."""
+
+    def __init__(self, db: str, n: int, cache_dir: str = "runs/cache", policy: str = "softmax", seed: int | None = 0,
+                 startup_s: float = 300.0):
+        self.db, self.cache_dir, self.policy, self.seed, self.startup_s = db, cache_dir, policy, seed, startup_s
+        self.ports = [free_port() for _ in range(n)]
+        self.procs: list[subprocess.Popen | None] = [None] * n
+        self.logs = [tempfile.TemporaryFile(mode="w+") for _ in range(n)]
+
+    def url(self, i: int) -> str:
+        return f"http://127.0.0.1:{self.ports[i]}"
+
+    def start(self, *indices: int) -> None:
+        """Start the given replicas (all by default) and wait until each serves."""
+        indices = indices or tuple(range(len(self.ports)))
+        for i in indices:
+            self.procs[i] = subprocess.Popen(
+                [sys.executable, "-m", "training.serving.replica", "--db", self.db, "--port", str(self.ports[i]),
+                 "--cache-dir", self.cache_dir, "--policy", self.policy] + ([] if self.seed is None else
+                                                                              ["--seed", str(self.seed + i)]),
+                cwd=REPO, stdout=self.logs[i], stderr=subprocess.STDOUT, text=True,
+                env={**os.environ, "TOKENIZERS_PARALLELISM": "false", "OMP_NUM_THREADS": "1"})
+        deadline = time.monotonic() + self.startup_s
+        for i in indices:
+            while True:
+                if self.procs[i].poll() is not None:
+                    self.logs[i].seek(0)
+                    raise RuntimeError(f"replica {i} exited: {self.logs[i].read()[-2000:]}")
+                try:
+                    if call(self.url(i), "/health", None, timeout=2)[0] == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"replica {i} did not start within {self.startup_s:.0f} s")
+                time.sleep(0.3)
+
+    def kill(self, i: int, sig: int = signal.SIGKILL) -> None:
+        proc = self.procs[i]
+        if proc is not None and proc.poll() is None:
+            proc.send_signal(sig)
+            proc.wait(timeout=60)
+
+    def stop(self) -> None:
+        for i in range(len(self.ports)):
+            self.kill(i, signal.SIGTERM)
+        for log in self.logs:
+            log.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def call(url: str, path: str, body: dict | None, timeout: float = 60.0) -> tuple[int, dict]:
+    """One HTTP request; (status, JSON body). Network failures raise OSError."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url + path, data=data, headers={"Content-Type": "application/json"},
+                                     method="GET" if body is None else "POST")
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            return response.status, json.loads(response.read() or b"{}")
+    except urllib.error.HTTPError as err:
+        return err.code, json.loads(err.read() or b"{}")
+
+
+class Driver:
+    """Parallel sessions: message, then a vote, per turn; a refused or failed request is sent again (to the
+    next replica) until it is acknowledged. Records what was acknowledged, and every failure."""
+
+    def __init__(self, replicas: Replicas, prefix: str, alive=None, retry_s: float = 120.0):
+        self.replicas, self.prefix, self.retry_s = replicas, prefix, retry_s
+        self.alive = alive or (lambda i: True)  # replicas a client may pick (a load balancer's health check)
+        self.lock = threading.Lock()
+        self.turns: list[dict] = []  # acknowledged turns: session, turn_id, replica, latency
+        self.votes: list[dict] = []  # acknowledged votes
+        self.refused: list[str] = []  # 503 messages (StorageError: nothing stored)
+        self.unreachable = 0  # connection refused / reset / timeout
+        self.errors: list[str] = []  # anything else (a bug)
+
+    def _send(self, first: int, path: str, body: dict) -> tuple[dict, float]:
+        n = len(self.replicas.ports)
+        deadline = time.monotonic() + self.retry_s
+        attempt = 0
+        while True:
+            i = (first + attempt) % n
+            attempt += 1
+            if not self.alive(i):
+                if attempt % n == 0:
+                    time.sleep(0.1)
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"{path}: no replica alive within {self.retry_s:.0f} s")
+                continue
+            start = time.perf_counter()
+            try:
+                status, answer = call(self.replicas.url(i), path, body)
+            except OSError:
+                with self.lock:
+                    self.unreachable += 1
+                status, answer = None, {}
+            elapsed = time.perf_counter() - start
+            if status == 200:
+                return answer, elapsed
+            if status == 503:
+                with self.lock:
+                    self.refused.append(answer.get("error", ""))
+            elif status is not None:
+                with self.lock:
+                    self.errors.append(f"{path} -> {status}: {answer.get('error')}")
+                raise RuntimeError(self.errors[-1])
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{path}: no replica acknowledged within {self.retry_s:.0f} s")
+            time.sleep(min(0.05 * attempt, 0.5))
+
+    def session(self, s: int, turns: int, start: int = 0) -> None:
+        session_id = f"{self.prefix}-{s}"
+        for k in range(start, start + turns):
+            text = MESSAGES[(7 * s + k) % len(MESSAGES)]
+            answer, elapsed = self._send(s + k, "/reply", {"session_id": session_id, "text": text})
+            with self.lock:
+                self.turns.append({"session_id": session_id, "turn_id": answer["turn_id"], "index": k,
+                                   "replica": answer["replica"], "latency_s": elapsed,
+                                   "storage_ms": answer["latency_ms"].get("storage", 0.0)})
+            thumb = 1 if (s + k) % 3 else -1
+            self._send(s + k + 1, "/feedback", {"turn_id": answer["turn_id"], "thumb": thumb})
+            with self.lock:
+                self.votes.append({"turn_id": answer["turn_id"], "thumb": thumb})
+
+    def run(self, sessions: int, turns: int, start: int = 0) -> float:
+        """Drive all sessions in parallel threads (turns start..start+turns-1 of each); returns the wall time."""
+        failures: list[BaseException] = []
+
+        def one(s):
+            try:
+                self.session(s, turns, start)
+            except BaseException as err:  # noqa: BLE001 - re-raised below
+                failures.append(err)
+
+        threads = [threading.Thread(target=one, args=(s,)) for s in range(sessions)]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        if failures:
+            raise failures[0]
+        return time.perf_counter() - start
+
+
+def measure(db: str, n_replicas: int, sessions: int, turns: int, cache_dir: str, label: str) -> dict:
+    import numpy as np
+
+    with Replicas(db, n_replicas, cache_dir=cache_dir) as replicas:
+        replicas.start()
+        warm = Driver(replicas, f"warmup-{label}-{time.time_ns()}")
+        warm.run(n_replicas, 2)  # every replica's first turns pay for lazy initialisation: not measured
+        driver = Driver(replicas, f"bench-{label}-{time.time_ns()}")
+        wall = driver.run(sessions, turns)
+    latency = np.array([t["latency_s"] for t in driver.turns]) * 1000
+    storage = np.array([t["storage_ms"] for t in driver.turns])
+    return {"engine": "postgresql" if db.startswith("postgres") else "sqlite", "replicas": n_replicas,
+            "sessions": sessions, "turns": len(driver.turns), "votes": len(driver.votes), "wall_s": round(wall, 2),
+            "turns_per_s": round(len(driver.turns) / wall, 2),
+            "message_p50_ms": round(float(np.percentile(latency, 50)), 1),
+            "message_p95_ms": round(float(np.percentile(latency, 95)), 1),
+            "storage_p50_ms": round(float(np.percentile(storage, 50)), 2),
+            "storage_mean_ms": round(float(storage.mean()), 2)}
+
+
+def run(args) -> int:
+    from bot.storage.engine import is_postgres, redact
+    from training.results import write_result
+
+    pg = args.db if is_postgres(args.db or "") else None
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        sqlite_db = args.sqlite or str(Path(tmp) / "bench.sqlite3")
+        plan = [(sqlite_db, 1)] + ([(pg, n) for n in range(1, args.replicas + 1)] if pg else [])
+        for db, n in plan:
+            label = f"{'pg' if db == pg else 'sqlite'}{n}"
+            row = measure(db, n, args.sessions, args.turns, args.cache_dir, label)
+            rows.append(row)
+            print(f"{row['engine']:>10} x{n}: {row['turns_per_s']:6.2f} turns/s, message p50 {row['message_p50_ms']:.0f} ms "
+                  f"p95 {row['message_p95_ms']:.0f} ms, storage p50 {row['storage_p50_ms']:.2f} ms", flush=True)
+    base = rows[0]
+    for row in rows:
+        row["turns_per_s_vs_sqlite"] = round(row["turns_per_s"] / base["turns_per_s"], 3)
+        row["storage_vs_sqlite"] = round(row["storage_p50_ms"] / base["storage_p50_ms"], 3) if base["storage_p50_ms"] else None
+    result = {"sessions": args.sessions, "turns_per_session": args.turns, "postgres": redact(pg) if pg else None,
+              "cpus": os.cpu_count(), "rows": rows}
+    print(f"\n{'engine':>10} {'replicas':>8} {'turns/s':>8} {'x sqlite':>8} {'p50 ms':>7} {'p95 ms':>7} {'storage ms':>10}")
+    for r in rows:
+        print(f"{r['engine']:>10} {r['replicas']:>8} {r['turns_per_s']:>8.2f} {r['turns_per_s_vs_sqlite']:>8.2f} "
+              f"{r['message_p50_ms']:>7.0f} {r['message_p95_ms']:>7.0f} {r['storage_p50_ms']:>10.2f}")
+    write_result(args.output, result)
+    return 0
+
+
+def make_parser(subparsers) -> argparse.ArgumentParser:
+    from bot.storage.engine import default_db
+
+    parser = subparsers.add_parser("serve", help="turns/s and latency through N serving replicas (SQLite vs PostgreSQL)",
+                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--replicas", type=int, default=3, help="PostgreSQL runs with 1..N replicas (default: %(default)s)")
+    parser.add_argument("--db", default=default_db(), help="a postgresql:// URL for the PostgreSQL runs "
+                        "(default: $RLCS_DB; without one only SQLite runs)")
+    parser.add_argument("--sqlite", default=None, help="SQLite file for the SQLite run (default: a temporary file)")
+    parser.add_argument("--sessions", type=int, default=32, help="parallel sessions (default: %(default)s)")
+    parser.add_argument("--turns", type=int, default=4, help="turns per session (default: %(default)s)")
+    parser.add_argument("--cache-dir", default="runs/cache", help="embedding cache (default: %(default)s)")
+    parser.add_argument("--output", default="runs/bench/serve.json", help="JSON result (default: %(default)s)")
+    parser.set_defaults(func=run)
+    return parser
