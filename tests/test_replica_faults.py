@@ -35,10 +35,11 @@ def database():
     postgres.drop_schema(url, schema)
 
 
-def wait_for(condition, timeout=300.0):
+def wait_for(condition, runner, failure, timeout=300.0):
     deadline = time.monotonic() + timeout
     while not condition():
-        assert time.monotonic() < deadline, "the run stalled"
+        assert not failure, failure
+        assert runner.is_alive() and time.monotonic() < deadline, "the run stalled"
         time.sleep(0.05)
 
 
@@ -56,12 +57,12 @@ def test_replicas_survive_a_sigkill_and_a_database_restart(database):
         runner = threading.Thread(target=lambda: failure.extend(_run(driver, 0)))
         runner.start()  # phase 1: 32 sessions x 4 turns, while a replica dies and the database restarts
 
-        wait_for(lambda: len(driver.turns) >= 30)
+        wait_for(lambda: len(driver.turns) >= 30, runner, failure)
         replicas.kill(0)  # SIGKILL, with requests in flight
         dead.add(0)
         chaos["killed_at"] = len(driver.turns)
 
-        wait_for(lambda: len(driver.turns) >= 60)
+        wait_for(lambda: len(driver.turns) >= 60, runner, failure)
         assert postgres.pg_ctl(folder, "-m", "fast", "-w", "stop").returncode == 0
         time.sleep(1.0)  # a second with no database at all
         started = postgres.pg_ctl(folder, "-w", "-l", f"{folder}/server.log", "start")

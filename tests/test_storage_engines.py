@@ -277,6 +277,7 @@ def test_sql_written_once_in_sqlites_dialect_translates():
 
 
 def test_an_unreachable_server_is_one_clear_line():
+    pytest.importorskip("psycopg", reason="the postgres extra is not installed: pip install -e '.[postgres]'")
     start = time.time()
     with pytest.raises(StorageError, match=r"cannot connect to PostgreSQL at postgresql://rlcs:\*\*\*@127\.0\.0\.1:1/x"):
         ReplayBuffer("postgresql://rlcs:pw@127.0.0.1:1/x")

@@ -9,7 +9,11 @@ import argparse
 
 def run(args) -> int:
     from bot.storage.backup import backup
+    from bot.storage.engine import is_postgres
 
+    if is_postgres(args.db):
+        raise ValueError("rlcs backup copies a SQLite file; back a PostgreSQL database up with pg_dump "
+                         "(e.g. pg_dump -Fc -f replay.dump DBNAME)")
     result = backup(args.db, args.output)
     counts = ", ".join(f"{result[k]} {k}" for k in ("sessions", "turns", "feedback_events") if k in result)
     print(f"rlcs: backed up {args.db} to {result['output']} ({result['bytes']:,} bytes; {counts})")

@@ -336,8 +336,10 @@ class PostgresEngine:
     @contextmanager
     def transaction(self, lock: str | None = None) -> Iterator[PostgresConnection]:
         try:
-            with self.pool.connection() as raw:
-                with raw.transaction():
+            with self.pool.connection() as raw, raw.pipeline(), raw.transaction():
+                # Pipeline mode: statements go out without waiting for each answer (a read waits for its own),
+                # so a turn's transaction costs a few round trips instead of one per statement.
+                if True:
                     con = PostgresConnection(raw)
                     con.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (lock or GLOBAL_LOCK,))
                     yield con

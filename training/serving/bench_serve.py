@@ -179,14 +179,14 @@ class Driver:
                 failures.append(err)
 
         threads = [threading.Thread(target=one, args=(s,)) for s in range(sessions)]
-        start = time.perf_counter()
+        began = time.perf_counter()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         if failures:
             raise failures[0]
-        return time.perf_counter() - start
+        return time.perf_counter() - began
 
 
 def measure(db: str, n_replicas: int, sessions: int, turns: int, cache_dir: str, label: str) -> dict:
