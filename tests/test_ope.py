@@ -67,7 +67,7 @@ def test_ope_on_simulated_logs_agrees_with_the_on_policy_value(tmp_path, one_thr
 
     cache = str(Path(__file__).resolve().parents[1] / "runs" / "cache")
     bot = Bot(BotConfig(db_path=str(tmp_path / "logs.sqlite3"), cache_dir=cache, policy="uniform", seed=0))
-    log_conversations(bot, episodes=400, seed=5, feedback_rate=1.0, progress=False)  # ~50 effective turns for "first"
+    log_conversations(bot, episodes=600, seed=5, feedback_rate=1.0, progress=False)  # ~60 effective turns for "first"
     features = FeatureBuilder.for_bot(bot)
     turns, r = ope.thumb_turns(ope.load_logged(str(tmp_path / "logs.sqlite3"), features), first_only=True)
     first = PolicyProbs("first", bot, features)

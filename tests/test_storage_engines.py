@@ -14,7 +14,7 @@ import pytest
 
 import postgres
 from bot.candidate import Candidate, Turn
-from bot.ratings.store import RatingStore
+from bot.ratings.store import RatingError, RatingStore
 from bot.storage import reports
 from bot.storage.engine import is_postgres, redact, to_postgres
 from bot.storage.escalations import escalations
@@ -239,6 +239,8 @@ def test_rating_store_works_on_the_engine(db, dbs):
     assert (session["items"], session["submissions"], session["complete"], session["raters"]) == (4, 8, 4, 2)  # overlap 2: the third rater finds nothing left
     store.close_session("pilot")
     assert store.open_sessions() == []
+    with pytest.raises(RatingError, match="no open rating session"):  # an UPDATE's row count, on both engines
+        store.close_session("pilot")
 
 
 def test_a_conversation_continues_on_another_replica(db, dbs, cache_dir):

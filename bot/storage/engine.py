@@ -269,21 +269,40 @@ def _row_factory(cursor):
     return lambda values: Row(values, index)
 
 
+class PostgresCursor:
+    """A psycopg cursor whose rowcount is right in pipeline mode too (it waits for the statement's answer)."""
+
+    def __init__(self, cur, pipeline=None):
+        self._cur, self._pipeline = cur, pipeline
+
+    @property
+    def rowcount(self) -> int:
+        if self._pipeline is not None and self._cur.rowcount < 0:
+            self._pipeline.sync()
+        return self._cur.rowcount
+
+    def __iter__(self):
+        return iter(self._cur.fetchall())
+
+    def __getattr__(self, name):
+        return getattr(self._cur, name)
+
+
 class PostgresConnection:
     """A psycopg connection that speaks the SQLite dialect the callers write (see to_postgres)."""
 
-    def __init__(self, raw):
-        self.raw = raw
+    def __init__(self, raw, pipeline=None):
+        self.raw, self.pipeline = raw, pipeline
 
-    def execute(self, sql: str, params=()):
+    def execute(self, sql: str, params=()) -> PostgresCursor:
         cur = self.raw.cursor(row_factory=_row_factory)
         cur.execute(to_postgres(sql), params)
-        return cur
+        return PostgresCursor(cur, self.pipeline)
 
-    def executemany(self, sql: str, seq):
+    def executemany(self, sql: str, seq) -> PostgresCursor:
         cur = self.raw.cursor(row_factory=_row_factory)
         cur.executemany(to_postgres(sql), list(seq))
-        return cur
+        return PostgresCursor(cur, self.pipeline)
 
 
 class PostgresEngine:
@@ -336,13 +355,12 @@ class PostgresEngine:
     @contextmanager
     def transaction(self, lock: str | None = None) -> Iterator[PostgresConnection]:
         try:
-            with self.pool.connection() as raw, raw.pipeline(), raw.transaction():
+            with self.pool.connection() as raw, raw.pipeline() as pipeline, raw.transaction():
                 # Pipeline mode: statements go out without waiting for each answer (a read waits for its own),
                 # so a turn's transaction costs a few round trips instead of one per statement.
-                if True:
-                    con = PostgresConnection(raw)
-                    con.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (lock or GLOBAL_LOCK,))
-                    yield con
+                con = PostgresConnection(raw, pipeline)
+                con.execute("SELECT pg_advisory_xact_lock(hashtextextended(?, 0))", (lock or GLOBAL_LOCK,))
+                yield con
         except Exception as err:
             if self._storage_fault(err):
                 raise self._fault(err, "write to") from err
