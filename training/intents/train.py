@@ -72,7 +72,7 @@ def train(cfg: IntentTrainConfig):
                                                             cfg.bitext_per_intent, cfg.seed)
     print(f"fitting the intent model: {len(kb.intents)} intents, store examples + rewrites"
           + (f" + {len(extra)} Bitext requests" if extra else ""))
-    model = fit_intent_model(kb, Encoder.shared(), cfg.cache_dir, extra, extra_held, seed=cfg.seed,
+    model = fit_intent_model(kb, Encoder.shared(), cfg.cache_dir, extra, extra_held, seed=cfg.seed, store_dir=store,
                              card={"data": data, "config": asdict(cfg), "code_version": code_version()})
     out = Path(cfg.output_dir) if cfg.output_dir else store / "intent_model"
     model.save(out)

@@ -12,7 +12,9 @@ judged on (its card.json says so) is refused: on its own training data the estim
 
 Promotion copies the checkpoint into POLICY_DIR/versions/VERSION (retraining into the same folder cannot
 change what serves) and atomically rewrites POLICY_DIR/serving.json; every Bot with policy="promoted"
-picks it up on its next turn, without a restart. A checkpoint that does not load is refused here, and if a
+picks it up on its next turn, without a restart. With a postgresql:// --db the promotion (or rollback) is also
+a row of that database's promoted_policy table, checkpoint included: every replica serving from it, on any
+machine, switches within 2 s (bot/selection/learned.py). A checkpoint that does not load is refused here, and if a
 broken one is pointed to anyway, the bot keeps serving the previous version and prints why.
 """
 from __future__ import annotations

@@ -4,8 +4,9 @@
 
 Runs SQLite with one replica, then PostgreSQL with 1, 2, ... N replicas (each replica its own process:
 training/serving/replica.py, a Bot behind a minimal JSON HTTP API). Every session sends a message, then a
-vote on the reply, turn after turn, and turn k of session s goes to replica (s + k) mod N, so conversations
-move between replicas as behind a load balancer without sticky sessions. Prints turns/s, p50/p95 message
+vote on the reply, turn after turn; session s stays on replica s mod N (a load balancer with session
+affinity), or with --rotate turn k goes to replica (s + k) mod N, so every turn is served by a replica that
+must first rebuild the conversation from the database. Prints turns/s, p50/p95 message
 latency (HTTP round trip) and the storage stage per turn (the replica's time from the policy's choice to
 the COMMIT), and the ratios to SQLite. Without a postgresql:// --db (or RLCS_DB), only SQLite runs.
 """
@@ -110,8 +111,8 @@ class Driver:
     """Parallel sessions: message, then a vote, per turn; a refused or failed request is sent again (to the
     next replica) until it is acknowledged. Records what was acknowledged, and every failure."""
 
-    def __init__(self, replicas: Replicas, prefix: str, alive=None, retry_s: float = 120.0):
-        self.replicas, self.prefix, self.retry_s = replicas, prefix, retry_s
+    def __init__(self, replicas: Replicas, prefix: str, alive=None, retry_s: float = 120.0, sticky: bool = False):
+        self.replicas, self.prefix, self.retry_s, self.sticky = replicas, prefix, retry_s, sticky
         self.alive = alive or (lambda i: True)  # replicas a client may pick (a load balancer's health check)
         self.lock = threading.Lock()
         self.turns: list[dict] = []  # acknowledged turns: session, turn_id, replica, latency
@@ -158,13 +159,14 @@ class Driver:
         session_id = f"{self.prefix}-{s}"
         for k in range(start, start + turns):
             text = MESSAGES[(7 * s + k) % len(MESSAGES)]
-            answer, elapsed = self._send(s + k, "/reply", {"session_id": session_id, "text": text})
+            home = s if self.sticky else s + k  # sticky: a session stays on its replica while that one is up
+            answer, elapsed = self._send(home, "/reply", {"session_id": session_id, "text": text})
             with self.lock:
                 self.turns.append({"session_id": session_id, "turn_id": answer["turn_id"], "index": k,
                                    "replica": answer["replica"], "latency_s": elapsed,
                                    "storage_ms": answer["latency_ms"].get("storage", 0.0)})
             thumb = 1 if (s + k) % 3 else -1
-            self._send(s + k + 1, "/feedback", {"turn_id": answer["turn_id"], "thumb": thumb})
+            self._send(home if self.sticky else home + 1, "/feedback", {"turn_id": answer["turn_id"], "thumb": thumb})
             with self.lock:
                 self.votes.append({"turn_id": answer["turn_id"], "thumb": thumb})
 
@@ -189,18 +191,19 @@ class Driver:
         return time.perf_counter() - began
 
 
-def measure(db: str, n_replicas: int, sessions: int, turns: int, cache_dir: str, label: str) -> dict:
+def measure(db: str, n_replicas: int, sessions: int, turns: int, cache_dir: str, label: str, sticky: bool = True) -> dict:
     import numpy as np
 
     with Replicas(db, n_replicas, cache_dir=cache_dir) as replicas:
         replicas.start()
         warm = Driver(replicas, f"warmup-{label}-{time.time_ns()}")
         warm.run(n_replicas, 2)  # every replica's first turns pay for lazy initialisation: not measured
-        driver = Driver(replicas, f"bench-{label}-{time.time_ns()}")
+        driver = Driver(replicas, f"bench-{label}-{time.time_ns()}", sticky=sticky)
         wall = driver.run(sessions, turns)
     latency = np.array([t["latency_s"] for t in driver.turns]) * 1000
     storage = np.array([t["storage_ms"] for t in driver.turns])
     return {"engine": "postgresql" if db.startswith("postgres") else "sqlite", "replicas": n_replicas,
+            "routing": "sticky" if sticky else "rotating",
             "sessions": sessions, "turns": len(driver.turns), "votes": len(driver.votes), "wall_s": round(wall, 2),
             "turns_per_s": round(len(driver.turns) / wall, 2),
             "message_p50_ms": round(float(np.percentile(latency, 50)), 1),
@@ -220,7 +223,7 @@ def run(args) -> int:
         plan = [(sqlite_db, 1)] + ([(pg, n) for n in range(1, args.replicas + 1)] if pg else [])
         for db, n in plan:
             label = f"{'pg' if db == pg else 'sqlite'}{n}"
-            row = measure(db, n, args.sessions, args.turns, args.cache_dir, label)
+            row = measure(db, n, args.sessions, args.turns, args.cache_dir, label, sticky=not args.rotate)
             rows.append(row)
             print(f"{row['engine']:>10} x{n}: {row['turns_per_s']:6.2f} turns/s, message p50 {row['message_p50_ms']:.0f} ms "
                   f"p95 {row['message_p95_ms']:.0f} ms, storage p50 {row['storage_p50_ms']:.2f} ms", flush=True)
@@ -228,7 +231,7 @@ def run(args) -> int:
     for row in rows:
         row["turns_per_s_vs_sqlite"] = round(row["turns_per_s"] / base["turns_per_s"], 3)
         row["storage_vs_sqlite"] = round(row["storage_p50_ms"] / base["storage_p50_ms"], 3) if base["storage_p50_ms"] else None
-    result = {"sessions": args.sessions, "turns_per_session": args.turns, "postgres": redact(pg) if pg else None,
+    result = {"sessions": args.sessions, "turns_per_session": args.turns, "routing": "rotating" if args.rotate else "sticky", "postgres": redact(pg) if pg else None,
               "cpus": os.cpu_count(), "rows": rows}
     print(f"\n{'engine':>10} {'replicas':>8} {'turns/s':>8} {'x sqlite':>8} {'p50 ms':>7} {'p95 ms':>7} {'storage ms':>10}")
     for r in rows:
@@ -249,6 +252,9 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--sqlite", default=None, help="SQLite file for the SQLite run (default: a temporary file)")
     parser.add_argument("--sessions", type=int, default=32, help="parallel sessions (default: %(default)s)")
     parser.add_argument("--turns", type=int, default=4, help="turns per session (default: %(default)s)")
+    parser.add_argument("--rotate", action="store_true",
+                        help="send every turn to the next replica (no session affinity): each replica then rebuilds "
+                             "the conversation from the database on every turn. Default: sticky sessions")
     parser.add_argument("--cache-dir", default="runs/cache", help="embedding cache (default: %(default)s)")
     parser.add_argument("--output", default="runs/bench/serve.json", help="JSON result (default: %(default)s)")
     parser.set_defaults(func=run)
