@@ -28,6 +28,7 @@ COMMANDS = [
     (("train", "intents"), "training.intents.train"),
     (("eval", "reward"), "training.reward.evaluate"),
     (("eval", "policy"), "training.policy.evaluate"),
+    (("eval", "replies"), "training.reply_quality"),
     (("bench", "latency"), "training.serving.bench_latency"),
     (("bench", "serve"), "training.serving.bench_serve"),
     (("bench", "intents"), "training.intents.bench"),
@@ -37,7 +38,7 @@ COMMANDS = [
 
 GROUP_HELP = {
     "train": "train the reward model, the selection policy, the drafter or the intent model",
-    "eval": "evaluate the reward model or a selection policy on held-out data",
+    "eval": "evaluate the reward model, a selection policy, or the replies to real messages (blind ratings)",
     "bench": "benchmarks: turn latency, serving replicas, intent recognition, policy regret, drafting speed and quality",
 }
 

@@ -1,0 +1,43 @@
+"""`rlcs eval replies`: a blind rating session of the bot's replies, rated by two raters, and its report."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from bot.ratings.store import RatingStore
+
+
+def rlcs(*args):
+    return subprocess.run([sys.executable, "-m", "ui.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_blind_session_of_served_replies_and_its_report(tmp_path):
+    messages = tmp_path / "messages.jsonl"
+    rows = [{"id": "m1", "message": "where is my order, it was meant to come monday", "topic": "delivery_delay"},
+            {"id": "m2", "message": "what's the weather like in paris tomorrow", "topic": "off_topic"},
+            {"id": "m3", "message": "I want to return a jacket that doesn't fit", "topic": "return"}]
+    messages.write_text("\n".join(json.dumps(r) for r in rows))
+    db = str(tmp_path / "rating.sqlite3")
+    made = rlcs("eval", "replies", "--messages", str(messages), "--db", db, "--session", "t1",
+                "--scratch-db", str(tmp_path / "scratch.sqlite3"))
+    assert made.returncode == 0, made.stderr
+    key = json.loads((tmp_path / "rating.t1.key.json").read_text())
+    assert set(key) == {"m1", "m2", "m3"}
+    store = RatingStore(db)
+    for rater, served_score in (("rater-a", 5), ("rater-b", 4)):
+        while (item := store.next_item("t1", rater)) is not None:
+            # blind: two replies, no sources; find the served one through the admin key only
+            assert len(item.replies) == 2
+            served = store.replay.query("SELECT text FROM rating_candidates WHERE item_id=? AND source='served'",
+                                        (item.item_id,))[0]["text"]
+            scores = [served_score if text == served else 2 for text in item.replies]
+            reasons = [[] if s > 2 else ["didnt_understand"] for s in scores]
+            store.submit(rater, item.item_id, scores=scores, reasons=reasons)
+    report = rlcs("eval", "replies", "--db", db, "--session", "t1", "--report", "--output", str(tmp_path / "r.json"))
+    assert report.returncode == 0, report.stderr
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["served"] == {"messages": 3, "mean": 4.5, "rated_4_or_5": 1.0, "different_question": 0.0}
+    assert result["alternative"]["different_question"] == 1.0
+    assert result["raters"] == ["rater-a", "rater-b"] and result["krippendorff_alpha_ordinal"] > 0.5
+    assert result["out_of_scope"]["messages"] == 1

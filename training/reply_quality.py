@@ -1,0 +1,115 @@
+"""`rlcs eval replies`: blind ratings of the bot's replies to real first messages, in our own rating app.
+
+    rlcs eval replies --messages ../shared/data/real_dev/messages.jsonl --db runs/rating.sqlite3 \\
+        --session real-dev-r4                       # 1. the bot answers each message; a rating session is made
+    rlcs rate --db runs/rating.sqlite3              # 2. raters score each reply 1-5 (rater view, logged in)
+    rlcs eval replies --db runs/rating.sqlite3 --session real-dev-r4 --report   # 3. the figures
+
+Each item shows the customer's message and two replies in a fresh random order per rater: the reply the
+bot served, and the best answer it drafted but did not serve (its top retrieval candidate, or when the
+bot asked or handed over, the answer it would otherwise have given). Raters see nothing else: not which
+reply was served, not the intent, not the source. A score of 2 or less needs a reason; "didnt_understand"
+means the reply answers a different question than the one asked.
+
+The report gives, for the served reply: mean rating, share of messages rated 4 or 5 (mean over raters),
+share whose raters said it answers a different question, Krippendorff's alpha (ordinal) over all scores,
+and how out-of-scope messages were handled. The key of which reply is which (and each message's topic)
+is kept in a side file next to the database, never shown in the app.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from training.results import write_result
+
+OUT_OF_SCOPE_TOPICS = {"off_topic", "seller_support", "vague"}
+
+
+def key_path(db: str, session: str) -> Path:
+    return Path(db).with_name(f"{Path(db).stem}.{session}.key.json")
+
+
+def make_session(args) -> int:
+    from bot import Bot, BotConfig
+    from bot.ratings.store import RatingStore
+
+    rows = [json.loads(line) for line in Path(args.messages).read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = rows[: args.limit] if args.limit else rows
+    bot = Bot(BotConfig(db_path=args.scratch_db, seed=args.seed))
+    items, key = [], {}
+    for n, row in enumerate(rows):
+        session_id = f"eval-{args.session}-{n}"
+        turn = bot.reply(session_id, row["message"])
+        served = turn.candidates[turn.chosen]
+        state = bot._session(session_id)[0]
+        drafted, _ = bot.guard.filter(bot.retrieval.draft(state, bot.config.n_candidates), state)
+        alternative = next((c.text for c in drafted if c.text != served.text), None)
+        if alternative is None:
+            continue
+        items.append({"id": row.get("id", str(n)), "context": [["customer", row["message"]]],
+                      "candidates": [{"text": served.text, "source": "served"}, {"text": alternative, "source": "alternative"}]})
+        key[row.get("id", str(n))] = {"topic": row.get("topic"), "served_source": served.source,
+                                      "intent": turn.intent, "confidence": round(state.intent_score, 3)}
+    store = RatingStore(args.db)
+    session = store.create_session(args.session, items, overlap=args.overlap, source=f"eval:{Path(args.messages).name}")
+    key_path(args.db, session).write_text(json.dumps(key, indent=2))
+    print(f"rating session {session!r}: {len(items)} messages, 2 replies each, {args.overlap} raters per item; "
+          f"key in {key_path(args.db, session)}")
+    return 0
+
+
+def report(args) -> int:
+    import numpy as np
+
+    from bot.ratings.statistics import krippendorff_alpha
+    from bot.storage.replay_buffer import ReplayBuffer
+
+    key = json.loads(key_path(args.db, args.session).read_text())
+    replay = ReplayBuffer(args.db)
+    rows = replay.query(
+        "SELECT i.item_id, i.external_id AS source_id, c.idx, c.source, s.rater_id, s.score, s.reasons "
+        "FROM rating_items i JOIN rating_candidates c ON c.item_id = i.item_id "
+        "JOIN rating_scores s ON s.item_id = i.item_id AND s.idx = c.idx WHERE i.session_id = ?", (args.session,))
+    rows = [{**r, "reasons": json.loads(r["reasons"] or "[]")} for r in rows]
+    if not rows:
+        raise ValueError(f"no judgements in rating session {args.session!r} yet")
+    raters = sorted({r["rater_id"] for r in rows})
+    units = sorted({(r["item_id"], r["idx"]) for r in rows})
+    table = {(r["rater_id"], r["item_id"], r["idx"]): r["score"] for r in rows}
+    alpha = krippendorff_alpha([[table.get((rater, *u)) for u in units] for rater in raters], "ordinal")
+    result = {"session": args.session, "raters": raters, "krippendorff_alpha_ordinal": round(float(alpha), 3)}
+    for which in ("served", "alternative"):
+        per_item: dict[str, list] = {}
+        for r in rows:
+            if r["source"] == which:
+                per_item.setdefault(r["source_id"], []).append(r)
+        means = {i: np.mean([r["score"] for r in rs]) for i, rs in per_item.items()}
+        wrong_q = {i: sum("didnt_understand" in r["reasons"] for r in rs) / len(rs) > 0.5 for i, rs in per_item.items()}
+        result[which] = {"messages": len(means), "mean": round(float(np.mean(list(means.values()))), 3),
+                         "rated_4_or_5": round(float(np.mean([m >= 4 for m in means.values()])), 3),
+                         "different_question": round(float(np.mean(list(wrong_q.values()))), 3)}
+    out_of_scope = [k for k in key.values() if k["topic"] in OUT_OF_SCOPE_TOPICS]
+    honest = [k for k in out_of_scope if k["served_source"] in ("clarify", "handover") or k["intent"] == "off_topic"]
+    result["out_of_scope"] = {"messages": len(out_of_scope), "clarified_or_handed_over_or_said_so": len(honest)}
+    print(json.dumps(result, indent=2))
+    write_result(args.output, result)
+    return 0
+
+
+def make_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("replies", help="blind ratings of the bot's replies to real messages",
+                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default="runs/rating.sqlite3", help="database holding the rating session")
+    parser.add_argument("--session", required=True, help="rating session id")
+    parser.add_argument("--messages", help="JSONL of {id, message, topic?}: make the session from these")
+    parser.add_argument("--report", action="store_true", help="print the figures of a rated session")
+    parser.add_argument("--overlap", type=int, default=2, help="raters per item (default: %(default)s)")
+    parser.add_argument("--limit", type=int, default=0, help="first N messages only (default: all)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--scratch-db", default="runs/eval-replies.scratch.sqlite3", help="scratch file the bot writes")
+    parser.add_argument("--output", default="runs/eval/replies.json", help="JSON result of --report")
+    parser.set_defaults(func=lambda args: report(args) if args.report else make_session(args) if args.messages else
+                        parser.error("give --messages to make a session, or --report"))
+    return parser
