@@ -92,6 +92,8 @@ class Bot:
             return BASELINES["softmax"](temperature=self.config.temperature)
         if name == "epsilon_greedy":
             return BASELINES["epsilon_greedy"](epsilon=self.config.epsilon)
+        if name == "ask_rule":
+            return BASELINES[name](self.kb)
         if name in BASELINES:
             return BASELINES[name]()
         from bot.selection.learned import load_policy  # "best_of_n", "promoted" or a checkpoint path

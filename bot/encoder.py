@@ -4,6 +4,7 @@ Embeddings are mean-pooled, L2-normalised 384-d vectors, so a dot product is a c
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -35,7 +36,11 @@ class Encoder:
         self.model = AutoModel.from_pretrained(self.path).to(self.device).eval()
         self.max_length = max_length
         self.dim = self.model.config.hidden_size
-        self._infer_lock = threading.Lock()  # torch CPU inference from many threads is slower, not faster
+        # Concurrent encodes with several intra-op threads each oversubscribe the CPU (slower, not faster):
+        # then one at a time. With one intra-op thread (`rlcs serve`), sessions encode in parallel; only the
+        # tokenizer, whose Rust state is not shared safely across threads, is still taken one at a time.
+        self._infer_lock = threading.Lock()
+        self._tokenize_lock = threading.Lock()
 
     @classmethod
     def shared(cls, path: str | None = None) -> "Encoder":
@@ -51,12 +56,15 @@ class Encoder:
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         out = []
-        with self._infer_lock:
+        parallel = self.device == "cpu" and torch.get_num_threads() == 1
+        with contextlib.nullcontext() if parallel else self._infer_lock:
             for start in range(0, len(texts), batch_size):
-                batch = self.tokenizer(
-                    texts[start : start + batch_size], padding=True, truncation=True,
-                    max_length=self.max_length, return_tensors="pt",
-                ).to(self.device)
+                with self._tokenize_lock:
+                    batch = self.tokenizer(
+                        texts[start : start + batch_size], padding=True, truncation=True,
+                        max_length=self.max_length, return_tensors="pt",
+                    )
+                batch = batch.to(self.device)
                 hidden = self.model(**batch).last_hidden_state
                 mask = batch["attention_mask"].unsqueeze(-1).to(hidden.dtype)
                 pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)

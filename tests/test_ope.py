@@ -63,7 +63,7 @@ def test_ope_on_simulated_logs_agrees_with_the_on_policy_value(tmp_path, one_thr
     from bot.selection.features import FeatureBuilder
     from training.policy.evaluate import PolicyProbs
     from training.policy.rl_reward import RewardMix
-    from training.policy.simulator import SelectionEnv, log_conversations
+    from training.policy.env import SelectionEnv, log_conversations
 
     cache = str(Path(__file__).resolve().parents[1] / "runs" / "cache")
     bot = Bot(BotConfig(db_path=str(tmp_path / "logs.sqlite3"), cache_dir=cache, policy="uniform", seed=0))
@@ -77,7 +77,7 @@ def test_ope_on_simulated_logs_agrees_with_the_on_policy_value(tmp_path, one_thr
     on_policy = []
     for _ in range(200):  # first turns only: their states do not depend on the policy
         obs = env.reset()
-        on_policy.append(env.sim.satisfaction(env.customer, obs.candidates[0], env.id_given))
+        on_policy.append(env.sim.satisfaction(env.customer, obs.candidates[0]))
     value = float(np.mean(on_policy))
     assert est["dr_lo"] <= value <= est["dr_hi"], (value, est)
     assert est["snips_lo"] <= value <= est["snips_hi"], (value, est)

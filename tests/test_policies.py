@@ -46,3 +46,37 @@ def test_bad_epsilon_and_empty_candidates_are_refused():
         EpsilonGreedyPolicy(epsilon=1.5)
     with pytest.raises(ValueError, match="empty"):
         FirstPolicy().select(DialogueState("s"), [], np.random.default_rng(0))
+
+
+def test_ask_rule_asks_for_the_order_instead_of_a_general_answer_of_the_same_intent():
+    """The ask-for-the-number rule (issue 14): rank 1 unless it is a general answer (no `needs`) while no order is
+    known and a candidate of the same intent asks for the order number or its proof."""
+    from bot.selection.policies import AskRulePolicy, ask_rule_index
+
+    needs = {"t.policy": (), "t.ask_id": ("no_order",), "t.status": ("order",), "g.ask_id": ("no_order",),
+             "t.unknown": ("unknown_order",)}
+
+    def c(template, intent="t"):
+        return Candidate(template, "retrieval", 0.5, meta={"template": template, "intent": intent})
+
+    assert ask_rule_index([c("t.policy"), c("g.ask_id", "g"), c("t.ask_id")], needs) == 2  # same intent only
+    assert ask_rule_index([c("t.policy"), c("verify_order.ask")], needs) == 1  # number given: ask for the proof
+    assert ask_rule_index([c("t.policy"), c("g.ask_id", "g")], needs) == 0  # no ask of that intent: rank 1
+    assert ask_rule_index([c("t.ask_id"), c("t.policy")], needs) == 0  # rank 1 is not a general answer
+    assert ask_rule_index([c("t.unknown"), c("t.ask_id")], needs) == 0
+    assert ask_rule_index([c("t.policy"), c("t.status"), c("t.ask_id")], needs) == 0  # the order is known (inferred)
+    assert ask_rule_index([c("t.policy"), c("t.ask_id")], needs, order_known=True) == 0
+    logged = [{"text": "x", "meta": {"template": "t.policy", "intent": "t"}},
+              {"text": "y", "meta": {"template": "t.ask_id", "intent": "t"}}]
+    assert ask_rule_index(logged, needs) == 1  # logged candidates (dicts) read the same
+    # On the real store: "where is my order" without a number; the rule serves an ask, propensity 1.
+    from bot.shop.knowledge import KnowledgeBase
+    from bot.shop.paths import STORE_DIR
+
+    kb = KnowledgeBase.load(STORE_DIR)
+    policy = AskRulePolicy(kb)
+    general = next(a for a in kb.intent("delivery_delayed").answers if not a.needs)
+    ask = next(a for a in kb.intent("delivery_delayed").answers if a.needs == ["no_order"])
+    cands = [Candidate(t.text, "retrieval", 0.5, meta={"template": t.id, "intent": t.intent}) for t in (general, ask)]
+    index, p = policy.select(DialogueState("s"), cands, np.random.default_rng(0))
+    assert (index, p) == (1, 1.0) and policy.version == "ask_rule"

@@ -13,7 +13,7 @@ from bot.selection.features import FEATURES_VERSION, SCALARS, FeatureBuilder, n_
 from bot.selection.learned import PolicyLoadError, load_checkpoint, make_net, read_pointer, save_checkpoint, write_pointer
 from bot.storage.replay_buffer import ReplayBuffer
 from training.policy import promote
-from training.policy.simulator import log_conversations
+from training.policy.env import log_conversations
 
 CACHE = str(Path(__file__).resolve().parents[1] / "runs" / "cache")
 
@@ -36,7 +36,9 @@ def world(tmp_path_factory):
     torch.set_num_threads(1)  # tiny models on a shared CPU
     root = tmp_path_factory.mktemp("promote")
     logger = Bot(BotConfig(db_path=str(root / "logs.sqlite3"), cache_dir=CACHE, policy="uniform", seed=0))
-    log_conversations(logger, episodes=60, seed=11, feedback_rate=1.0, progress=False)
+    # 200 conversations (about 400 turns): the rubric's customers end sooner than round 3's, and at 60 (105 turns)
+    # the interval of a deterministic policy under uniform logging was +-0.3 wide.
+    log_conversations(logger, episodes=200, seed=11, feedback_rate=1.0, progress=False)
     dim = logger.encoder.dim
     config = {"algo": "test", "features_version": FEATURES_VERSION, "temperature": 0.05, "epsilon": 0.0}
     good = root / "good"
@@ -48,12 +50,50 @@ def world(tmp_path_factory):
 
 
 def test_gate_promotes_better_policy_and_refuses_worse(world, tmp_path):
+    """The comparison with what serves (here the uniform logging policy). baselines=() leaves out the simple
+    baselines, which "good" (= first) cannot beat by construction: they have their own tests below."""
     policy_dir = str(tmp_path / "policies")
-    refused = promote.gate(str(world["bad"]), world["logs"], policy_dir, bot=world["logger"], n_boot=300)
+    refused = promote.gate(str(world["bad"]), world["logs"], policy_dir, bot=world["logger"], n_boot=300, baselines=())
     assert not refused["promote"] and refused["upper"] < refused["serving_estimate"]
-    accepted = promote.gate(str(world["good"]), world["logs"], policy_dir, bot=world["logger"], n_boot=300)
+    accepted = promote.gate(str(world["good"]), world["logs"], policy_dir, bot=world["logger"], n_boot=300, baselines=())
     assert accepted["promote"] and accepted["lower"] > accepted["serving_estimate"]
     assert read_pointer(policy_dir) is None  # gate() only measures
+
+
+def test_gate_demands_beating_first_the_ask_rule_and_the_bandit(world, tmp_path):
+    """Issue 14: a learned policy is promoted only if its lower 95% bound beats the best of the simple baselines
+    (first, the ask-for-the-number rule, best-of-N, a cross-fitted ridge bandit) as well as the serving policy.
+    "good" beats the uniform logging policy easily, but it IS first: it cannot beat first, so it is refused."""
+    decision = promote.gate(str(world["good"]), world["logs"], str(tmp_path / "p"), bot=world["logger"], n_boot=300)
+    assert set(decision["baselines"]) == {"first", "ask_rule", "bandit"}  # no reward-model scores logged: no best_of_n
+    assert decision["lower"] > decision["serving_estimate"] and not decision["promote"]
+    assert decision["baselines"]["first"]["estimate"] == pytest.approx(decision["estimate"])  # the same policy
+    assert decision["bar"] == max([decision["serving_estimate"]] + [b["estimate"] for b in decision["baselines"].values()])
+    assert decision["bar"] >= decision["baselines"]["ask_rule"]["estimate"] > decision["lower"]
+
+
+def test_ask_rule_baseline_on_logged_turns(world):
+    """The rule as the gate applies it to logged turns: rank 1 unless that is a general answer while no order is
+    known and the same intent's ask-for-the-number (or proof) candidate was offered; it agrees with the
+    serving AskRulePolicy on the same candidates."""
+    from bot.selection.policies import AskRulePolicy, ask_rule_index
+    from training.policy import ope
+
+    bot = world["logger"]
+    features = FeatureBuilder.for_bot(bot)
+    turns, rewards = ope.thumb_turns(ope.load_logged(world["logs"], features))
+    needs = {t.id: tuple(t.needs) for t in bot.kb.answers}
+    probs = promote.baseline_probabilities("ask_rule", turns, None, needs)
+    moved = [k for k, p in enumerate(probs) if p[0] != 1.0]
+    assert moved, "the logs should hold turns where the rule asks instead of answering"
+    for k in moved:
+        chosen = turns[k].candidates[int(np.argmax(probs[k]))]["meta"]
+        first = turns[k].candidates[0]["meta"]
+        assert needs[first["template"]] == () and chosen["intent"] == first["intent"]
+        assert chosen["template"].startswith("verify_order.") or "no_order" in needs[chosen["template"]]
+    rule = AskRulePolicy(bot.kb)
+    for t in turns[:50]:
+        assert rule.probabilities(None, t.candidates).tolist() == np.eye(len(t.x))[ask_rule_index(t.candidates, needs)].tolist()
 
 
 def test_hot_reload_rollback_and_broken_checkpoints(world, tmp_path, capsys):
@@ -149,5 +189,5 @@ def test_gate_refuses_to_judge_a_policy_on_its_own_training_logs(world, tmp_path
     with pytest.raises(ValueError, match="was trained on"):
         promote.gate(str(trained_here), str(copy), str(tmp_path / "p"), bot=world["logger"], n_boot=50)
     allowed = promote.gate(str(trained_here), str(copy), str(tmp_path / "p"), bot=world["logger"], n_boot=50,
-                           allow_training_logs=True)
+                           allow_training_logs=True, baselines=())  # "good" is first: against the serving policy only
     assert allowed["promote"]  # the caller took the risk knowingly: the figures are computed as before

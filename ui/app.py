@@ -28,6 +28,16 @@ def add_bot_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=None, help="seed for the policy's sampling")
 
 
+def set_torch_threads(n: int | None) -> None:
+    """A served turn encodes one short message: one intra-op thread per encode is the cheapest on CPU, and
+    concurrent sessions encode in parallel instead (bot/encoder.py). Two or more threads per encode spin
+    while they wait and cost 3x the CPU per turn on a busy 2-core machine (docs/benchmarks.md)."""
+    if n:
+        import torch
+
+        torch.set_num_threads(n)
+
+
 def bot_from_args(args):
     from bot import Bot, BotConfig
 
@@ -67,6 +77,7 @@ def run(args) -> int:
     accounts = prepare_accounts(args.db, args)  # a bad password fails here, before the model loads
     from ui.console import build_console
 
+    set_torch_threads(args.torch_threads)
     bot = bot_from_args(args)
     pages = [Page("/", build_customer_app(bot, secret=accounts.secret("chat-browser-state")), None),
              Page("/rate", build_rater_app(bot), ("rater", "operator"), "rating"),
@@ -89,6 +100,9 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     add_bot_arguments(parser)
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s, this machine only)")
     parser.add_argument("--port", type=int, default=7860, help="port (default: %(default)s)")
+    parser.add_argument("--torch-threads", type=int, default=1,
+                        help="torch intra-op threads per encode; concurrent sessions run in parallel threads instead "
+                             "(default: %(default)s; 0 = torch's default, one per core)")
     add_login_arguments(parser)
     parser.set_defaults(func=run)
     return parser

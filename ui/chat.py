@@ -166,13 +166,20 @@ def build_chat(bot, app, secret: str | None = None) -> None:
     def on_new():
         return [], _new_state(), "", gr.update(visible=False, value=None), None, None, "", {"session_id": None}
 
-    app.load(handlers.load, [saved], [chatbot, state, saved])
+    # Every event of the chat is short (a Bot call, ~15 ms of CPU), so none goes through Gradio's queue: a
+    # queued event costs a join request, an SSE stream of four messages written by the one event-loop thread,
+    # a pandas summary over the last 10,000 events, and waits for one of the event's `concurrency_limit`
+    # slots; that cost more CPU than the bot's own turn (issue 15, docs/benchmarks.md). Unqueued, an event is
+    # one POST run on the server's thread pool (40 threads), so sessions run in parallel up to the CPU.
+    direct = dict(queue=False)
+    app.load(handlers.load, [saved], [chatbot, state, saved], **direct)
     send_event = dict(fn=handlers.send, inputs=[message, chatbot, state, saved],
-                      outputs=[chatbot, state, message, notice, saved])
+                      outputs=[chatbot, state, message, notice, saved], **direct)
     message.submit(**send_event)
     send.click(**send_event)
-    chatbot.like(handlers.like, [state, saved, chatbot], [state, notice, reason])
-    reason.change(handlers.reason, [reason, state], [state, notice, reason])
-    submit_end.click(handlers.end, [csat, resolved, comment, state, saved, chatbot], [state, notice, saved])
-    chatbot.clear(lambda: (_new_state(), "", {"session_id": None}), None, [state, notice, saved])  # 🗑 starts afresh
-    new_chat.click(on_new, None, [chatbot, state, notice, reason, csat, resolved, comment, saved])
+    chatbot.like(handlers.like, [state, saved, chatbot], [state, notice, reason], **direct)
+    reason.change(handlers.reason, [reason, state], [state, notice, reason], **direct)
+    submit_end.click(handlers.end, [csat, resolved, comment, state, saved, chatbot], [state, notice, saved], **direct)
+    chatbot.clear(lambda: (_new_state(), "", {"session_id": None}), None, [state, notice, saved],  # 🗑 starts afresh
+                  **direct)
+    new_chat.click(on_new, None, [chatbot, state, notice, reason, csat, resolved, comment, saved], **direct)

@@ -24,7 +24,7 @@ class IntentTrainConfig:
     store_dir: str | None = field(default=None, metadata={"help": "knowledge base folder (default: the demo store)"})
     shared_data: str | None = field(default=None, metadata={"help": "folder with bitext/ (default ../shared/data)"})
     bitext: bool = field(default=True, metadata={"help": "add Bitext's train split (--no-bitext: store examples only)"})
-    bitext_per_intent: int = field(default=50, metadata={"help": "at most this many Bitext requests per Bitext intent"})
+    bitext_per_intent: int = field(default=150, metadata={"help": "at most this many Bitext requests per Bitext intent"})
     cache_dir: str = field(default="runs/cache", metadata={"help": "embedding cache"})
     seed: int = field(default=0, metadata={"help": "seed for rewrites and sampling"})
 

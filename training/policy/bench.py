@@ -62,10 +62,12 @@ def build_pool(size: int, seed: int = 0, bot=None, cache_dir: str | None = "runs
 
     from bot.selection.features import FEATURES_VERSION
     from bot.shop.paths import REPO_ROOT, STORE_DIR
+    from training.policy.simulator import POOL
 
     # The pool depends on the store, the simulator and how retrieval ranks templates: any change rebuilds it.
     kb_hash = hashlib.sha256((STORE_DIR / "knowledge_base.json").read_bytes() +
                              Path(__file__).with_name("simulator.py").read_bytes() +
+                             Path(__file__).with_name("rubric.py").read_bytes() + POOL.read_bytes() +
                              (REPO_ROOT / "bot" / "drafting" / "retrieval.py").read_bytes()).hexdigest()[:10]
     cache = Path(cache_dir) / f"bench-pool-{size}-{seed}-{FEATURES_VERSION}-{kb_hash}.npz" if cache_dir else None
     if cache is not None and cache.exists():
@@ -73,8 +75,8 @@ def build_pool(size: int, seed: int = 0, bot=None, cache_dir: str | None = "runs
             splits = np.cumsum(saved["sizes"])[:-1]
             return {"x": np.split(saved["x"], splits), "sat": np.split(saved["sat"], splits)}
 
+    from training.policy.env import SelectionEnv
     from training.policy.rl_reward import RewardMix
-    from training.policy.simulator import SelectionEnv
 
     if bot is None:
         import tempfile
@@ -91,7 +93,7 @@ def build_pool(size: int, seed: int = 0, bot=None, cache_dir: str | None = "runs
             nxt, _, done, _ = env.step(int(rng.integers(len(obs.candidates))))
             if not done:
                 obs = nxt
-        sats.append(np.array([env.sim.satisfaction(env.customer, c, env.id_given) for c in obs.candidates]))
+        sats.append(np.array([env.sim.satisfaction(env.customer, c) for c in obs.candidates]))
         xs.append(obs.features)
     env.memo.save()
     if cache is not None:

@@ -1,11 +1,14 @@
 """`rlcs eval policy`: compare selection policies off-policy on logged turns and on-policy on held-out customers.
 
-    rlcs eval policy --db runs/sim-logs.sqlite3 --simulate 400 \\
-        --policies random,first,reward,dqn=runs/policy-dqn,ppo=runs/policy-ppo --output-dir runs/eval-policy
+    rlcs eval policy --db runs/sim-logs.sqlite3 --simulate 1000 --greedy \\
+        --policies first,ask_rule,best_of_n,bandit=runs/policy-bandit,dqn=runs/policy-dqn,ppo=runs/policy-ppo
 
-Policies: random (uniform), first (retrieval rank 1), reward (best-of-N by the reward model: what TRL's
-removed BestOfNSampler did), NAME=PATH (a trained checkpoint), or a bare checkpoint path. Trained policies
-are evaluated as they serve (temperature and epsilon from their checkpoint); --greedy adds NAME-greedy rows.
+Policies: uniform, first (retrieval rank 1), ask_rule (rank 1, but ask for the order number or its proof
+instead of a general answer of the same intent while no order is known: bot/selection/policies.py),
+best_of_n (by the reward model: what TRL's removed BestOfNSampler did), NAME=PATH (a trained checkpoint, or
+a LinUCB baseline from `rlcs train policy --algo bandit`), or a bare path. Trained policies are evaluated as
+they serve (temperature and epsilon from their checkpoint); --greedy adds NAME-greedy rows. Every policy is
+paired against every baseline in the list (uniform, first, ask_rule, best_of_n and bandit checkpoints).
 
 Off-policy (--db): IPS, SNIPS and DR estimates with session-bootstrap 95% intervals of each policy's
 per-turn thumbs-up rate on the logged turns, plus the logging policy's own observed rate.
@@ -18,16 +21,17 @@ from __future__ import annotations
 
 import argparse
 
-BASELINE_NAMES = ("uniform", "first", "best_of_n")
+BASELINE_NAMES = ("uniform", "first", "ask_rule", "best_of_n")
 OLD_NAMES = {"random": "uniform", "reward": "best_of_n"}  # accepted on the command line, never printed
-PAIRED_AGAINST = ("first", "uniform", "best_of_n")  # the paired-difference columns, in this order
+PAIRED_AGAINST = ("first", "ask_rule", "best_of_n", "bandit", "uniform")  # the paired-difference columns, in this order
 
 
 def make_parser(subparsers):
     p = subparsers.add_parser("policy", help="off-policy (IPS/SNIPS/DR) and simulated evaluation of selection policies",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--policies", default="uniform,first,best_of_n",
-                   help="comma list: uniform, first, best_of_n (by the reward model), NAME=CHECKPOINT or CHECKPOINT")
+    p.add_argument("--policies", default="uniform,first,ask_rule,best_of_n",
+                   help="comma list: uniform, first, ask_rule, best_of_n (by the reward model), NAME=CHECKPOINT or "
+                        "CHECKPOINT (a trained policy or a bandit baseline)")
     p.add_argument("--db", "--logged", dest="db", default=None, metavar="DB", help="replay buffer with logged turns for off-policy evaluation (--logged: the old spelling)")
     p.add_argument("--simulate", type=int, default=0, metavar="N", help="held-out simulated conversations per policy")
     p.add_argument("--reward-model", default=None, help="reward model folder (for 'reward' and the rm feature)")
@@ -64,15 +68,23 @@ class PolicyProbs:
         import numpy as np
 
         from bot.selection.learned import load_checkpoint
+        from training.policy import bandit
 
         self.np, self.spec = np, spec
         # greedy: what the policy knows, without the exploration it serves with (temperature 0, epsilon 0)
         exploration = (0.0, 0.0) if greedy else (None, None)
-        self.learned = None if spec in BASELINE_NAMES else load_checkpoint(spec, features, *exploration)
+        self.is_bandit = spec not in BASELINE_NAMES and bandit.is_bandit(spec)  # a baseline too (it serves greedily)
+        self.learned = None if spec in BASELINE_NAMES else bandit.load(spec) if self.is_bandit else \
+            load_checkpoint(spec, features, *exploration)
         self.version = self.learned.version if self.learned else spec
+        self.needs_of = {t.id: tuple(t.needs) for t in bot.kb.answers} if spec == "ask_rule" else None
 
-    def __call__(self, x, rewards) -> "np.ndarray":  # noqa: F821
-        from bot.selection.policies import best_of_n_probabilities
+    @property
+    def baseline(self) -> bool:
+        return self.learned is None or self.is_bandit
+
+    def __call__(self, x, rewards, candidates=None, order_known=None) -> "np.ndarray":  # noqa: F821
+        from bot.selection.policies import ask_rule_index, best_of_n_probabilities
 
         np = self.np
         n = len(x)
@@ -80,9 +92,14 @@ class PolicyProbs:
             return self.learned.probabilities_from_features(x)
         if self.spec == "uniform":
             return np.full(n, 1.0 / n)
+        p = np.zeros(n)
         if self.spec == "first":
-            p = np.zeros(n)
             p[0] = 1.0
+            return p
+        if self.spec == "ask_rule":
+            if candidates is None:
+                raise ValueError("ask_rule needs the candidates (their templates)")
+            p[ask_rule_index(candidates, self.needs_of, order_known)] = 1.0
             return p
         return best_of_n_probabilities(rewards)  # without reward-model scores: the drafter's rank 1
 
@@ -92,7 +109,7 @@ class PolicyProbs:
             p = self.learned.probabilities_from_features(obs.features)
             return int(self._rng.choice(len(p), p=p / p.sum()))
         rewards = np.array([np.nan if c.reward is None else c.reward for c in obs.candidates])
-        p = self(obs.features, rewards)
+        p = self(obs.features, rewards, obs.candidates, getattr(obs.state, "order", None) is not None)
         return int(self._rng.choice(len(p), p=p / p.sum()))
 
 
@@ -105,9 +122,8 @@ def run(args) -> int:
     from bot import Bot, BotConfig
     from bot.selection.features import FeatureBuilder
     from training.policy import ope
+    from training.policy.env import cpu_threads
     from training.policy.train import evaluate_on_simulator
-
-    from training.policy.simulator import cpu_threads
 
     cpu_threads()
     if not args.db and not args.simulate:
@@ -118,10 +134,10 @@ def run(args) -> int:
     bot = Bot(BotConfig(db_path=str(out / "eval-scratch.sqlite3"), reward_model=args.reward_model, seed=args.seed))
     features = FeatureBuilder.for_bot(bot)
     policies = {name: PolicyProbs(spec, bot, features) for name, spec in specs}
-    if args.greedy:
-        policies.update({f"{name}-greedy": PolicyProbs(spec, bot, features, greedy=True)
-                         for name, spec in specs if spec not in BASELINE_NAMES})
-        specs += [(f"{name}-greedy", spec) for name, spec in specs if spec not in BASELINE_NAMES]
+    if args.greedy:  # baselines (a bandit included) already serve greedily
+        trained = [(name, spec) for name, spec in specs if not policies[name].baseline]
+        policies.update({f"{name}-greedy": PolicyProbs(spec, bot, features, greedy=True) for name, spec in trained})
+        specs += [(f"{name}-greedy", spec) for name, spec in trained]
     if "best_of_n" in dict(specs).values() and bot.reward_model is None:
         print("note: no --reward-model given, so 'reward' (best-of-N) uses logged reward scores where present, "
               "else the drafter's rank 1")
@@ -141,7 +157,7 @@ def run(args) -> int:
                 "logging_policies": sorted({t.policy_version for t in turns}),
                 "logging_value": ope.logging_value(turns, rewards, args.bootstrap, args.seed)}
             for name in policies:
-                probs = [policies[name](t.x, t.rm) for t in turns]
+                probs = [policies[name](t.x, t.rm, t.candidates) for t in turns]
                 results["policies"][name][key] = ope.estimate(probs, turns, rewards, q, args.bootstrap, seed=args.seed)
 
     if args.simulate:
@@ -153,7 +169,10 @@ def run(args) -> int:
                                                                            score_rewards=reads_rewards)
             print(f"simulated {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in results["policies"][name]["simulated"].items()
                                                    if k != "per_episode"))
-        results["paired"] = paired_differences(results["policies"])
+        against = [name for name, p in policies.items() if p.baseline]
+        against.sort(key=lambda k: next((i for i, b in enumerate(PAIRED_AGAINST) if k.startswith(b)), len(PAIRED_AGAINST)))
+        results["paired_against"] = against
+        results["paired"] = paired_differences(results["policies"], against)
 
     (out / "results.json").write_text(json.dumps(results, indent=2))
     table = render_table(results)
@@ -200,7 +219,8 @@ def render_table(results: dict) -> str:
                     + f" | {o.get('effective_sample_size', 0):.0f} |")
     paired = results.get("paired") or {}
     if paired:
-        bases = sorted({b for d in paired.values() for b in d}, key=PAIRED_AGAINST.index)
+        present = {b for d in paired.values() for b in d}
+        bases = [b for b in results.get("paired_against", PAIRED_AGAINST) if b in present]
         rows.append("\nPaired differences in hidden satisfaction (same simulated customers), mean [95% CI]:\n")
         rows.append("| policy | " + " | ".join(f"minus {b}" for b in bases) + " |")
         rows.append("|---|" + "---|" * len(bases))

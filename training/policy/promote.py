@@ -5,8 +5,13 @@
     rlcs promote --status                                              # what is serving, and the history
 
 The gate: the candidate's doubly robust estimate on the logged turns (per-turn thumbs-up rate, session
-bootstrap) must have a LOWER 95% bound above the serving policy's estimate (the serving checkpoint's DR
-estimate on the same turns, or, when nothing is promoted yet, the observed rate of what was served).
+bootstrap) must have a LOWER 95% bound above the best of: the serving policy's estimate (the serving
+checkpoint's DR estimate on the same turns, or, when nothing is promoted yet, the observed rate of what was
+served) and the DR estimates of the simple baselines on the same turns (`BASELINES`): first (rank 1), the
+ask-for-the-number rule, best-of-N by the reward model (where the log has its scores) and a contextual
+bandit (ridge regression of the thumbs on the same features, cross-fitted: each half of the sessions is
+judged with the model fitted on the other half, greedily). A learned policy earns its place only by beating
+what a one-line rule or a linear model would do.
 `--force` skips the gate (and says so in the history). A policy trained on the very replay file it would be
 judged on (its card.json says so) is refused: on its own training data the estimate is optimistic.
 
@@ -64,9 +69,38 @@ def trained_on(checkpoint: str, logged: str) -> bool:
     return bool(data.get("sha256")) and data["sha256"] == hashlib.sha256(Path(logged).read_bytes()).hexdigest()
 
 
+BASELINES = ("first", "ask_rule", "best_of_n", "bandit")
+
+
+def baseline_probabilities(name: str, turns, q, needs_of: dict) -> list | None:
+    """pi(.|s) of a simple baseline on each logged turn; None where the log cannot say (best_of_n without
+    reward-model scores)."""
+    import numpy as np
+
+    from bot.selection.policies import ask_rule_index, best_of_n_probabilities
+
+    def onehot(t, i):
+        p = np.zeros(len(t.x))
+        p[i] = 1.0
+        return p
+
+    if name == "first":
+        return [onehot(t, 0) for t in turns]
+    if name == "ask_rule":
+        return [onehot(t, ask_rule_index(t.candidates, needs_of)) for t in turns]
+    if name == "best_of_n":
+        if not any(np.isfinite(t.rm).any() for t in turns):
+            return None  # no reward-model scores logged: it would be rank 1 again
+        return [best_of_n_probabilities(t.rm) for t in turns]
+    if name == "bandit":  # greedy on the cross-fitted ridge: fitted on the other half of the sessions
+        return [onehot(t, int(np.argmax(qi))) for t, qi in zip(turns, q)]
+    raise ValueError(f"unknown baseline {name!r}; use {', '.join(BASELINES)}")
+
+
 def gate(checkpoint: str, logged: str, policy_dir: str, bot=None, n_boot: int = 1000, seed: int = 0,
-         allow_training_logs: bool = False, db=None) -> dict:
-    """Off-policy comparison of `checkpoint` with what serves now. Returns the decision and the figures."""
+         allow_training_logs: bool = False, db=None, baselines=BASELINES) -> dict:
+    """Off-policy comparison of `checkpoint` with what serves now and with the simple `baselines`. Returns the
+    decision and the figures. baselines=() compares with the serving policy alone."""
     from bot.selection.features import FeatureBuilder
     from bot.selection.learned import PolicyLoadError, load_checkpoint, read_pointer
     from training.policy import ope
@@ -96,9 +130,28 @@ def gate(checkpoint: str, logged: str, policy_dir: str, bot=None, n_boot: int = 
             serving, baseline = {"version": current.version, "source": "dr"}, cur["dr"]
         except PolicyLoadError as err:  # the serving pointer is broken: compare with what was actually served
             serving = {"version": pointer.get("version"), "source": f"observed (serving checkpoint unloadable: {err})"}
+    if bot is not None:
+        kb = bot.kb
+    else:
+        from bot.shop.knowledge import KnowledgeBase
+        from bot.shop.paths import STORE_DIR
+
+        kb = KnowledgeBase.load(STORE_DIR)
+    needs_of = {t.id: tuple(t.needs) for t in kb.answers}
+    simple = {}
+    for name in baselines:
+        probs = baseline_probabilities(name, turns, q, needs_of)
+        if probs is not None:
+            b = ope.estimate(probs, turns, rewards, q, n_boot, seed=seed)
+            simple[name] = {"estimate": b["dr"], "lower": b["dr_lo"], "upper": b["dr_hi"]}
+    bar, bar_name = float(baseline), serving["version"]
+    for name, b in simple.items():
+        if b["estimate"] > bar:
+            bar, bar_name = b["estimate"], name
     return {"candidate": candidate.version, "estimate": est["dr"], "lower": est["dr_lo"], "upper": est["dr_hi"],
             "serving": serving["version"], "serving_estimate": float(baseline), "serving_source": serving["source"],
-            "turns": len(turns), "promote": bool(est["dr_lo"] > baseline), "ope": est}
+            "baselines": simple, "bar": bar, "bar_name": bar_name,
+            "turns": len(turns), "promote": bool(est["dr_lo"] > bar), "ope": est}
 
 
 def promote(checkpoint: str, policy_dir: str, decision: dict | None = None, forced: bool = False, db=None) -> dict:
@@ -191,8 +244,11 @@ def run(args) -> int:
     summary = (f"{decision['candidate']}: DR {decision['estimate']:.3f} [{decision['lower']:.3f}, {decision['upper']:.3f}] "
                f"on {decision['turns']} logged turns vs serving {decision['serving']} at {decision['serving_estimate']:.3f} "
                f"({decision['serving_source']})")
+    summary += "".join(f"\n  baseline {name}: DR {b['estimate']:.3f} [{b['lower']:.3f}, {b['upper']:.3f}]"
+                       for name, b in decision["baselines"].items())
     if not decision["promote"]:
-        print(f"not promoted: lower bound {decision['lower']:.3f} does not beat {decision['serving_estimate']:.3f}\n  {summary}")
+        print(f"not promoted: lower bound {decision['lower']:.3f} does not beat {decision['bar']:.3f} "
+              f"({decision['bar_name']})\n  {summary}")
         return 1
     record = promote(args.checkpoint, args.policy_dir, decision, db=db)
     print(f"promoted {record['version']}\n  {summary}")

@@ -2,11 +2,14 @@
 
     rlcs train policy --algo dqn --episodes 8000 --feedback-rate 1.0 --output-dir runs/policy-dqn
     rlcs train policy --algo ppo --iterations 150 --feedback-rate 1.0 --output-dir runs/policy-ppo
+    rlcs train policy --algo bandit --episodes 8000 --feedback-rate 1.0 --output-dir runs/policy-bandit
     rlcs train policy --algo dqn --db runs/replay.sqlite3 --output-dir runs/policy-dqn-logs
     rlcs train policy --algo ppo --reward-mix thumb=1,csat=1,reward_model=0.5 --reward-model runs/reward
 
 The result is a checkpoint folder (model.safetensors, config.json, card.json) that `rlcs eval policy`
 evaluates, `rlcs promote` can make the serving policy, and `BotConfig(policy=PATH)` serves directly.
+`--algo bandit` trains the LinUCB baseline (training/policy/bandit.py): a folder that `rlcs eval policy` compares
+the learned policies with (bandit.npz, config.json, card.json); it is a baseline, not served.
 """
 from __future__ import annotations
 
@@ -14,18 +17,21 @@ import argparse
 import time
 
 from training.config_flags import add_config_flags, config_from_args, reject_foreign_flags
-from training.policy import dqn, ppo
+from training.policy import bandit, dqn, ppo
+
+ALGOS = {"dqn": (dqn, dqn.DQNConfig), "ppo": (ppo, ppo.PPOConfig), "bandit": (bandit, bandit.BanditConfig)}
 
 
 def make_parser(subparsers):
     p = subparsers.add_parser("policy", help="train the selection policy (DQN or PPO over candidate sets)",
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--algo", choices=["dqn", "ppo"], default="dqn", help="Q-learning (double DQN) or PPO")
+    p.add_argument("--algo", choices=list(ALGOS), default="dqn",
+                   help="Q-learning (double DQN), PPO, or the LinUCB contextual-bandit baseline")
     p.add_argument("--output-dir", default=None, help="checkpoint folder (default runs/policy-ALGO)")
     p.add_argument("--db", "--from-logs", dest="db", default=None, metavar="DB",
                    help="learn from the logged turns of this replay buffer instead of simulated customers")
     # every DQNConfig / PPOConfig field (episodes, iterations, batch_size, buffer_size, clip_coef, ...)
-    add_config_flags(p, dqn.DQNConfig, ppo.PPOConfig, skip=("seed",), unset_default=True)
+    add_config_flags(p, dqn.DQNConfig, ppo.PPOConfig, bandit.BanditConfig, skip=("seed",), unset_default=True)
     p.add_argument("--reward-mix", "--reward-weights", dest="reward_mix", default="thumb=1,csat=1,reward_model=1",
                    help="reward mix: reward_model, thumb, csat, resolved, sat (hidden; oracle experiments only)")
     p.add_argument("--feedback-rate", type=float, default=0.5, help="simulated customers thumb this share of turns")
@@ -43,8 +49,8 @@ def evaluate_on_simulator(bot, policy_fn, episodes: int, seed: int = 12345, spli
     score_rewards: run the reward model on every candidate (only policies that read its scores need it)."""
     import numpy as np
 
+    from training.policy.env import SelectionEnv, run_episode
     from training.policy.rl_reward import RewardMix
-    from training.policy.simulator import SelectionEnv, run_episode
 
     env = SelectionEnv(bot, RewardMix(reward_model=1.0 if score_rewards and bot.reward_model is not None else 0.0),
                        split=split, seed=seed)
@@ -52,8 +58,10 @@ def evaluate_on_simulator(bot, policy_fn, episodes: int, seed: int = 12345, spli
     for episode in range(episodes):
         # Common random numbers: conversation i has the same customer, wording and dice for every policy,
         # so two policies' results can be compared conversation by conversation (paired differences).
+        # Customers go through the split's pool conversations in turn (each is used about equally often).
         env.rng = np.random.default_rng([seed, episode])
-        records.append(run_episode(env, policy_fn))
+        customer = env.sim.sample_customer(env.rng, conversation=episode)
+        records.append(run_episode(env, policy_fn, customer))
     env.memo.save()
     sat = np.array([r["satisfaction"] for r in records])
     return {"episodes": episodes, "satisfaction": float(sat.mean()), "per_episode": [round(float(v), 4) for v in sat],
@@ -76,17 +84,14 @@ def run(args) -> int:
 
     from bot import Bot, BotConfig
     from bot.selection.learned import LearnedPolicy, save_checkpoint
+    from training.policy.env import SelectionEnv, cpu_threads
     from training.policy.rl_reward import RewardMix
-    from training.policy.simulator import SelectionEnv
-
-    from training.policy.simulator import cpu_threads
 
     cpu_threads()
     weights = RewardMix.parse(args.reward_mix)
     out = Path(args.output_dir or f"runs/policy-{args.algo}")
-    module = dqn if args.algo == "dqn" else ppo
-    used, other = (dqn.DQNConfig, ppo.PPOConfig) if args.algo == "dqn" else (ppo.PPOConfig, dqn.DQNConfig)
-    reject_foreign_flags(args, used, other, label=f"--algo {args.algo}")
+    module, used = ALGOS[args.algo]
+    reject_foreign_flags(args, used, *(c for _, c in ALGOS.values() if c is not used), label=f"--algo {args.algo}")
     cfg = config_from_args(used, args, seed=args.seed)
     if args.reward_model and not Path(args.reward_model).exists():
         raise FileNotFoundError(f"no reward model at {args.reward_model}")
@@ -109,12 +114,18 @@ def run(args) -> int:
         net, history = module.train(cfg, logged=logged, writer=writer)
     else:
         env = SelectionEnv(bot, weights, split="train", seed=args.seed, feedback_rate=args.feedback_rate)
-        data = {"simulator": "training/policy/simulator.py", "split": "train", "knowledge_base_sha256":
-                hashlib.sha256((Path(bot.config.store_dir or "data/store") / "knowledge_base.json").read_bytes()).hexdigest()
-                if (Path(bot.config.store_dir or "data/store") / "knowledge_base.json").exists() else None}
+        from training.policy.simulator import POOL
+
+        kb_file = Path(bot.config.store_dir or "data/store") / "knowledge_base.json"
+        data = {"simulator": "training/policy/simulator.py + rubric.py", "split": "train",
+                "customer_pool": str(POOL), "customer_pool_sha256": hashlib.sha256(POOL.read_bytes()).hexdigest(),
+                "knowledge_base_sha256": hashlib.sha256(kb_file.read_bytes()).hexdigest() if kb_file.exists() else None}
         net, history = module.train(cfg, env=env, writer=writer)
         env.memo.save()
     train_seconds = time.time() - start
+    card = {"data": data, "reward_weights": dataclasses.asdict(weights), "reward_model": args.reward_model}
+    if args.algo == "bandit":
+        return _finish_bandit(args, bot, net, cfg, card, history, train_seconds, out, writer)
 
     config = module.serving_config(cfg)
     net = net.cpu().eval()
@@ -130,8 +141,26 @@ def run(args) -> int:
         metrics["heldout_greedy"].pop("per_episode")
     if history.get("satisfaction"):
         metrics["train_satisfaction_last100"] = float(np.mean(history["satisfaction"][-100:]))
-    version = save_checkpoint(net, out, config, {"data": data, "metrics": metrics, "reward_weights":
-                                                 dataclasses.asdict(weights), "reward_model": args.reward_model})
+    version = save_checkpoint(net, out, config, {**card, "metrics": metrics})
+    writer.add_text("policy/version", version)
+    writer.close()
+    print(f"saved {version} to {out}")
+    for key, value in metrics.items():
+        print(f"  {key}: {value}")
+    return 0
+
+
+def _finish_bandit(args, bot, model, cfg, card, history, train_seconds, out, writer) -> int:
+    import numpy as np
+
+    greedy = lambda obs: int(np.argmax(model.scores_from_features(obs.features)))  # noqa: E731
+    metrics = {"train_seconds": round(train_seconds, 1)}
+    if args.eval_episodes:
+        metrics["heldout_greedy"] = evaluate_on_simulator(bot, greedy, args.eval_episodes)
+        metrics["heldout_greedy"].pop("per_episode")
+    if history.get("satisfaction"):
+        metrics["train_satisfaction_last100"] = float(np.mean(history["satisfaction"][-100:]))
+    version = bandit.save(model, out, cfg, {**card, "metrics": metrics})
     writer.add_text("policy/version", version)
     writer.close()
     print(f"saved {version} to {out}")

@@ -34,7 +34,8 @@ def run(args) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         db = args.scratch_db or str(Path(tmp) / "bench.sqlite3")
         bot = Bot(BotConfig(db_path=db, policy=args.policy, n_candidates=args.n_candidates,
-                            reward_model=args.reward_model, generator=args.generator, seed=0))
+                            reward_model=args.reward_model, generator=args.generator, seed=0,
+                            intent_model=args.intent_model))
         bot.reply("warmup", "hello")  # first call pays for lazy initialisation; not measured
         stages = {"drafting": [], "selection": [], "storage": [], "total": []}
         start = time.perf_counter()
@@ -79,6 +80,7 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--n-candidates", type=int, default=8, help="candidates per turn (default: %(default)s)")
     parser.add_argument("--reward-model", default=None, help="also score candidates with this reward model")
     parser.add_argument("--generator", default=None, help="also draft with this generator")
+    parser.add_argument("--intent-model", default="auto", help="auto | none (nearest examples only) | a folder (default: %(default)s)")
     parser.add_argument("--scratch-db", default=None, help="SQLite file to write (default: a temporary one)")
     parser.add_argument("--db", dest="scratch_db", help=argparse.SUPPRESS)  # the old spelling
     parser.add_argument("--output", default="runs/bench/latency.json", help="JSON result (default: %(default)s)")

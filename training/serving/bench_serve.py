@@ -9,6 +9,14 @@ affinity), or with --rotate turn k goes to replica (s + k) mod N, so every turn 
 must first rebuild the conversation from the database. Prints turns/s, p50/p95 message
 latency (HTTP round trip) and the storage stage per turn (the replica's time from the policy's choice to
 the COMMIT), and the ratios to SQLite. Without a postgresql:// --db (or RLCS_DB), only SQLite runs.
+
+    rlcs bench serve --web --web-sessions 1,8,32
+
+--web drives the real chat server instead: one `rlcs serve` process (Gradio, the page at /), talked to over
+HTTP as the page does (training/serving/chat_client.py), against `Bot.reply` + `Bot.feedback` called
+directly from as many threads in this process, one level after the other in the same run. Prints turns/s
+for both, their ratio (HTTP / Bot.reply), p50/p95 message latency and the CPU each turn cost: the server
+process's (HTTP) or this process's (direct).
 """
 from __future__ import annotations
 
@@ -212,7 +220,175 @@ def measure(db: str, n_replicas: int, sessions: int, turns: int, cache_dir: str,
             "storage_mean_ms": round(float(storage.mean()), 2)}
 
 
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of this process, or of `pid` (Linux /proc)."""
+    if pid is None:
+        return time.process_time()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def parallel(sessions: int, work) -> float:
+    """Run work(s) for s in range(sessions) in parallel threads; re-raise the first failure; the wall time."""
+    failures: list[BaseException] = []
+
+    def one(s):
+        try:
+            work(s)
+        except BaseException as err:  # noqa: BLE001 - re-raised below
+            failures.append(err)
+
+    threads = [threading.Thread(target=one, args=(s,)) for s in range(sessions)]
+    began = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    if failures:
+        raise failures[0]
+    return time.perf_counter() - began
+
+
+def _row(kind: str, sessions: int, latencies: list[float], wall: float, cpu_s: float) -> dict:
+    import numpy as np
+
+    ms = np.array(latencies) * 1000
+    return {"path": kind, "sessions": sessions, "turns": len(latencies), "wall_s": round(wall, 2),
+            "turns_per_s": round(len(latencies) / wall, 2),
+            "message_p50_ms": round(float(np.percentile(ms, 50)), 1),
+            "message_p95_ms": round(float(np.percentile(ms, 95)), 1),
+            "cpu_ms_per_turn": round(1000 * cpu_s / len(latencies), 2)}
+
+
+def measure_direct(bot, sessions: int, turns: int, label: str, conversation: int = 6) -> dict:
+    """Bot.reply + Bot.feedback per turn from `sessions` threads in this process: the bot's own throughput.
+    Each thread starts a new conversation every `conversation` turns, as a customer would."""
+    latencies: list[float] = []
+
+    def session(s):
+        for k in range(turns):
+            sid = f"direct-{label}-{s}-{k // conversation}"
+            start = time.perf_counter()
+            turn = bot.reply(sid, MESSAGES[(7 * s + k) % len(MESSAGES)])
+            latencies.append(time.perf_counter() - start)
+            bot.feedback(turn.turn_id, thumb=1 if (s + k) % 3 else -1)
+
+    cpu = cpu_seconds()
+    wall = parallel(sessions, session)
+    return _row("Bot.reply", sessions, latencies, wall, cpu_seconds() - cpu)
+
+
+def measure_web(server, pid: int, sessions: int, turns: int, conversation: int = 6) -> dict:
+    """The same through the chat page's HTTP API: a message, then a 👍/👎 on the reply, per turn; a new
+    conversation (a fresh tab) every `conversation` turns."""
+    latencies: list[float] = []
+    chats = [server.session() for _ in range(sessions)]
+
+    def session(s):
+        for k in range(turns):
+            if k and k % conversation == 0:
+                chats[s].close()
+                chats[s] = server.session()
+            chat = chats[s]
+            start = time.perf_counter()
+            chat.send(MESSAGES[(7 * s + k) % len(MESSAGES)])
+            latencies.append(time.perf_counter() - start)
+            notice = chat.vote(liked=bool((s + k) % 3))
+            if not notice.startswith(("Thanks", "Sorry")):
+                raise RuntimeError(f"vote not taken: {notice!r}")
+
+    cpu, client_cpu = cpu_seconds(pid), cpu_seconds()
+    wall = parallel(sessions, session)
+    row = _row("HTTP", sessions, latencies, wall, cpu_seconds(pid) - cpu)
+    row["client_cpu_ms_per_turn"] = round(1000 * (cpu_seconds() - client_cpu) / len(latencies), 2)
+    for chat in chats:
+        chat.close()
+    return row
+
+
+class ChatProcess:
+    """A real `rlcs serve` on a free loopback port, in the environment this command has."""
+
+    def __init__(self, db: str, policy: str = "softmax", startup_s: float = 300.0, extra: list[str] | None = None):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.log = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--db", db, "--port", str(self.port),
+                                      "--policy", policy, "--seed", "0", *(extra or [])],
+                                     cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + startup_s
+        while True:
+            if self.proc.poll() is not None:
+                self.log.seek(0)
+                raise RuntimeError(f"rlcs serve exited: {self.log.read()[-2000:]}")
+            try:
+                with urllib.request.urlopen(self.url + "/config", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"rlcs serve did not start within {startup_s:.0f} s")
+            time.sleep(0.3)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        self.log.close()
+
+
+def run_web(args) -> int:
+    from bot import Bot, BotConfig
+    from training.results import write_result
+    from training.serving.chat_client import ChatServer
+
+    levels = [int(n) for n in str(args.web_sessions).split(",") if n.strip()]
+    rows, load = [], os.getloadavg()
+    if args.torch_threads:  # the same setting as the server's, so both paths run the same bot
+        import torch
+
+        torch.set_num_threads(args.torch_threads)
+    with tempfile.TemporaryDirectory() as tmp:
+        bot = Bot(BotConfig(db_path=str(Path(tmp) / "direct.sqlite3"), cache_dir=args.cache_dir, seed=0))
+        with ChatProcess(str(Path(tmp) / "web.sqlite3"), extra=["--torch-threads", str(args.torch_threads)]) as served:
+            server = ChatServer(served.url)
+            measure_direct(bot, 2, 3, "warmup", args.conversation)  # lazy initialisation: not measured
+            measure_web(server, served.proc.pid, 2, 3, args.conversation)
+            for n in levels:
+                turns = max(args.turns, -(-args.min_turns // n))  # at least --min-turns turns per level
+                pair = []
+                for _ in range(args.repeat):
+                    pair.append((measure_direct(bot, n, turns, f"{n}-{len(pair)}", args.conversation),
+                                 measure_web(server, served.proc.pid, n, turns, args.conversation)))
+                direct = max((d for d, _ in pair), key=lambda r: r["turns_per_s"])
+                web = max((w for _, w in pair), key=lambda r: r["turns_per_s"])
+                web["vs_bot_reply"] = round(web["turns_per_s"] / direct["turns_per_s"], 3)
+                rows += [direct, web]
+                print(f"{n:>3} sessions x {turns} turns: Bot.reply {direct['turns_per_s']:6.2f} turns/s, "
+                      f"HTTP {web['turns_per_s']:6.2f} turns/s, ratio {web['vs_bot_reply']:.2f}", flush=True)
+    result = {"mode": "web", "cpus": os.cpu_count(), "torch_threads": args.torch_threads,
+              "conversation_turns": args.conversation, "load_before": [round(x, 2) for x in load],
+              "load_after": [round(x, 2) for x in os.getloadavg()], "repeat": args.repeat, "rows": rows}
+    print(f"\nload average before {load[0]:.2f}, after {result['load_after'][0]:.2f} ({os.cpu_count()} CPUs)")
+    print(f"{'path':>9} {'sessions':>8} {'turns':>5} {'turns/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms/turn':>11}")
+    for r in rows:
+        ratio = f"{r['vs_bot_reply']:.2f}" if "vs_bot_reply" in r else ""
+        print(f"{r['path']:>9} {r['sessions']:>8} {r['turns']:>5} {r['turns_per_s']:>8.2f} {ratio:>6} "
+              f"{r['message_p50_ms']:>7.0f} {r['message_p95_ms']:>7.0f} {r['cpu_ms_per_turn']:>11.2f}")
+    write_result(args.output.replace("serve.json", "serve-web.json") if args.output.endswith("serve.json")
+                 else args.output, result)
+    return 0
+
+
 def run(args) -> int:
+    if args.web:
+        return run_web(args)
     from bot.storage.engine import is_postgres, redact
     from training.results import write_result
 
@@ -255,6 +431,19 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--rotate", action="store_true",
                         help="send every turn to the next replica (no session affinity): each replica then rebuilds "
                              "the conversation from the database on every turn. Default: sticky sessions")
+    parser.add_argument("--web", action="store_true",
+                        help="drive the real chat server (`rlcs serve`, Gradio) over HTTP and compare with Bot.reply "
+                             "in the same run, instead of the replicas")
+    parser.add_argument("--web-sessions", default="1,8,32", help="--web: parallel sessions per level (default: %(default)s)")
+    parser.add_argument("--min-turns", type=int, default=96,
+                        help="--web: at least this many turns per level, spread over its sessions (default: %(default)s)")
+    parser.add_argument("--conversation", type=int, default=6,
+                        help="--web: turns per conversation; then the session starts a new one (default: %(default)s)")
+    parser.add_argument("--torch-threads", type=int, default=1,
+                        help="--web: torch intra-op threads, for the server (its --torch-threads) and Bot.reply here "
+                             "alike (default: %(default)s; 0 = torch's default)")
+    parser.add_argument("--repeat", type=int, default=1,
+                        help="--web: measure each level this many times, alternating the two paths; report the best")
     parser.add_argument("--cache-dir", default="runs/cache", help="embedding cache (default: %(default)s)")
     parser.add_argument("--output", default="runs/bench/serve.json", help="JSON result (default: %(default)s)")
     parser.set_defaults(func=run)
