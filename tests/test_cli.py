@@ -67,3 +67,24 @@ def test_bench_intents_names_a_missing_dataset(tmp_path):
     result = rlcs("bench", "intents", "--shared-data", str(tmp_path / "nowhere"))
     assert result.returncode == 1
     assert "Bitext not found" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_training_config_field_is_a_flag():
+    """Config dataclasses become flags in one way (training/config_flags.py): nothing is left unsettable."""
+    import dataclasses
+
+    from training.drafter.train import DrafterTrainConfig
+    from training.intents.train import IntentTrainConfig
+    from training.policy.dqn import DQNConfig
+    from training.policy.ppo import PPOConfig
+    from training.reward.train import RewardTrainConfig
+
+    for command, configs, skip in ((("train", "policy"), (DQNConfig, PPOConfig), {"seed"}),
+                                   (("train", "reward"), (RewardTrainConfig,), set()),
+                                   (("train", "drafter"), (DrafterTrainConfig,), {"stage", "extra"}),
+                                   (("train", "intents"), (IntentTrainConfig,), set())):
+        help_text = rlcs(*command, "--help").stdout
+        for config in configs:
+            for field in dataclasses.fields(config):
+                if field.name not in skip:
+                    assert "--" + field.name.replace("_", "-") in help_text, (command, field.name)

@@ -37,7 +37,13 @@ def make_session(args) -> int:
 
     rows = [json.loads(line) for line in Path(args.messages).read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = rows[: args.limit] if args.limit else rows
-    bot = Bot(BotConfig(db_path=args.scratch_db, seed=args.seed))
+    import tempfile
+
+    # A fresh scratch file: a message must open a new conversation, never continue one from an earlier run.
+    scratch = args.scratch_db or str(Path(tempfile.mkdtemp(prefix="rlcs-eval-replies-")) / "scratch.sqlite3")
+    if Path(scratch).exists():
+        raise ValueError(f"{scratch} exists: give a new --scratch-db (earlier conversations would be continued)")
+    bot = Bot(BotConfig(db_path=scratch, seed=args.seed))
     items, key = [], {}
     for n, row in enumerate(rows):
         session_id = f"eval-{args.session}-{n}"
@@ -108,7 +114,7 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--overlap", type=int, default=2, help="raters per item (default: %(default)s)")
     parser.add_argument("--limit", type=int, default=0, help="first N messages only (default: all)")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--scratch-db", default="runs/eval-replies.scratch.sqlite3", help="scratch file the bot writes")
+    parser.add_argument("--scratch-db", default=None, help="new scratch file the bot writes (default: a temporary one)")
     parser.add_argument("--output", default="runs/eval/replies.json", help="JSON result of --report")
     parser.set_defaults(func=lambda args: report(args) if args.report else make_session(args) if args.messages else
                         parser.error("give --messages to make a session, or --report"))

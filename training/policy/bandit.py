@@ -103,7 +103,7 @@ def train(cfg: BanditConfig, env=None, logged=None, writer=None, progress: bool 
         obs, total = env.reset(), 0.0
         while obs is not None:
             z = bandit.inputs(obs.features)
-            ucb = z @ bandit.theta + cfg.alpha * np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", z, A_inv, z), 0.0))
+            ucb = z @ bandit.theta + cfg.alpha * np.sqrt(np.maximum(((z @ A_inv) * z).sum(1), 0.0))
             best = np.flatnonzero(ucb >= ucb.max() - 1e-12)
             action = int(rng.choice(best))
             obs_next, reward, done, info = env.step(action)
