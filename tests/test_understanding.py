@@ -88,3 +88,19 @@ def test_rlcs_escalations_lists_them(bot):
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "cli-1" in {row["session_id"] for row in json.loads(result.stdout)}
+
+
+def test_what_the_customer_already_said_is_not_asked_again(bot):
+    """Listening: "tracking says delivered" means no reply asks whether tracking says delivered."""
+    said = bot.reply("listen-1", "my parcel never came, the tracking says delivered but nothing is here")
+    assert bot._session("listen-1")[0].slots["said"] == ["tracking_delivered"]
+    assert not any("whether the tracking says delivered" in c.text for c in said.candidates)
+    unsaid = bot.reply("listen-2", "my parcel never came, where is it?")
+    assert any("whether the tracking says delivered" in c.text for c in unsaid.candidates)  # the check can fail
+
+
+def test_an_already_tried_password_reset_is_not_offered_again(bot):
+    turn = bot.reply("listen-3", "I can't log in, I already reset my password twice and it still fails")
+    assert not any(c.meta.get("template") == "account_access.reset" for c in turn.candidates)
+    control = bot.reply("listen-4", "I can't log in to my account, it says my password is wrong")
+    assert any(c.meta.get("template") == "account_access.reset" for c in control.candidates)

@@ -171,7 +171,7 @@ def build_chat(bot, app, secret: str | None = None) -> None:
     # a pandas summary over the last 10,000 events, and waits for one of the event's `concurrency_limit`
     # slots; that cost more CPU than the bot's own turn (issue 15, docs/benchmarks.md). Unqueued, an event is
     # one POST run on the server's thread pool (40 threads), so sessions run in parallel up to the CPU.
-    direct = dict(queue=False)
+    direct = {"queue": False}
     app.load(handlers.load, [saved], [chatbot, state, saved], **direct)
     send_event = dict(fn=handlers.send, inputs=[message, chatbot, state, saved],
                       outputs=[chatbot, state, message, notice, saved], **direct)

@@ -10,6 +10,7 @@ from bot.pii import EMAIL
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
 from bot.dialogue import order_access
+from bot.dialogue.facts import facts_in
 from bot.dialogue.numbers import normalise_numbers
 from bot.dialogue.state import DialogueState
 
@@ -103,6 +104,9 @@ class DialogueTracker:
             found = pattern.search(message)
             if found:
                 state.slots[name] = found.group(0)
+        said = facts_in(message)
+        if said:  # what the customer told us stays told: no reply asks for it again
+            state.slots["said"] = sorted(set(state.slots.get("said", ())) | said)
 
         query = self.encoder.encode([normalise_numbers(message)])[0]
         state.cache["query_vector"] = query

@@ -75,6 +75,8 @@ class RetrievalDrafter(Drafter):
                 continue
             if not self.applies(template.needs, state):
                 continue
+            if set(template.asks) & set(state.slots.get("said", ())):  # the customer told us already
+                continue
             text = fill_slots(template.text, values)
             if text is None or text in seen:
                 continue

@@ -7,6 +7,8 @@ import string
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.dialogue.facts import FACTS
+
 NEEDS = {"order", "no_order", "unknown_order", "product", "no_product"}
 
 
@@ -16,6 +18,7 @@ class AnswerTemplate:
     intent: str
     text: str
     needs: list[str] = field(default_factory=list)
+    asks: list[str] = field(default_factory=list)  # facts this reply asks for (bot/dialogue/facts.py)
 
     @property
     def slots(self) -> set[str]:
@@ -73,7 +76,10 @@ class KnowledgeBase:
                 needs = a.get("needs", [])
                 if not set(needs) <= NEEDS:
                     raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown needs {sorted(set(needs) - NEEDS)}")
-                answers.append(AnswerTemplate(a.get("id", f"{item['id']}.{j}"), item["id"], a["text"], needs))
+                asks = a.get("asks", [])
+                if not set(asks) <= set(FACTS):
+                    raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown asks {sorted(set(asks) - set(FACTS))}")
+                answers.append(AnswerTemplate(a.get("id", f"{item['id']}.{j}"), item["id"], a["text"], needs, asks))
             intents.append(Intent(item["id"], item.get("topic", ""), item.get("description", ""),
                                   list(item["examples"]), item.get("passage", ""), answers,
                                   bool(item.get("handover", False))))

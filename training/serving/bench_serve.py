@@ -306,6 +306,21 @@ def measure_web(server, pid: int, sessions: int, turns: int, conversation: int =
     return row
 
 
+def replay_size(path: str) -> dict:
+    """The SQLite replay file's size once its WAL is checkpointed, and the turns it holds."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    try:
+        con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        turns = con.execute("SELECT COUNT(*) FROM turns").fetchone()[0]
+        pages, free, page = (con.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "freelist_count", "page_size"))
+    finally:
+        con.close()
+    used = (pages - free) * page
+    return {"bytes": used, "turns": turns, "bytes_per_turn": round(used / max(turns, 1), 1)}
+
+
 class ChatProcess:
     """A real `rlcs serve` on a free loopback port, in the environment this command has."""
 
@@ -372,10 +387,13 @@ def run_web(args) -> int:
                 rows += [direct, web]
                 print(f"{n:>3} sessions x {turns} turns: Bot.reply {direct['turns_per_s']:6.2f} turns/s, "
                       f"HTTP {web['turns_per_s']:6.2f} turns/s, ratio {web['vs_bot_reply']:.2f}", flush=True)
+        size = replay_size(str(Path(tmp) / "web.sqlite3"))
     result = {"mode": "web", "cpus": os.cpu_count(), "torch_threads": args.torch_threads,
-              "conversation_turns": args.conversation, "load_before": [round(x, 2) for x in load],
+              "conversation_turns": args.conversation, "replay_file": size, "load_before": [round(x, 2) for x in load],
               "load_after": [round(x, 2) for x in os.getloadavg()], "repeat": args.repeat, "rows": rows}
-    print(f"\nload average before {load[0]:.2f}, after {result['load_after'][0]:.2f} ({os.cpu_count()} CPUs)")
+    print(f"\nreplay file (SQLite) of the served run: {size['bytes']} bytes for {size['turns']} turns with their "
+          f"votes, {size['bytes_per_turn']:.0f} bytes per turn")
+    print(f"load average before {load[0]:.2f}, after {result['load_after'][0]:.2f} ({os.cpu_count()} CPUs)")
     print(f"{'path':>9} {'sessions':>8} {'turns':>5} {'turns/s':>8} {'ratio':>6} {'p50 ms':>7} {'p95 ms':>7} {'CPU ms/turn':>11}")
     for r in rows:
         ratio = f"{r['vs_bot_reply']:.2f}" if "vs_bot_reply" in r else ""

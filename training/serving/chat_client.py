@@ -52,7 +52,7 @@ class ChatServer:
             if own:
                 con.close()
 
-    def session(self) -> "ChatSession":
+    def session(self) -> ChatSession:
         return ChatSession(self)
 
 

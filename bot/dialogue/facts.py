@@ -1,0 +1,29 @@
+"""What the customer has already told us, so no reply asks for it again.
+
+Each fact is a pattern over the customer's own words. The tracker keeps the facts of the whole
+conversation in `state.slots["said"]`; an answer template that asks for a fact (`"asks": [...]` in the
+knowledge base) is not offered once the customer has stated it, and one that builds on it
+(`"needs": ["said:<fact>"]`) only then.
+"""
+from __future__ import annotations
+
+import re
+
+FACTS = {
+    # "tracking says delivered", "it shows as delivered", "marked delivered but", "status: delivered"
+    "tracking_delivered": re.compile(
+        r"\b(?:says?|said|shows?|showing|marked|status|tracking)\b[^.!?\n]{0,25}\bdelivered\b|\bdelivered\b[^.!?\n]{0,20}\b(?:but|yet|never|not|no)\b",
+        re.IGNORECASE),
+    # "I already reset my password", "tried resetting it twice", "the reset link doesn't work"
+    "password_reset_tried": re.compile(
+        r"\b(?:already|tried|tries|trying|did)\b[^.!?\n]{0,20}\breset|\breset (?:link|email)\b[^.!?\n]{0,30}\b(?:not|never|doesn|didn|won)",
+        re.IGNORECASE),
+    # "I sent it back last week", "already returned the jacket", "dropped the return off"
+    "item_returned": re.compile(
+        r"\b(?:sent|posted|mailed|shipped|dropped)\b[^.!?\n]{0,25}\b(?:back|off)\b|\b(?:already|have|i've|i)\s+returned\b",
+        re.IGNORECASE),
+}
+
+
+def facts_in(text: str) -> set[str]:
+    return {name for name, pattern in FACTS.items() if pattern.search(text)}
