@@ -75,11 +75,12 @@ def test_every_training_config_field_is_a_flag():
 
     from training.drafter.train import DrafterTrainConfig
     from training.intents.train import IntentTrainConfig
+    from training.policy.bandit import BanditConfig
     from training.policy.dqn import DQNConfig
     from training.policy.ppo import PPOConfig
     from training.reward.train import RewardTrainConfig
 
-    for command, configs, skip in ((("train", "policy"), (DQNConfig, PPOConfig), {"seed"}),
+    for command, configs, skip in ((("train", "policy"), (DQNConfig, PPOConfig, BanditConfig), {"seed"}),
                                    (("train", "reward"), (RewardTrainConfig,), set()),
                                    (("train", "drafter"), (DrafterTrainConfig,), {"stage", "extra"}),
                                    (("train", "intents"), (IntentTrainConfig,), set())):

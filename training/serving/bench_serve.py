@@ -180,23 +180,7 @@ class Driver:
 
     def run(self, sessions: int, turns: int, start: int = 0) -> float:
         """Drive all sessions in parallel threads (turns start..start+turns-1 of each); returns the wall time."""
-        failures: list[BaseException] = []
-
-        def one(s):
-            try:
-                self.session(s, turns, start)
-            except BaseException as err:  # noqa: BLE001 - re-raised below
-                failures.append(err)
-
-        threads = [threading.Thread(target=one, args=(s,)) for s in range(sessions)]
-        began = time.perf_counter()
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        if failures:
-            raise failures[0]
-        return time.perf_counter() - began
+        return parallel(sessions, lambda s: self.session(s, turns, start))
 
 
 def measure(db: str, n_replicas: int, sessions: int, turns: int, cache_dir: str, label: str, sticky: bool = True) -> dict:
