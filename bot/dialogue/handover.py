@@ -16,7 +16,6 @@ from __future__ import annotations
 import re
 
 from bot.candidate import Candidate
-from bot.dialogue import order_access
 from bot.dialogue.state import DialogueState
 from bot.dialogue.tracker import only_gives_a_number
 

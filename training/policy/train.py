@@ -78,8 +78,6 @@ def run(args) -> int:
     import hashlib
     from pathlib import Path
 
-    import numpy as np
-    import torch
     from torch.utils.tensorboard import SummaryWriter
 
     from bot import Bot, BotConfig
@@ -134,33 +132,30 @@ def run(args) -> int:
     from bot.selection.features import FeatureBuilder
 
     policy = LearnedPolicy(net, FeatureBuilder.for_bot(bot), config)
-    greedy = lambda obs: int(np.argmax(policy.scores_from_features(obs.features)))  # noqa: E731
-    metrics = {"train_seconds": round(train_seconds, 1)}
-    if args.eval_episodes:
-        metrics["heldout_greedy"] = evaluate_on_simulator(bot, greedy, args.eval_episodes)
-        metrics["heldout_greedy"].pop("per_episode")
-    if history.get("satisfaction"):
-        metrics["train_satisfaction_last100"] = float(np.mean(history["satisfaction"][-100:]))
-    version = save_checkpoint(net, out, config, {**card, "metrics": metrics})
-    writer.add_text("policy/version", version)
-    writer.close()
-    print(f"saved {version} to {out}")
-    for key, value in metrics.items():
-        print(f"  {key}: {value}")
-    return 0
+    metrics = _metrics(args, bot, policy.scores_from_features, history, train_seconds)
+    return _saved(save_checkpoint(net, out, config, {**card, "metrics": metrics}), out, metrics, writer)
 
 
 def _finish_bandit(args, bot, model, cfg, card, history, train_seconds, out, writer) -> int:
+    metrics = _metrics(args, bot, model.scores_from_features, history, train_seconds)
+    return _saved(bandit.save(model, out, cfg, {**card, "metrics": metrics}), out, metrics, writer)
+
+
+def _metrics(args, bot, scores_from_features, history, train_seconds) -> dict:
+    """Training time, held-out greedy satisfaction on simulated customers, and the last training returns."""
     import numpy as np
 
-    greedy = lambda obs: int(np.argmax(model.scores_from_features(obs.features)))  # noqa: E731
+    greedy = lambda obs: int(np.argmax(scores_from_features(obs.features)))  # noqa: E731
     metrics = {"train_seconds": round(train_seconds, 1)}
     if args.eval_episodes:
         metrics["heldout_greedy"] = evaluate_on_simulator(bot, greedy, args.eval_episodes)
         metrics["heldout_greedy"].pop("per_episode")
     if history.get("satisfaction"):
         metrics["train_satisfaction_last100"] = float(np.mean(history["satisfaction"][-100:]))
-    version = bandit.save(model, out, cfg, {**card, "metrics": metrics})
+    return metrics
+
+
+def _saved(version: str, out, metrics: dict, writer) -> int:
     writer.add_text("policy/version", version)
     writer.close()
     print(f"saved {version} to {out}")
