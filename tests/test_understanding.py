@@ -21,7 +21,7 @@ def bot(tmp_path_factory):
     return Bot(BotConfig(db_path=str(tmp_path_factory.mktemp("u") / "replay.sqlite3"), policy="first"))
 
 
-def test_the_shipped_intent_model_matches_the_shipped_knowledge_base(bot):
+def test_the_store_intent_model_matches_the_knowledge_base(bot):
     """`rlcs train intents` must be re-run when the knowledge base changes: the card says which one it fits."""
     model = IntentModel.load(STORE_DIR / "intent_model")
     assert model.card["kb_fingerprint"] == kb_fingerprint(*store_examples(bot.kb, STORE_DIR))
@@ -106,7 +106,7 @@ def test_an_already_tried_password_reset_is_not_offered_again(bot):
     assert any(c.meta.get("template") == "account_access.reset" for c in control.candidates)
 
 
-def test_the_shipped_intent_model_names_no_machine_path():
+def test_the_store_intent_model_names_no_machine_path():
     """A card that recorded this checkout's venv path would not match in a fresh clone, and every Bot start
     there would refit the model (about a minute each on this CPU)."""
     card = IntentModel.load(STORE_DIR / "intent_model").card

@@ -10,7 +10,8 @@ temperature T is fitted afterwards on held-out messages so that the top probabil
 says (a confidence of 0.6 is right about 60 % of the time). The tracker hands low-confidence
 messages to a clarifying question or a person instead of a confident wrong answer.
 
-A store ships its trained model in `<store>/intent_model/` (model.safetensors + card.json). The
+A store keeps its trained model in `<store>/intent_model/` (model.safetensors + card.json; built by
+`make setup` through `rlcs train intents`, not kept in git). The
 card records the knowledge base's hash: a model trained for another knowledge base is not used, and
 the bot trains one from the store's own examples instead (seconds), cached under the cache folder.
 """

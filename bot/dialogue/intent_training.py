@@ -1,8 +1,8 @@
 """Fit an IntentModel for a store: its examples, their rewrites, and optionally extra labelled messages.
 
-    rlcs train intents            the shipped model: store examples + rewrites, the store's labelled
+    rlcs train intents            the store's model (`make setup`): store examples + rewrites, the store's labelled
                                   training messages, and Bitext's train split
-    the bot at start-up           no matching shipped model: the same without Bitext (seconds),
+    the bot at start-up           no matching store model: the same without Bitext (seconds),
                                   cached under the cache folder by the store's hash
 
 The store's labelled messages (<store>/intent_training_messages.jsonl, optional) are written the way
@@ -109,7 +109,7 @@ def fit_intent_model(kb, encoder, cache_dir: str | Path, extra: list[tuple[str, 
 
 
 def intent_model_for(kb, encoder, store_dir: str | Path, cache_dir: str | Path) -> IntentModel:
-    """The store's shipped model if it was trained for this knowledge base, else one fitted now (cached)."""
+    """The store's model if it was trained for this knowledge base, else one fitted now (cached)."""
     ids, examples = store_examples(kb, store_dir)
     fingerprint = kb_fingerprint(ids, examples)
     for folder in (Path(store_dir) / "intent_model", Path(cache_dir) / f"intent-model-{fingerprint}"):

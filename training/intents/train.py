@@ -1,6 +1,6 @@
 """`rlcs train intents`: fit the store's intent model on its examples, their rewrites and Bitext's train split.
 
-    rlcs train intents                                   # writes data/store/intent_model (shipped)
+    rlcs train intents                                   # writes data/store/intent_model (`make setup` runs it)
     rlcs train intents --output-dir runs/intents --no-bitext
 
 Bitext requests of the intents with a clear counterpart in our store (training/bitext_intents.py)
@@ -23,10 +23,17 @@ class IntentTrainConfig:
     output_dir: str | None = field(default=None, metadata={"help": "where to write the model (default: <store>/intent_model)"})
     store_dir: str | None = field(default=None, metadata={"help": "knowledge base folder (default: the demo store)"})
     shared_data: str | None = field(default=None, metadata={"help": "folder with bitext/ (default ../shared/data)"})
-    bitext: bool = field(default=True, metadata={"help": "add Bitext's train split (--no-bitext: store examples only)"})
+    bitext: bool = field(default=True, metadata={"help": "add Bitext's train split when the shared data has it "
+                                                         "(--no-bitext: store examples only)"})
     bitext_per_intent: int = field(default=150, metadata={"help": "at most this many Bitext requests per Bitext intent"})
     cache_dir: str = field(default="runs/cache", metadata={"help": "embedding cache"})
     seed: int = field(default=0, metadata={"help": "seed for rewrites and sampling"})
+
+
+def bitext_path(shared_data: str | None) -> Path:
+    from training.reward.data import shared_data_dir
+
+    return shared_data_dir(shared_data) / "bitext" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
 
 
 def bitext_messages(shared_data: str | None, known: set[str], per_intent: int, seed: int) -> tuple[list, list, dict]:
@@ -34,10 +41,10 @@ def bitext_messages(shared_data: str | None, known: set[str], per_intent: int, s
     import random
 
     from training.bitext_intents import BITEXT_TO_OURS
-    from training.reward.data import file_sha256, shared_data_dir
+    from training.reward.data import file_sha256
     from training.reward.sources.bitext import load
 
-    path = shared_data_dir(shared_data) / "bitext" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
+    path = bitext_path(shared_data)
     if not path.exists():
         raise FileNotFoundError(f"Bitext not found at {path} (pass --shared-data, or --no-bitext)")
     by_intent: dict[str, list] = {}
@@ -67,7 +74,9 @@ def train(cfg: IntentTrainConfig):
     store = Path(cfg.store_dir) if cfg.store_dir else STORE_DIR
     kb = KnowledgeBase.load(store)
     extra, extra_held, data = [], [], {"store": str(store)}
-    if cfg.bitext:
+    if cfg.bitext and not bitext_path(cfg.shared_data).exists():
+        print(f"Bitext not found at {bitext_path(cfg.shared_data)}: fitting on the store's own messages only")
+    elif cfg.bitext:
         extra, extra_held, data["bitext"] = bitext_messages(cfg.shared_data, {i.id for i in kb.intents},
                                                             cfg.bitext_per_intent, cfg.seed)
     print(f"fitting the intent model: {len(kb.intents)} intents, store examples + rewrites"
