@@ -14,6 +14,7 @@ its propensity (1: nothing else was offered) land in the replay buffer in the sa
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from bot.candidate import Candidate
 from bot.dialogue.state import DialogueState
@@ -60,8 +61,6 @@ def looks_english(text: str) -> bool:
 
 def _latin(word: str) -> bool:
     """Accented Latin letters (é, ñ, ü) are still the Latin script."""
-    import unicodedata
-
     return all("LATIN" in unicodedata.name(ch, "") for ch in word)
 
 
@@ -76,8 +75,7 @@ def decide(state: DialogueState, kb) -> Candidate | None:
     message = state.last_message
     if not looks_english(message):
         return _handover(LANGUAGE_TEXT, "other_language", store)
-    intent = next((i for i in kb.intents if i.id == state.intent), None)
-    if intent is not None and getattr(intent, "handover", False):
+    if handover_intent(state, kb) is not None:
         return None  # the intent's own templates say a person takes over; the drafts carry the reason
     if state.intent == HUMAN_AGENT_INTENT and state.intent_score >= CLARIFY_BELOW:
         return _handover(ASKED_TEXT, "customer_asked", store)
@@ -91,10 +89,16 @@ def decide(state: DialogueState, kb) -> Candidate | None:
     return None
 
 
+def handover_intent(state: DialogueState, kb):
+    """The detected intent when the store marks it "handover": true, else None."""
+    intent = kb.intent(state.intent) if state.intent else None
+    return intent if intent is not None and intent.handover else None
+
+
 def mark_handover_drafts(state: DialogueState, kb, candidates: list[Candidate]) -> list[Candidate]:
     """For an intent the store hands over: keep that intent's drafts only, each marked as a handover."""
-    intent = next((i for i in kb.intents if i.id == state.intent), None)
-    if intent is None or not getattr(intent, "handover", False):
+    intent = handover_intent(state, kb)
+    if intent is None:
         return candidates
     own = [c for c in candidates if c.meta.get("intent") == intent.id] or candidates
     for c in own:

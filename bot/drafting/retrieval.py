@@ -64,6 +64,7 @@ class RetrievalDrafter(Drafter):
         values = self.slot_values(state)
         candidates, seen = [], set()
         asks = order_access.proof_requests(state, self.kb.store)  # until the order is proven, these stand in
+        said = set(state.slots.get("said", ()))  # facts the customer stated (bot/dialogue/facts.py)
         for index in np.argsort(-scores):
             template = self.templates[index]
             if asks and "order" in template.needs:  # for the answers that would show it
@@ -75,7 +76,7 @@ class RetrievalDrafter(Drafter):
                 continue
             if not self.applies(template.needs, state):
                 continue
-            if set(template.asks) & set(state.slots.get("said", ())):  # the customer told us already
+            if not said.isdisjoint(template.asks):  # the customer told us already
                 continue
             text = fill_slots(template.text, values)
             if text is None or text in seen:
