@@ -146,6 +146,15 @@ def test_checkpoint_round_trip_and_exploration_mixture(tmp_path):
     rewards = np.full(5, np.nan)
     np.testing.assert_array_equal(greedy(x, rewards), np.eye(5)[int(np.argmax(greedy.learned.scores_from_features(x)))])
     assert serving(x, rewards).min() > 0 and greedy.version == serving.version + "@T0,eps0"
+    # `--policies NAME=PATH@T/EPS`: served with other exploration, a version of its own
+    from training.policy.evaluate import parse_policies
+
+    [(name, spec)] = parse_policies(f"calm={tmp_path / 'ckpt'}@0.05/0.01")
+    calm = PolicyProbs(spec, None, _Features())
+    assert name == "calm" and calm.version == serving.version + "@T0.05,eps0.01"
+    np.testing.assert_allclose(calm(x, rewards), mixed_probabilities(calm.learned.scores_from_features(x), 0.05, 0.01))
+    with pytest.raises(ValueError, match="PATH@TEMPERATURE/EPSILON"):
+        parse_policies(f"{tmp_path / 'ckpt'}@cold")
 
 
 def test_online_bench_learner_finds_the_better_reply():

@@ -164,3 +164,30 @@ def test_thumbs_count_once_when_replay_and_ratings_are_mixed(tmp_path):
     assert any(c == "Your order ships today." for c in data["chosen"])
     data, _ = build_mixture({"ratings": 1}, 400, DataPaths(ratings_file=str(export)), seed=0)
     assert any(c.startswith("liked") for c in data["chosen"])  # no replay source: the export's thumbs are used
+
+
+def test_store_pairs_put_the_labelled_intents_reply_above_other_intents(tmp_path, make_bot):
+    from bot.dialogue.state import DialogueState
+    from training.reward.sources import store
+
+    bot = make_bot()
+    messages = tmp_path / "messages.jsonl"
+    rows = [("where is my parcel, it has not arrived", "package_not_received"), ("how do I use a promo code", "promo_code"),
+            ("my card was charged twice for one order", "double_charged"), ("can I pay with paypal", "payment_methods")]
+    messages.write_text("\n".join(json.dumps({"text": t, "intent": i}) for t, i in rows) + "\n")
+    built = store.pairs(messages, "train", bot=bot) + store.pairs(messages, "test", bot=bot)
+    assert built and {p["source"] for p in built} == {"store"}
+    for text, intent in rows:
+        state = DialogueState("t")
+        bot.tracker.update(state, text)
+        ranked = bot.retrieval.draft(state, len(bot.kb.answers))
+        gold = {c.text for c in ranked if c.meta["intent"] == intent}
+        mine = [p for p in built if p["chosen_context"] == f"Customer: {text}"]
+        assert mine and len(mine) % store.NEGATIVES == 0, text  # 3 negatives (twice if a rewrite came out the same)
+        assert all(p["chosen"] in gold and p["rejected"] not in gold for p in mine)
+    # a train / test message never lands in both splits; a broken line names the file and line
+    assert not {p["chosen_context"] for p in store.pairs(messages, "train", bot=bot)} & \
+        {p["chosen_context"] for p in store.pairs(messages, "test", bot=bot)}
+    messages.write_text('{"text": "hi"}\n')
+    with pytest.raises(ValueError, match="messages.jsonl:1"):
+        store.pairs(messages, "train", bot=bot)

@@ -166,3 +166,31 @@ def test_bot_scores_candidates_with_the_reward_model(trained, make_bot):
     assert rewards == pytest.approx(bot.reward_model.score([(context, c.text) for c in turn.candidates]), abs=1e-4)
     stored = bot.replay.query("SELECT reward FROM candidates WHERE turn_id = ?", (turn.turn_id,))
     assert [row["reward"] for row in stored] == pytest.approx(rewards)
+
+
+def test_reply_choice_compares_rank_one_with_best_of_n_on_labelled_messages(trained, make_bot):
+    import numpy as np
+
+    from bot.candidate import Candidate
+    from bot.dialogue.state import DialogueState
+    from training.intents.reply_choice import answers, compare, paired_interval
+
+    bot = make_bot()
+    model = RewardModel.load(trained)
+    rows = [("where is my parcel? it never came", {"package_not_received", "track_order"}),
+            ("can I pay with paypal", {"payment_methods"}), ("I want to speak to a human", {"human_agent"}),
+            ("do you sell pizza", {"payment_methods"})]
+    result = compare(bot, model, rows)
+    assert result["messages"] == 4
+    expected_rank1 = []
+    for text, acceptable in rows:  # rank 1 recomputed here: the bot's first drafted candidate
+        state = DialogueState("t")
+        bot.tracker.update(state, text)
+        expected_rank1.append(answers(bot.draft(state)[0][0], acceptable))
+    assert result["rank1_answers"] == pytest.approx(np.mean(expected_rank1))
+    assert result["any_candidate_answers"] >= max(result["rank1_answers"], result["best_of_n_answers"])
+    # asking or handing over answers only where a person or no answer is what the topic wants
+    assert answers(Candidate("A colleague will take over.", "handover", 1.0), {"human_agent"})
+    assert not answers(Candidate("Could you tell me more?", "clarify", 1.0, meta={"intent": "promo_code"}), {"promo_code"})
+    diff, low, high = paired_interval(np.array([1, 1, 0, 1] * 10), np.array([0, 1, 0, 0] * 10))
+    assert diff == pytest.approx(0.5) and 0 < low < diff < high <= 1

@@ -7,6 +7,8 @@ Two rows:
   real_dev  real first messages to shop support accounts (../shared/data/real_dev), labelled by us
             with the intents that would answer each message's topic (training/intents/real_dev_labels.py):
             a hit is an acceptable intent. Never training data.
+With --reward-model, a third row: on real_dev, does the drafted reply the reward model scores best answer the
+question more often than retrieval rank 1 (training/intents/reply_choice.py; paired bootstrap interval)?
 Each row is given for the intent model the bot serves (--intent-model, default auto) and for the
 nearest-example tracker it replaced (`none`), measured in the same run.
 """
@@ -89,6 +91,19 @@ def run(args) -> int:
             print(f"{name:9s} intent model {model:5s}: accuracy {acc:.3f} on {len(rows)} unseen requests")
             for (expected, predicted), n in confusions.most_common(5):
                 print(f"    {n:4d}  {expected} -> {predicted}")
+    if args.reward_model:  # which drafted reply answers: rank 1 vs best-of-N by the reward model
+        from bot.selection.reward_model import RewardModel
+        from training.intents.reply_choice import compare
+
+        bot = Bot(BotConfig(db_path=args.scratch_db, seed=0, intent_model=args.intent_model))
+        rows = [(t, a & known) for t, a in sets["real_dev"] if a & known]
+        if rows:
+            choice = result["reply_choice"] = compare(bot, RewardModel.load(args.reward_model), rows)
+            choice["reward_model"] = args.reward_model
+            d, lo, hi = choice["best_of_n_minus_rank1"]
+            print(f"real_dev  reply answers the question: rank 1 {choice['rank1_answers']:.3f}, best-of-N by the reward "
+                  f"model {choice['best_of_n_answers']:.3f} ({d:+.3f} [{lo:+.3f}, {hi:+.3f}]), any candidate "
+                  f"{choice['any_candidate_answers']:.3f}; {choice['messages']} messages")
     main_row = result["rows"][f"bitext/{args.intent_model}"]
     result["requests"], result["accuracy"] = main_row["requests"], main_row["accuracy"]
     write_result(args.output, result)
@@ -104,6 +119,8 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--shared-data", default=None, help="reference data folder (default: ../shared/data)")
     parser.add_argument("--scratch-db", default="runs/bench/intents.scratch.sqlite3", help="scratch file the bot writes (default: %(default)s)")
     parser.add_argument("--db", dest="scratch_db", help=argparse.SUPPRESS)  # the old spelling
+    parser.add_argument("--reward-model", default=None,
+                        help="also compare, on real_dev, the reply this reward model scores best against rank 1 (a folder)")
     parser.add_argument("--output", default="runs/bench/intents.json", help="JSON result (default: %(default)s)")
     parser.set_defaults(func=run)
     return parser

@@ -31,9 +31,12 @@ def make_parser(subparsers):
                               description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--policies", default="uniform,first,ask_rule,best_of_n",
                    help="comma list: uniform, first, ask_rule, best_of_n (by the reward model), NAME=CHECKPOINT or "
-                        "CHECKPOINT (a trained policy or a bandit baseline)")
+                        "CHECKPOINT (a trained policy or a bandit baseline); CHECKPOINT@T/EPS serves a trained policy "
+                        "with softmax temperature T and epsilon EPS instead of its own")
     p.add_argument("--db", "--logged", dest="db", default=None, metavar="DB", help="replay buffer with logged turns for off-policy evaluation (--logged: the old spelling)")
     p.add_argument("--simulate", type=int, default=0, metavar="N", help="held-out simulated conversations per policy")
+    p.add_argument("--split", choices=["test", "train"], default="test",
+                   help="customers to simulate: the held-out test split (reporting), or train (choosing settings)")
     p.add_argument("--reward-model", default=None, help="reward model folder (for 'reward' and the rm feature)")
     p.add_argument("--output-dir", default="runs/eval-policy")
     p.add_argument("--greedy", action="store_true",
@@ -53,12 +56,25 @@ def parse_policies(text: str) -> list[tuple[str, str]]:
         name, _, path = item.partition("=")
         if not path:
             name, path = (item, item) if item in BASELINE_NAMES else (Path(item).name, item)
-        if path not in BASELINE_NAMES and not Path(path).exists():
-            raise FileNotFoundError(f"no policy checkpoint at {path}")
+        folder = serving_override(path)[0]
+        if path not in BASELINE_NAMES and not Path(folder).exists():
+            raise FileNotFoundError(f"no policy checkpoint at {folder}")
         out.append((name, path))
     if not out:
         raise ValueError("--policies is empty")
     return out
+
+
+def serving_override(spec: str) -> tuple[str, float | None, float | None]:
+    """"runs/policy-dqn@0.01/0.005" -> (folder, temperature 0.01, epsilon 0.005); no "@": the checkpoint's own."""
+    folder, at, exploration = spec.partition("@")
+    if not at:
+        return folder, None, None
+    temperature, slash, epsilon = exploration.partition("/")
+    try:
+        return folder, float(temperature), float(epsilon) if slash else None
+    except ValueError:
+        raise ValueError(f"bad serving override in {spec!r}: use PATH@TEMPERATURE/EPSILON, e.g. runs/dqn@0.01/0.01") from None
 
 
 class PolicyProbs:
@@ -72,10 +88,11 @@ class PolicyProbs:
 
         self.np, self.spec = np, spec
         # greedy: what the policy knows, without the exploration it serves with (temperature 0, epsilon 0)
-        exploration = (0.0, 0.0) if greedy else (None, None)
-        self.is_bandit = spec not in BASELINE_NAMES and bandit.is_bandit(spec)  # a baseline too (it serves greedily)
-        self.learned = None if spec in BASELINE_NAMES else bandit.load(spec) if self.is_bandit else \
-            load_checkpoint(spec, features, *exploration)
+        folder, *override = serving_override(spec)
+        exploration = (0.0, 0.0) if greedy else tuple(override)
+        self.is_bandit = spec not in BASELINE_NAMES and bandit.is_bandit(folder)  # a baseline too (it serves greedily)
+        self.learned = None if spec in BASELINE_NAMES else bandit.load(folder) if self.is_bandit else \
+            load_checkpoint(folder, features, *exploration)
         self.version = self.learned.version if self.learned else spec
         self.needs_of = {t.id: tuple(t.needs) for t in bot.kb.answers} if spec == "ask_rule" else None
 
@@ -165,10 +182,11 @@ def run(args) -> int:
             policy._rng = np.random.default_rng(args.seed)
             reads_rewards = policy.spec == "best_of_n" or bool(policy.learned and policy.learned.config.get("reward_feature"))
             results["policies"][name]["simulated"] = evaluate_on_simulator(bot, policy.choose, args.simulate,
-                                                                           seed=12345 + args.seed,
+                                                                           seed=12345 + args.seed, split=args.split,
                                                                            score_rewards=reads_rewards)
             print(f"simulated {name}: " + ", ".join(f"{k} {v:.3f}" for k, v in results["policies"][name]["simulated"].items()
                                                    if k != "per_episode"))
+        results["simulated_split"] = args.split
         against = [name for name, p in policies.items() if p.baseline]
         against.sort(key=lambda k: next((i for i, b in enumerate(PAIRED_AGAINST) if k.startswith(b)), len(PAIRED_AGAINST)))
         results["paired_against"] = against
