@@ -51,7 +51,7 @@ class Bot:
                                        catalogue=self.catalogue)
         self.retrieval = RetrievalDrafter(self.kb, self.encoder, cache_dir)
         self.generator = self._make_generator()
-        self.guard = Guard(self.kb.store, self.orders)
+        self.guard = Guard(self.kb.store, self.orders, kb=self.kb)  # the KB's reviewed texts ground generated facts
         self.reward_model = self._load_reward_model()
         self.policy = self.make_policy(self.config.policy)
         self.rng = np.random.default_rng(self.config.seed)

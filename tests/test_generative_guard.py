@@ -9,7 +9,8 @@ from bot.drafting.guard import Guard
 from bot.dialogue.state import DialogueState
 
 STORE = {"store_name": "Northwind Threads", "support_email": "support@northwind-threads.example",
-         "free_shipping_threshold": "$75", "return_label_fee": "$5.95", "return_window_days": 30}
+         "free_shipping_threshold": "$75", "return_label_fee": "$5.95", "return_window_days": 30,
+         "refund_days": "5-7 business days"}  # generated figures must be store facts (bot/drafting/grounding.py)
 ORDER = {"order_id": "10001", "total": "74.95", "status": "returned", "email": "amara@example.com"}
 
 

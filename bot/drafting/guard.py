@@ -10,9 +10,13 @@ Rules (each returns a reason code, stored with the turn so raters and trainers c
                      total or card of the order still waiting for proof (bot/dialogue/order_access.py)
 Generated text (any source but our reviewed retrieval templates) is also checked for:
 - forbidden_promise: says a refund or credit is issued/processed when no order is on record
-- invented_amount:   a money amount that is neither a store fact nor in this customer's order
 - placeholder:       an unfilled template slot ({{Order Number}}, {order_id}) learned from training data
 - rude:              profanity, or an insult aimed at the customer ("that's a stupid question", "shut up")
+and, once no rule above fired, for facts no source backs (bot/drafting/grounding.py: the store's settings and
+knowledge base, the order this customer proved, the product in view, the customer's own messages):
+- invented_amount:   a money amount no source states as an amount ("$30" is not licensed by a 30-day limit)
+- ungrounded:        any other checkable fact no source states with the same kind and value: a day/week/hour
+                     count, a percentage, a date, a time, an order or tracking number, an email
 """
 from __future__ import annotations
 
@@ -20,6 +24,7 @@ import re
 
 from bot import pii
 from bot.candidate import Candidate
+from bot.drafting import grounding
 from bot.dialogue import order_access
 from bot.dialogue.state import DialogueState
 
@@ -43,7 +48,6 @@ _REFUND_DONE = re.compile(
     r"(?:issued|processed|approved|sent|credited|initiated|refunded|returned|paid)\b",
     re.IGNORECASE,
 )
-_AMOUNT = re.compile(r"[$€£]\s?(\d[\d,]*(?:\.\d+)?)|\b(\d[\d,]*(?:\.\d+)?)\s?(?:dollars|usd|eur|euros)\b", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"\{\{[^{}]{1,60}\}\}|\{[a-z_]{2,40}\}")
 # Whole words only, so "assess", "Scunthorpe" or "class" never match.
 _PROFANITY = re.compile(r"\b(?:f+u+c+k\w*|shit\w*|bullshit|damn(?:ed|it)?|crap(?:py)?|bitch\w*|bastards?|"
@@ -53,24 +57,16 @@ _INSULT = re.compile(r"\b(?:shut up|stupid|idiot\w*|dumb|moron\w*|pathetic|cluel
                      re.IGNORECASE)
 
 
-def _number(text: str) -> str:
-    """'1,234.50' -> '1234.5', '$75' -> '75': one spelling per amount."""
-    text = text.replace(",", "").strip().lstrip("$€£")
-    return text.rstrip("0").rstrip(".") if "." in text else text
-
-
-def _amounts(text: str) -> set[str]:
-    return {_number(a or b) for a, b in _AMOUNT.findall(text)}
-
-
 class Guard:
-    def __init__(self, store: dict | None = None, orders=None):
-        """`orders`: the OrderBook, so replies can be checked against every order on file (None: not checked)."""
+    def __init__(self, store: dict | None = None, orders=None, kb=None):
+        """`orders`: the OrderBook, so replies can be checked against every order on file (None: not checked).
+        `kb`: the KnowledgeBase whose reviewed texts (passages, answer templates) ground generated facts, as the
+        store settings do; without it only the settings do."""
         self.orders, self._index, self._index_version = orders, None, None
-        store = store or {}
+        store = store if store is not None else (kb.store if kb is not None else {})
         self.allowed_emails = {str(v).lower() for v in store.values() if isinstance(v, str) and "@" in v}
-        self.store_amounts = {a for v in store.values() for a in _amounts(str(v))} | {
-            _number(str(v)) for v in store.values() if isinstance(v, (int, float))}
+        reviewed = [] if kb is None else [i.passage for i in kb.intents] + [a.text for a in kb.answers]
+        self.store_facts = grounding.record_facts(store) | grounding.text_facts(reviewed)  # once, not per turn
         self.store_numbers = {re.sub(r"\D", "", str(v)) for v in store.values()} - {""}  # the store's own phone
 
     def order_index(self) -> order_access.OrderIndex | None:
@@ -97,9 +93,6 @@ class Guard:
                 return "placeholder"
             if _PROFANITY.search(text) or _INSULT.search(text):
                 return "rude"
-            allowed = self.store_amounts | {_number(str(v)) for v in order.values()}
-            if any(amount not in allowed for amount in _amounts(text)):
-                return "invented_amount"
         for sentence in re.split(r"(?<=[.!?])\s+", text):
             if _SECRET.search(sentence) and _ASKING.search(sentence) and not _NEGATED.search(sentence):
                 return "asks_secret"
@@ -112,7 +105,16 @@ class Guard:
                 return "leaks_data"
         if order_access.leaks_order(text, state, self.order_index()):
             return "leaks_data"
+        if candidate.source != "retrieval":
+            return self.ungrounded(text, state)
         return None
+
+    def ungrounded(self, text: str, state: DialogueState | None = None) -> str | None:
+        """"invented_amount" or "ungrounded" if `text` states a fact no source backs (bot/drafting/grounding.py)."""
+        claims = grounding.ungrounded(text, self.store_facts | grounding.conversation_facts(state))
+        if not claims:
+            return None
+        return "invented_amount" if any(c.kind == "amount" for c in claims) else "ungrounded"
 
     def filter(self, candidates: list[Candidate], state: DialogueState | None = None) -> tuple[list[Candidate], list[tuple[Candidate, str]]]:
         """Split candidates into (kept, dropped-with-reason)."""

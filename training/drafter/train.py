@@ -119,28 +119,31 @@ def _content_words(text: str) -> list[str]:
 
 
 def kb_consistency_score(reply: str, facts: str, context: str, order: dict | None, guard) -> float:
-    """-1 if the guard would drop it; else in [0, 1]: share of its content words and numbers the facts support.
+    """-1 if the guard would drop it as unsafe; else in [0, 1]: share of its content words and numbers the facts support.
 
     The facts are what the prompt gave (passages + order record) plus the customer's message; a reply
-    that invents a number (a date, a fee, a tracking code) loses half its score.
+    that invents a number (a date, a fee, a tracking code) loses half its score. The guard's "ungrounded"
+    (an invented day count, date or id: bot/drafting/grounding.py) counts as such a number here, not as -1,
+    so the reward still ranks an invented figure above nonsense and below a grounded reply.
     """
     from bot.candidate import Candidate
     from bot.dialogue.state import DialogueState
 
-    if guard.violation(Candidate(reply, "generative"), DialogueState("grpo", order=order or None)):
+    reason = guard.violation(Candidate(reply, "generative"), DialogueState("grpo", order=order or None))
+    if reason and reason != "ungrounded":
         return -1.0
     source = f"{facts}\n{context}".lower()
     words = _content_words(reply)
     support = sum(w in source for w in words) / len(words) if words else 0.0
     numbers = re.findall(r"\d[\d,.-]*\d|\d", reply)
-    invented = any(n.strip(".,-") not in source for n in numbers)
+    invented = reason == "ungrounded" or any(n.strip(".,-") not in source for n in numbers)
     return support * (0.5 if invented else 1.0)
 
 
 def make_kb_reward(kb):
     from bot.drafting.guard import Guard
 
-    guard = Guard(kb.store)
+    guard = Guard(kb.store, kb=kb)  # figures in the passages ground a reply, as when serving
 
     def kb_consistency(completions, facts, context, order, **kwargs) -> list[float]:
         return [kb_consistency_score(_text(c), f, x, json.loads(o), guard) for c, f, x, o in zip(completions, facts, context, order)]
