@@ -191,3 +191,27 @@ def test_store_pairs_put_the_labelled_intents_reply_above_other_intents(tmp_path
     messages.write_text('{"text": "hi"}\n')
     with pytest.raises(ValueError, match="messages.jsonl:1"):
         store.pairs(messages, "train", bot=bot)
+
+
+def test_bitext_store_pairs_answer_bitext_requests_with_our_mapped_intent(tmp_path, make_bot):
+    import csv
+
+    from bot.dialogue.state import DialogueState
+    from training.reward.sources import bitext_store
+
+    path = tmp_path / "bitext.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["instruction", "intent", "response"])
+        for n in range(40):
+            writer.writerow([f"i want to cancel my order number {n}", "cancel_order", "theirs"])
+            writer.writerow([f"how do I place order {n}", "place_order", "theirs"])  # no clear counterpart: unused
+    bot = make_bot()
+    built = bitext_store.pairs(path, "train", bot=bot) + bitext_store.pairs(path, "test", bot=bot)
+    assert built and {p["source"] for p in built} == {"bitext_store"}
+    assert not any("place order" in p["chosen_context"] for p in built)
+    state = DialogueState("t")
+    bot.tracker.update(state, "i want to cancel my order number 7")
+    ours = {c.text for c in bot.retrieval.draft(state, len(bot.kb.answers)) if c.meta["intent"] == "cancel_order"}
+    mine = [p for p in built if p["chosen_context"] == "Customer: i want to cancel my order number 7"]
+    assert mine and all(p["chosen"] in ours and p["rejected"] not in ours and p["chosen"] != "theirs" for p in mine)

@@ -10,7 +10,7 @@ Every builder returns preference pairs in ONE schema (a `datasets.Dataset` with 
     margin            how much better, in rating points (0 = only the order is known)
     weight            relative sampling weight inside the source (e.g. CSAT for thumbs)
 
-Sources (training/reward/sources/*.py): mwoz, stc3, bitext, seed, store, replay, ratings.
+Sources (training/reward/sources/*.py): mwoz, stc3, bitext, bitext_store, seed, store, replay, ratings.
 Each also has a held-out "test" split that training never sees (`split="test"`); see each module for how.
 """
 from __future__ import annotations
@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 COLUMNS = ("source", "chosen_context", "chosen", "rejected_context", "rejected", "margin", "weight")
-SOURCES = ("mwoz", "stc3", "bitext", "seed", "store", "replay", "ratings")
+SOURCES = ("mwoz", "stc3", "bitext", "bitext_store", "seed", "store", "replay", "ratings")
 DEFAULT_MIX = "mwoz=6,stc3=1,bitext=3,seed=1,replay=1,ratings=2"
 from bot.selection.checksums import sha256_file as file_sha256  # noqa: F401  (data cards hash their files)
 from bot.shop.paths import REPO_ROOT
@@ -48,7 +48,7 @@ class DataPaths:
             return shared / "uss" / "MWOZ.txt"
         if source == "stc3":
             return shared / "stc3" / "train_data_en.json"
-        if source == "bitext":
+        if source in ("bitext", "bitext_store"):
             return shared / "bitext" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
         if source == "seed":
             return Path(self.seed_file) if self.seed_file else REPO_ROOT / "data" / "store" / "seed_pairs.jsonl"

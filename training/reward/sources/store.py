@@ -37,6 +37,12 @@ def read_messages(path: str | Path) -> list[tuple[str, str]]:
 
 
 def pairs(path: str | Path, split_name: str = "train", seed: int = 0, bot=None) -> list[dict]:
+    messages = [(text, intent) for text, intent in read_messages(path) if split_of(f"store:{text}") == split_name]
+    return pairs_for(messages, "store", seed, bot)
+
+
+def pairs_for(messages: list[tuple[str, str]], source: str, seed: int = 0, bot=None) -> list[dict]:
+    """Pairs for (message, labelled intent of ours) rows: the labelled intent's reply over other intents' replies."""
     from bot.dialogue.augment import augment
     from bot.dialogue.state import DialogueState
 
@@ -48,8 +54,8 @@ def pairs(path: str | Path, split_name: str = "train", seed: int = 0, bot=None) 
     every_template = len(bot.kb.answers)
     rng = random.Random(seed)
     out = []
-    for index, (text, intent) in enumerate(read_messages(path)):
-        if intent not in known or split_of(f"store:{text}") != split_name:
+    for index, (text, intent) in enumerate(messages):
+        if intent not in known:
             continue
         for message in [text] + augment([text], REWRITES, seed=seed * 100_003 + index):
             state = DialogueState("reward-store")
@@ -67,5 +73,5 @@ def pairs(path: str | Path, split_name: str = "train", seed: int = 0, bot=None) 
             # the gold template the drafter ranks first, or now and then another wording of it
             chosen = gold[0] if rng.random() < 0.7 else rng.choice(gold)
             for negative in others[:NEGATIVES]:
-                out.append(pair("store", context, chosen.text, context, negative.text))
+                out.append(pair(source, context, chosen.text, context, negative.text))
     return out
