@@ -25,7 +25,7 @@ from bot.shop.orders import OrderBook
 from bot.selection.policies import BASELINES, SelectionPolicy
 from bot.storage.replay_buffer import ReplayBuffer, SessionEnded
 from bot.drafting.retrieval import RetrievalDrafter
-from bot.dialogue import handover
+from bot.dialogue import handover, issues
 from bot.dialogue.state import DialogueState
 from bot.text import clean_message
 from bot.dialogue.tracker import DialogueTracker
@@ -133,7 +133,8 @@ class Bot:
     # -- the loop ------------------------------------------------------------------------------
     def draft(self, state: DialogueState) -> tuple[list[Candidate], list]:
         """The candidates for this turn: a clarifying question or a handover alone when we should not
-        answer (bot/dialogue/handover.py), else drafted answers that passed the guard."""
+        answer (bot/dialogue/handover.py), else drafted answers that passed the guard, each naming the
+        message's other issue when it had one (bot/dialogue/issues.py)."""
         not_answering = handover.decide(state, self.kb)
         if not_answering is not None:
             return [not_answering], []
@@ -142,6 +143,8 @@ class Bot:
         if self.generator is not None:
             candidates += self.generator.draft(state, min(self.config.n_generative, n))
         candidates += self.retrieval.draft(state, n - len(candidates))
+        if handover.handover_intent(state, self.kb) is None:  # a handover reply stays as it is
+            candidates = issues.add_mention(state, self.kb, candidates)  # "You also mentioned ...", checked below
         kept, dropped = self.guard.filter(candidates, state)
         kept = handover.mark_handover_drafts(state, self.kb, kept)
         if not kept:

@@ -32,6 +32,7 @@ COMMANDS = [
     (("bench", "latency"), "training.serving.bench_latency"),
     (("bench", "serve"), "training.serving.bench_serve"),
     (("bench", "intents"), "training.intents.bench"),
+    (("bench", "issues"), "training.intents.bench_issues"),
     (("bench", "policy"), "training.policy.bench"),
     (("bench", "drafting"), "training.drafter.bench"),
 ]
@@ -39,7 +40,7 @@ COMMANDS = [
 GROUP_HELP = {
     "train": "train the reward model, the selection policy, the drafter or the intent model",
     "eval": "evaluate the reward model, a selection policy, or the replies to real messages (blind ratings)",
-    "bench": "benchmarks: turn latency, serving replicas, intent recognition, policy regret, drafting speed and quality",
+    "bench": "benchmarks: turn latency, serving replicas, intent recognition, several issues in one message, policy regret, drafting speed and quality",
 }
 
 

@@ -13,7 +13,7 @@ class DialogueState:
     history: list[tuple[str, str]] = field(default_factory=list)  # ("customer"|"bot", text)
     intent: str | None = None  # detected intent of the latest customer message
     intent_score: float = 0.0
-    slots: dict = field(default_factory=dict)  # order_id, email, dates, products mentioned so far
+    slots: dict = field(default_factory=dict)  # order_id, email, dates, products mentioned so far; other_issue
     order: dict | None = None  # the order in question, once found AND proven by this customer (order_access.py)
     access: OrderAccess = field(default_factory=OrderAccess)  # orders proven / waiting for proof in this session
     product: dict | None = None  # the catalogue product named most recently (bot/shop/catalogue.py)

@@ -1,4 +1,5 @@
-"""DialogueTracker: reads each customer message into the DialogueState (slots, order, intent)."""
+"""DialogueTracker: reads each customer message into the DialogueState (slots, order, intent, and a second
+request in the same message: bot/dialogue/issues.py)."""
 from __future__ import annotations
 
 import re
@@ -9,7 +10,7 @@ from bot.encoder import Encoder
 from bot.pii import EMAIL
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
-from bot.dialogue import order_access
+from bot.dialogue import issues, order_access
 from bot.dialogue.facts import facts_in
 from bot.dialogue.numbers import normalise_numbers
 from bot.dialogue.state import DialogueState
@@ -116,7 +117,14 @@ class DialogueTracker:
         elif state.intent_memory is not None:
             carry = INTENT_CARRY * max(0.0, 1.0 - float(scores.max())) ** 2
             scores = (scores + carry * np.maximum(np.asarray(state.intent_memory), 0)) / (1 + carry)
+        taken_up = issues.takes_up(state, message)  # "yes" after "You also mentioned a double charge: ..."
+        if taken_up is not None:
+            scores = np.zeros(len(self.kb.intents))
+            scores[[i.id for i in self.kb.intents].index(taken_up)] = 1.0  # the customer chose the topic
         state.intent_memory = scores.tolist()
         best = int(np.argmax(scores))
         state.intent, state.intent_score = self.kb.intents[best].id, float(scores[best])
         state.cache["intent_scores"] = scores
+        if state.slots.get("other_issue") == state.intent:
+            del state.slots["other_issue"]  # taken up, or raised again by the customer: it is this turn's topic
+        issues.find_other_issue(self, state, message)

@@ -34,6 +34,7 @@ class Intent:
     passage: str
     answers: list[AnswerTemplate]
     handover: bool = False  # a person must take over (fraud, security): the bot only makes it safe
+    phrase: str = ""  # how a reply names this issue in passing ("a double charge"); "" = never named
 
 
 class KnowledgeBaseError(ValueError):
@@ -82,7 +83,7 @@ class KnowledgeBase:
                 answers.append(AnswerTemplate(a.get("id", f"{item['id']}.{j}"), item["id"], a["text"], needs, asks))
             intents.append(Intent(item["id"], item.get("topic", ""), item.get("description", ""),
                                   list(item["examples"]), item.get("passage", ""), answers,
-                                  bool(item.get("handover", False))))
+                                  bool(item.get("handover", False)), str(item.get("phrase") or "")))
         if not intents:
             raise KnowledgeBaseError(f"{path}: no intents")
         return cls(raw.get("store", {}), raw.get("status_phrases", {}), intents)
