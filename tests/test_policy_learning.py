@@ -256,3 +256,35 @@ def test_linucb_baseline_learns_online_and_from_logs_and_round_trips(tmp_path):
     served = PolicyProbs(str(tmp_path / "bandit"), None, _Features())
     assert served.baseline and served.version == version
     np.testing.assert_array_equal(served(obs.features, np.full(5, np.nan)), model.probabilities_from_features(obs.features))
+
+
+def test_an_ensemble_of_trained_policies_serves_their_mean_score(tmp_path):
+    from training.policy.ensemble import combine
+
+    n = 3 * DIM + len(SCALARS)
+    paths, nets = [], []
+    for seed in range(3):
+        torch.manual_seed(seed)
+        net = make_net(n, 16)
+        net.fit_scale(np.random.default_rng(seed).normal(size=(50, n)).astype(np.float32))
+        config = {"algo": "dqn", "features_version": FEATURES_VERSION, "temperature": 0.03, "epsilon": 0.02,
+                  "reward_feature": True}  # so every input reaches the nets as given
+        save_checkpoint(net, tmp_path / f"m{seed}", config, {"data": {}})
+        paths.append(str(tmp_path / f"m{seed}"))
+        nets.append(net)
+    version = combine(paths, str(tmp_path / "ens"), temperature=0.01, epsilon=0.01, features=_Features())
+    served = load_checkpoint(tmp_path / "ens", _Features())
+    assert served.version == version and version.startswith("dqn-ensemble-") and served.config["members"] == 3
+    assert (served.temperature, served.epsilon) == (0.01, 0.01)
+    x = np.random.default_rng(9).normal(size=(6, n)).astype(np.float32)
+    with torch.no_grad():
+        mean = np.mean([net(torch.from_numpy(x)[None])[0].numpy() for net in nets], axis=0)
+    np.testing.assert_allclose(served.scores_from_features(x), mean, rtol=1e-5, atol=1e-6)
+    assert not np.allclose(mean, nets[0](torch.from_numpy(x)[None])[0].detach().numpy())  # not just one member
+    # members must fit together: another architecture is refused with a reason
+    save_checkpoint(make_net(n, 8), tmp_path / "narrow", {"algo": "dqn", "features_version": FEATURES_VERSION,
+                                                          "reward_feature": True}, {"data": {}})
+    with pytest.raises(ValueError, match="different hidden"):
+        combine([paths[0], str(tmp_path / "narrow")], str(tmp_path / "bad"), features=_Features())
+    with pytest.raises(ValueError, match="at least 2"):
+        combine(paths[:1], str(tmp_path / "bad"), features=_Features())

@@ -43,8 +43,8 @@ def _torch():
     return torch
 
 
-def make_net(n_features: int, hidden: int = 128, n_scalars: int | None = None, embed_rank: int = 4):
-    """The scoring network.
+def make_net(n_features: int, hidden: int = 128, n_scalars: int | None = None, embed_rank: int = 4, members: int = 1):
+    """The scoring network (members > 1: that many, scores averaged; see ensemble_net).
 
     The scalar features (bot/features.SCALARS: drafter score, reward, lengths, tone, turn...) go straight into
     the MLP; the 3 x 384 embedding features first pass a low-rank projection (to `embed_rank` dims), so the few
@@ -96,7 +96,30 @@ def make_net(n_features: int, hidden: int = 128, n_scalars: int | None = None, e
             pooled = h.sum(1) / mask.sum(1, keepdim=True).clamp(min=1)
             return self.value_head(pooled).squeeze(-1)
 
+    if members > 1:
+        return ensemble_net([SelectionNet() for _ in range(members)])
     return SelectionNet()
+
+
+def ensemble_net(nets: list):
+    """Several trained SelectionNets as one: scores and values averaged. Training runs that differ only in their
+    seed disagree on near-ties; the average keeps what they agree on (training/policy/ensemble.py)."""
+    torch = _torch()
+
+    class EnsembleNet(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.nets = torch.nn.ModuleList(nets)
+            first = nets[0]
+            self.n_features, self.hidden, self.embed_rank, self.members = first.n_features, first.hidden, first.embed_rank, len(nets)
+
+        def forward(self, x, mask=None):
+            return torch.stack([net(x, mask) for net in self.nets]).mean(0)
+
+        def value(self, x, mask):
+            return torch.stack([net.value(x, mask) for net in self.nets]).mean(0)
+
+    return EnsembleNet()
 
 
 def scalar_scale(rows: np.ndarray, n_scalars: int, floor: float = 0.2) -> np.ndarray:
@@ -132,7 +155,7 @@ def save_checkpoint(net, output_dir: str | Path, config: dict, card: dict) -> st
     serving = json.dumps({k: config.get(k) for k in ("temperature", "epsilon", "features_version")}, sort_keys=True)
     version = f"{config.get('algo', 'policy')}-{hashlib.sha256((digest + serving).encode()).hexdigest()[:10]}"
     config = {**config, "version": version, "n_features": net.n_features, "hidden": net.hidden,
-              "embed_rank": net.embed_rank}
+              "embed_rank": net.embed_rank, "members": getattr(net, "members", 1)}
     (tmp / "config.json").write_text(json.dumps(config, indent=2))
     (tmp / "card.json").write_text(json.dumps({**card, "version": version, "weights_sha256": digest,
                                                "code_version": code_version(), "config": config}, indent=2, default=str))
@@ -226,7 +249,8 @@ def load_checkpoint(path: str | Path, features, temperature: float | None = None
         raise PolicyLoadError(f"{path}: model.safetensors is missing") from None
     except (SafetensorError, OSError, ValueError, RuntimeError) as err:
         raise PolicyLoadError(f"{path}/model.safetensors is corrupt: {err}") from None
-    net = make_net(expected, int(config.get("hidden", 128)), embed_rank=int(config.get("embed_rank", 4)))
+    net = make_net(expected, int(config.get("hidden", 128)), embed_rank=int(config.get("embed_rank", 4)),
+                   members=int(config.get("members", 1)))
     try:
         net.load_state_dict(state)
     except RuntimeError as err:
