@@ -39,5 +39,35 @@ def test_blind_session_of_served_replies_and_its_report(tmp_path):
     result = json.loads((tmp_path / "r.json").read_text())
     assert result["served"] == {"messages": 3, "mean": 4.5, "rated_4_or_5": 1.0, "different_question": 0.0}
     assert result["alternative"]["different_question"] == 1.0
+    assert result["served_minus_alternative"] == [2.5, 2.5, 2.5]  # paired over the same messages: 4.5 - 2 on each
     assert result["raters"] == ["rater-a", "rater-b"] and result["krippendorff_alpha_ordinal"] > 0.5
     assert result["out_of_scope"]["messages"] == 1
+
+
+def test_versus_session_rates_two_policies_only_where_their_replies_differ(tmp_path):
+    messages = tmp_path / "messages.jsonl"
+    rows = [{"id": f"m{n}", "message": text, "topic": "x"} for n, text in enumerate(
+        ["where is my order, it was meant to come monday", "I want to return a jacket that doesn't fit",
+         "can I pay with paypal", "do you sell gift cards"])]
+    messages.write_text("\n".join(json.dumps(r) for r in rows))
+    db = str(tmp_path / "rating.sqlite3")
+    made = rlcs("eval", "replies", "--messages", str(messages), "--db", db, "--session", "ab", "--versus", "uniform",
+                "--scratch-db", str(tmp_path / "scratch.sqlite3"))
+    assert made.returncode == 0, made.stderr
+    store = RatingStore(db)
+    pairs = store.replay.query("SELECT i.external_id, c.source, c.text FROM rating_items i JOIN rating_candidates c "
+                               "ON c.item_id = i.item_id WHERE i.session_id = 'ab' ORDER BY i.external_id, c.source")
+    by_item: dict = {}
+    for row in pairs:
+        by_item.setdefault(row["external_id"], {})[row["source"]] = row["text"]
+    assert by_item and all(set(p) == {"served", "versus"} and p["served"] != p["versus"] for p in by_item.values())
+    for rater in ("rater-a", "rater-b"):  # raters prefer the default's reply by 2 points
+        while (item := store.next_item("ab", rater)) is not None:
+            served = by_item[store.replay.query("SELECT external_id FROM rating_items WHERE item_id=?",
+                                                (item.item_id,))[0]["external_id"]]["served"]
+            scores = [5 if text == served else 3 for text in item.replies]
+            store.submit(rater, item.item_id, scores=scores, reasons=[[], []])
+    report = rlcs("eval", "replies", "--db", db, "--session", "ab", "--report", "--output", str(tmp_path / "r.json"))
+    assert report.returncode == 0, report.stderr
+    result = json.loads((tmp_path / "r.json").read_text())
+    assert result["served_minus_versus"][0] == 2.0 and result["versus"]["mean"] == 3.0 and "out_of_scope" not in result

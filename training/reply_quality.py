@@ -13,7 +13,8 @@ means the reply answers a different question than the one asked.
 
 The report gives, for the served reply: mean rating, share of messages rated 4 or 5 (mean over raters),
 share whose raters said it answers a different question, Krippendorff's alpha (ordinal) over all scores,
-and how out-of-scope messages were handled. The key of which reply is which (and each message's topic)
+and how out-of-scope messages were handled. With --versus POLICY the items are the default's reply and POLICY's, only where they differ.
+The key of which reply is which (and each message's topic)
 is kept in a side file next to the database, never shown in the app.
 """
 from __future__ import annotations
@@ -44,6 +45,9 @@ def make_session(args) -> int:
     if Path(scratch).exists():
         raise ValueError(f"{scratch} exists: give a new --scratch-db (earlier conversations would be continued)")
     bot = Bot(BotConfig(db_path=scratch, seed=args.seed))
+    if args.versus:  # A/B: the default's reply against this policy's, on the messages where they differ
+        return make_versus_session(args, rows, bot, Bot(BotConfig(db_path=scratch + ".versus", seed=args.seed,
+                                                                   policy=args.versus)))
     items, key = [], {}
     for n, row in enumerate(rows):
         session_id = f"eval-{args.session}-{n}"
@@ -63,6 +67,27 @@ def make_session(args) -> int:
     key_path(args.db, session).write_text(json.dumps(key, indent=2))
     print(f"rating session {session!r}: {len(items)} messages, 2 replies each, {args.overlap} raters per item; "
           f"key in {key_path(args.db, session)}")
+    return 0
+
+
+def make_versus_session(args, rows, default, versus) -> int:
+    from bot.ratings.store import RatingStore
+
+    items, key = [], {}
+    for n, row in enumerate(rows):
+        ours = default.reply(f"eval-{args.session}-{n}", row["message"]).text
+        theirs = versus.reply(f"eval-{args.session}-{n}", row["message"]).text
+        if ours != theirs:  # where both serve the same reply there is nothing to compare
+            items.append({"id": row.get("id", str(n)), "context": [["customer", row["message"]]],
+                          "candidates": [{"text": ours, "source": "served"}, {"text": theirs, "source": "versus"}]})
+            key[row.get("id", str(n))] = {"topic": row.get("topic"), "versus": args.versus}
+    if not items:
+        raise ValueError(f"{args.versus} serves the same reply as the default on every message: nothing to rate")
+    session = RatingStore(args.db).create_session(args.session, items, overlap=args.overlap,
+                                                  source=f"eval:{Path(args.messages).name} versus {args.versus}")
+    key_path(args.db, session).write_text(json.dumps(key, indent=2))
+    print(f"rating session {session!r}: {len(items)} of {len(rows)} messages get different replies from the default "
+          f"and {args.versus}; {args.overlap} raters per item; key in {key_path(args.db, session)}")
     return 0
 
 
@@ -86,19 +111,28 @@ def report(args) -> int:
     table = {(r["rater_id"], r["item_id"], r["idx"]): r["score"] for r in rows}
     alpha = krippendorff_alpha([[table.get((rater, *u)) for u in units] for rater in raters], "ordinal")
     result = {"session": args.session, "raters": raters, "krippendorff_alpha_ordinal": round(float(alpha), 3)}
-    for which in ("served", "alternative"):
+    item_means = {}
+    for which in sorted({r["source"] for r in rows}, key=lambda w: (w != "served", w)):  # served / alternative, or A / B
         per_item: dict[str, list] = {}
         for r in rows:
             if r["source"] == which:
                 per_item.setdefault(r["source_id"], []).append(r)
-        means = {i: np.mean([r["score"] for r in rs]) for i, rs in per_item.items()}
+        means = item_means[which] = {i: np.mean([r["score"] for r in rs]) for i, rs in per_item.items()}
         wrong_q = {i: sum("didnt_understand" in r["reasons"] for r in rs) / len(rs) > 0.5 for i, rs in per_item.items()}
         result[which] = {"messages": len(means), "mean": round(float(np.mean(list(means.values()))), 3),
                          "rated_4_or_5": round(float(np.mean([m >= 4 for m in means.values()])), 3),
                          "different_question": round(float(np.mean(list(wrong_q.values()))), 3)}
-    out_of_scope = [k for k in key.values() if k["topic"] in OUT_OF_SCOPE_TOPICS]
-    honest = [k for k in out_of_scope if k["served_source"] in ("clarify", "handover") or k["intent"] == "off_topic"]
-    result["out_of_scope"] = {"messages": len(out_of_scope), "clarified_or_handed_over_or_said_so": len(honest)}
+    if len(item_means) == 2:  # the same messages rated for two replies: a paired difference of the per-message means
+        from training.intents.reply_choice import paired_interval
+
+        (a, mean_a), (b, mean_b) = item_means.items()
+        both = sorted(set(mean_a) & set(mean_b))
+        diff, low, high = paired_interval(np.array([mean_a[i] for i in both]), np.array([mean_b[i] for i in both]))
+        result[f"{a}_minus_{b}"] = [round(diff, 3), round(low, 3), round(high, 3)]
+    if all("served_source" in k for k in key.values()):
+        out_of_scope = [k for k in key.values() if k["topic"] in OUT_OF_SCOPE_TOPICS]
+        honest = [k for k in out_of_scope if k["served_source"] in ("clarify", "handover") or k["intent"] == "off_topic"]
+        result["out_of_scope"] = {"messages": len(out_of_scope), "clarified_or_handed_over_or_said_so": len(honest)}
     print(json.dumps(result, indent=2))
     write_result(args.output, result)
     return 0
@@ -113,6 +147,9 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--report", action="store_true", help="print the figures of a rated session")
     parser.add_argument("--overlap", type=int, default=2, help="raters per item (default: %(default)s)")
     parser.add_argument("--limit", type=int, default=0, help="first N messages only (default: all)")
+    parser.add_argument("--versus", default=None, metavar="POLICY",
+                        help="A/B instead: rate the default's reply against the one POLICY (e.g. a checkpoint) serves, "
+                             "on the messages where they differ; --report then gives served_minus_versus")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--scratch-db", default=None, help="new scratch file the bot writes (default: a temporary one)")
     parser.add_argument("--output", default="runs/eval/replies.json", help="JSON result of --report")
