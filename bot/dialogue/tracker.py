@@ -17,7 +17,9 @@ from bot.dialogue.state import DialogueState
 
 # "order 12345", "order #12345", "#12345", "order number is 12345"; else a lone number in the store's
 # 5-digit order format. Product and model numbers ("SKU 48213", "model NT-4821") are never order numbers.
-_ORDER_REF = re.compile(r"(?:order|purchase|ord|#)\D{0,15}?(\d{4,12})\b", re.IGNORECASE)
+# Four digits only right after "#", "number" or "no": "the Price Marking Order of 2004" names a year, not an order.
+_ORDER_REF = re.compile(r"(?:order|purchase|ord|#)\D{0,15}?(\d{5,12}|(?<=#)\d{4}|(?<=number )\d{4}|(?<=no )\d{4}|(?<=no\. )\d{4})\b",
+                        re.IGNORECASE)
 _LONE_NUMBER = re.compile(r"(?<![\d.,$€£-])\b(\d{5})\b(?![.,]\d)")
 _PRODUCT_REF = re.compile(r"\b(?:sku|model|style|article|(?:item|product|part)\s*(?:no\b|nr\b|number|code|id\b|#))"
                           r"[\s.:#]*(?:no\b|nr\b|number)?[\s.:#]*(?:[a-z]{1,4}[\s-]?)?\d+", re.IGNORECASE)
