@@ -86,11 +86,6 @@ def clauses(text: str) -> list[Clause]:
     return found
 
 
-def split_clauses(text: str) -> list[str]:
-    """The clauses' texts."""
-    return [c.text for c in clauses(text)]
-
-
 def clauses_to_read(text: str) -> list[Clause]:
     """The clauses long enough to be a request of their own, when there are two or more and the customer
     signalled another point after the first; else [] (nothing to read: a story told in several sentences,

@@ -37,8 +37,9 @@ class Claim:
     text: str  # as written in the reply
     options: tuple[tuple[Key, ...], ...]  # grounded if every key of any one option is in the sources
 
-    def grounded(self, sources: set) -> bool:
-        return any(all(key in sources for key in option) for option in self.options)
+    def grounded(self, *sources: set) -> bool:
+        """Some option has every key in one of the source sets (kept apart: no union per reply)."""
+        return any(all(any(key in keys for keys in sources) for key in option) for option in self.options)
 
 
 # -- numbers written as words ---------------------------------------------------------------------------
@@ -248,6 +249,6 @@ def conversation_facts(state) -> set:
     return keys
 
 
-def ungrounded(text: str, sources: set) -> list[Claim]:
+def ungrounded(text: str, *sources: set) -> list[Claim]:
     """The claims in `text` that no source states."""
-    return [claim for claim in claims(text) if not claim.grounded(sources)]
+    return [claim for claim in claims(text) if not claim.grounded(*sources)]

@@ -111,7 +111,7 @@ class Guard:
 
     def ungrounded(self, text: str, state: DialogueState | None = None) -> str | None:
         """"invented_amount" or "ungrounded" if `text` states a fact no source backs (bot/drafting/grounding.py)."""
-        claims = grounding.ungrounded(text, self.store_facts | grounding.conversation_facts(state))
+        claims = grounding.ungrounded(text, self.store_facts, grounding.conversation_facts(state))
         if not claims:
             return None
         return "invented_amount" if any(c.kind == "amount" for c in claims) else "ungrounded"

@@ -36,6 +36,8 @@ from __future__ import annotations
 import argparse
 import time
 
+from training.results import write_result
+
 VW_DEFAULT = "--cb_explore_adf --squarecb --quiet;--cb_explore_adf --squarecb --gamma_scale 50 --quiet"
 # The comparison's seeds. 100-109 were the fresh seeds of round 5's first run (--tune-vw, ours at its defaults): their
 # result has been looked at, so they are no longer fresh; 110-119 are.
@@ -370,25 +372,33 @@ def _seeds(text: str) -> list[int]:
     return [int(s) for s in text.split(",") if s.strip()]
 
 
+def _summary(runs: list) -> dict:
+    """One learner's `play` results over seeds: per-seed cumulative regret, its mean, ms per decision."""
+    import numpy as np
+
+    return {"cumulative_regret": [float(c[-1]) for c, _, _ in runs], "mean": float(np.mean([c[-1] for c, _, _ in runs])),
+            "ms_per_decision": float(np.mean([ms for _, ms, _ in runs]))}
+
+
 def _ratio(ours, vw) -> dict:
     """Ratio of mean regrets (the headline) and the per-seed ratios with their spread."""
     import numpy as np
 
     per_seed = np.asarray(ours) / np.asarray(vw)
-    n = len(per_seed)
-    se = float(per_seed.std(ddof=1) / np.sqrt(n)) if n > 1 else 0.0
+    n, mean = len(per_seed), float(per_seed.mean())
+    sd = float(per_seed.std(ddof=1)) if n > 1 else 0.0
+    se = sd / np.sqrt(n) if n > 1 else 0.0
+    ci95 = None
     if n > 1:
         from scipy.stats import t as student_t
 
         half = float(student_t.ppf(0.975, n - 1)) * se
+        ci95 = [mean - half, mean + half]
     return {"ratio_ours_to_vw": float(np.mean(ours) / np.mean(vw)),
             "ratio_per_seed": [float(r) for r in per_seed],
-            "ratio_per_seed_spread": {"min": float(per_seed.min()), "max": float(per_seed.max()),
-                                      "mean": float(per_seed.mean()), "sd": float(per_seed.std(ddof=1)) if len(per_seed) > 1 else 0.0,
-                                      "se": float(per_seed.std(ddof=1) / np.sqrt(len(per_seed))) if len(per_seed) > 1 else 0.0,
-                                      "below_1": int((per_seed < 1).sum()), "at_most_0.9": int((per_seed <= 0.9).sum()),
-                                      "mean_ci95": ([float(per_seed.mean() - half), float(per_seed.mean() + half)]
-                                                    if n > 1 else None)}}
+            "ratio_per_seed_spread": {"min": float(per_seed.min()), "max": float(per_seed.max()), "mean": mean,
+                                      "sd": sd, "se": float(se), "below_1": int((per_seed < 1).sum()),
+                                      "at_most_0.9": int((per_seed <= 0.9).sum()), "mean_ci95": ci95}}
 
 
 def _label(config: str) -> str:
@@ -396,7 +406,6 @@ def _label(config: str) -> str:
 
 
 def run(args) -> int:
-    import json
     from pathlib import Path
 
     import numpy as np
@@ -434,18 +443,13 @@ def run(args) -> int:
                "vw_configs": vw_of, "learners": {}}
     curves = {}
     for name in learners:
-        per_seed, times = [], []
+        runs = []
         for seed in seeds:
-            is_vw = name.startswith("vw")
-            curve, ms, _ = play("vw" if is_vw else name, pool, seed, args.interactions, args,
-                                vw_of.get(name), vw_lines)
-            per_seed.append(curve)
-            times.append(ms)
-            print(f"{name} seed {seed}: cumulative regret {curve[-1]:.1f}, {ms:.2f} ms/decision")
-        curves[name] = np.stack(per_seed)
-        results["learners"][name] = {"cumulative_regret": [float(c[-1]) for c in per_seed],
-                                     "mean": float(np.mean([c[-1] for c in per_seed])),
-                                     "ms_per_decision": float(np.mean(times))}
+            runs.append(play("vw" if name.startswith("vw") else name, pool, seed, args.interactions, args,
+                             vw_of.get(name), vw_lines))
+            print(f"{name} seed {seed}: cumulative regret {runs[-1][0][-1]:.1f}, {runs[-1][1]:.2f} ms/decision")
+        curves[name] = np.stack([c for c, _, _ in runs])
+        results["learners"][name] = _summary(runs)
     vws = [n for n in curves if n.startswith("vw")]
     if "ours" in curves and vws:
         best = min(vws, key=lambda n: curves[n][:, -1].mean())  # compare with VW at its best configuration
@@ -453,16 +457,14 @@ def run(args) -> int:
         results["ratio_against"] = f"{best}: {vw_of[best]}"
         print(f"regret ratio ours / VW ({vw_of[best]}) = {results['ratio_ours_to_vw']:.3f} "
               f"(per seed {', '.join(f'{r:.3f}' for r in results['ratio_per_seed'])})")
-    (out / "results.json").write_text(json.dumps(results, indent=2))
+    write_result(out / "results.json", results)
     plot(curves, out / "regret.png", {n: _label(c) for n, c in vw_of.items()}, args.interactions)
-    print(f"wrote {out / 'results.json'} and {out / 'regret.png'}")
+    print(f"wrote {out / 'regret.png'}")
     return 0
 
 
 def _tune_rows(label: str, variants: list, play_one, seeds: list) -> list:
     """Each variant on the tuning seeds: its per-seed cumulative regret, mean and ms per decision."""
-    import numpy as np
-
     rows = []
     for i, (name, extra) in enumerate(variants):
         row = {"config": name, **extra}
@@ -472,9 +474,7 @@ def _tune_rows(label: str, variants: list, play_one, seeds: list) -> list:
             row["error"] = f"{type(err).__name__}: {err}"
             print(f"{label} [{i + 1}/{len(variants)}] {name}: skipped ({row['error']})")
         else:
-            row.update({"cumulative_regret": [float(c[-1]) for c, _, _ in runs],
-                        "mean": float(np.mean([c[-1] for c, _, _ in runs])),
-                        "ms_per_decision": float(np.mean([ms for _, ms, _ in runs]))})
+            row.update(_summary(runs))
             if label == "vw":
                 row["repaired_predictions"] = int(sum(r for _, _, r in runs))
             print(f"{label} [{i + 1}/{len(variants)}] {name}: mean regret {row['mean']:.1f} "
@@ -486,7 +486,6 @@ def _tune_rows(label: str, variants: list, play_one, seeds: list) -> list:
 
 def tune(args) -> int:
     """Equal tuning: VW's grid and/or our learner's on the tuning seeds, then the best of each on fresh seeds."""
-    import json
     from pathlib import Path
 
     import numpy as np
@@ -577,9 +576,7 @@ def tune(args) -> int:
         runs = [play("ours" if name.startswith("ours") else name, pool, seed, args.interactions, learner_args,
                      best_vw, vw_lines) for seed in fresh]
         curves[name] = np.stack([c for c, _, _ in runs])
-        results["learners"][name] = {"cumulative_regret": [float(c[-1]) for c, _, _ in runs],
-                                     "mean": float(np.mean([c[-1] for c, _, _ in runs])),
-                                     "ms_per_decision": float(np.mean([ms for _, ms, _ in runs]))}
+        results["learners"][name] = _summary(runs)
         print(f"{name} on fresh seeds: " + ", ".join(f"{c[-1]:.0f}" for c, _, _ in runs)
               + f" (mean {results['learners'][name]['mean']:.1f})")
     results["learners"]["ours"]["config"] = best_ours
@@ -596,11 +593,11 @@ def tune(args) -> int:
           f"(per seed {', '.join(f'{r:.3f}' for r in results['ratio_per_seed'])}; {spread['min']:.3f}-{spread['max']:.3f}, "
           f"mean {spread['mean']:.3f} +- {spread['se']:.3f} s.e., 95% {ci[0]:.3f}-{ci[1]:.3f}); target <= 0.9 "
           f"{'met' if results['target_met'] else 'not met'}")
-    (out / "results.json").write_text(json.dumps(results, indent=2))
+    write_result(out / "results.json", results)
     ours_label = "ours: SelectionNet + SquareCB" + (f", best tuned: {best_ours}" if args.tune_ours else "")
     plot(curves, out / "regret.png", {"vw": ("best tuned " if args.tune_vw else "") + _label(best_vw),
                                       "ours": ours_label, "ours_untuned": "ours (untuned flags)"}, args.interactions)
-    written = [out / "results.json", out / "regret.png"]
+    written = [out / "regret.png"]
     if args.tune_vw:
         plot_tuning(ran, out / "tuning.png", tune_seeds, lambda c: _label(c)[3:], "VW configurations")
         written.append(out / "tuning.png")

@@ -46,6 +46,22 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_until_serving(proc: subprocess.Popen, log, is_up, deadline: float, what: str, startup_s: float) -> None:
+    """Poll `is_up()` (network errors count as not yet) until it is true; the log's tail if the process exits first."""
+    while True:
+        if proc.poll() is not None:
+            log.seek(0)
+            raise RuntimeError(f"{what} exited: {log.read()[-2000:]}")
+        try:
+            if is_up():
+                return
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"{what} did not start within {startup_s:.0f} s")
+        time.sleep(0.3)
+
+
 class Replicas:
     """N replica processes on one database; start, kill and restart them by index."""
 
@@ -71,18 +87,8 @@ class Replicas:
                 env={**os.environ, "TOKENIZERS_PARALLELISM": "false", "OMP_NUM_THREADS": "1"})
         deadline = time.monotonic() + self.startup_s
         for i in indices:
-            while True:
-                if self.procs[i].poll() is not None:
-                    self.logs[i].seek(0)
-                    raise RuntimeError(f"replica {i} exited: {self.logs[i].read()[-2000:]}")
-                try:
-                    if call(self.url(i), "/health", None, timeout=2)[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"replica {i} did not start within {self.startup_s:.0f} s")
-                time.sleep(0.3)
+            wait_until_serving(self.procs[i], self.logs[i], lambda i=i: call(self.url(i), "/health", None, timeout=2)[0] == 200,
+                               deadline, f"replica {i}", self.startup_s)
 
     def kill(self, i: int, sig: int = signal.SIGKILL) -> None:
         proc = self.procs[i]
@@ -315,20 +321,12 @@ class ChatProcess:
         self.proc = subprocess.Popen([sys.executable, "-m", "ui.cli", "serve", "--db", db, "--port", str(self.port),
                                       "--policy", policy, "--seed", "0", *(extra or [])],
                                      cwd=REPO, stdout=self.log, stderr=subprocess.STDOUT, text=True)
-        deadline = time.monotonic() + startup_s
-        while True:
-            if self.proc.poll() is not None:
-                self.log.seek(0)
-                raise RuntimeError(f"rlcs serve exited: {self.log.read()[-2000:]}")
-            try:
-                with urllib.request.urlopen(self.url + "/config", timeout=2) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"rlcs serve did not start within {startup_s:.0f} s")
-            time.sleep(0.3)
+        wait_until_serving(self.proc, self.log, lambda: self._config_status() == 200, time.monotonic() + startup_s,
+                           "rlcs serve", startup_s)
+
+    def _config_status(self) -> int:
+        with urllib.request.urlopen(self.url + "/config", timeout=2) as response:
+            return response.status
 
     def __enter__(self):
         return self
