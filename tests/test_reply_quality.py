@@ -71,3 +71,19 @@ def test_versus_session_rates_two_policies_only_where_their_replies_differ(tmp_p
     assert report.returncode == 0, report.stderr
     result = json.loads((tmp_path / "r.json").read_text())
     assert result["served_minus_versus"][0] == 2.0 and result["versus"]["mean"] == 3.0 and "out_of_scope" not in result
+
+
+def test_clarify_session_pairs_the_named_guess_with_the_generic_question(tmp_path):
+    messages = tmp_path / "messages.jsonl"
+    rows = [{"id": "g1", "message": "my frend is going to colect for me, is that ok"},   # unsure: a named guess
+            {"id": "g2", "message": "I want to return a jacket that doesn't fit"}]     # clear: answered, not rated
+    messages.write_text("\n".join(json.dumps(r) for r in rows))
+    db = str(tmp_path / "rating.sqlite3")
+    made = rlcs("eval", "replies", "--messages", str(messages), "--db", db, "--session", "c1", "--clarify-versus-generic",
+                "--scratch-db", str(tmp_path / "scratch.sqlite3"))
+    assert made.returncode == 0, made.stderr
+    assert set(json.loads((tmp_path / "rating.c1.key.json").read_text())) == {"g1"}
+    from bot.dialogue.clarify import CLARIFY_TEXT, GUESS_START
+
+    texts = {r["source"]: r["text"] for r in RatingStore(db).replay.query("SELECT source, text FROM rating_candidates")}
+    assert texts["generic"] == CLARIFY_TEXT and texts["served"].startswith(GUESS_START)

@@ -45,6 +45,8 @@ def make_session(args) -> int:
     if Path(scratch).exists():
         raise ValueError(f"{scratch} exists: give a new --scratch-db (earlier conversations would be continued)")
     bot = Bot(BotConfig(db_path=scratch, seed=args.seed))
+    if args.clarify_versus_generic:
+        return make_clarify_session(args, rows, bot)
     if args.versus:  # A/B: the default's reply against this policy's, on the messages where they differ
         return make_versus_session(args, rows, bot, Bot(BotConfig(db_path=scratch + ".versus", seed=args.seed,
                                                                    policy=args.versus)))
@@ -88,6 +90,30 @@ def make_versus_session(args, rows, default, versus) -> int:
     key_path(args.db, session).write_text(json.dumps(key, indent=2))
     print(f"rating session {session!r}: {len(items)} of {len(rows)} messages get different replies from the default "
           f"and {args.versus}; {args.overlap} raters per item; key in {key_path(args.db, session)}")
+    return 0
+
+
+def make_clarify_session(args, rows, bot) -> int:
+    """A/B of the clarifying question: the one naming our guess (served) against the generic menu, on the messages
+    where the bot asks and names a guess."""
+    from bot.dialogue.clarify import CLARIFY_TEXT
+    from bot.ratings.store import RatingStore
+
+    items, key = [], {}
+    for n, row in enumerate(rows):
+        turn = bot.reply(f"eval-{args.session}-{n}", row["message"])
+        served = turn.candidates[turn.chosen]
+        if served.source == "clarify" and served.text != CLARIFY_TEXT:
+            items.append({"id": row.get("id", str(n)), "context": [["customer", row["message"]]],
+                          "candidates": [{"text": served.text, "source": "served"}, {"text": CLARIFY_TEXT, "source": "generic"}]})
+            key[row.get("id", str(n))] = {"topic": row.get("topic"), "intent": turn.intent}
+    if not items:
+        raise ValueError("the bot named a guess in no clarifying question: nothing to rate")
+    session = RatingStore(args.db).create_session(args.session, items, overlap=args.overlap,
+                                                  source=f"eval:{Path(args.messages).name} clarify versus generic")
+    key_path(args.db, session).write_text(json.dumps(key, indent=2))
+    print(f"rating session {session!r}: {len(items)} of {len(rows)} messages get a clarifying question naming a guess; "
+          f"{args.overlap} raters per item; key in {key_path(args.db, session)}")
     return 0
 
 
@@ -150,6 +176,8 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--versus", default=None, metavar="POLICY",
                         help="A/B instead: rate the default's reply against the one POLICY (e.g. a checkpoint) serves, "
                              "on the messages where they differ; --report then gives served_minus_versus")
+    parser.add_argument("--clarify-versus-generic", action="store_true",
+                        help="items: the messages where the bot asks naming a guess; replies: that question and the generic one")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--scratch-db", default=None, help="new scratch file the bot writes (default: a temporary one)")
     parser.add_argument("--output", default="runs/eval/replies.json", help="JSON result of --report")

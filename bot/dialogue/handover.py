@@ -5,7 +5,8 @@
                        reply says a person takes over, and the conversation is escalated
     customer asks      the human_agent intent escalates as well
     unsure             an opening message whose intent probability is below CLARIFY_BELOW: ask what it
-                       is about; unsure again right after a clarifying question: hand over
+                       is about, naming our best guess (bot/dialogue/clarify.py); unsure again right after
+                       a clarifying question: hand over
 
 A handover reply is a candidate like any other (source "handover"), so the turn, its reason and
 its propensity (1: nothing else was offered) land in the replay buffer in the same transaction;
@@ -17,6 +18,7 @@ import re
 import unicodedata
 
 from bot.candidate import Candidate
+from bot.dialogue import clarify
 from bot.dialogue.state import DialogueState
 from bot.dialogue.tracker import only_gives_a_number
 
@@ -37,9 +39,6 @@ yes can could would should will shall may might must please thanks thank hi hell
 help card account get got want need just still again there here all bye ok""".split())
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
-CLARIFY_TEXT = ("I want to get this right. Is it about an order (where it is, a return or refund, something missing or "
-                "broken), a payment, your account, or one of our products? A few words on what happened will help me "
-                "answer properly.")
 HANDOVER_TEXT = ("I'm not sure I've understood, so I've passed our conversation to a colleague at {store_name}. They'll "
                  "reply to you here or by email within one business day ({support_hours}).")
 LANGUAGE_TEXT = ("Sorry, I can only answer in English. I've passed your message to a colleague at {store_name}, who "
@@ -66,7 +65,7 @@ def _latin(word: str) -> bool:
 
 def was_clarifying(state: DialogueState) -> bool:
     """Did our previous reply (just before the customer's new message) ask the customer to clarify?"""
-    return len(state.history) >= 2 and state.history[-2] == ("bot", CLARIFY_TEXT)
+    return len(state.history) >= 2 and state.history[-2][0] == "bot" and clarify.is_question(state.history[-2][1])
 
 
 def decide(state: DialogueState, kb) -> Candidate | None:
@@ -75,6 +74,8 @@ def decide(state: DialogueState, kb) -> Candidate | None:
     message = state.last_message
     if not looks_english(message):
         return _handover(LANGUAGE_TEXT, "other_language", store)
+    if clarify.denied_guess(state, message):  # "no" to "is it about a late delivery?": not understood twice
+        return _handover(HANDOVER_TEXT, "unsure", store)
     if handover_intent(state, kb) is not None:
         return None  # the intent's own templates say a person takes over; the drafts carry the reason
     if state.intent == HUMAN_AGENT_INTENT and state.intent_score >= CLARIFY_BELOW:
@@ -85,7 +86,8 @@ def decide(state: DialogueState, kb) -> Candidate | None:
         # Later in a conversation the topic is known ("when will it get here?" after an order question):
         # the tracker's carried intent answers; only an opening message we cannot read gets a question.
         if sum(role == "customer" for role, _ in state.history) == 1:
-            return Candidate(CLARIFY_TEXT, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score})
+            return Candidate(clarify.question(state, kb), "clarify", 1.0,
+                             meta={"intent": state.intent, "confidence": state.intent_score})
     return None
 
 

@@ -59,7 +59,7 @@ _STRIP = " ,.-:"
 MENTION = "You also mentioned {phrase}: I'll help with that as soon as this is sorted, just say when."
 MENTION_START = "You also mentioned "
 # Taking it up: a bare yes right after we named it, or a pointer to "the other thing" at any time.
-_YES = set("yes yeah yep yup ok okay sure please go ahead now next sorted great alright fine cool and so let's lets "
+YES_WORDS = set("yes yeah yep yup ok okay sure please go ahead now next sorted great alright fine cool and so let's lets "
            "do it that".split())
 _OTHER_THING = re.compile(r"\b(?:other|second)\s+(?:thing|issue|question|problem|matter)\b", re.IGNORECASE)
 
@@ -149,7 +149,7 @@ def takes_up(state: DialogueState, message: str) -> str | None:
         return pending
     words = [w.lower() for w in _WORDS.findall(message)]
     previous = state.history[-2][1] if len(state.history) >= 2 and state.history[-2][0] == "bot" else ""
-    if words and len(words) <= 6 and all(w in _YES for w in words) and MENTION_START in previous:
+    if words and len(words) <= 6 and all(w in YES_WORDS for w in words) and MENTION_START in previous:
         return pending
     return None
 

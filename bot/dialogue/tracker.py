@@ -10,7 +10,7 @@ from bot.encoder import Encoder
 from bot.pii import EMAIL
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
-from bot.dialogue import issues, order_access
+from bot.dialogue import clarify, issues, order_access
 from bot.dialogue.facts import facts_in
 from bot.dialogue.numbers import normalise_numbers
 from bot.dialogue.state import DialogueState
@@ -119,7 +119,8 @@ class DialogueTracker:
         elif state.intent_memory is not None:
             carry = INTENT_CARRY * max(0.0, 1.0 - float(scores.max())) ** 2
             scores = (scores + carry * np.maximum(np.asarray(state.intent_memory), 0)) / (1 + carry)
-        taken_up = issues.takes_up(state, message)  # "yes" after "You also mentioned a double charge: ..."
+        # "yes" after "You also mentioned a double charge: ...", or after "is it about a late delivery?"
+        taken_up = issues.takes_up(state, message) or clarify.confirmed_guess(state, message)
         if taken_up is not None:
             scores = np.zeros(len(self.kb.intents))
             scores[[i.id for i in self.kb.intents].index(taken_up)] = 1.0  # the customer chose the topic

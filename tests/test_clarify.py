@@ -1,0 +1,57 @@
+"""The clarifying question names our best guess, keeps the menu for when it is wrong, and a bare yes takes it."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from bot import Bot, BotConfig
+from bot.dialogue import clarify
+from bot.dialogue.state import DialogueState
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    return Bot(BotConfig(db_path=str(tmp_path_factory.mktemp("c") / "replay.sqlite3"), policy="first"))
+
+
+def _state_with(bot, probabilities: dict[str, float]) -> DialogueState:
+    ids = [i.id for i in bot.kb.intents]
+    scores = np.full(len(ids), 0.001)
+    for intent_id, p in probabilities.items():
+        scores[ids.index(intent_id)] = p
+    state = DialogueState("s")
+    state.cache["intent_scores"] = scores
+    return state
+
+
+def test_the_guesses_follow_the_probabilities(bot):
+    assert clarify.guesses(_state_with(bot, {"promo_code": 0.25, "gift_cards": 0.20}), bot.kb) == ["promo_code", "gift_cards"]
+    assert clarify.guesses(_state_with(bot, {"promo_code": 0.25, "gift_cards": 0.10}), bot.kb) == ["promo_code"]
+    # A complaint is no topic to offer: the generic question, not "is it about None?"
+    assert clarify.guesses(_state_with(bot, {"complaint": 0.25, "gift_cards": 0.20}), bot.kb) == []
+    assert clarify.question(_state_with(bot, {"complaint": 0.25}), bot.kb) == clarify.CLARIFY_TEXT
+
+
+def test_an_unsure_opening_names_the_guess_and_keeps_the_menu(bot):
+    turn = bot.reply("guess-1", "my frend is going to colect for me, is that ok")
+    served = turn.candidates[turn.chosen]
+    assert served.source == "clarify" and served.meta["confidence"] < 0.30
+    assert turn.text.startswith(clarify.GUESS_START) and bot.kb.intent(turn.intent).phrase in turn.text
+    assert "something else" in turn.text  # the way out when the guess is wrong
+
+
+def test_a_bare_yes_confirms_a_single_guess(bot):
+    first = bot.reply("guess-2", "my frend is going to colect for me, is that ok")
+    assert first.candidates[first.chosen].source == "clarify"
+    guessed = first.intent
+    second = bot.reply("guess-2", "yes that's right")
+    assert second.intent == guessed and second.candidates[second.chosen].source == "retrieval"
+    assert second.candidates[second.chosen].meta["intent"] == guessed
+
+
+def test_no_after_the_guess_is_not_taken_as_yes(bot):
+    first = bot.reply("guess-3", "my frend is going to colect for me, is that ok")
+    assert first.candidates[first.chosen].source == "clarify"
+    second = bot.reply("guess-3", "no")
+    assert second.candidates[second.chosen].source == "handover"  # not understood twice: a person takes over
+    assert "colleague" in second.text
