@@ -34,7 +34,6 @@ def key_path(db: str, session: str) -> Path:
 
 def make_session(args) -> int:
     from bot import Bot, BotConfig
-    from bot.ratings.store import RatingStore
 
     rows = [json.loads(line) for line in Path(args.messages).read_text(encoding="utf-8").splitlines() if line.strip()]
     rows = rows[: args.limit] if args.limit else rows
@@ -46,74 +45,70 @@ def make_session(args) -> int:
         raise ValueError(f"{scratch} exists: give a new --scratch-db (earlier conversations would be continued)")
     bot = Bot(BotConfig(db_path=scratch, seed=args.seed))
     if args.clarify_versus_generic:
-        return make_clarify_session(args, rows, bot)
+        return make_paired_session(args, rows, clarify_pair(bot), "generic", "clarify versus generic")
     if args.versus:  # A/B: the default's reply against this policy's, on the messages where they differ
-        return make_versus_session(args, rows, bot, Bot(BotConfig(db_path=scratch + ".versus", seed=args.seed,
-                                                                   policy=args.versus)))
-    items, key = [], {}
-    for n, row in enumerate(rows):
-        session_id = f"eval-{args.session}-{n}"
-        turn = bot.reply(session_id, row["message"])
+        versus = Bot(BotConfig(db_path=scratch + ".versus", seed=args.seed, policy=args.versus))
+        return make_paired_session(args, rows, versus_pair(bot, versus, args.versus), "versus", f"versus {args.versus}")
+    return make_paired_session(args, rows, served_pair(bot), "alternative", "")
+
+
+# Each pairing gives, for the n-th message of a session, (the served reply, the other reply, the key's entry),
+# or None when there is nothing to compare.
+def served_pair(bot):
+    """The reply served, and the best drafted answer not served (when the bot asked or handed over: the answer it
+    would otherwise have given)."""
+    def pair(session_id: str, message: str):
+        turn = bot.reply(session_id, message)
         served = turn.candidates[turn.chosen]
         state = bot._session(session_id)[0]
         drafted, _ = bot.guard.filter(bot.retrieval.draft(state, bot.config.n_candidates), state)
         alternative = next((c.text for c in drafted if c.text != served.text), None)
-        if alternative is None:
-            continue
-        items.append({"id": row.get("id", str(n)), "context": [["customer", row["message"]]],
-                      "candidates": [{"text": served.text, "source": "served"}, {"text": alternative, "source": "alternative"}]})
-        key[row.get("id", str(n))] = {"topic": row.get("topic"), "served_source": served.source,
-                                      "intent": turn.intent, "confidence": round(state.intent_score, 3)}
-    store = RatingStore(args.db)
-    session = store.create_session(args.session, items, overlap=args.overlap, source=f"eval:{Path(args.messages).name}")
-    key_path(args.db, session).write_text(json.dumps(key, indent=2))
-    print(f"rating session {session!r}: {len(items)} messages, 2 replies each, {args.overlap} raters per item; "
-          f"key in {key_path(args.db, session)}")
-    return 0
+        entry = {"served_source": served.source, "intent": turn.intent, "confidence": round(state.intent_score, 3)}
+        return None if alternative is None else (served.text, alternative, entry)
+    return pair
 
 
-def make_versus_session(args, rows, default, versus) -> int:
-    from bot.ratings.store import RatingStore
-
-    items, key = [], {}
-    for n, row in enumerate(rows):
-        ours = default.reply(f"eval-{args.session}-{n}", row["message"]).text
-        theirs = versus.reply(f"eval-{args.session}-{n}", row["message"]).text
-        if ours != theirs:  # where both serve the same reply there is nothing to compare
-            items.append({"id": row.get("id", str(n)), "context": [["customer", row["message"]]],
-                          "candidates": [{"text": ours, "source": "served"}, {"text": theirs, "source": "versus"}]})
-            key[row.get("id", str(n))] = {"topic": row.get("topic"), "versus": args.versus}
-    if not items:
-        raise ValueError(f"{args.versus} serves the same reply as the default on every message: nothing to rate")
-    session = RatingStore(args.db).create_session(args.session, items, overlap=args.overlap,
-                                                  source=f"eval:{Path(args.messages).name} versus {args.versus}")
-    key_path(args.db, session).write_text(json.dumps(key, indent=2))
-    print(f"rating session {session!r}: {len(items)} of {len(rows)} messages get different replies from the default "
-          f"and {args.versus}; {args.overlap} raters per item; key in {key_path(args.db, session)}")
-    return 0
+def versus_pair(default, versus, name: str):
+    """The default's reply and another policy's, where they differ."""
+    def pair(session_id: str, message: str):
+        ours, theirs = default.reply(session_id, message).text, versus.reply(session_id, message).text
+        return None if ours == theirs else (ours, theirs, {"versus": name})
+    return pair
 
 
-def make_clarify_session(args, rows, bot) -> int:
-    """A/B of the clarifying question: the one naming our guess (served) against the generic menu, on the messages
-    where the bot asks and names a guess."""
+def clarify_pair(bot):
+    """The clarifying question naming our guess, and the generic one, where the bot asks and names a guess."""
     from bot.dialogue.clarify import CLARIFY_TEXT
+
+    def pair(session_id: str, message: str):
+        turn = bot.reply(session_id, message)
+        served = turn.candidates[turn.chosen]
+        named = served.source == "clarify" and served.text != CLARIFY_TEXT
+        return (served.text, CLARIFY_TEXT, {"intent": turn.intent}) if named else None
+    return pair
+
+
+def make_paired_session(args, rows, pair, other: str, label: str) -> int:
+    """A rating session of two replies per message (sources "served" and `other`), and its key beside the database."""
     from bot.ratings.store import RatingStore
 
     items, key = [], {}
     for n, row in enumerate(rows):
-        turn = bot.reply(f"eval-{args.session}-{n}", row["message"])
-        served = turn.candidates[turn.chosen]
-        if served.source == "clarify" and served.text != CLARIFY_TEXT:
-            items.append({"id": row.get("id", str(n)), "context": [["customer", row["message"]]],
-                          "candidates": [{"text": served.text, "source": "served"}, {"text": CLARIFY_TEXT, "source": "generic"}]})
-            key[row.get("id", str(n))] = {"topic": row.get("topic"), "intent": turn.intent}
+        found = pair(f"eval-{args.session}-{n}", row["message"])
+        if found is None:
+            continue
+        served, alternative, entry = found
+        row_id = row.get("id", str(n))
+        items.append({"id": row_id, "context": [["customer", row["message"]]],
+                      "candidates": [{"text": served, "source": "served"}, {"text": alternative, "source": other}]})
+        key[row_id] = {"topic": row.get("topic"), **entry}
     if not items:
-        raise ValueError("the bot named a guess in no clarifying question: nothing to rate")
+        raise ValueError(f"no message got two different replies{' (' + label + ')' if label else ''}: nothing to rate")
     session = RatingStore(args.db).create_session(args.session, items, overlap=args.overlap,
-                                                  source=f"eval:{Path(args.messages).name} clarify versus generic")
+                                                  source=f"eval:{Path(args.messages).name} {label}".strip())
     key_path(args.db, session).write_text(json.dumps(key, indent=2))
-    print(f"rating session {session!r}: {len(items)} of {len(rows)} messages get a clarifying question naming a guess; "
-          f"{args.overlap} raters per item; key in {key_path(args.db, session)}")
+    print(f"rating session {session!r}: {len(items)} of {len(rows)} messages, 2 replies each"
+          f"{' (' + label + ')' if label else ''}; {args.overlap} raters per item; key in {key_path(args.db, session)}")
     return 0
 
 
