@@ -55,3 +55,12 @@ def test_no_after_the_guess_is_not_taken_as_yes(bot):
     second = bot.reply("guess-3", "no")
     assert second.candidates[second.chosen].source == "handover"  # not understood twice: a person takes over
     assert "colleague" in second.text
+
+
+def test_the_second_of_two_guesses_can_be_picked(bot):
+    state = _state_with(bot, {"promo_code": 0.25, "gift_cards": 0.20})
+    state.history = [("customer", "the thing with the code"), ("bot", clarify.question(state, bot.kb)), ("customer", "")]
+    assert state.slots["guesses"] == ["promo_code", "gift_cards"]
+    assert clarify.confirmed_guess(state, "the second one") == "gift_cards"
+    state.slots["guesses"] = ["promo_code", "gift_cards"]
+    assert clarify.confirmed_guess(state, "yes") is None  # yes to "A, or B?" picks neither

@@ -7,13 +7,14 @@ intents' "phrase" in the knowledge base, and keeps the menu for when the guess i
     guesses     the most probable intent, and the runner-up when its probability is at least
                 SECOND_GUESS_SHARE of the first's; an intent without a phrase (complaint, praise, off_topic,
                 greeting...) is no topic to offer, so a top guess without one means the generic question
-    confirmed   after a question naming one guess, a bare "yes" / "that's right" makes it the intent: the
-                tracker calls `confirmed_guess` (with two guesses a bare yes says nothing; the customer's
-                own words decide, helped by the intents carried over from the first message)
+    confirmed   after the question, a bare "yes" / "that's right" makes a single guess the intent, and "the
+                first" / "the second one" picks one of two (the tracker calls `confirmed_guess`); with two
+                guesses a bare yes says nothing, and otherwise the customer's own words decide, helped by the
+                intents carried over from the first message
     denied      a bare "no" / "neither" to a guess: we have not understood twice, so a person takes over
                 (handover.decide calls `denied_guess`)
 
-The guess is kept in state.slots["guess"] while the question is open. Measured in docs/reply-quality.md,
+The guesses are kept in state.slots["guesses"] while the question is open. Measured in docs/reply-quality.md,
 "Clarifying questions that name a guess".
 """
 from __future__ import annotations
@@ -34,7 +35,9 @@ GUESS_TEXT = (GUESS_START + "{guesses}? If it's something else, a few words on w
 SECOND_GUESS_SHARE = 0.5  # name the runner-up too when it is at least half as probable as the top guess
 _CONFIRM = set("right correct exactly that's thats it is yes".split()) | YES_WORDS
 _DENY = set("no nope nah not it that's thats neither wrong none of them those".split())
-_WORDS = re.compile(r"[a-z']+", re.IGNORECASE)
+_PICK = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "latter": 1}
+_PICK_FILLER = set("the one it's its it is yes yeah option please".split())
+_WORDS = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 
 
 def is_question(text: str) -> bool:
@@ -59,13 +62,12 @@ def guesses(state: DialogueState, kb) -> list[str]:
 
 
 def question(state: DialogueState, kb) -> str:
-    """The clarifying question for this turn; records a single guess so that "yes" can confirm it."""
+    """The clarifying question for this turn; records the guesses so that the answer can pick one."""
     named = guesses(state, kb)
-    state.slots.pop("guess", None)
+    state.slots.pop("guesses", None)
     if not named:
         return CLARIFY_TEXT
-    if len(named) == 1:
-        state.slots["guess"] = named[0]
+    state.slots["guesses"] = named
     return GUESS_TEXT.format(guesses=", or ".join(kb.intent(i).phrase for i in named))
 
 
@@ -83,6 +85,14 @@ def denied_guess(state: DialogueState, message: str) -> bool:
 
 
 def confirmed_guess(state: DialogueState, message: str) -> str | None:
-    """The guessed intent when this message is a bare yes to the question naming it, else None."""
-    guess = state.slots.pop("guess", None)
-    return guess if guess is not None and _bare_answer(state, message, _CONFIRM, GUESS_START) else None
+    """The guessed intent this message confirms ("yes" to one guess, "the second one" of two), else None."""
+    named = state.slots.pop("guesses", None)
+    if not named:
+        return None
+    if len(named) == 1 and _bare_answer(state, message, _CONFIRM, GUESS_START):
+        return named[0]
+    if _bare_answer(state, message, _PICK_FILLER | set(_PICK), GUESS_START):
+        picks = {_PICK[w.lower()] for w in _WORDS.findall(message) if w.lower() in _PICK}
+        if len(picks) == 1 and max(picks) < len(named):
+            return named[picks.pop()]
+    return None
