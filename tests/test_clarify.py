@@ -64,3 +64,10 @@ def test_the_second_of_two_guesses_can_be_picked(bot):
     assert clarify.confirmed_guess(state, "the second one") == "gift_cards"
     state.slots["guesses"] = ["promo_code", "gift_cards"]
     assert clarify.confirmed_guess(state, "yes") is None  # yes to "A, or B?" picks neither
+
+
+def test_that_s_it_confirms_and_none_of_them_denies(bot):
+    state = _state_with(bot, {"promo_code": 0.25})
+    state.history = [("customer", "the thing with the code"), ("bot", clarify.question(state, bot.kb)), ("customer", "")]
+    assert not clarify.denied_guess(state, "that's it") and clarify.confirmed_guess(state, "that's it") == "promo_code"
+    assert clarify.denied_guess(state, "none of them") and clarify.denied_guess(state, "no, not that")

@@ -34,7 +34,8 @@ GUESS_TEXT = (GUESS_START + "{guesses}? If it's something else, a few words on w
               "(an order, a payment, your account or one of our products) will help me answer properly.")
 SECOND_GUESS_SHARE = 0.5  # name the runner-up too when it is at least half as probable as the top guess
 _CONFIRM = set("right correct exactly that's thats it is yes".split()) | YES_WORDS
-_DENY = set("no nope nah not it that's thats neither wrong none of them those".split())
+_DENY = set("no nope nah not neither wrong none".split())
+_DENY_FILLER = set("of them those that it is its it's sorry".split())  # "no, not that", "none of them"
 _PICK = {"first": 0, "1st": 0, "former": 0, "second": 1, "2nd": 1, "latter": 1}
 _PICK_FILLER = set("the one it's its it is yes yeah option please".split())
 _WORDS = re.compile(r"[a-z0-9']+", re.IGNORECASE)
@@ -81,7 +82,8 @@ def _bare_answer(state: DialogueState, message: str, words_allowed: set[str], op
 
 
 def denied_guess(state: DialogueState, message: str) -> bool:
-    return _bare_answer(state, message, _DENY, GUESS_START)
+    said = {w.lower() for w in _WORDS.findall(message)}
+    return bool(said & _DENY) and _bare_answer(state, message, _DENY | _DENY_FILLER, GUESS_START)
 
 
 def confirmed_guess(state: DialogueState, message: str) -> str | None:
