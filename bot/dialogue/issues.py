@@ -59,8 +59,8 @@ _STRIP = " ,.-:"
 MENTION = "You also mentioned {phrase}: I'll help with that as soon as this is sorted, just say when."
 MENTION_START = "You also mentioned "
 # Taking it up: a bare yes right after we named it, or a pointer to "the other thing" at any time.
-YES_WORDS = set("yes yeah yep yup ok okay sure please go ahead now next sorted great alright fine cool and so let's lets "
-           "do it that".split())
+YES_WORDS = set("yes yeah yep yup ok okay sure please go ahead now next sorted great alright fine cool and so let's "
+                "lets do it that".split())
 _OTHER_THING = re.compile(r"\b(?:other|second)\s+(?:thing|issue|question|problem|matter)\b", re.IGNORECASE)
 
 
