@@ -26,10 +26,12 @@ configuration, the ratio ours / best VW and its per-seed spread; tuning.png draw
 
 Both tuned (--tune-ours, with --tune-vw or alone; --tune = both): our learner gets the same budget on the same seeds,
 the 15 variants of OURS_GRID, the best by mean cumulative regret; then best ours meets best VW (and, for the record,
-ours with the command line's flags, and `first`) on fresh seeds (110-119: 100-109 were looked at by the first run).
+ours with the command line's flags, and `first`) on fresh seeds (120-129: 100-109 and 110-119 were looked at by
+round 5's runs). --second-round adds each learner's round-2 configurations (VW_GRID_ROUND2, OURS_GRID_ROUND2).
 With --tune-ours alone, --vw-args is the one VW configuration chosen earlier.
 
     rlcs bench policy --tune --output-dir runs/bench-policy-tuned-both
+    rlcs bench policy --tune --second-round --output-dir runs/bench-policy-round6
 """
 from __future__ import annotations
 
@@ -39,9 +41,9 @@ import time
 from training.results import write_result
 
 VW_DEFAULT = "--cb_explore_adf --squarecb --quiet;--cb_explore_adf --squarecb --gamma_scale 50 --quiet"
-# The comparison's seeds. 100-109 were the fresh seeds of round 5's first run (--tune-vw, ours at its defaults): their
-# result has been looked at, so they are no longer fresh; 110-119 are.
-FRESH_SEEDS = "110,111,112,113,114,115,116,117,118,119"
+# The comparison's seeds. 100-109 were the fresh seeds of round 5's first run (--tune-vw, ours at its defaults), 110-119
+# those of its second (--tune): both have been looked at, so they are no longer fresh; 120-129 are.
+FRESH_SEEDS = "120,121,122,123,124,125,126,127,128,129"
 
 # VW's tuning budget (issue 14): 15 configurations, as many as the variants of our learner compared on seeds 0-4 in
 # round 3 (docs/selection-policy.md, "How we got there"). They span VW's exploration algorithms with their main
@@ -93,6 +95,23 @@ OURS_GRID = [
     "--lr-decay 2000",                      # lr / sqrt(1 + t / 2000)
     "--loss logistic",
 ]
+# A second round (round 6, `--second-round`), the same rule for both learners, written down before any of it ran: the
+# round-5 winner (VW: the interactions; ours: embedding rank 8) with its exploration scale a step down and two steps up,
+# and its learning rate a step down and up. 5 more each, so each learner is tuned over 20 configurations.
+VW_GRID_ROUND2 = [f"--cb_explore_adf {c} --quiet" for c in [
+    "--squarecb --gamma_scale 25 -q cc -q ce -b 22",
+    "--squarecb --gamma_scale 100 -q cc -q ce -b 22",
+    "--squarecb --gamma_scale 200 -q cc -q ce -b 22",
+    "--squarecb --gamma_scale 50 -q cc -q ce -b 22 -l 0.25",
+    "--squarecb --gamma_scale 50 -q cc -q ce -b 22 -l 1.0",
+]]
+OURS_GRID_ROUND2 = [
+    "--embed-rank 8 --gamma-scale 25",
+    "--embed-rank 8 --gamma-scale 100",
+    "--embed-rank 8 --gamma-scale 200",
+    "--embed-rank 8 --learning-rate 5e-4",
+    "--embed-rank 8 --learning-rate 2e-3",
+]
 OURS_FLAGS = ("gamma_scale", "learning_rate", "replay", "updates", "loss", "lr_decay", "embed_rank", "hidden", "ema")
 
 
@@ -117,6 +136,8 @@ def make_parser(subparsers):
                    help="equal tuning for ours: pick our learner's best variant (--ours-grid) on --tune-seeds; with "
                         "--tune-vw both are tuned, alone VW is the one configuration in --vw-args")
     p.add_argument("--tune", action="store_true", help="--tune-vw and --tune-ours")
+    p.add_argument("--second-round", action="store_true",
+                   help="with --tune*: add each learner's second-round configurations (VW_GRID_ROUND2, OURS_GRID_ROUND2)")
     p.add_argument("--ours-grid", default=None,
                    help="with --tune-ours: our learner's variants, ';'-separated, each a few of the flags below "
                         "('defaults' = none; default OURS_GRID)")
@@ -500,11 +521,12 @@ def tune(args) -> int:
                          "seeds that played no part in choosing either learner")
     vw_configs = [c.strip() for c in args.vw_args.split(";") if c.strip()] if args.vw_args else None
     if args.tune_vw:
-        grid = vw_configs or VW_GRID
+        grid = vw_configs or (VW_GRID + VW_GRID_ROUND2 if args.second_round else VW_GRID)
     elif not vw_configs or len(vw_configs) != 1:
         raise ValueError("--tune-ours without --tune-vw needs the one VW configuration to meet in --vw-args "
                          "(e.g. the best of an earlier --tune-vw run)")
-    ours_grid = ([c.strip() for c in args.ours_grid.split(";") if c.strip()] if args.ours_grid else OURS_GRID) \
+    default_ours = OURS_GRID + OURS_GRID_ROUND2 if args.second_round else OURS_GRID
+    ours_grid = ([c.strip() for c in args.ours_grid.split(";") if c.strip()] if args.ours_grid else default_ours) \
         if args.tune_ours else ["defaults"]
     variants = {flags: ours_variant(args, flags) for flags in ours_grid}  # a bad flag fails here, before any run
     import torch
@@ -515,12 +537,13 @@ def tune(args) -> int:
     pool = build_pool(args.pool_size, seed=args.pool_seed)
     vw_lines = [VWLearner.lines_for(x) for x in pool["x"]]
     mode = "tune-both" if args.tune_vw and args.tune_ours else "tune-vw" if args.tune_vw else "tune-ours"
-    budget = {"vw": ({"configurations": len(grid), "seeds": tune_seeds, "grid": "--vw-args" if vw_configs else "VW_GRID"}
+    round2 = " + round 2" if args.second_round else ""
+    budget = {"vw": ({"configurations": len(grid), "seeds": tune_seeds, "grid": "--vw-args" if vw_configs else "VW_GRID" + round2}
                      if args.tune_vw else
                      {"configurations": None, "note": "not tuned in this run: --vw-args, chosen earlier (e.g. by a "
                                                       "--tune-vw run on the same tuning seeds)"}),
               "ours": ({"configurations": len(ours_grid), "seeds": tune_seeds,
-                        "grid": "--ours-grid" if args.ours_grid else "OURS_GRID"}
+                        "grid": "--ours-grid" if args.ours_grid else "OURS_GRID" + round2}
                        if args.tune_ours else
                        {"configurations": None, "note": "not tuned in this run: the command line's flags (15 variants "
                                                         "on seeds 0-4 in round 3, on the old simulator's pool)"})}
