@@ -109,3 +109,22 @@ def test_tune_ours_alone_meets_the_one_vw_configuration_given_and_refuses_bad_va
     assert results["mode"] == "tune-ours" and results["best_vw"] == vw and "tuning" not in results
     assert results["budget"]["vw"]["configurations"] is None and len(results["tuning_ours"]) == 2
     assert (tmp_path / "c" / "tuning-ours.png").exists() and not (tmp_path / "c" / "tuning.png").exists()
+
+
+def test_second_round_adds_each_learner_s_round_two_configurations(tmp_path, monkeypatch):
+    from training.policy import bench
+    from ui.cli import main
+
+    monkeypatch.setattr(bench, "build_pool", lambda size, seed=0, **_: _toy_pool(seed=seed))
+    monkeypatch.setattr(bench, "VW_GRID", ["--cb_explore_adf --squarecb --quiet"])
+    monkeypatch.setattr(bench, "VW_GRID_ROUND2", ["--cb_explore_adf --squarecb --gamma_scale 100 --quiet"])
+    monkeypatch.setattr(bench, "OURS_GRID", ["defaults"])
+    monkeypatch.setattr(bench, "OURS_GRID_ROUND2", ["--gamma-scale 100"])
+    out = tmp_path / "bench"
+    assert main(["bench", "policy", "--tune", "--second-round", "--interactions", "200", "--tune-seeds", "0",
+                 "--seeds", "7", "--hidden", "16", "--output-dir", str(out)]) == 0
+    results = json.loads((out / "results.json").read_text())
+    assert [r["config"] for r in results["tuning"]] == bench.VW_GRID + bench.VW_GRID_ROUND2
+    assert [r["config"] for r in results["tuning_ours"]] == ["defaults", "--gamma-scale 100"]
+    assert results["budget"]["vw"]["configurations"] == results["budget"]["ours"]["configurations"] == 2
+    assert results["budget"]["ours"]["grid"] == "OURS_GRID + round 2"
