@@ -52,13 +52,12 @@ def guesses(state: DialogueState, kb) -> list[str]:
     if scores is None:
         return []
     scores = np.asarray(scores)
-    first, second = np.argsort(-scores)[:2]
-    intents = kb.intents
-    if not intents[first].phrase:
+    order, intents = np.argsort(-scores), kb.intents
+    if not len(order) or not intents[order[0]].phrase:
         return []
-    named = [intents[first].id]
-    if intents[second].phrase and scores[second] >= SECOND_GUESS_SHARE * scores[first]:
-        named.append(intents[second].id)
+    named = [intents[order[0]].id]
+    if len(order) > 1 and intents[order[1]].phrase and scores[order[1]] >= SECOND_GUESS_SHARE * scores[order[0]]:
+        named.append(intents[order[1]].id)
     return named
 
 
