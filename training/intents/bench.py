@@ -44,15 +44,18 @@ def bitext_test_rows(shared_data: str | None, limit: int, seed: int) -> list[tup
     return random.Random(seed).sample(rows, min(limit, len(rows)))
 
 
-def real_dev_rows(shared_data: str | None) -> list[tuple[str, set[str]]]:
+def real_dev_rows(shared_data: str | None, half: str = "all") -> list[tuple[str, set[str]]]:
+    """(message, acceptable intents) of real_dev; half "train" / "test": only that half (real_dev_split.py)."""
     from training.intents.real_dev_labels import ACCEPTABLE
+    from training.intents.real_dev_split import half_of
     from training.reward.data import shared_data_dir
 
     path = shared_data_dir(shared_data) / "real_dev" / "messages.jsonl"
     if not path.exists():
         return []
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return [(r["message"], ACCEPTABLE[r["topic"]]) for r in rows if r.get("topic") in ACCEPTABLE]
+    return [(r["message"], ACCEPTABLE[r["topic"]]) for r in rows
+            if r.get("topic") in ACCEPTABLE and half in ("all", half_of(r["id"]))]
 
 
 def accuracy(bot, rows: list[tuple[str, set[str]]]) -> tuple[float, Counter]:
@@ -73,9 +76,10 @@ def accuracy(bot, rows: list[tuple[str, set[str]]]) -> tuple[float, Counter]:
 def run(args) -> int:
     from bot import Bot, BotConfig
 
-    sets = {"bitext": bitext_test_rows(args.shared_data, args.limit, args.seed), "real_dev": real_dev_rows(args.shared_data)}
+    sets = {"bitext": bitext_test_rows(args.shared_data, args.limit, args.seed),
+            "real_dev": real_dev_rows(args.shared_data, args.real_dev_half)}
     known = None
-    result = {"seed": args.seed, "rows": {}}
+    result = {"seed": args.seed, "real_dev_half": args.real_dev_half, "rows": {}}
     for model in dict.fromkeys([args.intent_model, "none"]):
         bot = Bot(BotConfig(db_path=args.scratch_db, seed=0, intent_model=model))
         known = known or {i.id for i in bot.kb.intents}
@@ -117,6 +121,9 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="sampling seed (default: %(default)s)")
     parser.add_argument("--intent-model", default="auto", help="auto | none | a folder (default: %(default)s)")
     parser.add_argument("--shared-data", default=None, help="reference data folder (default: ../shared/data)")
+    parser.add_argument("--real-dev-half", choices=["all", "train", "test"], default="all",
+                        help="score real_dev's messages of this half only, e.g. after learning from the other "
+                             "(training/intents/real_dev_split.py; default: %(default)s)")
     parser.add_argument("--scratch-db", default="runs/bench/intents.scratch.sqlite3", help="scratch file the bot writes (default: %(default)s)")
     parser.add_argument("--db", dest="scratch_db", help=argparse.SUPPRESS)  # the old spelling
     parser.add_argument("--reward-model", default=None,
