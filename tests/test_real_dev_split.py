@@ -9,7 +9,7 @@ from training.intents.real_dev_split import half_of, main
 
 
 def _messages(tmp_path, n=40):
-    topic = sorted(ACCEPTABLE)[0]
+    topic = min(ACCEPTABLE)
     rows = [{"id": f"m{i}", "message": f"message number {i}", "topic": topic} for i in range(n)]
     (tmp_path / "real_dev").mkdir()
     (tmp_path / "real_dev" / "messages.jsonl").write_text("\n".join(json.dumps(r) for r in rows))
