@@ -15,7 +15,7 @@ intents' "phrase" in the knowledge base, and keeps the menu for when the guess i
                 (handover.decide calls `denied_guess`)
 
 The guesses are kept in state.slots["guesses"] while the question is open. Measured in docs/reply-quality.md,
-"Clarifying questions that name a guess".
+"Round 6: clarifying questions that name a guess".
 """
 from __future__ import annotations
 
