@@ -23,7 +23,7 @@ import re
 
 import numpy as np
 
-from bot.dialogue.issues import YES_WORDS
+from bot.dialogue.issues import YES_WORDS, short_reply_to
 from bot.dialogue.state import DialogueState
 
 CLARIFY_TEXT = ("I want to get this right. Is it about an order (where it is, a return or refund, something missing or "
@@ -71,18 +71,13 @@ def question(state: DialogueState, kb) -> str:
     return GUESS_TEXT.format(guesses=", or ".join(kb.intent(i).phrase for i in named))
 
 
-def _bare_answer(state: DialogueState, message: str, words_allowed: set[str], opening: str) -> bool:
-    """Is `message` a short answer made only of `words_allowed`, right after our question starting `opening`?"""
-    previous = state.history[-2] if len(state.history) >= 2 else ("", "")
-    if previous[0] != "bot" or not previous[1].startswith(opening):
-        return False
-    words = [w.lower() for w in _WORDS.findall(message)]
-    return bool(words) and len(words) <= 6 and all(w in words_allowed for w in words)
+def _words(message: str) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(message)]
 
 
 def denied_guess(state: DialogueState, message: str) -> bool:
-    said = {w.lower() for w in _WORDS.findall(message)}
-    return bool(said & _DENY) and _bare_answer(state, message, _DENY | _DENY_FILLER, GUESS_START)
+    words = _words(message)
+    return bool(set(words) & _DENY) and short_reply_to(state, words, GUESS_START, _DENY | _DENY_FILLER)
 
 
 def confirmed_guess(state: DialogueState, message: str) -> str | None:
@@ -90,10 +85,11 @@ def confirmed_guess(state: DialogueState, message: str) -> str | None:
     named = state.slots.pop("guesses", None)
     if not named:
         return None
-    if len(named) == 1 and _bare_answer(state, message, _CONFIRM, GUESS_START):
+    words = _words(message)
+    if len(named) == 1 and short_reply_to(state, words, GUESS_START, _CONFIRM):
         return named[0]
-    if _bare_answer(state, message, _PICK_FILLER | set(_PICK), GUESS_START):
-        picks = {_PICK[w.lower()] for w in _WORDS.findall(message) if w.lower() in _PICK}
+    if short_reply_to(state, words, GUESS_START, _PICK_FILLER | set(_PICK)):
+        picks = {_PICK[w] for w in words if w in _PICK}
         if len(picks) == 1 and max(picks) < len(named):
             return named[picks.pop()]
     return None

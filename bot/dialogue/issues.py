@@ -147,11 +147,16 @@ def takes_up(state: DialogueState, message: str) -> str | None:
         return None
     if _OTHER_THING.search(message):
         return pending
-    words = [w.lower() for w in _WORDS.findall(message)]
-    previous = state.history[-2][1] if len(state.history) >= 2 and state.history[-2][0] == "bot" else ""
-    if words and len(words) <= 6 and all(w in YES_WORDS for w in words) and MENTION_START in previous:
+    if short_reply_to(state, [w.lower() for w in _WORDS.findall(message)], MENTION_START, YES_WORDS):
         return pending
     return None
+
+
+def short_reply_to(state: DialogueState, words: list[str], marker: str, allowed: set[str]) -> bool:
+    """Is the newest message (its `words`) a short reply made only of `allowed` words, right after our reply
+    containing `marker`? ("ok" to "You also mentioned ...", "the second one" to a clarifying question)"""
+    previous = state.history[-2] if len(state.history) >= 2 else ("", "")
+    return previous[0] == "bot" and marker in previous[1] and 0 < len(words) <= 6 and all(w in allowed for w in words)
 
 
 def mention(kb, intent_id: str) -> str | None:
