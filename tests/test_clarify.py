@@ -71,3 +71,25 @@ def test_that_s_it_confirms_and_none_of_them_denies(bot):
     state.history = [("customer", "the thing with the code"), ("bot", clarify.question(state, bot.kb)), ("customer", "")]
     assert not clarify.denied_guess(state, "that's it") and clarify.confirmed_guess(state, "that's it") == "promo_code"
     assert clarify.denied_guess(state, "none of them") and clarify.denied_guess(state, "no, not that")
+
+
+def test_a_bare_yes_to_two_guesses_asks_which_one_once(bot):
+    from bot.dialogue import handover
+
+    state = _state_with(bot, {"promo_code": 0.25, "gift_cards": 0.20})
+    asked = clarify.question(state, bot.kb)
+    state.history = [("customer", "the thing with the code"), ("bot", asked), ("customer", "yes")]
+    assert clarify.confirmed_guess(state, "yes") is None and state.slots["guesses"] == ["promo_code", "gift_cards"]
+    which = handover.decide(state, bot.kb)
+    assert which.source == "clarify" and which.text.startswith(clarify.WHICH_START)
+    assert all(bot.kb.intent(i).phrase in which.text for i in ("promo_code", "gift_cards"))
+    assert clarify.is_question(which.text)
+    # "the second one" to "which one?" picks; "no" to it is a denial like "no" to the first question.
+    state.history += [("bot", which.text), ("customer", "the second one")]
+    assert clarify.confirmed_guess(state, "the second one") == "gift_cards" and "guesses" not in state.slots
+    state.slots["guesses"] = ["promo_code", "gift_cards"]
+    state.history[-1] = ("customer", "no")
+    assert clarify.denied_guess(state, "no")
+    # A bare yes again: asked once only, so no second "which one?".
+    state.history[-1] = ("customer", "yes")
+    assert clarify.confirmed_guess(state, "yes") is None and clarify.which_one(state, bot.kb) is None

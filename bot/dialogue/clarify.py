@@ -8,9 +8,9 @@ intents' "phrase" in the knowledge base, and keeps the menu for when the guess i
                 SECOND_GUESS_SHARE of the first's; an intent without a phrase (complaint, praise, off_topic,
                 greeting...) is no topic to offer, so a top guess without one means the generic question
     confirmed   after the question, a bare "yes" / "that's right" makes a single guess the intent, and "the
-                first" / "the second one" picks one of two (the tracker calls `confirmed_guess`); with two
-                guesses a bare yes says nothing, and otherwise the customer's own words decide, helped by the
-                intents carried over from the first message
+                first" / "the second one" picks one of two (the tracker calls `confirmed_guess`); a bare yes
+                to two guesses gets "which one?" (`which_one`, asked once), and otherwise the customer's own
+                words decide, helped by the intents carried over from the first message
     denied      a bare "no" / "neither" to a guess: we have not understood twice, so a person takes over
                 (handover.decide calls `denied_guess`)
 
@@ -32,6 +32,8 @@ CLARIFY_TEXT = ("I want to get this right. Is it about an order (where it is, a 
 GUESS_START = "I want to get this right: is it about "
 GUESS_TEXT = (GUESS_START + "{guesses}? If it's something else, a few words on what happened "
               "(an order, a payment, your account or one of our products) will help me answer properly.")
+WHICH_START = "Sorry, which one is it: "
+WHICH_TEXT = WHICH_START + "{guesses}? Or tell me in a few words what happened."
 SECOND_GUESS_SHARE = 0.5  # name the runner-up too when it is at least half as probable as the top guess
 _CONFIRM = set("right correct exactly that's thats it is yes".split()) | YES_WORDS
 _DENY = set("no nope nah not neither wrong none".split())
@@ -43,7 +45,7 @@ _WORDS = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 
 def is_question(text: str) -> bool:
     """Is this reply of ours a clarifying question (generic or naming a guess)?"""
-    return text == CLARIFY_TEXT or text.startswith(GUESS_START)
+    return text == CLARIFY_TEXT or text.startswith((GUESS_START, WHICH_START))
 
 
 def guesses(state: DialogueState, kb) -> list[str]:
@@ -68,7 +70,24 @@ def question(state: DialogueState, kb) -> str:
     if not named:
         return CLARIFY_TEXT
     state.slots["guesses"] = named
-    return GUESS_TEXT.format(guesses=", or ".join(kb.intent(i).phrase for i in named))
+    return GUESS_TEXT.format(guesses=_named(named, kb))
+
+
+def _named(named: list[str], kb) -> str:
+    return ", or ".join(kb.intent(i).phrase for i in named)
+
+
+def which_one(state: DialogueState, kb) -> str | None:
+    """ "Which one?" when the customer said a bare yes to two guesses (`confirmed_guess` kept them open), else None.
+    Asked once: a bare yes to "which one?" is not understood twice, and a person takes over."""
+    named = state.slots.get("guesses") or []
+    if len(named) < 2 or not short_reply_to(state, _words(state.last_message), GUESS_START, _CONFIRM):
+        return None
+    return WHICH_TEXT.format(guesses=_named(named, kb))
+
+
+def _reply_to_question(state: DialogueState, words: list[str], allowed: set[str]) -> bool:
+    return any(short_reply_to(state, words, marker, allowed) for marker in (GUESS_START, WHICH_START))
 
 
 def _words(message: str) -> list[str]:
@@ -77,19 +96,23 @@ def _words(message: str) -> list[str]:
 
 def denied_guess(state: DialogueState, message: str) -> bool:
     words = _words(message)
-    return bool(set(words) & _DENY) and short_reply_to(state, words, GUESS_START, _DENY | _DENY_FILLER)
+    return bool(set(words) & _DENY) and _reply_to_question(state, words, _DENY | _DENY_FILLER)
 
 
 def confirmed_guess(state: DialogueState, message: str) -> str | None:
-    """The guessed intent this message confirms ("yes" to one guess, "the second one" of two), else None."""
+    """The guessed intent this message confirms ("yes" to one guess, "the second one" of two), else None.
+    A bare yes to two guesses confirms neither and keeps them open for `which_one`."""
     named = state.slots.pop("guesses", None)
     if not named:
         return None
     words = _words(message)
-    if len(named) == 1 and short_reply_to(state, words, GUESS_START, _CONFIRM):
-        return named[0]
-    if short_reply_to(state, words, GUESS_START, _PICK_FILLER | set(_PICK)):
+    if short_reply_to(state, words, GUESS_START, _CONFIRM):
+        if len(named) == 1:
+            return named[0]
+        state.slots["guesses"] = named
+    if _reply_to_question(state, words, _PICK_FILLER | set(_PICK)):
         picks = {_PICK[w] for w in words if w in _PICK}
         if len(picks) == 1 and max(picks) < len(named):
+            state.slots.pop("guesses", None)
             return named[picks.pop()]
     return None

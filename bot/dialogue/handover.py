@@ -76,6 +76,9 @@ def decide(state: DialogueState, kb) -> Candidate | None:
         return _handover(LANGUAGE_TEXT, "other_language", store)
     if clarify.denied_guess(state, message):  # "no" to "is it about a late delivery?": not understood twice
         return _handover(HANDOVER_TEXT, "unsure", store)
+    which = clarify.which_one(state, kb)  # "yes" to "is it about A, or B?"
+    if which is not None:
+        return Candidate(which, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score})
     if handover_intent(state, kb) is not None:
         return None  # the intent's own templates say a person takes over; the drafts carry the reason
     if state.intent == HUMAN_AGENT_INTENT and state.intent_score >= CLARIFY_BELOW:
