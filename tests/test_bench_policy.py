@@ -128,3 +128,23 @@ def test_second_round_adds_each_learner_s_round_two_configurations(tmp_path, mon
     assert [r["config"] for r in results["tuning_ours"]] == ["defaults", "--gamma-scale 100"]
     assert results["budget"]["vw"]["configurations"] == results["budget"]["ours"]["configurations"] == 2
     assert results["budget"]["ours"]["grid"] == "OURS_GRID + round 2"
+
+
+def test_third_round_adds_stacking_for_ours_and_vw_s_round_three(tmp_path, monkeypatch):
+    from training.policy import bench
+    from ui.cli import main
+
+    monkeypatch.setattr(bench, "build_pool", lambda size, seed=0, **_: _toy_pool(seed=seed))
+    monkeypatch.setattr(bench, "VW_GRID", ["--cb_explore_adf --squarecb --quiet"])
+    monkeypatch.setattr(bench, "VW_GRID_ROUND3", ["--cb_explore_adf --bag 3 --quiet"])
+    monkeypatch.setattr(bench, "OURS_GRID", ["defaults"])
+    monkeypatch.setattr(bench, "OURS_GRID_ROUND3", ["--stack 4,linear"])
+    out = tmp_path / "bench"
+    assert main(["bench", "policy", "--tune", "--third-round", "--interactions", "200", "--tune-seeds", "0",
+                 "--seeds", "7", "--hidden", "16", "--output-dir", str(out)]) == 0
+    results = json.loads((out / "results.json").read_text())
+    assert [r["config"] for r in results["tuning"]] == bench.VW_GRID + bench.VW_GRID_ROUND3
+    rows = {r["config"]: r for r in results["tuning_ours"]}
+    assert set(rows) == {"defaults", "--stack 4,linear"} and rows["--stack 4,linear"]["params"]["stack"] == "4,linear"
+    assert results["budget"]["ours"]["grid"] == "OURS_GRID + round 3"
+    assert all("mean" in r for r in results["tuning_ours"])

@@ -97,20 +97,20 @@ def train(cfg: BanditConfig, env=None, logged=None, writer=None, progress: bool 
         y = np.array([t["reward"] for ep in logged for t in ep])
         bandit.theta = np.linalg.solve(X.T @ X + cfg.ridge * np.eye(d), X.T @ y)
         return bandit, history
-    A_inv, b = np.eye(d) / cfg.ridge, np.zeros(d)
+    from training.policy.stacking import RecursiveRidge
+
+    ridge = RecursiveRidge(d, cfg.ridge)  # A^-1 and theta, kept up to date by Sherman-Morrison
     bar = tqdm(range(cfg.episodes), desc="linucb", disable=not progress)
     for episode in bar:
         obs, total = env.reset(), 0.0
         while obs is not None:
             z = bandit.inputs(obs.features)
-            ucb = z @ bandit.theta + cfg.alpha * np.sqrt(np.maximum(((z @ A_inv) * z).sum(1), 0.0))
+            ucb = z @ bandit.theta + cfg.alpha * np.sqrt(np.maximum(((z @ ridge.a_inv) * z).sum(1), 0.0))
             best = np.flatnonzero(ucb >= ucb.max() - 1e-12)
             action = int(rng.choice(best))
             obs_next, reward, done, info = env.step(action)
-            v = A_inv @ z[action]
-            A_inv -= np.outer(v, v) / (1.0 + z[action] @ v)
-            b += reward * z[action]
-            bandit.theta = A_inv @ b
+            ridge.update(z[action], reward)
+            bandit.theta = ridge.theta
             total += reward
             obs = obs_next
         history["episode_return"].append(total)

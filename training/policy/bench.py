@@ -26,12 +26,14 @@ configuration, the ratio ours / best VW and its per-seed spread; tuning.png draw
 
 Both tuned (--tune-ours, with --tune-vw or alone; --tune = both): our learner gets the same budget on the same seeds,
 the 15 variants of OURS_GRID, the best by mean cumulative regret; then best ours meets best VW (and, for the record,
-ours with the command line's flags, and `first`) on fresh seeds (120-129: 100-109 and 110-119 were looked at by
-round 5's runs). --second-round adds each learner's round-2 configurations (VW_GRID_ROUND2, OURS_GRID_ROUND2).
+ours with the command line's flags, and `first`) on fresh seeds (130-139: 100-129 were looked at by rounds 5 and 6).
+--second-round adds each learner's round-2 configurations (VW_GRID_ROUND2, OURS_GRID_ROUND2), --third-round the
+round-3 ones (VW_GRID_ROUND3, OURS_GRID_ROUND3: stacking for ours, training/policy/stacking.py).
 With --tune-ours alone, --vw-args is the one VW configuration chosen earlier.
 
     rlcs bench policy --tune --output-dir runs/bench-policy-tuned-both
     rlcs bench policy --tune --second-round --output-dir runs/bench-policy-round6
+    rlcs bench policy --tune --second-round --third-round --output-dir runs/bench-policy-round7
 """
 from __future__ import annotations
 
@@ -42,8 +44,9 @@ from training.results import write_result
 
 VW_DEFAULT = "--cb_explore_adf --squarecb --quiet;--cb_explore_adf --squarecb --gamma_scale 50 --quiet"
 # The comparison's seeds. 100-109 were the fresh seeds of round 5's first run (--tune-vw, ours at its defaults), 110-119
-# those of its second (--tune): both have been looked at, so they are no longer fresh; 120-129 are.
-FRESH_SEEDS = "120,121,122,123,124,125,126,127,128,129"
+# those of its second (--tune), 120-129 those of round 6: all have been looked at, so they are no longer fresh;
+# 130-139 are.
+FRESH_SEEDS = "130,131,132,133,134,135,136,137,138,139"
 
 # VW's tuning budget (issue 14): 15 configurations, as many as the variants of our learner compared on seeds 0-4 in
 # round 3 (docs/selection-policy.md, "How we got there"). They span VW's exploration algorithms with their main
@@ -112,7 +115,28 @@ OURS_GRID_ROUND2 = [
     "--embed-rank 8 --learning-rate 5e-4",
     "--embed-rank 8 --learning-rate 2e-3",
 ]
-OURS_FLAGS = ("gamma_scale", "learning_rate", "replay", "updates", "loss", "lr_decay", "embed_rank", "hidden", "ema")
+# A third round (round 7, `--third-round`), 5 more each, written down before any of it ran on the tuning seeds. Ours:
+# stacking (training/policy/stacking.py), found while exploring on seeds 0-14 (the exploration is in
+# docs/selection-policy.md, "Round 7"), with its members and exploration scale varied. VW: its own ways of combining
+# models and of learning non-linearly, on top of its round-5 winner: more hash bits, a slower learning-rate decay,
+# bagging (an ensemble), and its one-hidden-layer network (--nn), alone and with the linear model beside it (--inpass,
+# the counterpart of our linear member).
+VW_GRID_ROUND3 = [f"--cb_explore_adf {c} --quiet" for c in [
+    "--squarecb --gamma_scale 50 -q cc -q ce -b 24",
+    "--squarecb --gamma_scale 50 -q cc -q ce -b 22 --power_t 0.25",
+    "--bag 5 -q cc -q ce -b 22",
+    "--squarecb --gamma_scale 50 -q cc -q ce -b 22 --nn 8",
+    "--squarecb --gamma_scale 50 -q cc -q ce -b 22 --nn 8 --inpass",
+]]
+OURS_GRID_ROUND3 = [
+    "--gamma-scale 100 --stack 8,0,linear",
+    "--gamma-scale 100 --stack 8,linear",
+    "--gamma-scale 50 --stack 8,0,linear",
+    "--gamma-scale 200 --stack 8,0,linear",
+    "--gamma-scale 100 --stack 4,8,0,linear",
+]
+OURS_FLAGS = ("gamma_scale", "learning_rate", "replay", "updates", "loss", "lr_decay", "embed_rank", "hidden", "ema",
+              "stack")
 
 
 def make_parser(subparsers):
@@ -138,6 +162,9 @@ def make_parser(subparsers):
     p.add_argument("--tune", action="store_true", help="--tune-vw and --tune-ours")
     p.add_argument("--second-round", action="store_true",
                    help="with --tune*: add each learner's second-round configurations (VW_GRID_ROUND2, OURS_GRID_ROUND2)")
+    p.add_argument("--third-round", action="store_true",
+                   help="with --tune* (and --second-round): add each learner's third-round configurations "
+                        "(VW_GRID_ROUND3, OURS_GRID_ROUND3: stacking for ours, bagging and --nn for VW)")
     p.add_argument("--ours-grid", default=None,
                    help="with --tune-ours: our learner's variants, ';'-separated, each a few of the flags below "
                         "('defaults' = none; default OURS_GRID)")
@@ -160,9 +187,25 @@ def _add_ours_flags(p) -> None:
     p.add_argument("--embed-rank", type=int, default=4,
                    help="ours: rank of the embedding projection (0 = plain MLP over all inputs)")
     p.add_argument("--hidden", type=int, default=64, help="ours: MLP width")
+    p.add_argument("--stack", default="", type=_stack_members,
+                   help="ours: several members, comma-separated (an embedding rank = a SelectionNet, 'linear' = ridge "
+                        "regression over the scalars), stacked by least squares on their progressive predictions "
+                        "(training/policy/stacking.py); empty = one SelectionNet of --embed-rank")
     p.add_argument("--ema", type=float, default=0.99,
                    help="ours: replies are picked by a moving average of the trained weights, with this decay per "
                         "update (Polyak averaging; 0 = pick with the trained weights themselves)")
+
+
+def _stack_members(text: str) -> str:
+    """--stack's value, checked when the command line is read (argparse turns the error into a usage message)."""
+    from training.policy.stacking import parse_members
+
+    if text:
+        try:
+            parse_members(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from err
+    return text
 
 
 def ours_variant(args, flags: str):
@@ -263,7 +306,8 @@ class OurLearner:
         self.ema = ema
         self.acting = copy.deepcopy(self.net) if ema else self.net
 
-    def act(self, x):
+    def scores(self, x):
+        """The acting network's predicted thumb for each candidate (counts the decision)."""
         np, torch = self.np, self.torch
         if self.t < 200:  # online, the spreads are measured on the decisions seen so far, then kept
             self.rows_seen = np.concatenate([self.rows_seen, x])
@@ -273,11 +317,10 @@ class OurLearner:
         if self.loss == "logistic":
             scores = 1 / (1 + np.exp(-scores))  # gaps in probability of a thumbs-up
         self.t += 1
-        gamma = self.gamma_scale * np.sqrt(self.t)
-        best = int(np.argmax(scores))
-        p = 1.0 / (len(x) + gamma * (scores[best] - scores))  # inverse gap weighting
-        p[best] = 0.0
-        p[best] = 1.0 - p.sum()
+        return scores
+
+    def act(self, x):
+        p = inverse_gap_weighting(self.scores(x), self.gamma_scale * self.np.sqrt(self.t))
         action = int(self.rng.choice(len(x), p=p))
         return action, p
 
@@ -308,6 +351,31 @@ class OurLearner:
             # hundred decisions it scores candidates close together and SquareCB explores more (measured: an
             # average that follows the first updates closely did worse, ratio 0.972 against 0.889).
             polyak_update(self.acting, self.net, self.ema)
+
+
+def inverse_gap_weighting(scores, gamma: float):
+    """SquareCB's exploration: p(a) = 1 / (N + gamma * (best - score_a)), the rest of the mass on the best."""
+    import numpy as np
+
+    best = int(np.argmax(scores))
+    p = 1.0 / (len(scores) + gamma * (scores[best] - scores))
+    p[best] = 0.0
+    p[best] = 1.0 - p.sum()
+    return p
+
+
+def make_ours(dim: int, seed: int, args):
+    """Our learner with the command line's flags: one SelectionNet, or (--stack) several members stacked."""
+    def net(rank: int):
+        return OurLearner(dim, seed, args.learning_rate, args.hidden, args.gamma_scale, args.replay, args.updates,
+                          rank, args.loss, args.lr_decay, args.ema)
+    if not getattr(args, "stack", ""):
+        return net(args.embed_rank)
+    from bot.selection.features import SCALARS
+    from training.policy.stacking import ScalarRidge, StackedLearner, parse_members
+
+    members = [ScalarRidge(len(SCALARS)) if m == "linear" else net(m) for m in parse_members(args.stack)]
+    return StackedLearner(members, args.gamma_scale, seed)
 
 
 class VWLearner:
@@ -359,8 +427,7 @@ def play(name: str, pool: dict, seed: int, interactions: int, args, vw_config: s
     thumbs = rng.random(interactions)
     learner = None
     if name == "ours":
-        learner = OurLearner(dim, seed, args.learning_rate, args.hidden, args.gamma_scale, args.replay,
-                             args.updates, args.embed_rank, args.loss, args.lr_decay, args.ema)
+        learner = make_ours(dim, seed, args)
     elif name == "vw":
         learner = VWLearner(dim, seed, vw_config)
         learner._lines = dict(enumerate(vw_lines))
@@ -521,11 +588,13 @@ def tune(args) -> int:
                          "seeds that played no part in choosing either learner")
     vw_configs = [c.strip() for c in args.vw_args.split(";") if c.strip()] if args.vw_args else None
     if args.tune_vw:
-        grid = vw_configs or (VW_GRID + VW_GRID_ROUND2 if args.second_round else VW_GRID)
+        grid = vw_configs or (VW_GRID + (VW_GRID_ROUND2 if args.second_round else [])
+                              + (VW_GRID_ROUND3 if args.third_round else []))
     elif not vw_configs or len(vw_configs) != 1:
         raise ValueError("--tune-ours without --tune-vw needs the one VW configuration to meet in --vw-args "
                          "(e.g. the best of an earlier --tune-vw run)")
-    default_ours = OURS_GRID + OURS_GRID_ROUND2 if args.second_round else OURS_GRID
+    default_ours = (OURS_GRID + (OURS_GRID_ROUND2 if args.second_round else [])
+                    + (OURS_GRID_ROUND3 if args.third_round else []))
     ours_grid = ([c.strip() for c in args.ours_grid.split(";") if c.strip()] if args.ours_grid else default_ours) \
         if args.tune_ours else ["defaults"]
     variants = {flags: ours_variant(args, flags) for flags in ours_grid}  # a bad flag fails here, before any run
@@ -537,7 +606,7 @@ def tune(args) -> int:
     pool = build_pool(args.pool_size, seed=args.pool_seed)
     vw_lines = [VWLearner.lines_for(x) for x in pool["x"]]
     mode = "tune-both" if args.tune_vw and args.tune_ours else "tune-vw" if args.tune_vw else "tune-ours"
-    round2 = " + round 2" if args.second_round else ""
+    round2 = (" + round 2" if args.second_round else "") + (" + round 3" if args.third_round else "")
     budget = {"vw": ({"configurations": len(grid), "seeds": tune_seeds, "grid": "--vw-args" if vw_configs else "VW_GRID" + round2}
                      if args.tune_vw else
                      {"configurations": None, "note": "not tuned in this run: --vw-args, chosen earlier (e.g. by a "
