@@ -180,8 +180,12 @@ def test_reply_choice_compares_rank_one_with_best_of_n_on_labelled_messages(trai
     rows = [("where is my parcel? it never came", {"package_not_received", "track_order"}),
             ("can I pay with paypal", {"payment_methods"}), ("I want to speak to a human", {"human_agent"}),
             ("do you sell pizza", {"payment_methods"})]
-    result = compare(bot, model, rows)
+    result = compare(bot, model, rows, prior_weights=(0.0, 1e6))
     assert result["messages"] == 4
+    # Regularised toward the drafter: weight 0 is plain best-of-N, an overwhelming weight is rank 1.
+    plain, drafter_only = result["regularised"]
+    assert plain["answers"] == result["best_of_n_answers"] and drafter_only["answers"] == result["rank1_answers"]
+    assert drafter_only["minus_rank1"] == [0.0, 0.0, 0.0]
     expected_rank1 = []
     for text, acceptable in rows:  # rank 1 recomputed here: the bot's first drafted candidate
         state = DialogueState("t")

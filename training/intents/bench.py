@@ -102,16 +102,30 @@ def run(args) -> int:
         bot = Bot(BotConfig(db_path=args.scratch_db, seed=0, intent_model=args.intent_model))
         rows = [(t, a & known) for t, a in sets["real_dev"] if a & known]
         if rows:
-            choice = result["reply_choice"] = compare(bot, RewardModel.load(args.reward_model), rows)
+            choice = result["reply_choice"] = compare(bot, RewardModel.load(args.reward_model), rows, args.prior_weights)
             choice["reward_model"] = args.reward_model
             d, lo, hi = choice["best_of_n_minus_rank1"]
             print(f"real_dev  reply answers the question: rank 1 {choice['rank1_answers']:.3f}, best-of-N by the reward "
                   f"model {choice['best_of_n_answers']:.3f} ({d:+.3f} [{lo:+.3f}, {hi:+.3f}]), any candidate "
                   f"{choice['any_candidate_answers']:.3f}; {choice['messages']} messages")
+            for row in choice["regularised"]:
+                d, lo, hi = row["minus_rank1"]
+                print(f"          reward + {row['prior_weight']:g} x drafter score: {row['answers']:.3f} "
+                      f"({d:+.3f} [{lo:+.3f}, {hi:+.3f}])")
     main_row = result["rows"][f"bitext/{args.intent_model}"]
     result["requests"], result["accuracy"] = main_row["requests"], main_row["accuracy"]
     write_result(args.output, result)
     return 0
+
+
+def _weights(text: str) -> tuple[float, ...]:
+    try:
+        weights = tuple(float(w) for w in text.split(",") if w.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"prior weights are numbers, comma-separated, got {text!r}") from None
+    if any(w < 0 for w in weights):
+        raise argparse.ArgumentTypeError(f"prior weights are at least 0, got {text!r}")
+    return weights
 
 
 def make_parser(subparsers) -> argparse.ArgumentParser:
@@ -128,6 +142,9 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--db", dest="scratch_db", help=argparse.SUPPRESS)  # the old spelling
     parser.add_argument("--reward-model", default=None,
                         help="also compare, on real_dev, the reply this reward model scores best against rank 1 (a folder)")
+    parser.add_argument("--prior-weights", type=_weights, default=(),
+                        help="with --reward-model: also best-of-N regularised toward the drafter, picking the highest "
+                             "reward + W x drafter score, for each W in this comma list (e.g. 0.5,1,2,4)")
     parser.add_argument("--output", default="runs/bench/intents.json", help="JSON result (default: %(default)s)")
     parser.set_defaults(func=run)
     return parser
