@@ -111,40 +111,25 @@ def test_tune_ours_alone_meets_the_one_vw_configuration_given_and_refuses_bad_va
     assert (tmp_path / "c" / "tuning-ours.png").exists() and not (tmp_path / "c" / "tuning.png").exists()
 
 
-def test_second_round_adds_each_learner_s_round_two_configurations(tmp_path, monkeypatch):
+@pytest.mark.parametrize("flag, vw_extra, ours_extra", [
+    ("--second-round", "VW_GRID_ROUND2", ["--gamma-scale 100"]),
+    ("--third-round", "VW_GRID_ROUND3", ["--stack 4,linear"]),  # round 3: stacking for ours
+])
+def test_each_extra_round_adds_each_learner_s_configurations(tmp_path, monkeypatch, flag, vw_extra, ours_extra):
     from training.policy import bench
     from ui.cli import main
 
     monkeypatch.setattr(bench, "build_pool", lambda size, seed=0, **_: _toy_pool(seed=seed))
     monkeypatch.setattr(bench, "VW_GRID", ["--cb_explore_adf --squarecb --quiet"])
-    monkeypatch.setattr(bench, "VW_GRID_ROUND2", ["--cb_explore_adf --squarecb --gamma_scale 100 --quiet"])
+    monkeypatch.setattr(bench, vw_extra, ["--cb_explore_adf --squarecb --gamma_scale 100 --quiet"])
     monkeypatch.setattr(bench, "OURS_GRID", ["defaults"])
-    monkeypatch.setattr(bench, "OURS_GRID_ROUND2", ["--gamma-scale 100"])
+    monkeypatch.setattr(bench, vw_extra.replace("VW", "OURS"), ours_extra)
     out = tmp_path / "bench"
-    assert main(["bench", "policy", "--tune", "--second-round", "--interactions", "200", "--tune-seeds", "0",
+    assert main(["bench", "policy", "--tune", flag, "--interactions", "200", "--tune-seeds", "0",
                  "--seeds", "7", "--hidden", "16", "--output-dir", str(out)]) == 0
     results = json.loads((out / "results.json").read_text())
-    assert [r["config"] for r in results["tuning"]] == bench.VW_GRID + bench.VW_GRID_ROUND2
-    assert [r["config"] for r in results["tuning_ours"]] == ["defaults", "--gamma-scale 100"]
+    assert [r["config"] for r in results["tuning"]] == bench.VW_GRID + getattr(bench, vw_extra)
+    assert [r["config"] for r in results["tuning_ours"]] == ["defaults"] + ours_extra
+    assert all("mean" in r for r in results["tuning_ours"])  # every variant ran (a bad --stack would be skipped)
     assert results["budget"]["vw"]["configurations"] == results["budget"]["ours"]["configurations"] == 2
-    assert results["budget"]["ours"]["grid"] == "OURS_GRID + round 2"
-
-
-def test_third_round_adds_stacking_for_ours_and_vw_s_round_three(tmp_path, monkeypatch):
-    from training.policy import bench
-    from ui.cli import main
-
-    monkeypatch.setattr(bench, "build_pool", lambda size, seed=0, **_: _toy_pool(seed=seed))
-    monkeypatch.setattr(bench, "VW_GRID", ["--cb_explore_adf --squarecb --quiet"])
-    monkeypatch.setattr(bench, "VW_GRID_ROUND3", ["--cb_explore_adf --bag 3 --quiet"])
-    monkeypatch.setattr(bench, "OURS_GRID", ["defaults"])
-    monkeypatch.setattr(bench, "OURS_GRID_ROUND3", ["--stack 4,linear"])
-    out = tmp_path / "bench"
-    assert main(["bench", "policy", "--tune", "--third-round", "--interactions", "200", "--tune-seeds", "0",
-                 "--seeds", "7", "--hidden", "16", "--output-dir", str(out)]) == 0
-    results = json.loads((out / "results.json").read_text())
-    assert [r["config"] for r in results["tuning"]] == bench.VW_GRID + bench.VW_GRID_ROUND3
-    rows = {r["config"]: r for r in results["tuning_ours"]}
-    assert set(rows) == {"defaults", "--stack 4,linear"} and rows["--stack 4,linear"]["params"]["stack"] == "4,linear"
-    assert results["budget"]["ours"]["grid"] == "OURS_GRID + round 3"
-    assert all("mean" in r for r in results["tuning_ours"])
+    assert results["budget"]["ours"]["grid"] == "OURS_GRID + round " + ("2" if flag == "--second-round" else "3")
