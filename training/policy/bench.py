@@ -11,7 +11,9 @@ candidate's satisfaction - the pick's (expected, so the curves are not noisy fro
 Learners (identical feature rows; features are built once per decision point, outside the timing):
     ours     the SelectionNet MLP trained online (squared loss, a few replayed examples per step, each scalar
              divided by its spread over the first 200 decisions) with SquareCB's inverse-gap-weighted
-             exploration, p(a) = 1 / (N + gamma_t (best - score_a)), scored by the Polyak average of its weights
+             exploration, p(a) = 1 / (N + gamma_t (best - score_a)), scored by the Polyak average of its weights;
+             with --stack, several such networks and a ridge regression over the scalars, combined by least squares
+             on their progressive predictions (training/policy/stacking.py)
     vw       vowpalwabbit `--cb_explore_adf --squarecb` (cost = -thumb), each candidate an ADF line (namespaces:
              e = embedding products, c = scalars)
     first, random    the retrieval rank-1 and the uniform baselines, for scale
