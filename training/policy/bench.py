@@ -322,6 +322,8 @@ class OurLearner:
         return scores
 
     def act(self, x):
+        from training.policy.squarecb import inverse_gap_weighting
+
         p = inverse_gap_weighting(self.scores(x), self.gamma_scale * self.np.sqrt(self.t))
         action = int(self.rng.choice(len(x), p=p))
         return action, p
@@ -353,17 +355,6 @@ class OurLearner:
             # hundred decisions it scores candidates close together and SquareCB explores more (measured: an
             # average that follows the first updates closely did worse, ratio 0.972 against 0.889).
             polyak_update(self.acting, self.net, self.ema)
-
-
-def inverse_gap_weighting(scores, gamma: float):
-    """SquareCB's exploration: p(a) = 1 / (N + gamma * (best - score_a)), the rest of the mass on the best."""
-    import numpy as np
-
-    best = int(np.argmax(scores))
-    p = 1.0 / (len(scores) + gamma * (scores[best] - scores))
-    p[best] = 0.0
-    p[best] = 1.0 - p.sum()
-    return p
 
 
 def make_ours(dim: int, seed: int, args):

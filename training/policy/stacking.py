@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from training.policy.squarecb import inverse_gap_weighting
+
 SCALAR_SPREAD_DECISIONS = 200  # as the networks: scalars are divided by their spread over the first 200 decisions
 
 
@@ -73,8 +75,6 @@ class StackedLearner:
         self._inputs = None  # this decision's members' scores, kept for `learn`
 
     def act(self, x):
-        from training.policy.bench import inverse_gap_weighting
-
         self._inputs = np.column_stack([m.scores(x) for m in self.members] + [np.ones(len(x))])
         self.t += 1
         p = inverse_gap_weighting(self.stacker.predict(self._inputs), self.gamma_scale * np.sqrt(self.t))
