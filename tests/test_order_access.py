@@ -118,6 +118,37 @@ def test_a_proof_covers_its_own_order_only(bot):
     assert mine["tracking_number"] not in shown(turn)  # we talk about the order named now
 
 
+def test_proof_for_one_order_is_no_wrong_answer_for_the_next(bot):
+    mine = SHIPPED
+    other = next(r for r in ORDERS.values() if r["email"] != mine["email"] and r["tracking_number"])
+    bot.reply("next", f"where is order {mine['order_id']}?")
+    for wrong in ["a@example.com", "b@example.com"]:  # two wrong tries, then the right one
+        bot.reply("next", wrong)
+    assert_details(mine, bot.reply("next", mine["email"]))
+    # Three emails were given for the first order; none of them is an answer about the second.
+    turn = bot.reply("next", f"and where is order {other['order_id']}?")
+    assert_nothing_of(other, turn)
+    assert "doesn't match" not in turn.text and "can't confirm" not in turn.text
+    assert turn.candidates[turn.chosen].meta["template"] in {t for t, _ in order_access.ASK_TEXTS}
+    assert_details(other, bot.reply("next", other["email"]))
+
+
+def test_the_same_wrong_answer_twice_is_said_twice_and_counted_once(bot):
+    order = SHIPPED
+    bot.reply("twice", f"where is my order {order['order_id']}?")
+    for _ in range(3):
+        assert "doesn't match" in bot.reply("twice", "a@example.com").text
+    assert_details(order, bot.reply("twice", order["email"]))  # one wrong answer so far, not three
+
+
+def test_a_zip_in_a_new_address_is_not_an_order_number(bot):
+    order = SHIPPED
+    bot.reply("move", f"order {order['order_id']}, email {order['email']}")
+    turn = bot.reply("move", "can you send it to my new address: 400 Main Street, Portland OR 97204")
+    assert "order 97204" not in shown(turn).lower() and "couldn't locate" not in turn.text
+    assert_details(order, bot.reply("move", "and where is it now?"))  # the proven order is still the one
+
+
 def test_after_three_wrong_answers_even_the_right_one_is_refused(bot):
     order = SHIPPED
     bot.reply("guess", f"where is my order {order['order_id']}?")

@@ -10,7 +10,9 @@ request for proof instead (`proof_requests`). Once proven, `state.order` is set 
     proof lasts      for this conversation only (it lives on its DialogueState): another session, or this
                      one after a restart, asks again
     wrong answers    MAX_ATTEMPTS per order and conversation; after that the bot stops checking and points
-                     to the support team, so guessing postcodes is not a way in
+                     to the support team, so guessing postcodes is not a way in. Only proof given for the
+                     order in question counts against it: an email given earlier (for another order, or
+                     before any order was named) is tried, and if it does not match we just ask
     a lone number    while we wait for proof, "94110" is read as the postcode we asked for unless it names
                      another order on file; "order 10024" always names an order
 
@@ -121,11 +123,14 @@ def read(state, message: str, orders, order_id: str | None) -> None:
             state.order = record
         elif record is not None:
             access.pending = record
-    access.claims += [c for c in dict.fromkeys(claims) if c not in access.claims]
-    _check(state)
+    fresh = list(dict.fromkeys(claims))  # this message's proof
+    access.claims += [c for c in fresh if c not in access.claims]
+    _check(state, fresh)
 
 
-def _check(state) -> None:
+def _check(state, fresh: list[str]) -> None:
+    """Compare the claims with the order waiting for proof. A wrong claim counts against the order only when it
+    was given in this message, while that order was in question; older ones are tried and, wrong, forgotten."""
     access = state.access
     order = access.pending
     if order is None:
@@ -135,6 +140,7 @@ def _check(state) -> None:
         if access.locked(order_id):
             return
         if (order_id, claim) in access.checked:
+            access.failed_now |= claim in fresh  # the same wrong answer again: say so, count it once
             continue
         access.checked.add((order_id, claim))
         if _matches(claim, order):
@@ -142,8 +148,9 @@ def _check(state) -> None:
             access.pending = None
             state.order = order
             return
-        access.failures[order_id] = access.failures.get(order_id, 0) + 1
-        access.failed_now = True
+        if claim in fresh:
+            access.failures[order_id] = access.failures.get(order_id, 0) + 1
+            access.failed_now = True
 
 
 def awaiting_proof(state) -> bool:
