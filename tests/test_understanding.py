@@ -69,6 +69,31 @@ def test_asking_for_a_person_escalates_the_conversation(bot):
     assert [e["reason"] for e in escalations(bot.replay) if e["session_id"] == "person-1"] == ["customer_asked"]
 
 
+@pytest.mark.parametrize("message", ["whats your phone number", "how can i email you guys"])
+def test_asking_for_our_contact_details_gets_them_not_a_handover(bot, message):
+    turn = bot.reply(f"contact-{message}", message)
+    assert turn.candidates[turn.chosen].source == "retrieval" and turn.intent == "human_agent"
+    assert bot.kb.store["support_phone"] in turn.text or bot.kb.store["support_email"] in turn.text
+    assert not [e for e in escalations(bot.replay) if e["session_id"] == f"contact-{message}"]
+
+
+def test_an_email_alone_is_no_request_for_a_person(bot):
+    first = bot.reply("email-only", "my email is jo.bloggs@example.com")
+    assert first.candidates[first.chosen].source == "clarify"  # thanks, but what is it about?
+    assert not [e for e in escalations(bot.replay) if e["session_id"] == "email-only"]
+
+
+def test_a_corrected_email_answers_our_question(bot):
+    import csv
+
+    with open(STORE_DIR / "orders.csv", newline="", encoding="utf-8") as f:
+        order = next(r for r in csv.DictReader(f) if r["tracking_number"])
+    bot.reply("correct", f"where is order {order['order_id']}")
+    assert "doesn't match" in bot.reply("correct", "someone.else@example.com").text
+    turn = bot.reply("correct", f"oh sorry try {order['email']}")
+    assert turn.intent == "track_order" and order["tracking_number"] in turn.text
+
+
 def test_unsure_first_asks_then_hands_over(bot):
     first = bot.reply("vague-1", "hmm the thing with the stuff")
     assert is_question(first.text) and first.candidates[0].source == "clarify"

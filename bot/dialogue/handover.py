@@ -3,7 +3,9 @@
     other language     we answer in English: say so honestly and hand the message to a person
     handover intent    the store marks some intents "handover": true (fraud, account misuse): the
                        reply says a person takes over, and the conversation is escalated
-    customer asks      the human_agent intent escalates as well
+    customer asks      the human_agent intent escalates as well, unless the message only asks for our phone
+                       number or email (the intent's own templates give them) or gives an email or postcode
+                       (an answer to our question, not a request for a person)
     unsure             an opening message whose intent probability is below CLARIFY_BELOW: ask what it
                        is about, naming our best guess (bot/dialogue/clarify.py); unsure again right after
                        a clarifying question: hand over
@@ -18,7 +20,7 @@ import re
 import unicodedata
 
 from bot.candidate import Candidate
-from bot.dialogue import clarify
+from bot.dialogue import clarify, order_access
 from bot.dialogue.state import DialogueState
 from bot.dialogue.tracker import only_gives_a_number
 
@@ -38,6 +40,10 @@ have has had i you he she it we they me my your our their this that these those 
 yes can could would should will shall may might must please thanks thank hi hello hey order package item refund return
 help card account get got want need just still again there here all bye ok""".split())
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+# "what's your phone number" wants our contact details; "get me a person" wants a person.
+_CONTACT = re.compile(r"\b(?:phone|call|ring|number|e-?mail|contact|reach)\b", re.IGNORECASE)
+_PERSON = re.compile(r"\b(?:human|person|people|agent|representative|rep|someone|somebody|anyone|real|transfer|"
+                     r"manager|supervisor|talk|speak|useless)\b", re.IGNORECASE)
 
 HANDOVER_TEXT = ("I'm not sure I've understood, so I've passed our conversation to a colleague at {store_name}. They'll "
                  "reply to you here or by email within one business day ({support_hours}).")
@@ -81,14 +87,21 @@ def decide(state: DialogueState, kb) -> Candidate | None:
         return Candidate(which, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score})
     if handover_intent(state, kb) is not None:
         return None  # the intent's own templates say a person takes over; the drafts carry the reason
-    if state.intent == HUMAN_AGENT_INTENT and state.intent_score >= CLARIFY_BELOW:
+    if state.intent == HUMAN_AGENT_INTENT and state.intent_score >= CLARIFY_BELOW and not order_access.gives_proof(message):
+        if _CONTACT.search(message) and not _PERSON.search(message):
+            return None  # our phone number or email, from the intent's templates
         return _handover(ASKED_TEXT, "customer_asked", store)
+    first_message = sum(role == "customer" for role, _ in state.history) == 1
+    if first_message and only_gives_a_number(message) and "order_id" not in state.slots:
+        # "my email is jo@example.com" and nothing else: thank you, but what about?
+        return Candidate(clarify.CLARIFY_TEXT, "clarify", 1.0,
+                         meta={"intent": state.intent, "confidence": state.intent_score})
     if state.intent_score < CLARIFY_BELOW and not only_gives_a_number(message):
         if was_clarifying(state):
             return _handover(HANDOVER_TEXT, "unsure", store)
         # Later in a conversation the topic is known ("when will it get here?" after an order question):
         # the tracker's carried intent answers; only an opening message we cannot read gets a question.
-        if sum(role == "customer" for role, _ in state.history) == 1:
+        if first_message:
             return Candidate(clarify.question(state, kb), "clarify", 1.0,
                              meta={"intent": state.intent, "confidence": state.intent_score})
     return None

@@ -78,6 +78,11 @@ def _claims_in(message: str) -> list[str]:
     return claims
 
 
+def gives_proof(message: str) -> bool:
+    """Does the message hold an email address or a postcode (what a customer proves an order with)?"""
+    return bool(_claims_in(message)) or bool(_ZIP_WORDS.search(message) and _ZIP.search(message))
+
+
 _PROOF_WORDS = re.compile(r"\b(?:e-?mail|address|post\s*code|postal|code|zip|on|for|with|used|i|was|we|it's)\b",
                           re.IGNORECASE)
 

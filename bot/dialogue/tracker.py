@@ -46,6 +46,7 @@ NEAREST_TEMPERATURE = 0.05
 _ANY_NUMBER = re.compile(r"\d{4,}")
 # Words that carry no topic: a message made only of these plus an order number just answers our question.
 _FILLER = set("it is its it's the my order number no nr # id here you go ok okay sure yes please thanks thank".split())
+_FILLER |= set("oh oops sorry try again actually i meant mean should be that this one instead correct".split())  # a correction
 
 
 def only_gives_a_number(text: str) -> bool:
