@@ -25,7 +25,7 @@ from bot.shop.orders import OrderBook
 from bot.selection.policies import BASELINES, SelectionPolicy
 from bot.storage.replay_buffer import ReplayBuffer, SessionEnded
 from bot.drafting.retrieval import RetrievalDrafter
-from bot.dialogue import handover, issues
+from bot.dialogue import actions, handover, issues
 from bot.dialogue.state import DialogueState
 from bot.text import clean_message
 from bot.dialogue.tracker import DialogueTracker
@@ -132,10 +132,11 @@ class Bot:
 
     # -- the loop ------------------------------------------------------------------------------
     def draft(self, state: DialogueState) -> tuple[list[Candidate], list]:
-        """The candidates for this turn: a clarifying question or a handover alone when we should not
-        answer (bot/dialogue/handover.py), else drafted answers that passed the guard, each naming the
-        message's other issue when it had one (bot/dialogue/issues.py)."""
-        not_answering = handover.decide(state, self.kb)
+        """The candidates for this turn: the reply to a go-ahead for an action we offered (bot/dialogue/actions.py),
+        or a clarifying question or a handover alone when we should not answer (bot/dialogue/handover.py), else
+        drafted answers that passed the guard, each naming the message's other issue when it had one
+        (bot/dialogue/issues.py)."""
+        not_answering = actions.go_ahead(state, self.kb.store) or handover.decide(state, self.kb)
         if not_answering is not None:
             return [not_answering], []
         n = self.config.n_candidates

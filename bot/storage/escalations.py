@@ -2,7 +2,8 @@
 
 A handover is a served candidate whose meta carries {"handover": reason} (bot/dialogue/handover.py),
 so the escalation is stored in the same transaction as the turn that made it, and a crash can never
-leave one without the other. Reasons: other_language, customer_asked, unsure, intent:<id>.
+leave one without the other. Reasons: other_language, customer_asked, unsure, intent:<id>, and action:<name>
+for a go-ahead to an action an answer offered (bot/dialogue/actions.py).
 """
 from __future__ import annotations
 

@@ -1,0 +1,72 @@
+"""A go-ahead for an action our answer offered ("reply 'yes, cancel'") becomes a request for a person, escalated
+with its reason, or the reason it cannot be done. Real Bot, real SQLite file, the shipped demo store."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+
+from bot import Bot, BotConfig
+from bot.dialogue import actions
+from bot.dialogue.state import DialogueState
+from bot.shop.paths import STORE_DIR
+from bot.storage.escalations import escalations
+
+with open(STORE_DIR / "orders.csv", newline="", encoding="utf-8") as f:
+    ORDERS = list(csv.DictReader(f))
+PROCESSING, PROCESSING_TOO = [r for r in ORDERS if r["status"] == "processing"][:2]
+SHIPPED = next(r for r in ORDERS if r["status"] == "shipped")
+CANCELLED = next(r for r in ORDERS if r["status"] == "cancelled")
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory):
+    return Bot(BotConfig(db_path=str(tmp_path_factory.mktemp("actions") / "replay.sqlite3"), policy="first"))
+
+
+def _reasons(bot, session: str) -> list[str]:
+    return [e["reason"] for e in escalations(bot.replay) if e["session_id"] == session]
+
+
+def test_yes_cancel_to_our_offer_asks_a_person_to_cancel_the_order(bot):
+    first = bot.reply("cancel", f"cancel order {PROCESSING['order_id']}, email {PROCESSING['email']}")
+    assert "reply 'yes, cancel'" in first.text  # the answer offers it
+    turn = bot.reply("cancel", "yes cancel it")
+    assert turn.candidates[turn.chosen].meta["handover"] == "action:cancel_order"
+    assert f"cancel order {PROCESSING['order_id']}" in turn.text and "business day" in turn.text
+    assert _reasons(bot, "cancel") == ["action:cancel_order"]
+
+
+def _state_after(offer_text: str, reply: str, order: dict | None) -> DialogueState:
+    state = DialogueState("s")
+    state.history = [("customer", "..."), ("bot", offer_text), ("customer", reply)]
+    state.order = order
+    return state
+
+
+@pytest.mark.parametrize("order, expected", [(SHIPPED, "can't be cancelled"), (CANCELLED, "already cancelled")])
+def test_an_order_past_cancelling_gets_the_reason_not_a_promise(bot, order, expected):
+    offer = f"Orders can only be cancelled before they ship; if yours hasn't left yet, reply 'yes, cancel' and I'll take care of it."
+    reply = actions.go_ahead(_state_after(offer, "yes, cancel", order), bot.kb.store)
+    assert expected in reply.text and "handover" not in reply.meta and order["order_id"] in reply.text
+
+
+def test_only_a_short_go_ahead_right_after_the_offer_counts(bot):
+    offer = "I can email the invoice for order 10001 to the email address on the order. Would you like me to send it now?"
+    order = ORDERS[0]
+    assert actions.go_ahead(_state_after(offer, "yes please send it", order), bot.kb.store).meta["handover"] == \
+        "action:send_invoice"
+    assert actions.go_ahead(_state_after(offer, "no, what's your returns policy?", order), bot.kb.store) is None
+    assert actions.go_ahead(_state_after("Happy to help!", "yes please", order), bot.kb.store) is None
+    assert actions.go_ahead(_state_after(offer, "yes please", None), bot.kb.store) is None  # no proven order
+
+
+def test_after_a_restart_the_order_is_proven_again_before_the_action(bot):
+    first = bot.reply("restart", f"cancel order {PROCESSING_TOO['order_id']}, email {PROCESSING_TOO['email']}")
+    assert "reply 'yes, cancel'" in first.text
+    again = Bot(BotConfig(db_path=bot.config.db_path, policy="first"))  # another process on the same file
+    state = again._session("restart")[0]
+    assert actions.offered(DialogueState("x", history=state.history + [("customer", "yes")])) == "cancel_order"
+    assert state.order is None  # proof lasts for one process's conversation (bot/dialogue/order_access.py)
+    turn = again.reply("restart", "yes please")
+    assert "handover" not in turn.candidates[turn.chosen].meta and not _reasons(again, "restart")
