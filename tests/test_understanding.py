@@ -61,6 +61,9 @@ def test_a_message_in_another_language_gets_an_honest_handover(bot):
     assert len(turn.candidates) == 1 and turn.candidates[0].propensity == 1.0
     assert any(e["session_id"] == "lang-1" and e["reason"] == "other_language" for e in escalations(bot.replay))
     assert looks_english("where is my order please") and not looks_english("wo ist meine Bestellung bitte")
+    # A short message with one greeting and the rest verbs and nouns: the verbs say it too.
+    assert not looks_english("hola necesito devolver unos jeans") and not looks_english("je voudrais rembourser le colis")
+    assert looks_english("hola! i need to return my jeans") and looks_english("my paket never came, need help")
 
 
 def test_asking_for_a_person_escalates_the_conversation(bot):

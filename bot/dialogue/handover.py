@@ -34,7 +34,10 @@ _FOREIGN = set("""je tu il nous vous ils ne pas le la les des une est suis mon m
 dans sur qui quoi comment pourquoi el los las del por para mi mis pedido gracias hola porque donde como esta estoy tengo
 ich du er sie wir ihr nicht und ist bin meine mein bestellung danke bitte hallo warum wo wie noch keine
 il lo gli della sono mio mia ordine grazie ciao perche dove non ho eu voce nao minha meu obrigado encomenda
-het een niet mijn bestelling bedankt waar hoe ik""".split())
+het een niet mijn bestelling bedankt waar hoe ik
+necesito quiero puedo puede devolver cambiar ayuda unos unas una hay todavia nada veux voudrais besoin aide avez pouvez
+rembourser colis toujours reçu möchte brauche hilfe habe paket zurück vorrei voglio aiuto pacco ancora quero preciso
+ajuda ainda""".split())
 _ENGLISH = set("""a an the and or but if of to in on at for from by with about as is are was were be been am do does did
 have has had i you he she it we they me my your our their this that these those what when where why how who which not no
 yes can could would should will shall may might must please thanks thank hi hello hey order package item refund return
