@@ -239,12 +239,14 @@ def build_pool(size: int, seed: int = 0, bot=None, cache_dir: str | None = "runs
     from bot.shop.paths import REPO_ROOT, STORE_DIR
     from training.policy.simulator import POOL
 
-    # The pool depends on the store, the simulator and how retrieval ranks templates: any change rebuilds it.
-    kb_hash = hashlib.sha256((STORE_DIR / "knowledge_base.json").read_bytes() +
-                             Path(__file__).with_name("simulator.py").read_bytes() +
-                             Path(__file__).with_name("rubric.py").read_bytes() + POOL.read_bytes() +
-                             Path(__file__).with_name("env.py").read_bytes() +
-                             (REPO_ROOT / "bot" / "drafting" / "retrieval.py").read_bytes()).hexdigest()[:10]
+    # The pool depends on the store (its files, the intent model included), the simulator and everything the bot
+    # does with a message (the tracker, clarifying and handing over, drafting, the guard): any change rebuilds it.
+    sources = sorted([*(REPO_ROOT / "bot").rglob("*.py"), *(p for p in STORE_DIR.rglob("*") if p.is_file()), POOL,
+                      *(Path(__file__).with_name(name) for name in ("simulator.py", "rubric.py", "env.py"))])
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.relative_to(REPO_ROOT).as_posix().encode() + b"\0" + source.read_bytes())
+    kb_hash = digest.hexdigest()[:10]
     cache = Path(cache_dir) / f"bench-pool-{size}-{seed}-{FEATURES_VERSION}-{kb_hash}.npz" if cache_dir else None
     if cache is not None and cache.exists():
         with np.load(cache) as saved:
