@@ -147,7 +147,7 @@ class Bot:
         if handover.handover_intent(state, self.kb) is None:  # a handover reply stays as it is
             candidates = issues.add_mention(state, self.kb, candidates)  # "You also mentioned ...", checked below
         kept, dropped = self.guard.filter(candidates, state)
-        kept = handover.mark_handover_drafts(state, self.kb, kept)
+        kept = handover.contact_drafts(state, self.kb, handover.mark_handover_drafts(state, self.kb, kept))
         if not kept:
             kept = [Candidate(FALLBACK_REPLY.format(**self.kb.store), "fallback", 0.0)]
         return kept, dropped

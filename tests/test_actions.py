@@ -57,6 +57,8 @@ def test_only_a_short_go_ahead_right_after_the_offer_counts(bot):
     assert actions.go_ahead(_state_after(offer, "yes please send it", order), bot.kb.store).meta["handover"] == \
         "action:send_invoice"
     assert actions.go_ahead(_state_after(offer, "no, what's your returns policy?", order), bot.kb.store) is None
+    for polite in ("ok thanks", "cool", "great"):  # politeness is no instruction
+        assert actions.go_ahead(_state_after(offer, polite, order), bot.kb.store) is None
     assert actions.go_ahead(_state_after("Happy to help!", "yes please", order), bot.kb.store) is None
     assert actions.go_ahead(_state_after(offer, "yes please", None), bot.kb.store) is None  # no proven order
 
@@ -70,3 +72,12 @@ def test_after_a_restart_the_order_is_proven_again_before_the_action(bot):
     assert state.order is None  # proof lasts for one process's conversation (bot/dialogue/order_access.py)
     turn = again.reply("restart", "yes please")
     assert "handover" not in turn.candidates[turn.chosen].meta and not _reasons(again, "restart")
+
+
+@pytest.mark.parametrize("status, expected", [("returned", "already back"), ("refunded", "already been returned"),
+                                              ("cancelled", "cancelled before it shipped")])
+def test_no_return_label_for_an_order_already_back_or_cancelled(bot, status, expected):
+    order = next(r for r in ORDERS if r["status"] == status)
+    offer = "Start the return from Orders in your account, or just reply 'label' and I'll email a prepaid label."
+    reply = actions.go_ahead(_state_after(offer, "label", order), bot.kb.store)
+    assert expected in reply.text and "handover" not in reply.meta

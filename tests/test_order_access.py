@@ -149,6 +149,27 @@ def test_a_zip_in_a_new_address_is_not_an_order_number(bot):
     assert_details(order, bot.reply("move", "and where is it now?"))  # the proven order is still the one
 
 
+@pytest.mark.parametrize("order", [ZIP_ORDER, CA_ORDER])
+def test_an_order_number_beside_its_postcode_is_the_order(bot, order):
+    turn = bot.reply(f"beside-{order['order_id']}", f"status of {order['order_id']} my zip is {order['postcode']}")
+    assert_details(order, turn)
+
+
+def test_an_email_first_then_the_number_shows_the_order(bot):
+    first = bot.reply("email-first", SHIPPED["email"])
+    assert first.candidates[first.chosen].source == "clarify"
+    turn = bot.reply("email-first", SHIPPED["order_id"])
+    assert turn.candidates[turn.chosen].source != "handover"
+    assert_details(SHIPPED, turn)
+
+
+def test_a_wrong_answer_is_always_told_as_wrong(bot):
+    bot.reply("told", f"where is my order {SHIPPED['order_id']}?")
+    turn = bot.reply("told", "nobody@example.com")
+    proof = [c for c in turn.candidates if c.meta.get("template", "").startswith(order_access.TEMPLATE_PREFIX)]
+    assert proof and all(c.meta["template"] == order_access.MISMATCH_TEXT[0] for c in proof)
+
+
 def test_after_three_wrong_answers_even_the_right_one_is_refused(bot):
     order = SHIPPED
     bot.reply("guess", f"where is my order {order['order_id']}?")

@@ -72,11 +72,14 @@ def test_asking_for_a_person_escalates_the_conversation(bot):
     assert [e["reason"] for e in escalations(bot.replay) if e["session_id"] == "person-1"] == ["customer_asked"]
 
 
-@pytest.mark.parametrize("message", ["whats your phone number", "how can i email you guys"])
+@pytest.mark.parametrize("message", ["whats your phone number", "how can i email you guys", "what is your phone number",
+                                     "phone number please"])
 def test_asking_for_our_contact_details_gets_them_not_a_handover(bot, message):
     turn = bot.reply(f"contact-{message}", message)
     assert turn.candidates[turn.chosen].source == "retrieval" and turn.intent == "human_agent"
     assert bot.kb.store["support_phone"] in turn.text or bot.kb.store["support_email"] in turn.text
+    assert all(bot.kb.store["support_phone"] in c.text or bot.kb.store["support_email"] in c.text
+               for c in turn.candidates)  # no "happy to get you to a person" among them
     assert not [e for e in escalations(bot.replay) if e["session_id"] == f"contact-{message}"]
 
 

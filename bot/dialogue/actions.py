@@ -8,7 +8,9 @@ turn (`rlcs escalations`, the operator console), as every handover is. Where the
 out (cancelling an order that has shipped), the customer gets the reason instead of a promise.
 
     OFFERS      the phrase in our previous reply that offers an action -> the action
-    go_ahead    the reply to a short go-ahead ("yes", "yes cancel it", "label", "please send it"), or None
+    go_ahead    the reply to a short go-ahead ("yes", "yes cancel it", "label", "please send it"), or None;
+                it must say yes ("ok thanks" is politeness); a return label for an order already back, refunded
+                or cancelled gets the reason, as cancelling a shipped order does
 
 Our previous reply is read from the conversation's history, so a go-ahead still works after a restart.
 """
@@ -44,8 +46,17 @@ ALREADY_CANCELLED_TEXT = ("Order {order_id} is already cancelled: it never shipp
 SHIPPED_TEXT = ("Order {order_id} has already left our warehouse ({status}), so it can't be cancelled any more. Once "
                 "it arrives you can return it within {return_window_days} days of delivery for a full refund.")
 CANCELLABLE = {"processing"}
-_GO_AHEAD = YES_WORDS | set("do it go ahead cancel label send confirm confirmed start the return invoice email me "
-                            "thanks thank you".split())
+NOT_RETURNABLE_TEXT = {
+    "returned": "Order {order_id} is already back with us, so it needs no label: the refund to your {payment_method} is "
+                "being processed.",
+    "refunded": "Order {order_id} has already been returned and refunded, so there's nothing left to send back.",
+    "cancelled": "Order {order_id} was cancelled before it shipped, so there's nothing to send back.",
+}
+ACTION_INTENT = {"cancel_order": "cancel_order", "return_label": "return_item", "send_invoice": "invoice_request",
+                 "start_return": "exchange_item"}
+# A go-ahead must say yes: "ok thanks" or "cool" after "reply 'yes, cancel'" is politeness, not an instruction.
+_EXPLICIT = set("yes yeah yep yup sure please confirm confirmed do go cancel label send start".split())
+_GO_AHEAD = YES_WORDS | _EXPLICIT | set("it ahead the return invoice email me now thanks thank you".split())
 _WORDS = re.compile(r"[a-z']+")
 
 
@@ -63,6 +74,8 @@ def go_ahead(state: DialogueState, store: dict) -> Candidate | None:
     if action is None:
         return None
     words = _WORDS.findall(state.last_message.lower())
+    if not set(words) & _EXPLICIT:
+        return None
     if not any(short_reply_to(state, words, phrase, _GO_AHEAD) for phrase, a in OFFERS if a == action):
         return None
     order = state.order
@@ -70,9 +83,14 @@ def go_ahead(state: DialogueState, store: dict) -> Candidate | None:
         return None  # the offer needs a proven order; the usual drafts (asking for proof) answer
     values = {**store, **(order or {})}
     values.setdefault("support_hours", "")
+    state.intent = ACTION_INTENT[action]  # the turn is about the action, not about "yes please"
     if action == "cancel_order" and order["status"] not in CANCELLABLE:
         values["status"] = order["status"].replace("_", " ")
         text = (ALREADY_CANCELLED_TEXT if order["status"] == "cancelled" else SHIPPED_TEXT).format(**values)
-        return Candidate(text, "action", 1.0, meta={"template": "action.not_cancellable", "intent": "cancel_order"})
+        return Candidate(text, "action", 1.0, meta={"template": "action.not_cancellable", "intent": state.intent})
+    if action == "return_label" and order["status"] in NOT_RETURNABLE_TEXT:
+        text = NOT_RETURNABLE_TEXT[order["status"]].format(**values)
+        return Candidate(text, "action", 1.0, meta={"template": "action.not_returnable", "intent": state.intent})
     text = DONE_TEXT[action].format(**values).replace(" ()", "")
-    return Candidate(text, "handover", 1.0, meta={"handover": f"action:{action}", "template": f"action.{action}"})
+    return Candidate(text, "handover", 1.0, meta={"handover": f"action:{action}", "template": f"action.{action}",
+                                                  "intent": state.intent})

@@ -90,13 +90,15 @@ def decide(state: DialogueState, kb) -> Candidate | None:
         return Candidate(which, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score})
     if handover_intent(state, kb) is not None:
         return None  # the intent's own templates say a person takes over; the drafts carry the reason
-    if state.intent == HUMAN_AGENT_INTENT and state.intent_score >= CLARIFY_BELOW and not order_access.gives_proof(message):
-        if _CONTACT.search(message) and not _PERSON.search(message):
-            return None  # our phone number or email, from the intent's templates
+    gives_only_details = only_gives_a_number(message) or order_access.gives_proof(message)
+    if state.intent == HUMAN_AGENT_INTENT and state.intent_score >= CLARIFY_BELOW and not gives_only_details:
+        if asks_for_contact_details(message):
+            return None  # our phone number or email, from the intent's templates (see contact_drafts)
         return _handover(ASKED_TEXT, "customer_asked", store)
     first_message = sum(role == "customer" for role, _ in state.history) == 1
     if first_message and only_gives_a_number(message) and "order_id" not in state.slots:
-        # "my email is jo@example.com" and nothing else: thank you, but what about?
+        # "my email is jo@example.com" and nothing else: thank you, but what about? The next message says.
+        state.intent_memory = None
         return Candidate(clarify.CLARIFY_TEXT, "clarify", 1.0,
                          meta={"intent": state.intent, "confidence": state.intent_score})
     if state.intent_score < CLARIFY_BELOW and not only_gives_a_number(message):
@@ -108,6 +110,20 @@ def decide(state: DialogueState, kb) -> Candidate | None:
             return Candidate(clarify.question(state, kb), "clarify", 1.0,
                              meta={"intent": state.intent, "confidence": state.intent_score})
     return None
+
+
+def asks_for_contact_details(message: str) -> bool:
+    """ "what's your phone number", not "get me a person"."""
+    return bool(_CONTACT.search(message)) and not _PERSON.search(message)
+
+
+def contact_drafts(state: DialogueState, kb, candidates: list[Candidate]) -> list[Candidate]:
+    """For a request for our phone number or email: the drafts that give them, when there are any."""
+    if state.intent != HUMAN_AGENT_INTENT or not asks_for_contact_details(state.last_message):
+        return candidates
+    contact = [kb.store.get(k) for k in ("support_phone", "support_email") if kb.store.get(k)]
+    giving = [c for c in candidates if any(value in c.text for value in contact)]
+    return giving or candidates
 
 
 def handover_intent(state: DialogueState, kb):

@@ -44,9 +44,11 @@ LOCKED_TEXT = ("verify_order.locked",
                "I'm sorry, I can't confirm order {order_id} here. Please email {support_email} from the address you "
                "used for the order, and our team will help you with it.")
 
-_CA_POSTCODE = re.compile(r"\b([A-Za-z]\d[A-Za-z])\s?(\d[A-Za-z]\d)\b")
+_CA_POSTCODE = re.compile(r"\b([A-Za-z]\d[A-Za-z])[\s-]?(\d[A-Za-z]\d)\b")
 _ZIP = re.compile(r"(?<![\d.,$€£#-])\b(\d{5})(?:-\d{4})?\b(?![.,]\d)")
 _ZIP_WORDS = re.compile(r"\b(?:zip|postcode|post\s*code|postal)\b", re.IGNORECASE)
+_ZIP_AFTER_WORD = re.compile(r"\b(?:zip|postcode|post\s*code|postal)(?:\s*code)?(?:\s+(?:is|was|it's|:))?[\s:]*"
+                             r"(\d{5})(?:-\d{4})?\b", re.IGNORECASE)
 _ORDER_MENTION = re.compile(r"(?:\border\b|\bpurchase\b|#)(?:\s*(?:number|no\.?|nr\.?|is|:|#))*\s*#?\s*(\d{4,12})\b",
                             re.IGNORECASE)
 _AMOUNT = re.compile(r"\$?\s?(\d[\d,]*\.\d{2})\b")
@@ -111,8 +113,13 @@ def read(state, message: str, orders, order_id: str | None) -> None:
     claims = _claims_in(message)
     named = order_id is not None and order_id in _ORDER_MENTION.findall(message)  # "order 10023", "#10023"
     if _ZIP_WORDS.search(message):  # "my zip is 94110": a postcode, never an order number
-        claims += [z for z in _ZIP.findall(EMAIL.sub(" ", message)) if not (named and z == order_id)]
-        order_id = order_id if named else None
+        zips = _ZIP_AFTER_WORD.findall(message)
+        if not zips and not _CA_POSTCODE.search(EMAIL.sub(" ", message)):  # "94110 is my zip"
+            zips = _ZIP.findall(EMAIL.sub(" ", message))
+        claims += [z for z in zips if not (named and z == order_id)]
+        # "status of 10007, my zip is 39045": the number the zip word does not name is the order
+        others = [n for n in _ZIP.findall(EMAIL.sub(" ", message)) if n not in zips]
+        order_id = order_id if named else (others[0] if others else None)
     pending = access.pending
     if order_id and not named and pending is not None:
         # A lone number while we wait for proof: the postcode, unless it names another order on file.
@@ -170,8 +177,8 @@ def proof_requests(state, store: dict) -> list[tuple[str, str]]:
     values = {"order_id": order["order_id"], "support_email": store.get("support_email", "our support team")}
     if state.access.locked(str(order["order_id"])):
         chosen = [LOCKED_TEXT]
-    elif state.access.failed_now:
-        chosen = [MISMATCH_TEXT, ASK_TEXTS[1]]
+    elif state.access.failed_now:  # only this: a customer must hear that the answer was wrong before a lock
+        chosen = [MISMATCH_TEXT]
     else:
         chosen = ASK_TEXTS
     return [(template_id, text.format(**values)) for template_id, text in chosen]
