@@ -136,7 +136,7 @@ class Bot:
         or a clarifying question or a handover alone when we should not answer (bot/dialogue/handover.py), else
         drafted answers that passed the guard, each naming the message's other issue when it had one
         (bot/dialogue/issues.py)."""
-        not_answering = actions.go_ahead(state, self.kb.store) or handover.decide(state, self.kb)
+        not_answering = actions.reply_to_offer(state, self.kb.store) or handover.decide(state, self.kb)
         if not_answering is not None:
             return [not_answering], []
         n = self.config.n_candidates

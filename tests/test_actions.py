@@ -47,20 +47,20 @@ def _state_after(offer_text: str, reply: str, order: dict | None) -> DialogueSta
 @pytest.mark.parametrize("order, expected", [(SHIPPED, "can't be cancelled"), (CANCELLED, "already cancelled")])
 def test_an_order_past_cancelling_gets_the_reason_not_a_promise(bot, order, expected):
     offer = f"Orders can only be cancelled before they ship; if yours hasn't left yet, reply 'yes, cancel' and I'll take care of it."
-    reply = actions.go_ahead(_state_after(offer, "yes, cancel", order), bot.kb.store)
+    reply = actions.reply_to_offer(_state_after(offer, "yes, cancel", order), bot.kb.store)
     assert expected in reply.text and "handover" not in reply.meta and order["order_id"] in reply.text
 
 
 def test_only_a_short_go_ahead_right_after_the_offer_counts(bot):
     offer = "I can email the invoice for order 10001 to the email address on the order. Would you like me to send it now?"
     order = ORDERS[0]
-    assert actions.go_ahead(_state_after(offer, "yes please send it", order), bot.kb.store).meta["handover"] == \
+    assert actions.reply_to_offer(_state_after(offer, "yes please send it", order), bot.kb.store).meta["handover"] == \
         "action:send_invoice"
-    assert actions.go_ahead(_state_after(offer, "no, what's your returns policy?", order), bot.kb.store) is None
+    assert actions.reply_to_offer(_state_after(offer, "no, what's your returns policy?", order), bot.kb.store) is None
     for polite in ("ok thanks", "cool", "great"):  # politeness is no instruction
-        assert actions.go_ahead(_state_after(offer, polite, order), bot.kb.store) is None
-    assert actions.go_ahead(_state_after("Happy to help!", "yes please", order), bot.kb.store) is None
-    assert actions.go_ahead(_state_after(offer, "yes please", None), bot.kb.store) is None  # no proven order
+        assert actions.reply_to_offer(_state_after(offer, polite, order), bot.kb.store) is None
+    assert actions.reply_to_offer(_state_after("Happy to help!", "yes please", order), bot.kb.store) is None
+    assert actions.reply_to_offer(_state_after(offer, "yes please", None), bot.kb.store) is None  # no proven order
 
 
 def test_after_a_restart_the_order_is_proven_again_before_the_action(bot):
@@ -79,5 +79,33 @@ def test_after_a_restart_the_order_is_proven_again_before_the_action(bot):
 def test_no_return_label_for_an_order_already_back_or_cancelled(bot, status, expected):
     order = next(r for r in ORDERS if r["status"] == status)
     offer = "Start the return from Orders in your account, or just reply 'label' and I'll email a prepaid label."
-    reply = actions.go_ahead(_state_after(offer, "label", order), bot.kb.store)
+    reply = actions.reply_to_offer(_state_after(offer, "label", order), bot.kb.store)
     assert expected in reply.text and "handover" not in reply.meta
+
+
+def test_the_details_an_offer_asks_for_become_the_request(bot):
+    """'send me the full new address and I'll update it' -> an address; 'reply here and we'll open a claim' -> still
+    missing. Before, the same answer came back."""
+    store = bot.kb.store
+    shipped = next(r for r in ORDERS if r["status"] == "shipped")
+    address_offer = "If it's still processing, send me the full new address (street, city, ZIP) and I'll update it."
+    request = actions.reply_to_offer(_state_after(address_offer, "400 Main Street, Portland OR 97204", PROCESSING), store)
+    assert request.meta["handover"] == "action:change_address" and PROCESSING["order_id"] in request.text
+    too_late = actions.reply_to_offer(_state_after(address_offer, "55 King St W, Toronto ON M5H 1A1", shipped), store)
+    assert "can't be changed" in too_late.text and "handover" not in too_late.meta
+    assert shipped["tracking_number"] in too_late.text  # the way the carrier can still redirect it
+    # Not an address: another question, answered as usual.
+    assert actions.reply_to_offer(_state_after(address_offer, "what is your return policy", PROCESSING), store) is None
+    claim_offer = "If it's still missing after that, reply here and we'll open a claim with USPS."
+    claim = actions.reply_to_offer(_state_after(claim_offer, "checked with neighbours, still nothing", shipped), store)
+    assert claim.meta["handover"] == "action:carrier_claim" and shipped["carrier"] in claim.text
+    assert actions.reply_to_offer(_state_after(claim_offer, "still nothing", PROCESSING), store) is None  # no parcel yet
+
+
+def test_an_address_after_our_offer_is_passed_on_end_to_end(bot):
+    order = [r for r in ORDERS if r["status"] == "processing"][2]
+    first = bot.reply("address", f"i need to change the delivery address for order {order['order_id']}, {order['email']}")
+    assert actions.offered(bot._session("address")[0]) is None and "new address" in first.text
+    turn = bot.reply("address", "400 Main Street, Portland OR 97204")
+    assert turn.candidates[turn.chosen].meta["handover"] == "action:change_address"
+    assert turn.intent == "change_shipping_address" and _reasons(bot, "address") == ["action:change_address"]

@@ -7,10 +7,14 @@ to expect it, and the conversation is escalated with the reason "action:<name>" 
 turn (`rlcs escalations`, the operator console), as every handover is. Where the order's status rules the action
 out (cancelling an order that has shipped), the customer gets the reason instead of a promise.
 
-    OFFERS      the phrase in our previous reply that offers an action -> the action
-    go_ahead    the reply to a short go-ahead ("yes", "yes cancel it", "label", "please send it"), or None;
-                it must say yes ("ok thanks" is politeness); a return label for an order already back, refunded
-                or cancelled gets the reason, as cancelling a shipped order does
+    OFFERS          the phrase in our previous reply that offers an action -> the action
+    DETAIL_OFFERS   offers that wait for details, not a yes ("send me the full new address and I'll update it",
+                    "tell me what you'd like to change", "reply here and we'll open a claim") -> the action,
+                    and a test of whether a message gives those details
+    reply_to_offer  the reply to a short go-ahead ("yes", "yes cancel it", "label", "please send it") or to the
+                    details asked for, or None; a go-ahead must say yes ("ok thanks" is politeness). An order
+                    whose status rules the action out (shipped: no cancelling, no address change; already back:
+                    no return label) gets the reason instead
 
 Our previous reply is read from the conversation's history, so a go-ahead still works after a restart.
 """
@@ -21,6 +25,7 @@ import re
 from bot.candidate import Candidate
 from bot.dialogue.issues import YES_WORDS, short_reply_to
 from bot.dialogue.state import DialogueState
+from bot.dialogue.tracker import STATE_ZIP, STREET
 
 OFFERS = [  # phrases of the knowledge base's templates (cancel_order, return_item, invoice_request, exchange_item)
     ("reply 'yes, cancel'", "cancel_order"),
@@ -29,7 +34,29 @@ OFFERS = [  # phrases of the knowledge base's templates (cancel_order, return_it
     ("Would you like me to send it now?", "send_invoice"),
     ("Would you like me to start that return for you?", "start_return"),
 ]
-NEEDS_ORDER = {"cancel_order", "return_label", "send_invoice"}
+_CHANGE = re.compile(r"\b(?:size|colou?r|quantity|xxs|xs|xl|xxl|small|medium|large|black|white|blue|red|green|grey|"
+                     r"gray|navy|beige|pink|brown|instead)\b", re.IGNORECASE)
+_STILL_MISSING = re.compile(r"\b(?:still|claim|nothing|not (?:here|there|arrived|come)|hasn'?t|didn'?t|never|missing|"
+                            r"no sign|checked)\b", re.IGNORECASE)
+
+_CA_POSTCODE = re.compile(r"\b[A-Za-z]\d[A-Za-z][\s-]?\d[A-Za-z]\d\b")
+
+
+def _gives_address(text: str) -> bool:
+    """A postal address in a message: a street, a state and ZIP, or a Canadian postcode."""
+    return bool(STREET.search(text) or STATE_ZIP.search(text) or _CA_POSTCODE.search(text))
+
+
+DETAIL_OFFERS = [  # phrases of the change_shipping_address, change_order and package_not_received templates
+    ("send me the full new address", "change_address", _gives_address),
+    ("reply with the complete new address", "change_address", _gives_address),
+    ("tell me what you'd like to change (size, color or quantity)", "change_order", _CHANGE.search),
+    ("What would you like to change?", "change_order", _CHANGE.search),
+    ("reply here and we'll open a claim", "carrier_claim", _STILL_MISSING.search),
+    ("tell me and we'll file a claim", "carrier_claim", _STILL_MISSING.search),
+]
+NEEDS_ORDER = {"cancel_order", "return_label", "send_invoice", "change_address", "change_order", "carrier_claim"}
+IN_TRANSIT = {"shipped", "out_for_delivery", "delivered", "delayed"}  # a claim with the carrier needs a parcel
 DONE_TEXT = {
     "cancel_order": "Thanks, I've asked our team to cancel order {order_id}. You'll get an email at the address on "
                     "the order once it's done, within one business day ({support_hours}), and the payment hold is "
@@ -40,7 +67,18 @@ DONE_TEXT = {
                     "order. It will be with you within one business day ({support_hours}).",
     "start_return": "Thanks, I've asked our team to start that return for store credit. They'll email you the "
                     "details and a free return label within one business day ({support_hours}).",
+    "change_address": "Thanks, I've asked our team to send order {order_id} to the new address you gave. You'll get "
+                      "an email confirming it within one business day ({support_hours}), before the order ships.",
+    "change_order": "Thanks, I've asked our team to make that change to order {order_id}. You'll get an email "
+                    "confirming it, and any price difference, within one business day ({support_hours}).",
+    "carrier_claim": "I'm sorry it still hasn't turned up. I've asked our team to open a claim with {carrier} for order "
+                     "{order_id}; they'll email you within one business day ({support_hours}) about a replacement or "
+                     "a refund.",
 }
+TOO_LATE_TO_CHANGE_TEXT = ("Order {order_id} has already left our warehouse ({status}), so it can't be changed any "
+                           "more. {carrier} may be able to redirect it: look it up with tracking number "
+                           "{tracking_number} on their website. Once it arrives you can exchange it for free within "
+                           "{exchange_window_days} days of delivery.")
 ALREADY_CANCELLED_TEXT = ("Order {order_id} is already cancelled: it never shipped, and the payment hold was "
                           "released. There's nothing more you need to do.")
 SHIPPED_TEXT = ("Order {order_id} has already left our warehouse ({status}), so it can't be cancelled any more. Once "
@@ -53,44 +91,67 @@ NOT_RETURNABLE_TEXT = {
     "cancelled": "Order {order_id} was cancelled before it shipped, so there's nothing to send back.",
 }
 ACTION_INTENT = {"cancel_order": "cancel_order", "return_label": "return_item", "send_invoice": "invoice_request",
-                 "start_return": "exchange_item"}
+                 "start_return": "exchange_item", "change_address": "change_shipping_address",
+                 "change_order": "change_order", "carrier_claim": "package_not_received"}
 # A go-ahead must say yes: "ok thanks" or "cool" after "reply 'yes, cancel'" is politeness, not an instruction.
 _EXPLICIT = set("yes yeah yep yup sure please confirm confirmed do go cancel label send start".split())
 _GO_AHEAD = YES_WORDS | _EXPLICIT | set("it ahead the return invoice email me now thanks thank you".split())
 _WORDS = re.compile(r"[a-z']+")
 
 
+def _previous_reply(state: DialogueState) -> str:
+    previous = state.history[-2] if len(state.history) >= 2 else ("", "")
+    return previous[1] if previous[0] == "bot" else ""
+
+
 def offered(state: DialogueState) -> str | None:
     """The action our previous reply offered, if any."""
-    previous = state.history[-2] if len(state.history) >= 2 else ("", "")
-    if previous[0] != "bot":
-        return None
-    return next((action for phrase, action in OFFERS if phrase in previous[1]), None)
+    previous = _previous_reply(state)
+    found = [action for phrase, action in OFFERS if phrase in previous]
+    found += [action for phrase, action, _ in DETAIL_OFFERS if phrase in previous]
+    return found[0] if found else None
 
 
-def go_ahead(state: DialogueState, store: dict) -> Candidate | None:
-    """The reply to a go-ahead for the action our previous reply offered; None if this message is something else."""
-    action = offered(state)
+def _asked_for(state: DialogueState) -> str | None:
+    """The action whose go-ahead or details this message gives, if it is one."""
+    message, previous = state.last_message, _previous_reply(state)
+    words = _WORDS.findall(message.lower())
+    if set(words) & _EXPLICIT:
+        for phrase, action in OFFERS:
+            if phrase in previous and short_reply_to(state, words, phrase, _GO_AHEAD):
+                return action
+    for phrase, action, looks_like in DETAIL_OFFERS:
+        if phrase in previous and looks_like(message) and len(words) <= 40:
+            return action
+    return None
+
+
+def reply_to_offer(state: DialogueState, store: dict) -> Candidate | None:
+    """The reply to a go-ahead for the action our previous reply offered, or to the details it asked for; None if
+    this message is something else."""
+    action = _asked_for(state)
     if action is None:
-        return None
-    words = _WORDS.findall(state.last_message.lower())
-    if not set(words) & _EXPLICIT:
-        return None
-    if not any(short_reply_to(state, words, phrase, _GO_AHEAD) for phrase, a in OFFERS if a == action):
         return None
     order = state.order
     if action in NEEDS_ORDER and order is None:
         return None  # the offer needs a proven order; the usual drafts (asking for proof) answer
+    if action == "carrier_claim" and order["status"] not in IN_TRANSIT:
+        return None
     values = {**store, **(order or {})}
     values.setdefault("support_hours", "")
+    values["status"] = str(values.get("status", "")).replace("_", " ")
     state.intent = ACTION_INTENT[action]  # the turn is about the action, not about "yes please"
-    if action == "cancel_order" and order["status"] not in CANCELLABLE:
-        values["status"] = order["status"].replace("_", " ")
-        text = (ALREADY_CANCELLED_TEXT if order["status"] == "cancelled" else SHIPPED_TEXT).format(**values)
-        return Candidate(text, "action", 1.0, meta={"template": "action.not_cancellable", "intent": state.intent})
-    if action == "return_label" and order["status"] in NOT_RETURNABLE_TEXT:
-        text = NOT_RETURNABLE_TEXT[order["status"]].format(**values)
-        return Candidate(text, "action", 1.0, meta={"template": "action.not_returnable", "intent": state.intent})
+    status = (order or {}).get("status")
+    reason = None
+    if action == "cancel_order" and status not in CANCELLABLE:
+        reason = ("not_cancellable", ALREADY_CANCELLED_TEXT if status == "cancelled" else SHIPPED_TEXT)
+    elif action in ("change_address", "change_order") and status not in CANCELLABLE:
+        reason = ("too_late", ALREADY_CANCELLED_TEXT if status == "cancelled" else TOO_LATE_TO_CHANGE_TEXT)
+    elif action == "return_label" and status in NOT_RETURNABLE_TEXT:
+        reason = ("not_returnable", NOT_RETURNABLE_TEXT[status])
+    if reason is not None:
+        return Candidate(reason[1].format(**values), "action", 1.0,
+                         meta={"template": f"action.{reason[0]}", "intent": state.intent})
     text = DONE_TEXT[action].format(**values).replace(" ()", "")
     return Candidate(text, "handover", 1.0, meta={"handover": f"action:{action}", "template": f"action.{action}",
                                                   "intent": state.intent})

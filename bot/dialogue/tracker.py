@@ -23,9 +23,9 @@ _ORDER_REF = re.compile(r"(?:order|purchase|ord|#)\D{0,15}?(\d{5,12}|(?<=#)\d{4}
 _LONE_NUMBER = re.compile(r"(?<![\d.,$€£-])\b(\d{5})\b(?![.,]\d)")
 # A ZIP code in a postal address ("400 Main Street, Portland OR 97204") is no order number: after a state's
 # two capitals, or anywhere after a street address in the same message.
-_STATE_ZIP = re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|"
+STATE_ZIP = re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|"
                         r"S[CD]|T[NX]|UT|V[AT]|W[AIVY])\.?,?\s+\d{5}(?:-\d{4})?\b")
-_STREET = re.compile(r"\b\d+[a-z]?\s+(?:[a-z]+\s+){1,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|"
+STREET = re.compile(r"\b\d+[a-z]?\s+(?:[a-z]+\s+){1,3}(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|"
                      r"way|court|ct|place|pl|terrace|crescent|square)\b.*", re.IGNORECASE | re.DOTALL)
 _PRODUCT_REF = re.compile(r"\b(?:sku|model|style|article|(?:item|product|part)\s*(?:no\b|nr\b|number|code|id\b|#))"
                           r"[\s.:#]*(?:no\b|nr\b|number)?[\s.:#]*(?:[a-z]{1,4}[\s-]?)?\d+", re.IGNORECASE)
@@ -57,7 +57,7 @@ def only_gives_a_number(text: str) -> bool:
 
 def extract_order_id(text: str) -> str | None:
     text = _PRODUCT_REF.sub(" ", text)
-    match = _ORDER_REF.search(text) or _LONE_NUMBER.search(_STREET.sub(" ", _STATE_ZIP.sub(" ", text)))
+    match = _ORDER_REF.search(text) or _LONE_NUMBER.search(STREET.sub(" ", STATE_ZIP.sub(" ", text)))
     if match:
         return match.group(1)
     wrong_length = re.search(r"\d{5,12}", text)  # "it's 123456" answers our question, though not in our format
