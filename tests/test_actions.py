@@ -35,6 +35,8 @@ def test_yes_cancel_to_our_offer_asks_a_person_to_cancel_the_order(bot):
     assert turn.candidates[turn.chosen].meta["handover"] == "action:cancel_order"
     assert f"cancel order {PROCESSING['order_id']}" in turn.text and "business day" in turn.text
     assert _reasons(bot, "cancel") == ["action:cancel_order"]
+    row = next(e for e in escalations(bot.replay) if e["session_id"] == "cancel")
+    assert row["order_id"] == PROCESSING["order_id"]  # what the operator needs to act on "yes cancel it"
 
 
 def _state_after(offer_text: str, reply: str, order: dict | None) -> DialogueState:

@@ -25,7 +25,8 @@ def run(args) -> int:
         return 0
     for row in rows:
         when = time.strftime("%Y-%m-%d %H:%M", time.localtime(row["escalated_at"]))
-        print(f"{when}  {row['session_id']}  {row['reason']:<22s} {row['message'][:70]!r}")
+        order = f"order {row['order_id']}" if row.get("order_id") else ""
+        print(f"{when}  {row['session_id']}  {row['reason']:<22s} {order:<12s} {row['message'][:70]!r}")
     print(f"{len(rows)} escalated conversation(s)")
     return 0
 
