@@ -24,6 +24,7 @@ import re
 
 from bot.candidate import Candidate
 from bot.dialogue.issues import YES_WORDS, short_reply_to
+from bot.dialogue.order_access import CA_POSTCODE
 from bot.dialogue.state import DialogueState
 from bot.dialogue.tracker import STATE_ZIP, STREET
 
@@ -39,12 +40,10 @@ _CHANGE = re.compile(r"\b(?:size|colou?r|quantity|xxs|xs|xl|xxl|small|medium|lar
 _STILL_MISSING = re.compile(r"\b(?:still|claim|nothing|not (?:here|there|arrived|come)|hasn'?t|didn'?t|never|missing|"
                             r"no sign|checked)\b", re.IGNORECASE)
 
-_CA_POSTCODE = re.compile(r"\b[A-Za-z]\d[A-Za-z][\s-]?\d[A-Za-z]\d\b")
-
 
 def _gives_address(text: str) -> bool:
     """A postal address in a message: a street, a state and ZIP, or a Canadian postcode."""
-    return bool(STREET.search(text) or STATE_ZIP.search(text) or _CA_POSTCODE.search(text))
+    return bool(STREET.search(text) or STATE_ZIP.search(text) or CA_POSTCODE.search(text))
 
 
 DETAIL_OFFERS = [  # phrases of the change_shipping_address, change_order and package_not_received templates

@@ -90,18 +90,19 @@ def decide(state: DialogueState, kb) -> Candidate | None:
         return Candidate(which, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score})
     if handover_intent(state, kb) is not None:
         return None  # the intent's own templates say a person takes over; the drafts carry the reason
-    gives_only_details = only_gives_a_number(message) or order_access.gives_proof(message)
+    number_only = only_gives_a_number(message)  # "it's 10023", "jo@example.com": an answer, not a topic
+    gives_only_details = number_only or order_access.gives_proof(message)
     if state.intent == HUMAN_AGENT_INTENT and state.intent_score >= CLARIFY_BELOW and not gives_only_details:
         if asks_for_contact_details(message):
             return None  # our phone number or email, from the intent's templates (see contact_drafts)
         return _handover(ASKED_TEXT, "customer_asked", store)
     first_message = sum(role == "customer" for role, _ in state.history) == 1
-    if first_message and only_gives_a_number(message) and "order_id" not in state.slots:
+    if first_message and number_only and "order_id" not in state.slots:
         # "my email is jo@example.com" and nothing else: thank you, but what about? The next message says.
         state.intent_memory = None
         return Candidate(clarify.CLARIFY_TEXT, "clarify", 1.0,
                          meta={"intent": state.intent, "confidence": state.intent_score})
-    if state.intent_score < CLARIFY_BELOW and not only_gives_a_number(message):
+    if state.intent_score < CLARIFY_BELOW and not number_only:
         if was_clarifying(state):
             return _handover(HANDOVER_TEXT, "unsure", store)
         # Later in a conversation the topic is known ("when will it get here?" after an order question):

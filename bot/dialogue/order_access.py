@@ -44,7 +44,7 @@ LOCKED_TEXT = ("verify_order.locked",
                "I'm sorry, I can't confirm order {order_id} here. Please email {support_email} from the address you "
                "used for the order, and our team will help you with it.")
 
-_CA_POSTCODE = re.compile(r"\b([A-Za-z]\d[A-Za-z])[\s-]?(\d[A-Za-z]\d)\b")
+CA_POSTCODE = re.compile(r"\b([A-Za-z]\d[A-Za-z])[\s-]?(\d[A-Za-z]\d)\b")
 _ZIP = re.compile(r"(?<![\d.,$€£#-])\b(\d{5})(?:-\d{4})?\b(?![.,]\d)")
 _ZIP_WORDS = re.compile(r"\b(?:zip|postcode|post\s*code|postal)\b", re.IGNORECASE)
 _ZIP_AFTER_WORD = re.compile(r"\b(?:zip|postcode|post\s*code|postal)(?:\s*code)?(?:\s+(?:is|was|it's|:))?[\s:]*"
@@ -76,7 +76,7 @@ def _norm_postcode(text: str) -> str:
 def _claims_in(message: str) -> list[str]:
     """Emails and letters-and-digits postcodes in a message, normalised (5-digit ZIPs: see `read`)."""
     claims = [e.lower() for e in EMAIL.findall(message)]
-    claims += [(a + b).upper() for a, b in _CA_POSTCODE.findall(EMAIL.sub(" ", message))]
+    claims += [(a + b).upper() for a, b in CA_POSTCODE.findall(EMAIL.sub(" ", message))]
     return claims
 
 
@@ -92,7 +92,7 @@ _PROOF_WORDS = re.compile(r"\b(?:e-?mail|address|post\s*code|postal|code|zip|on|
 def proof_as_number(text: str) -> str:
     """An email or postcode read as a number, and the words around it dropped: "the email on it is x@y.com"
     answers our question the way "it's 10023" does, so the tracker keeps the topic and nobody asks to clarify."""
-    out = _CA_POSTCODE.sub(" 12345 ", EMAIL.sub(" 12345 ", text))
+    out = CA_POSTCODE.sub(" 12345 ", EMAIL.sub(" 12345 ", text))
     if out != text or _ZIP_WORDS.search(text):
         out = _PROOF_WORDS.sub(" ", out)
     return out
@@ -113,12 +113,13 @@ def read(state, message: str, orders, order_id: str | None) -> None:
     claims = _claims_in(message)
     named = order_id is not None and order_id in _ORDER_MENTION.findall(message)  # "order 10023", "#10023"
     if _ZIP_WORDS.search(message):  # "my zip is 94110": a postcode, never an order number
+        numbers = _ZIP.findall(EMAIL.sub(" ", message))
         zips = _ZIP_AFTER_WORD.findall(message)
-        if not zips and not _CA_POSTCODE.search(EMAIL.sub(" ", message)):  # "94110 is my zip"
-            zips = _ZIP.findall(EMAIL.sub(" ", message))
+        if not zips and not CA_POSTCODE.search(EMAIL.sub(" ", message)):  # "94110 is my zip"
+            zips = numbers
         claims += [z for z in zips if not (named and z == order_id)]
         # "status of 10007, my zip is 39045": the number the zip word does not name is the order
-        others = [n for n in _ZIP.findall(EMAIL.sub(" ", message)) if n not in zips]
+        others = [n for n in numbers if n not in zips]
         order_id = order_id if named else (others[0] if others else None)
     pending = access.pending
     if order_id and not named and pending is not None:
