@@ -18,9 +18,12 @@ from bot.shop.paths import STORE_DIR
 
 with open(STORE_DIR / "orders.csv", newline="", encoding="utf-8") as f:
     ORDERS = {r["order_id"]: r for r in csv.DictReader(f)}
-SHIPPED = next(r for r in ORDERS.values() if r["tracking_number"] and "ending" in r["payment_method"])
-ZIP_ORDER = next(r for r in ORDERS.values() if r["postcode"].isdigit() and r["tracking_number"])
-CA_ORDER = next(r for r in ORDERS.values() if not r["postcode"].isdigit() and r["tracking_number"])
+# Orders with a parcel on its way or delivered: their answers show the tracking number (a returned or refunded
+# order's answers do not offer tracking).
+PARCELS = [r for r in ORDERS.values() if r["status"] in {"shipped", "out_for_delivery", "delayed", "delivered"}]
+SHIPPED = next(r for r in PARCELS if r["tracking_number"] and "ending" in r["payment_method"])
+ZIP_ORDER = next(r for r in PARCELS if r["postcode"].isdigit() and r["tracking_number"])
+CA_ORDER = next(r for r in PARCELS if not r["postcode"].isdigit() and r["tracking_number"])
 
 
 @pytest.fixture(scope="module")

@@ -2,7 +2,7 @@
 
 A template's score mixes how well the conversation matches its intent (similarity to the intent's
 example messages, carried across turns) with how well the message matches the answer text itself.
-Templates whose conditions (`needs`) or slots cannot be met are not offered. Once the customer's order is
+Templates whose conditions (`needs`, and the order `statuses` they fit) or slots cannot be met are not offered. Once the customer's order is
 on record, templates built on it (status, carrier, item) get a bonus: a generic answer that ignores the
 order the customer just gave us is the worse reply even when its wording matches a little better.
 """
@@ -76,6 +76,8 @@ class RetrievalDrafter(Drafter):
                 continue
             if not self.applies(template.needs, state):
                 continue
+            if template.statuses and state.order.get("status") not in template.statuses:
+                continue  # an answer for another stage of the order ("reply 'yes, cancel'" to a shipped one)
             if not said.isdisjoint(template.asks):  # the customer told us already
                 continue
             text = fill_slots(template.text, values)

@@ -19,6 +19,9 @@ class AnswerTemplate:
     text: str
     needs: list[str] = field(default_factory=list)
     asks: list[str] = field(default_factory=list)  # facts this reply asks for (bot/dialogue/facts.py)
+    # The order statuses this answer fits (empty = any): "reply 'yes, cancel'" is for an order still processing,
+    # "it can no longer be cancelled" for one on its way. Offered only when the customer's order has one of them.
+    statuses: list[str] = field(default_factory=list)
 
     @property
     def slots(self) -> set[str]:
@@ -80,7 +83,15 @@ class KnowledgeBase:
                 asks = a.get("asks", [])
                 if not set(asks) <= set(FACTS):
                     raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown asks {sorted(set(asks) - set(FACTS))}")
-                answers.append(AnswerTemplate(a.get("id", f"{item['id']}.{j}"), item["id"], a["text"], needs, asks))
+                statuses = a.get("statuses", [])
+                unknown = set(statuses) - set(raw.get("status_phrases", {}))
+                if unknown:
+                    raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown statuses {sorted(unknown)} (known: the "
+                                             "keys of status_phrases)")
+                if statuses and "order" not in needs:
+                    raise KnowledgeBaseError(f"{where}.answers[{j}]: 'statuses' needs \"needs\": [\"order\"]")
+                answers.append(AnswerTemplate(a.get("id", f"{item['id']}.{j}"), item["id"], a["text"], needs, asks,
+                                              statuses))
             intents.append(Intent(item["id"], item.get("topic", ""), item.get("description", ""),
                                   list(item["examples"]), item.get("passage", ""), answers,
                                   bool(item.get("handover", False)), str(item.get("phrase") or "")))
