@@ -114,6 +114,22 @@ def test_a_clear_question_is_answered_not_clarified(bot):
     assert not [e for e in escalations(bot.replay) if e["session_id"] == "clear-1"]
 
 
+@pytest.mark.parametrize("proof", ["my email is {email}", "{email}", "(zip {postcode})"])
+def test_the_proof_beside_a_question_does_not_hide_the_question(bot, proof):
+    """'how do I return order N, my email is ...' is a return question: the email or postcode that proves the order is
+    read as proof, not as words of the question (it used to pull the message to account intents: a clarifying
+    question)."""
+    import csv
+
+    with open(STORE_DIR / "orders.csv", newline="", encoding="utf-8") as f:
+        order = next(r for r in csv.DictReader(f) if r["status"] == "delivered" and r["postcode"].isdigit())
+    session = f"proof-{proof[:6]}"
+    turn = bot.reply(session, f"how do I return order {order['order_id']}, " + proof.format(**order))
+    chosen = turn.candidates[turn.chosen]
+    assert chosen.source == "retrieval" and chosen.meta["template"].startswith("return_item."), turn.text
+    assert order["item"] in turn.text  # proven: the answer is about their order
+
+
 def test_rlcs_escalations_lists_them(bot):
     bot.reply("cli-1", "I want to speak to a human now")
     result = subprocess.run([sys.executable, "-m", "ui.cli", "escalations", "--db", str(bot.replay.path), "--json"],

@@ -12,7 +12,7 @@ from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
 from bot.dialogue import clarify, issues, order_access
 from bot.dialogue.facts import facts_in
-from bot.dialogue.numbers import normalise_numbers
+from bot.dialogue.numbers import intent_text, normalise_numbers
 from bot.dialogue.state import DialogueState
 
 # "order 12345", "order #12345", "#12345", "order number is 12345"; else a lone number in the store's
@@ -118,7 +118,7 @@ class DialogueTracker:
         if said:  # what the customer told us stays told: no reply asks for it again
             state.slots["said"] = sorted(set(state.slots.get("said", ())) | said)
 
-        query = self.encoder.encode([normalise_numbers(message)])[0]
+        query = self.encoder.encode([intent_text(message)])[0]
         state.cache["query_vector"] = query
         scores = self.intent_scores(query)
         if state.intent_memory is not None and only_gives_a_number(message):
