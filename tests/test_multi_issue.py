@@ -135,3 +135,30 @@ def test_add_mention_leaves_a_turn_without_another_issue_alone():
     assert issues.add_mention(state, kb, candidates)[0].text == "Here is the answer."
     state.cache["other_issue"] = "double_charged"
     assert issues.add_mention(state, kb, candidates)[0].text.endswith(issues.mention(kb, "double_charged"))
+
+
+def test_a_second_order_number_is_heard_not_dropped(tmp_path):
+    """"order A and B, where are they": the bot takes one order at a time and says how to go on with the other,
+    without showing anything of B before B is proven."""
+    import csv
+
+    from bot import Bot, BotConfig
+
+    with open(STORE_DIR / "orders.csv", newline="", encoding="utf-8") as f:
+        first, second = [r for r in csv.DictReader(f) if r["status"] == "shipped"][:2]
+    bot = Bot(BotConfig(db_path=str(tmp_path / "replay.sqlite3"), policy="first"))
+    turn = bot.reply("two", f"order {first['order_id']} and {second['order_id']} where are they")
+    assert f"write 'order {second['order_id']}'" in turn.text
+    assert second["tracking_number"] not in turn.text and second["email"] not in turn.text
+    assert bot.reply("two", first["email"]).text.count(first["tracking_number"]) >= 1
+    follow = bot.reply("two", f"order {second['order_id']}")
+    assert second["order_id"] in follow.text and second["tracking_number"] not in follow.text  # asks for its proof
+    assert second["tracking_number"] in bot.reply("two", second["email"]).text
+
+
+def test_a_postcode_beside_the_order_number_is_no_second_order():
+    from bot.dialogue.tracker import other_order_ids
+
+    assert other_order_ids("my zip is 26730 and order is 10013", "10013") == []
+    assert other_order_ids("order 10013 (postcode 26730)", "10013") == []
+    assert other_order_ids("orders #10013 and #10017", "10013") == ["10017"]

@@ -19,6 +19,9 @@ message, so without this one of them was silently ignored.
     taken up      while it is pending, "yes" / "ok" right after that sentence, or "what about the other
                   thing" at any time, makes it the turn's intent (the tracker calls `takes_up`)
 
+A second order number in the message (the tracker's `other_order_ids`: "order 10024 and 10023, where are they?")
+is heard the same way: the answers about the first end with OTHER_ORDER, which says how to ask about the other.
+
 One other issue is kept (the most probable); a third is not tracked. Clarifying and handover turns are
 left as they are: they do not answer anything yet. Measured in docs/reply-quality.md (`rlcs bench issues`).
 """
@@ -58,6 +61,8 @@ _STRIP = " ,.-:"
 
 MENTION = "You also mentioned {phrase}: I'll help with that as soon as this is sorted, just say when."
 MENTION_START = "You also mentioned "
+# A second order number in the same message: one order at a time, and the customer is told how to go on.
+OTHER_ORDER = "You also mentioned order {order_id}: once we're done with this one, write 'order {order_id}' and I'll look at it."
 # Taking it up: a bare yes right after we named it, or a pointer to "the other thing" at any time.
 YES_WORDS = set("yes yeah yep yup ok okay sure please go ahead now next sorted great alright fine cool and so let's "
                 "lets do it that".split())
@@ -169,12 +174,17 @@ def mention(kb, intent_id: str) -> str | None:
 
 
 def add_mention(state: DialogueState, kb, candidates: list[Candidate]) -> list[Candidate]:
-    """Every answer of a turn that found another issue ends with the sentence naming it."""
+    """Every answer of a turn that found another issue ends with the sentence naming it; the same for a second order
+    number in the message."""
     other = state.cache.get("other_issue")
     sentence = mention(kb, other) if other else None
+    other_order = state.cache.get("other_order")
+    if other_order and other_order != state.slots.get("order_id"):
+        sentence = " ".join(filter(None, [sentence, OTHER_ORDER.format(order_id=other_order)]))
     if sentence is None:
         return candidates
     for c in candidates:
         c.text = f"{c.text.rstrip()} {sentence}"
-        c.meta["other_issue"] = other
+        if other:
+            c.meta["other_issue"] = other
     return candidates

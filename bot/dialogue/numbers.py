@@ -25,12 +25,17 @@ def normalise_numbers(text: str) -> str:
     return ANY_NUMBER.sub("12345", text)
 
 
+def without_proof(message: str) -> str:
+    """The message without the order's proof: email addresses, and postcodes with the words that give them."""
+    return re.sub(r"\s+", " ", EMAIL.sub(" ", _PROOF.sub("", message))).strip(" ,;")
+
+
 def intent_text(message: str) -> str:
     """What the message asks, for the encoder: an order's number read as "my order", the order's proof (an email or a
     postcode, and the words that give it) left out. The proof is read elsewhere (order_access); left in, "my email
     is ..." pulls the message towards the account and email intents, and a clear return question got a clarifying
     one."""
-    words = re.sub(r"\s+", " ", EMAIL.sub(" ", _PROOF.sub("", message))).strip(" ,;")
+    words = without_proof(message)
     if not re.search(r"[A-Za-z]{2}", words):  # nothing but the proof (or a number): keep what they wrote
         return normalise_numbers(message)
     return normalise_numbers(re.sub(r"\s+", " ", _ORDER_REFERENCE.sub(" my order ", words)).strip())

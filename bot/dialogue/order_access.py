@@ -223,17 +223,17 @@ def leaks_order(text: str, state, index: OrderIndex | None) -> bool:
     own_id = str(own.get("order_id", "")) or None
     allowed = _details(own) if own else set()
     lowered = text.lower()
+    said = " ".join(t for role, t in state.history if role == "customer").lower()  # echoing them is no leak
     if index is not None:
         named = state.slots.get("order_id")
-        for number in _ORDER_MENTION.findall(text):
-            if number in index.ids and number not in (named, own_id):
+        for number in _ORDER_MENTION.findall(text):  # a number they typed themselves ("you also mentioned order N")
+            if number in index.ids and number not in (named, own_id) and number not in said:
                 return True
         for value, owners in index.by_value.items():
             if value in lowered and value not in allowed and owners - {own_id}:
                 return True
     pending = state.access.pending
     if pending is not None:
-        said = " ".join(t for role, t in state.history if role == "customer").lower()  # echoing them is no leak
         for value in _details(pending) - allowed:
             if value in said:
                 continue

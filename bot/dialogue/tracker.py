@@ -12,7 +12,7 @@ from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
 from bot.dialogue import clarify, issues, order_access
 from bot.dialogue.facts import facts_in
-from bot.dialogue.numbers import intent_text, normalise_numbers
+from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
 from bot.dialogue.state import DialogueState
 
 # "order 12345", "order #12345", "#12345", "order number is 12345"; else a lone number in the store's
@@ -64,6 +64,16 @@ def extract_order_id(text: str) -> str | None:
     return wrong_length.group(0) if wrong_length and only_gives_a_number(text) else None
 
 
+def other_order_ids(text: str, order_id: str | None) -> list[str]:
+    """Order numbers in the message besides the one the turn is about ("order 10024 and 10023, where are they?")."""
+    if order_id is None:
+        return []
+    text = _PRODUCT_REF.sub(" ", without_proof(text))  # "my zip is 26730" names no order
+    found = [m.group(1) for m in _ORDER_REF.finditer(text)]
+    found += _LONE_NUMBER.findall(STREET.sub(" ", STATE_ZIP.sub(" ", text)))
+    return list(dict.fromkeys(n for n in found if n != order_id and len(n) == len(order_id)))
+
+
 class DialogueTracker:
     def __init__(self, kb: KnowledgeBase, orders: OrderBook, encoder: Encoder, cache_dir: str, intent_model=None,
                  catalogue=None):
@@ -107,6 +117,9 @@ class DialogueTracker:
 
         order_id = extract_order_id(EMAIL.sub(" ", message))  # "10023@example.com" names no order
         order_access.read(state, message, self.orders, order_id)  # state.order only once the customer proved it
+        others = other_order_ids(message, order_id)
+        if others:  # one order at a time; the reply says it heard the other (issues.add_mention)
+            state.cache["other_order"] = others[0]
         product = self.catalogue.find(message) if self.catalogue is not None else None
         if product is not None:
             state.product, state.slots["product"] = product, product["name"]
