@@ -162,3 +162,11 @@ def test_a_postcode_beside_the_order_number_is_no_second_order():
     assert other_order_ids("my zip is 26730 and order is 10013", "10013") == []
     assert other_order_ids("order 10013 (postcode 26730)", "10013") == []
     assert other_order_ids("orders #10013 and #10017", "10013") == ["10017"]
+
+
+def test_a_lone_number_not_on_file_beside_the_order_is_no_second_order():
+    from bot.dialogue.tracker import other_order_ids
+
+    on_file = {"10013", "10017"}.__contains__
+    assert other_order_ids("order 10024, can I still change it? 46791", "10024", on_file) == []
+    assert other_order_ids("order 10024 and 10017", "10024", on_file) == ["10017"]

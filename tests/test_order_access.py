@@ -226,3 +226,10 @@ def test_changed_orders_csv_is_reloaded(tmp_path):
     old.write_text("order_id,item\n10001,Mug\n", encoding="utf-8")
     OrderBook(old, db)
     assert "postcode" in OrderBook(csv_path, db).get("10001")
+
+
+def test_a_bare_postcode_beside_the_named_order_proves_it(bot):
+    """"order N ... can I still change it? 46791": the lone 5-digit number that is no order on file is the postcode."""
+    order = ZIP_ORDER
+    turn = bot.reply("bare-zip", f"order {order['order_id']}, can I still change it? {order['postcode']}")
+    assert order["item"] in shown(turn) and "write 'order" not in turn.text

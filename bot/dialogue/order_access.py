@@ -121,6 +121,8 @@ def read(state, message: str, orders, order_id: str | None) -> None:
         # "status of 10007, my zip is 39045": the number the zip word does not name is the order
         others = [n for n in numbers if n not in zips]
         order_id = order_id if named else (others[0] if others else None)
+    elif named:  # "order 10024 ... 46791": a lone 5-digit number beside the named order, and no order on file, is
+        claims += [n for n in _ZIP.findall(EMAIL.sub(" ", message)) if n != order_id and orders.get(n) is None]
     pending = access.pending
     if order_id and not named and pending is not None:
         # A lone number while we wait for proof: the postcode, unless it names another order on file.

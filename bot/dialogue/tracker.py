@@ -64,13 +64,14 @@ def extract_order_id(text: str) -> str | None:
     return wrong_length.group(0) if wrong_length and only_gives_a_number(text) else None
 
 
-def other_order_ids(text: str, order_id: str | None) -> list[str]:
-    """Order numbers in the message besides the one the turn is about ("order 10024 and 10023, where are they?")."""
+def other_order_ids(text: str, order_id: str | None, on_file=lambda number: True) -> list[str]:
+    """Order numbers in the message besides the one the turn is about ("order 10024 and 10023, where are they?"):
+    those called an order ("#10023", "order 10023"), and lone 5-digit numbers `on_file` (else a postcode, say)."""
     if order_id is None:
         return []
     text = _PRODUCT_REF.sub(" ", without_proof(text))  # "my zip is 26730" names no order
     found = [m.group(1) for m in _ORDER_REF.finditer(text)]
-    found += _LONE_NUMBER.findall(STREET.sub(" ", STATE_ZIP.sub(" ", text)))
+    found += [n for n in _LONE_NUMBER.findall(STREET.sub(" ", STATE_ZIP.sub(" ", text))) if on_file(n)]
     return list(dict.fromkeys(n for n in found if n != order_id and len(n) == len(order_id)))
 
 
@@ -117,7 +118,7 @@ class DialogueTracker:
 
         order_id = extract_order_id(EMAIL.sub(" ", message))  # "10023@example.com" names no order
         order_access.read(state, message, self.orders, order_id)  # state.order only once the customer proved it
-        others = other_order_ids(message, order_id)
+        others = other_order_ids(message, order_id, lambda number: self.orders.get(number) is not None)
         if others:  # one order at a time; the reply says it heard the other (issues.add_mention)
             state.cache["other_order"] = others[0]
         product = self.catalogue.find(message) if self.catalogue is not None else None
