@@ -9,8 +9,9 @@ out (cancelling an order that has shipped), the customer gets the reason instead
 
     OFFERS          the phrase in our previous reply that offers an action -> the action
     DETAIL_OFFERS   offers that wait for details, not a yes ("send me the full new address and I'll update it",
-                    "tell me what you'd like to change", "reply here and we'll open a claim") -> the action,
-                    and a test of whether a message gives those details
+                    "tell me what you'd like to change", "which size or color would you like?", "tell me which
+                    item didn't arrive", "the date and amount of each charge", "reply here and we'll open a
+                    claim") -> the action, and a test of whether a message gives those details
     reply_to_offer  the reply to a short go-ahead ("yes", "yes cancel it", "label", "please send it") or to the
                     details asked for, or None; a go-ahead must say yes ("ok thanks" is politeness). An order
                     whose status rules the action out (shipped: no cancelling, no address change; already back:
@@ -36,7 +37,18 @@ OFFERS = [  # phrases of the knowledge base's templates (cancel_order, return_it
     ("Would you like me to start that return for you?", "start_return"),
 ]
 _CHANGE = re.compile(r"\b(?:size|colou?r|quantity|xxs|xs|xl|xxl|small|medium|large|black|white|blue|red|green|grey|"
-                     r"gray|navy|beige|pink|brown|instead)\b", re.IGNORECASE)
+                     r"gray|navy|beige|pink|brown|sage|cream|olive|instead)\b"
+                     r"|(?<![\w'’])[sml](?![\w'’])", re.IGNORECASE)  # "from M to L", "S" (not the s of "it's")
+# The dates or amounts of two charges: "March 12 and March 13", "both $76.00", "12/03"
+_CHARGE_DETAILS = re.compile(r"\$\s?\d|\b\d+\.\d{2}\b|\b\d{1,2}/\d{1,2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
+                             r"dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|"
+                             r"jul|aug|sep|oct|nov|dec)|\b(?:yesterday|today|last week|\w+day)\b", re.IGNORECASE)
+_NOT_DETAILS = set("yes yeah yep ok okay sure thanks thank you no nope hello hi hey please what why how".split())
+
+
+def _names_something(text: str) -> bool:
+    """Which item is missing: any words beyond a yes, a no, thanks or a greeting."""
+    return bool(set(_WORDS.findall(text.lower())) - _NOT_DETAILS)
 _STILL_MISSING = re.compile(r"\b(?:still|claim|nothing|not (?:here|there|arrived|come)|hasn'?t|didn'?t|never|missing|"
                             r"no sign|checked)\b", re.IGNORECASE)
 
@@ -51,27 +63,41 @@ DETAIL_OFFERS = [  # phrases of the change_shipping_address, change_order and pa
     ("reply with the complete new address", "change_address", _gives_address),
     ("tell me what you'd like to change (size, color or quantity)", "change_order", _CHANGE.search),
     ("What would you like to change?", "change_order", _CHANGE.search),
+    ("Which size or color would you like? I'll check stock", "exchange_item", _CHANGE.search),
+    ("tell me which item didn't arrive", "send_missing_item", _names_something),
+    ("Could you tell me the date and amount of each charge", "duplicate_charge", _CHARGE_DETAILS.search),
+    ("send me the dates and we'll refund the duplicate", "duplicate_charge", _CHARGE_DETAILS.search),
     ("reply here and we'll open a claim", "carrier_claim", _STILL_MISSING.search),
     ("tell me and we'll file a claim", "carrier_claim", _STILL_MISSING.search),
 ]
-NEEDS_ORDER = {"cancel_order", "return_label", "send_invoice", "change_address", "change_order", "carrier_claim"}
+NEEDS_ORDER = {"cancel_order", "return_label", "send_invoice", "change_address", "change_order", "carrier_claim",
+               "exchange_item", "send_missing_item", "duplicate_charge"}
 IN_TRANSIT = {"shipped", "out_for_delivery", "delivered", "delayed"}  # a claim with the carrier needs a parcel
 DONE_TEXT = {
     "cancel_order": "Thanks, I've asked our team to cancel order {order_id}. You'll get an email at the address on "
-                    "the order once it's done, within one business day ({support_hours}), and the payment hold is "
+                    "the order once it's done, within a day ({support_hours}), and the payment hold is "
                     "released within {authorization_release_days} after that.",
     "return_label": "Thanks, I've asked our team to email a prepaid return label for order {order_id} to the address "
-                    "on the order. It will be with you within one business day ({support_hours}).",
+                    "on the order. It will be with you within a day ({support_hours}).",
     "send_invoice": "Thanks, I've asked our team to email the invoice for order {order_id} to the address on the "
-                    "order. It will be with you within one business day ({support_hours}).",
+                    "order. It will be with you within a day ({support_hours}).",
     "start_return": "Thanks, I've asked our team to start that return for store credit. They'll email you the "
-                    "details and a free return label within one business day ({support_hours}).",
+                    "details and a free return label within a day ({support_hours}).",
     "change_address": "Thanks, I've asked our team to send order {order_id} to the new address you gave. You'll get "
-                      "an email confirming it within one business day ({support_hours}), before the order ships.",
+                      "an email confirming it within a day ({support_hours}), before the order ships.",
     "change_order": "Thanks, I've asked our team to make that change to order {order_id}. You'll get an email "
-                    "confirming it, and any price difference, within one business day ({support_hours}).",
+                    "confirming it, and any price difference, within a day ({support_hours}).",
+    "exchange_item": "Thanks, I've asked our team to exchange {item} from order {order_id} for the size or color you "
+                     "gave. They'll check stock and email you a free prepaid return label within a day "
+                     "({support_hours}); the new one ships as soon as the carrier scans your return.",
+    "send_missing_item": "Thanks, I've asked our team to send what's missing from order {order_id} at no cost (or to "
+                         "refund it, if you'd rather: just say so). They'll email you within a day "
+                         "({support_hours}).",
+    "duplicate_charge": "Thanks, I've passed those charges on order {order_id} to our billing team. If one is a true "
+                        "duplicate, they'll refund it to your {payment_method} and email you within a day "
+                        "({support_hours}); a pending hold drops off by itself within {authorization_release_days}.",
     "carrier_claim": "I'm sorry it still hasn't turned up. I've asked our team to open a claim with {carrier} for order "
-                     "{order_id}; they'll email you within one business day ({support_hours}) about a replacement or "
+                     "{order_id}; they'll email you within a day ({support_hours}) about a replacement or "
                      "a refund.",
 }
 TOO_LATE_TO_CHANGE_TEXT = ("Order {order_id} has already left our warehouse ({status}), so it can't be changed any "
@@ -91,7 +117,9 @@ NOT_RETURNABLE_TEXT = {
 }
 ACTION_INTENT = {"cancel_order": "cancel_order", "return_label": "return_item", "send_invoice": "invoice_request",
                  "start_return": "exchange_item", "change_address": "change_shipping_address",
-                 "change_order": "change_order", "carrier_claim": "package_not_received"}
+                 "change_order": "change_order", "carrier_claim": "package_not_received",
+                 "exchange_item": "exchange_item", "send_missing_item": "missing_item",
+                 "duplicate_charge": "double_charged"}
 # A go-ahead must say yes: "ok thanks" or "cool" after "reply 'yes, cancel'" is politeness, not an instruction.
 _EXPLICIT = set("yes yeah yep yup sure please confirm confirmed do go cancel label send start".split())
 _GO_AHEAD = YES_WORDS | _EXPLICIT | set("it ahead the return invoice email me now thanks thank you".split())
