@@ -101,7 +101,7 @@ def test_new_intents_and_the_handover_flag_load():
     assert new <= ids
     for intent_id in new:
         intent = kb.intent(intent_id)
-        assert 14 <= len(intent.examples) <= 20 and 4 <= len(intent.answers) <= 6
+        assert 14 <= len(intent.examples) <= 20 and 4 <= len(intent.answers) <= (9 if intent_id == "product_question" else 6)
         assert intent.passage and intent.description
     assert [i.id for i in kb.intents if i.handover] == ["unauthorized_charge"]
     product = kb.intent("product_question")
@@ -132,3 +132,39 @@ def test_a_model_number_in_a_product_question_is_not_taken_for_an_order(bot):
     assert state.product["sku"] == "NT-2202"
     turn = bot.reply("m2", "is SKU 48213 in stock?")
     assert not any("48213" in c.text for c in turn.candidates)  # no "I couldn't find order 48213"
+
+
+@pytest.mark.parametrize("message, fact", [
+    ("how much is the canvas weekender", "price"), ("What's the price of the cable knit cardigan?", "price"),
+    ("is the merino crewneck 100% merino or a blend?", "materials"), ("what sizes does the merino sweater come in", "sizes"),
+    ("how heavy is the kettle", "weight"), ("can you put my initials on the weekender bag", "personalisation"),
+    ("how big is the jute rug", "dimensions"), ("is the rain jacket in stock", "stock"),
+])
+def test_the_answer_states_the_fact_asked_for(bot, message, fact):
+    """Found by an exploratory tester: "how much is ..." was answered with the weight, "made of" with care tips."""
+    from bot.shop.product_questions import asked_about
+
+    assert fact in asked_about(message)
+    turn = bot.reply(f"fact-{message}", message)
+    chosen = turn.candidates[turn.chosen]
+    assert chosen.meta["template"].startswith(("product_question.", "sizing_help.product_sizes")), turn.text
+    assert fact in next(a for a in bot.kb.answers if a.id == chosen.meta["template"]).about, turn.text
+
+
+def test_how_much_does_it_weigh_is_no_price_question():
+    from bot.shop.product_questions import asked_about
+
+    assert asked_about("how much does it weigh") == {"weight"}
+    assert asked_about("tell me about the kettle") == set()
+
+
+def test_an_unknown_product_fact_in_the_knowledge_base_is_a_clear_error(tmp_path):
+    import json
+
+    from bot.shop.knowledge import KnowledgeBaseError
+
+    kb = json.loads((REPO_ROOT / "data" / "store" / "knowledge_base.json").read_text(encoding="utf-8"))
+    kb["intents"][0]["answers"][0]["about"] = ["colour"]
+    (tmp_path / "knowledge_base.json").write_text(json.dumps(kb), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"unknown about \['colour'\]"):
+        KnowledgeBase.load(tmp_path)

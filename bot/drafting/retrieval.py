@@ -2,9 +2,11 @@
 
 A template's score mixes how well the conversation matches its intent (similarity to the intent's
 example messages, carried across turns) with how well the message matches the answer text itself.
-Templates whose conditions (`needs`, and the order `statuses` they fit) or slots cannot be met are not offered. Once the customer's order is
-on record, templates built on it (status, carrier, item) get a bonus: a generic answer that ignores the
-order the customer just gave us is the worse reply even when its wording matches a little better.
+Templates whose conditions (`needs`, and the order `statuses` they fit) or slots cannot be met are not
+offered. Once the customer's order is on record, templates built on it (status, carrier, item) get a bonus:
+a generic answer that ignores the order the customer just gave us is the worse reply even when its wording
+matches a little better. A product answer that states the fact asked for (its `about`: "how much?" is the
+price) gets one too (bot/shop/product_questions.py).
 """
 from __future__ import annotations
 
@@ -14,12 +16,14 @@ from bot.candidate import Candidate
 from bot.drafting.base import Drafter
 from bot.encoder import Encoder
 from bot.shop.catalogue import product_slots
+from bot.shop.product_questions import asked_about
 from bot.shop.knowledge import KnowledgeBase, fill_slots
 from bot.dialogue import order_access
 from bot.dialogue.state import DialogueState
 
 INTENT_WEIGHT = 0.7  # intent evidence is the stronger signal; answer similarity breaks ties within an intent
 ORDER_BONUS = 0.05  # about the gap between neighbouring templates of one intent: it reorders them, not intents
+ASKED_BONUS = 0.1  # a product answer that states the fact asked for ("how much": the price) goes before the others
 
 
 class RetrievalDrafter(Drafter):
@@ -31,6 +35,7 @@ class RetrievalDrafter(Drafter):
         self.template_intent = np.array([[i.id for i in kb.intents].index(t.intent) for t in self.templates])
         self.answer_vectors = encoder.encode_cached([t.text for t in self.templates], cache_dir)
         self.uses_order = np.array(["order" in t.needs for t in self.templates], dtype=float)
+        self.about = [set(t.about) for t in self.templates]
 
     def slot_values(self, state: DialogueState) -> dict:
         values = dict(self.kb.store)
@@ -60,6 +65,13 @@ class RetrievalDrafter(Drafter):
         scores = INTENT_WEIGHT * intent_scores[self.template_intent] + (1 - INTENT_WEIGHT) * (self.answer_vectors @ query)
         if state.order is not None or order_access.awaiting_proof(state):
             scores = scores + ORDER_BONUS * self.uses_order
+        asked = asked_about(state.last_message) if state.product is not None else set()
+        if asked:
+            # all that was asked first, then the answer with least else: "how much?" gets the price before the
+            # details, "what's it made of and how much?" the details
+            fit = [(len(about & asked) / len(asked) + 0.5 * len(about & asked) / len(about)) / 1.5 if about else 0.0
+                   for about in self.about]
+            scores = scores + ASKED_BONUS * np.array(fit)
 
         values = self.slot_values(state)
         candidates, seen = [], set()

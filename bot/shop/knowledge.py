@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.dialogue.facts import FACTS
+from bot.shop.product_questions import ASKED
 
 NEEDS = {"order", "no_order", "unknown_order", "product", "no_product"}
 
@@ -22,6 +23,7 @@ class AnswerTemplate:
     # The order statuses this answer fits (empty = any): "reply 'yes, cancel'" is for an order still processing,
     # "it can no longer be cancelled" for one on its way. Offered only when the customer's order has one of them.
     statuses: list[str] = field(default_factory=list)
+    about: list[str] = field(default_factory=list)  # the product facts this answer states (bot/shop/product_questions)
 
     @property
     def slots(self) -> set[str]:
@@ -90,8 +92,12 @@ class KnowledgeBase:
                                              "keys of status_phrases)")
                 if statuses and "order" not in needs:
                     raise KnowledgeBaseError(f"{where}.answers[{j}]: 'statuses' needs \"needs\": [\"order\"]")
+                about = a.get("about", [])
+                if not set(about) <= set(ASKED):
+                    raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown about {sorted(set(about) - set(ASKED))} "
+                                             f"(known: {', '.join(ASKED)})")
                 answers.append(AnswerTemplate(a.get("id", f"{item['id']}.{j}"), item["id"], a["text"], needs, asks,
-                                              statuses))
+                                              statuses, about))
             intents.append(Intent(item["id"], item.get("topic", ""), item.get("description", ""),
                                   list(item["examples"]), item.get("passage", ""), answers,
                                   bool(item.get("handover", False)), str(item.get("phrase") or "")))

@@ -1,0 +1,31 @@
+"""Which fact about a product a message asks for: its price, weight, size, material...
+
+"how much is the canvas weekender" asks the price; answer-text similarity alone once gave its weight ("how much"
+is close to "weighs"). Each product answer in the knowledge base says which facts it states (`"about"`); the
+retrieval drafter lifts the answers that state what was asked.
+"""
+from __future__ import annotations
+
+import re
+
+ASKED = {
+    "price": re.compile(r"\bhow much\b(?! does it weigh| do(?:es)? (?:it|they|the \w+) weigh)|\bprice[sd]?\b|\bcosts?\b|"
+                        r"\bexpensive\b|\bcheap(?:er)?\b|\$", re.IGNORECASE),
+    "weight": re.compile(r"\bweigh[st]?\b|\bweight\b|\bheavy\b|\bhow light\b", re.IGNORECASE),
+    "dimensions": re.compile(r"\bdimensions?\b|\bhow (?:big|large|wide|tall|long|deep)\b|\bmeasure(?:ments?|s)?\b|"
+                             r"\b(?:width|height|length|depth)\b", re.IGNORECASE),
+    "sizes": re.compile(r"\bsizes\b|\bwhat sizes?\b|\bwhich sizes?\b|\bsize range\b|\bcome in\b|\bavailable in\b|"
+                        r"\b(?:xs|xl|xxl|plus size|petite|king|queen)\b", re.IGNORECASE),
+    "materials": re.compile(r"\bmade (?:of|from|out of)\b|\bmaterials?\b|\bfabric\b|\bblend\b|\b\d{2,3}\s?%|"
+                            r"\b(?:cotton|wool|merino|cashmere|linen|silk|polyester|acrylic|leather|nylon)\b",
+                            re.IGNORECASE),
+    "stock": re.compile(r"\bin stock\b|\bsold out\b|\bback in\b|\brestock|\bavailab(?:le|ility)\b(?! in)|\bleft\b",
+                        re.IGNORECASE),
+    "personalisation": re.compile(r"\binitials?\b|\bmonogram|\bpersonali[sz]|\bengrav|\bembroider|\bcustomi[sz]",
+                                  re.IGNORECASE),
+}
+
+
+def asked_about(message: str) -> set[str]:
+    """The product facts a message asks for (empty: none in particular)."""
+    return {fact for fact, pattern in ASKED.items() if pattern.search(message)}
