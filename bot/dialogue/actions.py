@@ -35,6 +35,8 @@ OFFERS = [  # phrases of the knowledge base's templates (cancel_order, return_it
     ("just reply 'label'", "return_label"),
     ("Would you like me to send it now?", "send_invoice"),
     ("Would you like me to start that return for you?", "start_return"),
+    ("or find out what a charge was for?", "cancel_membership"),  # "Would you like to cancel Northwind Plus, or ..."
+    ("any time under Account > Membership > Cancel membership", "cancel_membership"),
 ]
 _CHANGE = re.compile(r"\b(?:size|colou?r|quantity|xxs|xs|xl|xxl|small|medium|large|black|white|blue|red|green|grey|"
                      r"gray|navy|beige|pink|brown|sage|cream|olive|instead)\b"
@@ -81,6 +83,10 @@ DONE_TEXT = {
                     "on the order. It will be with you within a day ({support_hours}).",
     "send_invoice": "Thanks, I've asked our team to email the invoice for order {order_id} to the address on the "
                     "order. It will be with you within a day ({support_hours}).",
+    "cancel_membership": "Thanks, I've asked our team to cancel your {membership_name} membership. You'll get an email "
+                         "confirming it within a day ({support_hours}). Your benefits carry on until the end of the "
+                         "year you've paid for, and a renewal charged in the last {membership_refund_days} days is "
+                         "refunded if you haven't used member free shipping since.",
     "start_return": "Thanks, I've asked our team to start that return for store credit. They'll email you the "
                     "details and a free return label within a day ({support_hours}).",
     "change_address": "Thanks, I've asked our team to send order {order_id} to the new address you gave. You'll get "
@@ -119,10 +125,11 @@ ACTION_INTENT = {"cancel_order": "cancel_order", "return_label": "return_item", 
                  "start_return": "exchange_item", "change_address": "change_shipping_address",
                  "change_order": "change_order", "carrier_claim": "package_not_received",
                  "exchange_item": "exchange_item", "send_missing_item": "missing_item",
-                 "duplicate_charge": "double_charged"}
+                 "duplicate_charge": "double_charged", "cancel_membership": "membership_subscription"}
 # A go-ahead must say yes: "ok thanks" or "cool" after "reply 'yes, cancel'" is politeness, not an instruction.
 _EXPLICIT = set("yes yeah yep yup sure please confirm confirmed do go cancel label send start".split())
-_GO_AHEAD = YES_WORDS | _EXPLICIT | set("it ahead the return invoice email me now thanks thank you".split())
+_GO_AHEAD = YES_WORDS | _EXPLICIT | set("it ahead the return invoice email me now thanks thank you my membership "
+                                         "subscription".split())
 _WORDS = re.compile(r"[a-z']+")
 
 

@@ -8,9 +8,10 @@ import numpy as np
 
 from bot.encoder import Encoder
 from bot.pii import EMAIL
+from bot.shop import product_questions
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
-from bot.dialogue import clarify, issues, order_access
+from bot.dialogue import clarify, issues, order_access, sarcasm
 from bot.dialogue.facts import facts_in
 from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
 from bot.dialogue.state import DialogueState
@@ -38,6 +39,7 @@ _DATE = re.compile(
 # How much of the previous turns' intent evidence carries into this one: "it's 12345" keeps the topic.
 # The carry shrinks as the new message speaks for itself ("I want to return a sweater" changes topic).
 INTENT_CARRY = 0.8
+KEYWORD_MARGIN = 0.05  # an intent's keyword in the message puts it this far above the model's best guess
 
 
 TOP_K = 3
@@ -88,6 +90,13 @@ class DialogueTracker:
         self.example_vectors = encoder.encode_cached([normalise_numbers(e) for e in examples], cache_dir)
         self.example_intent = np.array(owners)
         self.intent_rows = [np.flatnonzero(self.example_intent == i) for i in range(len(kb.intents))]
+        # Words that name one intent's topic whatever else the message says (the knowledge base's `keywords`)
+        self.keywords = [(i, re.compile(r"\b(?:" + "|".join(map(re.escape, intent.keywords)) + r")\b", re.IGNORECASE))
+                         for i, intent in enumerate(kb.intents) if intent.keywords]
+
+    def keyword_intents(self, message: str) -> list[int]:
+        """The intents whose keywords the message uses ("membership": the membership, however it is worded)."""
+        return [i for i, pattern in self.keywords if pattern.search(message)]
 
     def intent_scores(self, query_vector: np.ndarray) -> np.ndarray:
         """Per intent: a probability, half the intent model's and half the nearest examples' (a softmax of
@@ -132,7 +141,12 @@ class DialogueTracker:
         if said:  # what the customer told us stays told: no reply asks for it again
             state.slots["said"] = sorted(set(state.slots.get("said", ())) | said)
 
-        query = self.encoder.encode([intent_text(message)])[0]
+        words = intent_text(message)
+        unnamed = message
+        if self.catalogue is not None:  # the product is read above (state.product), the topic here
+            words, unnamed = self.catalogue.unnamed(words), self.catalogue.unnamed(message)
+        state.cache["asked_about"] = product_questions.asked_about(unnamed) if state.product is not None else set()
+        query = self.encoder.encode([words])[0]
         state.cache["query_vector"] = query
         scores = self.intent_scores(query)
         if state.intent_memory is not None and only_gives_a_number(message):
@@ -140,11 +154,21 @@ class DialogueTracker:
         elif state.intent_memory is not None:
             carry = INTENT_CARRY * max(0.0, 1.0 - float(scores.max())) ** 2
             scores = (scores + carry * np.maximum(np.asarray(state.intent_memory), 0)) / (1 + carry)
+        ids = [i.id for i in self.kb.intents]
+        if ids[int(np.argmax(scores))] in sarcasm.PRAISE_INTENTS and sarcasm.complaint_dressed_as_praise(message):
+            scores = np.where(np.isin(ids, sarcasm.PRAISE_INTENTS), 0.0, scores)  # "fantastic job, still no candles"
+        lifted = self.keyword_intents(message)  # "cancel my membership" is about the membership, not an order
+        if product is not None and product_questions.is_product_question(unnamed) and \
+                product_questions.PRODUCT_QUESTION_INTENT in ids:  # "what's the price of the cardigan?"
+            lifted.append(ids.index(product_questions.PRODUCT_QUESTION_INTENT))
+        for index in lifted:
+            scores = scores.copy()
+            scores[index] = max(scores[index], float(scores.max()) + KEYWORD_MARGIN)
         # "yes" after "You also mentioned a double charge: ...", or after "is it about a late delivery?"
         taken_up = issues.takes_up(state, message) or clarify.confirmed_guess(state, message)
         if taken_up is not None:
             scores = np.zeros(len(self.kb.intents))
-            scores[[i.id for i in self.kb.intents].index(taken_up)] = 1.0  # the customer chose the topic
+            scores[ids.index(taken_up)] = 1.0  # the customer chose the topic
         state.intent_memory = scores.tolist()
         best = int(np.argmax(scores))
         state.intent, state.intent_score = self.kb.intents[best].id, float(scores[best])

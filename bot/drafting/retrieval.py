@@ -16,7 +16,6 @@ from bot.candidate import Candidate
 from bot.drafting.base import Drafter
 from bot.encoder import Encoder
 from bot.shop.catalogue import product_slots
-from bot.shop.product_questions import asked_about
 from bot.shop.knowledge import KnowledgeBase, fill_slots
 from bot.dialogue import order_access
 from bot.dialogue.state import DialogueState
@@ -65,7 +64,7 @@ class RetrievalDrafter(Drafter):
         scores = INTENT_WEIGHT * intent_scores[self.template_intent] + (1 - INTENT_WEIGHT) * (self.answer_vectors @ query)
         if state.order is not None or order_access.awaiting_proof(state):
             scores = scores + ORDER_BONUS * self.uses_order
-        asked = asked_about(state.last_message) if state.product is not None else set()
+        asked = state.cache.get("asked_about", set())  # the product facts asked for (the tracker)
         if asked:
             # all that was asked first, then the answer with least else: "how much?" gets the price before the
             # details, "what's it made of and how much?" the details

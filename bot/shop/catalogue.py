@@ -55,6 +55,12 @@ class Catalogue:
             return None
         return self._owners[int(match.lastgroup[1:])]
 
+    def unnamed(self, text: str) -> str:
+        """The text with every product it names read as "item": for the intent reader, what is asked matters, not
+        which product ("another week of waiting for my kettles" was read as a faulty kettle: the examples that name
+        a kettle are about faults)."""
+        return self._pattern.sub("item", text) if self._pattern is not None and text else text
+
     def get(self, sku: str) -> dict | None:
         return next((p for p in self.products if p["sku"].lower() == sku.lower()), None)
 

@@ -40,6 +40,9 @@ class Intent:
     answers: list[AnswerTemplate]
     handover: bool = False  # a person must take over (fraud, security): the bot only makes it safe
     phrase: str = ""  # how a reply names this issue in passing ("a double charge"); "" = never named
+    # Words that name this topic outright ("membership"): a message using one is about it, whatever the intent model
+    # makes of the rest ("I'd like to cancel my membership" is no order cancellation). Store names in {slots}.
+    keywords: list[str] = field(default_factory=list)
 
 
 class KnowledgeBaseError(ValueError):
@@ -100,7 +103,8 @@ class KnowledgeBase:
                                               statuses, about))
             intents.append(Intent(item["id"], item.get("topic", ""), item.get("description", ""),
                                   list(item["examples"]), item.get("passage", ""), answers,
-                                  bool(item.get("handover", False)), str(item.get("phrase") or "")))
+                                  bool(item.get("handover", False)), str(item.get("phrase") or ""),
+                                  [str(k).format(**raw.get("store", {})) for k in item.get("keywords", [])]))
         if not intents:
             raise KnowledgeBaseError(f"{path}: no intents")
         return cls(raw.get("store", {}), raw.get("status_phrases", {}), intents)

@@ -2,7 +2,8 @@
 
 "how much is the canvas weekender" asks the price; answer-text similarity alone once gave its weight ("how much"
 is close to "weighs"). Each product answer in the knowledge base says which facts it states (`"about"`); the
-retrieval drafter lifts the answers that state what was asked.
+retrieval drafter lifts the answers that state what was asked. A question about such a fact of a product the
+message names is a product question (`is_product_question`), whatever else the intent model reads in it.
 """
 from __future__ import annotations
 
@@ -26,6 +27,21 @@ ASKED = {
 }
 
 
+PRODUCT_QUESTION_INTENT = "product_question"
+_QUESTION = re.compile(r"\?|^\s*(?:what|what's|whats|how|is|are|does|do|can|could|which|will|would|any)\b", re.IGNORECASE)
+# Words of something that happened to a purchase: "I paid more than the price shown" is no question about the price.
+_A_PURCHASE = re.compile(r"\b(?:bought|ordered|paid|purchased?|order|charged?|refund|difference|return|exchange|"
+                         r"arrived|received|broke|broken|stopped|damaged|faulty|missing|wrong)\b", re.IGNORECASE)
+
+
+def is_product_question(message: str) -> bool:
+    """A question about a product's facts, not about something bought: "What's the price of the cable knit
+    cardigan?" (which the intent model, reading "price", took for a price adjustment)."""
+    facts = asked_about(message) - {"sizes"}  # a size question may be sizing help ("which size should I take?")
+    return bool(facts) and bool(_QUESTION.search(message)) and not _A_PURCHASE.search(message)
+
+
 def asked_about(message: str) -> set[str]:
-    """The product facts a message asks for (empty: none in particular)."""
+    """The product facts a message asks for (empty: none in particular). Give it the message with the product names
+    taken out (Catalogue.unnamed): "how do I wash the merino sweater" names a material only in the product's name."""
     return {fact for fact, pattern in ASKED.items() if pattern.search(message)}
