@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import threading
 import time
 import uuid
@@ -25,11 +26,13 @@ from bot.shop.orders import OrderBook
 from bot.selection.policies import BASELINES, SelectionPolicy
 from bot.storage.replay_buffer import ReplayBuffer, SessionEnded
 from bot.drafting.retrieval import RetrievalDrafter
-from bot.dialogue import actions, handover, issues
+from bot.dialogue import actions, handover, issues, order_access
 from bot.dialogue.state import DialogueState
 from bot.text import clean_message
 from bot.dialogue.tracker import DialogueTracker
 
+_A_QUESTION = re.compile(r"\?|^\W*(?:and\s+|so\s+|but\s+)?(?:what|where|when|why|how|who|which|is|are|can|could|do|does|"
+                         r"did|will|would)\b", re.IGNORECASE)
 # Said when every candidate was dropped by the guard: always safe, always true.
 FALLBACK_REPLY = ("I want to get this right for you, so let me connect you with a member of our support team. "
                   "You can also reach us at {support_email}.")
@@ -135,7 +138,7 @@ class Bot:
         """The candidates for this turn: the reply to a go-ahead for an action we offered (bot/dialogue/actions.py),
         or a clarifying question or a handover alone when we should not answer (bot/dialogue/handover.py), else
         drafted answers that passed the guard, each naming the message's other issue when it had one
-        (bot/dialogue/issues.py)."""
+        (bot/dialogue/issues.py), less any that would repeat our previous reply word for word."""
         not_answering = actions.reply_to_offer(state, self.kb.store) or handover.decide(state, self.kb)
         if not_answering is not None:
             return [not_answering], []
@@ -148,6 +151,17 @@ class Bot:
             candidates = issues.add_mention(state, self.kb, candidates)  # "You also mentioned ...", checked below
         kept, dropped = self.guard.filter(candidates, state)
         kept = handover.contact_drafts(state, self.kb, handover.mark_handover_drafts(state, self.kb, kept))
+        said_last = next((text for role, text in reversed(state.history) if role == "bot"), None)
+        asked = [text.strip().lower() for role, text in state.history if role == "customer"][-2:]
+        # Only for a new message that tells us something ("from M to L please", "ok then I'll return it"): the same
+        # message again may get the same answer, and a new question may be answered by what we said before.
+        tells = (len(asked) < 2 or asked[0] != asked[1]) and not _A_QUESTION.search(state.last_message)
+        # (The order-proof replies stay: while the order is unproven or locked, the same answer is the right one.)
+        repeats = [c for c in kept if c.text == said_last
+                   and not str(c.meta.get("template", "")).startswith(order_access.TEMPLATE_PREFIX)]
+        if tells and repeats and len(repeats) < len(kept):  # the same words again read as a loop
+            dropped += [(c, "repeats_last_reply") for c in repeats]
+            kept = [c for c in kept if c not in repeats]
         if not kept:
             kept = [Candidate(FALLBACK_REPLY.format(**self.kb.store), "fallback", 0.0)]
         return kept, dropped

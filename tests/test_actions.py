@@ -141,3 +141,31 @@ def test_a_size_letter_answers_what_would_you_like_to_change(bot):
         made = actions.reply_to_offer(_state_after(offer, reply, PROCESSING), bot.kb.store)
         assert made is not None and made.meta["handover"] == expected, reply
     assert actions.reply_to_offer(_state_after(offer, "it's fine, thanks", PROCESSING), bot.kb.store) is None
+
+
+def test_a_plain_ok_to_an_offer_that_asks_is_a_yes(bot):
+    """Found by an exploratory tester: "ok" to "Would you like me to send it now?" got "You're welcome!"."""
+    order = _first("delivered")
+    bot.reply("ok-invoice", f"Can I get an invoice for order {order['order_id']}?")
+    offer = bot.reply("ok-invoice", order["email"])
+    assert "Would you like me to send it now?" in offer.text, offer.text
+    turn = bot.reply("ok-invoice", "ok")
+    assert turn.candidates[turn.chosen].meta.get("handover") == "action:send_invoice"
+
+
+@pytest.mark.parametrize("reply", ["no", "no thanks", "no, it's fine I'll keep it", "nah I'm good"])
+def test_no_to_an_offer_leaves_it_and_asks_what_else(bot, reply):
+    offer = "You can return it within 30 days of delivery. Start the return from Orders, or just reply 'label' and I'll email one."
+    made = actions.reply_to_offer(_state_after(offer, reply, _first("delivered")), bot.kb.store)
+    assert made is not None and made.text == actions.DECLINED_TEXT and "handover" not in made.meta
+    other = actions.reply_to_offer(_state_after(offer, "no, the label please", _first("delivered")), bot.kb.store)
+    assert other is None or other.text != actions.DECLINED_TEXT
+
+
+def test_the_bot_does_not_say_the_same_thing_twice_in_a_row(bot):
+    """Found by exploratory testers (18 conversations): a follow-up got our previous reply again, word for word."""
+    order = _first("out_for_delivery")
+    bot.reply("loop", f"cancel order {order['order_id']} please")
+    previous = bot.reply("loop", order["email"])
+    turn = bot.reply("loop", "ok then I'll return it")
+    assert turn.text != previous.text and all(c.text != previous.text for c in turn.candidates)

@@ -131,6 +131,12 @@ _EXPLICIT = set("yes yeah yep yup sure please confirm confirmed do go cancel lab
 _GO_AHEAD = YES_WORDS | _EXPLICIT | set("it ahead the return invoice email me now thanks thank you my membership "
                                          "subscription".split())
 _WORDS = re.compile(r"[a-z']+")
+_PLAIN_YES = set("ok okay k alright sure yes yeah yep please".split())  # the whole reply, to an offer that asks
+# No to an offer: "no", "no thanks", "no, it's fine I'll keep it", "nah I'm good"
+_DECLINE = re.compile(r"^\W*(?:no|nope|nah|no thanks?|no thank you)\b(?:[\s,.!]*(?:thanks?|thank you|it'?s fine|i'?m good|"
+                      r"i'?ll keep (?:it|them)|that'?s (?:ok|okay|fine|all)|all good|not now|maybe later))*[\s,.!]*$",
+                      re.IGNORECASE)
+DECLINED_TEXT = "No problem, I'll leave it as it is. Is there anything else I can help you with?"
 
 
 def _previous_reply(state: DialogueState) -> str:
@@ -150,6 +156,10 @@ def _asked_for(state: DialogueState) -> str | None:
     """The action whose go-ahead or details this message gives, if it is one."""
     message, previous = state.last_message, _previous_reply(state)
     words = _WORDS.findall(message.lower())
+    if words and set(words) <= _PLAIN_YES:  # "ok" to "Would you like me to send it now?" is a yes
+        for phrase, action in OFFERS:
+            if phrase.endswith("?") and phrase in previous:
+                return action
     if set(words) & _EXPLICIT:
         for phrase, action in OFFERS:
             if phrase in previous and short_reply_to(state, words, phrase, _GO_AHEAD):
@@ -161,8 +171,11 @@ def _asked_for(state: DialogueState) -> str | None:
 
 
 def reply_to_offer(state: DialogueState, store: dict) -> Candidate | None:
-    """The reply to a go-ahead for the action our previous reply offered, or to the details it asked for; None if
-    this message is something else."""
+    """The reply to a go-ahead for the action our previous reply offered, or to the details it asked for; a "no"
+    to it leaves things as they are; None if this message is something else."""
+    if offered(state) is not None and _DECLINE.match(state.last_message):
+        state.intent = "goodbye_thanks"  # nothing to do: the conversation can end here
+        return Candidate(DECLINED_TEXT, "action", 1.0, meta={"template": "action.declined", "intent": state.intent})
     action = _asked_for(state)
     if action is None:
         return None
