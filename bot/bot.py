@@ -162,6 +162,9 @@ class Bot:
         if tells and repeats and len(repeats) < len(kept):  # the same words again read as a loop
             dropped += [(c, "repeats_last_reply") for c in repeats]
             kept = [c for c in kept if c not in repeats]
+        done = actions.details_given_before(state, kept, self.kb.store)  # no asking for what they told us
+        if done is not None:
+            return [done], dropped
         if not kept:
             kept = [Candidate(FALLBACK_REPLY.format(**self.kb.store), "fallback", 0.0)]
         return kept, dropped

@@ -169,3 +169,21 @@ def test_the_bot_does_not_say_the_same_thing_twice_in_a_row(bot):
     previous = bot.reply("loop", order["email"])
     turn = bot.reply("loop", "ok then I'll return it")
     assert turn.text != previous.text and all(c.text != previous.text for c in turn.candidates)
+
+
+@pytest.mark.parametrize("opening, action", [
+    ("need to swap the item for a size up, order no: {order_id} / {email}", "exchange_item"),
+    ("Hi, order {order_id}, email {email}. I was charged twice, on March 12 and March 13, both ${total}",
+     "duplicate_charge"),
+])
+def test_details_given_up_front_are_not_asked_for_again(bot, opening, action):
+    """Found by exploratory testers: "swap jeans for a 32 waist, order ..." got "Which size or color would you like?"."""
+    order = _first("delivered")
+    turn = bot.reply(f"upfront-{action}", opening.format(**order))
+    assert turn.candidates[turn.chosen].meta.get("handover") == f"action:{action}", turn.text
+
+
+def test_naming_only_the_kind_of_change_still_gets_the_question(bot):
+    order = _first("delivered")
+    turn = bot.reply("kind-only", f"I want to exchange order {order['order_id']} for another size, {order['email']}")
+    assert "handover" not in turn.candidates[turn.chosen].meta, turn.text

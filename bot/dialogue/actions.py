@@ -17,6 +17,9 @@ out (cancelling an order that has shipped), the customer gets the reason instead
                     whose status rules the action out (shipped: no cancelling, no address change; already back:
                     no return label) gets the reason instead
 
+    details_given_before   details given before we asked ("swap the jeans for a 32 waist, order ..."): the
+                    answer that would ask for them is replaced by the action itself
+
 Our previous reply is read from the conversation's history, so a go-ahead still works after a restart.
 """
 from __future__ import annotations
@@ -45,6 +48,10 @@ _CHANGE = re.compile(r"\b(?:size|colou?r|quantity|xxs|xs|xl|xxl|small|medium|lar
 _CHARGE_DETAILS = re.compile(r"\$\s?\d|\b\d+\.\d{2}\b|\b\d{1,2}/\d{1,2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
                              r"dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|"
                              r"jul|aug|sep|oct|nov|dec)|\b(?:yesterday|today|last week|\w+day)\b", re.IGNORECASE)
+# Details that name what is wanted, not just its kind ("size M", "in grey", "a 32 waist"; not "change the size")
+_CONCRETE_CHANGE = re.compile(r"\b(?:xxs|xs|xl|xxl|small|medium|large|black|white|blue|red|green|grey|gray|navy|beige|"
+                              r"pink|brown|sage|cream|olive|bigger|smaller)\b|\b\d{2}\s*(?:waist|length|inseam)\b|"
+                              r"\bsize\s+(?:\d{1,2}|up|down|[sml])\b|\b(?:in|from|to|for) (?:an? )?[sml]\b", re.IGNORECASE)
 _NOT_DETAILS = set("yes yeah yep ok okay sure thanks thank you no nope hello hi hey please what why how".split())
 
 
@@ -72,6 +79,9 @@ DETAIL_OFFERS = [  # phrases of the change_shipping_address, change_order and pa
     ("reply here and we'll open a claim", "carrier_claim", _STILL_MISSING.search),
     ("tell me and we'll file a claim", "carrier_claim", _STILL_MISSING.search),
 ]
+# Details a customer may give before we ask; the answer that would ask for them does the action instead.
+_GIVEN_UP_FRONT = {"exchange_item": _CONCRETE_CHANGE.search, "change_order": _CONCRETE_CHANGE.search,
+                   "duplicate_charge": _CHARGE_DETAILS.search}
 NEEDS_ORDER = {"cancel_order", "return_label", "send_invoice", "change_address", "change_order", "carrier_claim",
                "exchange_item", "send_missing_item", "duplicate_charge"}
 IN_TRANSIT = {"shipped", "out_for_delivery", "delivered", "delayed"}  # a claim with the carrier needs a parcel
@@ -110,6 +120,12 @@ TOO_LATE_TO_CHANGE_TEXT = ("Order {order_id} has already left our warehouse ({st
                            "more. {carrier} may be able to redirect it: look it up with tracking number "
                            "{tracking_number} on their website. Once it arrives you can exchange it for free within "
                            "{exchange_window_days} days of delivery.")
+TOO_LATE_TO_CHANGE_ITEM_TEXT = ("Order {order_id} has already left our warehouse ({status}), so it can't be changed "
+                                "any more. Once it arrives you can exchange {item} for free within "
+                                "{exchange_window_days} days of delivery: just tell me the size or color you'd like.")
+DELIVERED_ADDRESS_TEXT = ("Order {order_id} has already been delivered, so there's no delivery left to redirect. For a "
+                          "new order, you can enter the new address at checkout.")
+TOO_LATE_FOR = {"change_address": TOO_LATE_TO_CHANGE_TEXT, "change_order": TOO_LATE_TO_CHANGE_ITEM_TEXT}
 ALREADY_CANCELLED_TEXT = ("Order {order_id} is already cancelled: it never shipped, and the payment hold was "
                           "released. There's nothing more you need to do.")
 SHIPPED_TEXT = ("Order {order_id} has already left our warehouse ({status}), so it can't be cancelled any more. Once "
@@ -177,8 +193,26 @@ def reply_to_offer(state: DialogueState, store: dict) -> Candidate | None:
         state.intent = "goodbye_thanks"  # nothing to do: the conversation can end here
         return Candidate(DECLINED_TEXT, "action", 1.0, meta={"template": "action.declined", "intent": state.intent})
     action = _asked_for(state)
-    if action is None:
+    return None if action is None else _carry_out(state, store, action)
+
+
+def details_given_before(state: DialogueState, candidates: list[Candidate], store: dict) -> Candidate | None:
+    """The action itself, when this turn's answers would ask for details the customer already gave ("need to swap
+    jeans for a 32 waist, order 10019" -> "Which size or color would you like?"); None otherwise."""
+    if state.order is None:
         return None
+    said = [text for role, text in state.history if role == "customer"]
+    for phrase, action, _ in DETAIL_OFFERS:
+        given = _GIVEN_UP_FRONT.get(action)
+        if given is None or ACTION_INTENT[action] != state.intent or not any(phrase in c.text for c in candidates):
+            continue
+        if any(given(text) for text in said):
+            return _carry_out(state, store, action)
+    return None
+
+
+def _carry_out(state: DialogueState, store: dict, action: str) -> Candidate | None:
+    """A request for a person to do `action` (escalated), or the reason the order's status rules it out."""
     order = state.order
     if action in NEEDS_ORDER and order is None:
         return None  # the offer needs a proven order; the usual drafts (asking for proof) answer
@@ -189,11 +223,16 @@ def reply_to_offer(state: DialogueState, store: dict) -> Candidate | None:
     values["status"] = str(values.get("status", "")).replace("_", " ")
     state.intent = ACTION_INTENT[action]  # the turn is about the action, not about "yes please"
     status = (order or {}).get("status")
+    if action == "change_order" and status == "delivered":  # a delivered order changes by an exchange
+        action = "exchange_item"
+        state.intent = ACTION_INTENT[action]
     reason = None
     if action == "cancel_order" and status not in CANCELLABLE:
         reason = ("not_cancellable", ALREADY_CANCELLED_TEXT if status == "cancelled" else SHIPPED_TEXT)
-    elif action in ("change_address", "change_order") and status not in CANCELLABLE:
-        reason = ("too_late", ALREADY_CANCELLED_TEXT if status == "cancelled" else TOO_LATE_TO_CHANGE_TEXT)
+    elif action == "change_address" and status == "delivered":
+        reason = ("too_late", DELIVERED_ADDRESS_TEXT)
+    elif action in TOO_LATE_FOR and status not in CANCELLABLE:
+        reason = ("too_late", ALREADY_CANCELLED_TEXT if status == "cancelled" else TOO_LATE_FOR[action])
     elif action == "return_label" and status in NOT_RETURNABLE_TEXT:
         reason = ("not_returnable", NOT_RETURNABLE_TEXT[status])
     if reason is not None:
