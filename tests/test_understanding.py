@@ -194,3 +194,22 @@ def test_cancelling_the_membership_is_about_the_membership_and_a_yes_does_it(bot
     assert turn.candidates[turn.chosen].meta.get("handover") == "action:cancel_membership", turn.text
     assert any(e["session_id"] == "membership" and e["reason"] == "action:cancel_membership"
                for e in escalations(bot.replay))
+
+
+@pytest.mark.parametrize("message, line", [
+    ("hola necesito devolver unos jeans", "Lo siento, solo puedo responder en inglés"),
+    ("Bonjour, je voudrais savoir où est ma commande", "je ne peux répondre qu'en anglais"),
+    ("Hallo, wo ist meine Bestellung? Ich warte noch", "ich kann nur auf Englisch antworten"),
+])
+def test_the_handover_in_another_language_starts_with_a_line_in_it(bot, message, line):
+    """Found by an exploratory tester: an English-only apology to a customer who wrote in Spanish."""
+    turn = bot.reply(f"lang-{message[:8]}", message)
+    assert turn.candidates[turn.chosen].meta["handover"] == "other_language"
+    assert turn.text.startswith(line.split(",")[0]) and line in turn.text and "only answer in English" in turn.text
+
+
+def test_a_language_is_named_only_when_its_words_lead():
+    from bot.dialogue.languages import which_language
+
+    assert which_language("hola necesito devolver unos jeans") == "es"
+    assert which_language("merci") is None and which_language("where is my order") is None

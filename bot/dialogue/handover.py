@@ -20,24 +20,16 @@ import re
 import unicodedata
 
 from bot.candidate import Candidate
-from bot.dialogue import clarify, order_access
+from bot.dialogue import clarify, languages, order_access
 from bot.dialogue.state import DialogueState
 from bot.dialogue.tracker import only_gives_a_number
 
 CLARIFY_BELOW = 0.30  # calibrated intent probability under which we ask instead of answering
 HUMAN_AGENT_INTENT = "human_agent"
 
-# Function words of the languages shops most often receive besides English. A message is read as another
-# language when most of its words are in another script, or it has at least two of these and more of
-# them than English function words ("merci" alone, or "thats all bye", stays English).
-_FOREIGN = set("""je tu il nous vous ils ne pas le la les des une est suis mon ma mes votre commande merci bonjour pour avec
-dans sur qui quoi comment pourquoi el los las del por para mi mis pedido gracias hola porque donde como esta estoy tengo
-ich du er sie wir ihr nicht und ist bin meine mein bestellung danke bitte hallo warum wo wie noch keine
-il lo gli della sono mio mia ordine grazie ciao perche dove non ho eu voce nao minha meu obrigado encomenda
-het een niet mijn bestelling bedankt waar hoe ik
-necesito quiero puedo puede devolver cambiar ayuda unos unas una hay todavia nada veux voudrais besoin aide avez pouvez
-rembourser colis toujours reçu möchte brauche hilfe habe paket zurück vorrei voglio aiuto pacco ancora quero preciso
-ajuda ainda""".split())
+# A message is read as another language when most of its words are in another script, or it has at least two
+# of the other languages' marker words (bot/dialogue/languages.py) and more of them than English function words
+# ("merci" alone, or "thats all bye", stays English).
 _ENGLISH = set("""a an the and or but if of to in on at for from by with about as is are was were be been am do does did
 have has had i you he she it we they me my your our their this that these those what when where why how who which not no
 yes can could would should will shall may might must please thanks thank hi hello hey order package item refund return
@@ -63,7 +55,7 @@ def looks_english(text: str) -> bool:
     other_script = sum(not w.isascii() and not _latin(w) for w in words) / len(words)
     if other_script >= 0.5:
         return False
-    foreign, english = sum(w in _FOREIGN for w in words), sum(w in _ENGLISH for w in words)
+    foreign, english = sum(w in languages.FOREIGN for w in words), sum(w in _ENGLISH for w in words)
     return not (foreign >= 2 and foreign > english)
 
 
@@ -82,7 +74,12 @@ def decide(state: DialogueState, kb) -> Candidate | None:
     store = kb.store
     message = state.last_message
     if not looks_english(message):
-        return _handover(LANGUAGE_TEXT, "other_language", store)
+        reply = _handover(LANGUAGE_TEXT, "other_language", store)
+        language = languages.which_language(message)
+        if language is not None:  # first a line they can read
+            reply.text = languages.SORRY[language].format(store_name=store.get("store_name", "our store")) + \
+                " " + reply.text
+        return reply
     if clarify.denied_guess(state, message):  # "no" to "is it about a late delivery?": not understood twice
         return _handover(HANDOVER_TEXT, "unsure", store)
     which = clarify.which_one(state, kb)  # "yes" to "is it about A, or B?"
