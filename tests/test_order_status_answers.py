@@ -73,3 +73,13 @@ def test_an_unknown_status_in_the_knowledge_base_is_a_clear_error(tmp_path):
     (tmp_path / "knowledge_base.json").write_text(json.dumps(kb), encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match=r"unknown statuses \['shiped'\]"):
         KnowledgeBase.load(tmp_path)
+
+
+@pytest.mark.parametrize("status, expected, not_expected", [
+    ("delivered", "refund_status.no_refund", "refund_status.status_trace"),
+    ("refunded", "refund_status.status_trace", "refund_status.no_refund"),
+])
+def test_a_refund_question_is_answered_for_the_orders_stage(bot, status, expected, not_expected):
+    """Found by an exploratory tester: "since you got our refund confirmation email" for an order never refunded."""
+    offered, _ = templates_offered(bot, f"refund-{status}", "where is my refund for order", first_with(status))
+    assert expected in offered and not_expected not in offered
