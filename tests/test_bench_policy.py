@@ -114,6 +114,7 @@ def test_tune_ours_alone_meets_the_one_vw_configuration_given_and_refuses_bad_va
 @pytest.mark.parametrize("flag, vw_extra, ours_extra", [
     ("--second-round", "VW_GRID_ROUND2", ["--gamma-scale 100"]),
     ("--third-round", "VW_GRID_ROUND3", ["--stack 4,linear"]),  # round 3: stacking for ours
+    ("--fourth-round", "VW_GRID_ROUND4", ["--stack 4,linear --learning-rate 5e-4"]),
 ])
 def test_each_extra_round_adds_each_learner_s_configurations(tmp_path, monkeypatch, flag, vw_extra, ours_extra):
     from training.policy import bench
@@ -132,4 +133,16 @@ def test_each_extra_round_adds_each_learner_s_configurations(tmp_path, monkeypat
     assert [r["config"] for r in results["tuning_ours"]] == ["defaults"] + ours_extra
     assert all("mean" in r for r in results["tuning_ours"])  # every variant ran (a bad --stack would be skipped)
     assert results["budget"]["vw"]["configurations"] == results["budget"]["ours"]["configurations"] == 2
-    assert results["budget"]["ours"]["grid"] == "OURS_GRID + round " + ("2" if flag == "--second-round" else "3")
+    assert results["budget"]["ours"]["grid"] == "OURS_GRID + round " + {"--second-round": "2", "--third-round": "3",
+                                                                         "--fourth-round": "4"}[flag]
+
+
+def test_the_rounds_give_both_learners_the_same_budget():
+    from training.policy import bench
+
+    for round_vw, round_ours in [("VW_GRID", "OURS_GRID"), ("VW_GRID_ROUND2", "OURS_GRID_ROUND2"),
+                                 ("VW_GRID_ROUND3", "OURS_GRID_ROUND3"), ("VW_GRID_ROUND4", "OURS_GRID_ROUND4")]:
+        vw, ours = getattr(bench, round_vw), getattr(bench, round_ours)
+        assert len(vw) == len(ours) and len(set(vw)) == len(vw) and len(set(ours)) == len(ours)
+    every_vw = bench.VW_GRID + bench.VW_GRID_ROUND2 + bench.VW_GRID_ROUND3 + bench.VW_GRID_ROUND4
+    assert len(set(every_vw)) == len(every_vw)  # no configuration counted twice
