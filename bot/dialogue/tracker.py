@@ -162,8 +162,10 @@ class DialogueTracker:
                 product_questions.PRODUCT_QUESTION_INTENT in ids:  # "what's the price of the cardigan?"
             lifted.append(ids.index(product_questions.PRODUCT_QUESTION_INTENT))
         for index in lifted:
-            scores = scores.copy()
-            scores[index] = max(scores[index], float(scores.max()) + KEYWORD_MARGIN)
+            if scores[index] < scores.max():  # above the model's best guess, then a distribution again
+                scores = scores.copy()
+                scores[index] = float(scores.max()) + KEYWORD_MARGIN
+                scores = scores / scores.sum()
         # "yes" after "You also mentioned a double charge: ...", or after "is it about a late delivery?"
         taken_up = issues.takes_up(state, message) or clarify.confirmed_guess(state, message)
         if taken_up is not None:
