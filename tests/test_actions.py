@@ -48,7 +48,7 @@ def _state_after(offer_text: str, reply: str, order: dict | None) -> DialogueSta
 
 @pytest.mark.parametrize("order, expected", [(SHIPPED, "can't be cancelled"), (CANCELLED, "already cancelled")])
 def test_an_order_past_cancelling_gets_the_reason_not_a_promise(bot, order, expected):
-    offer = f"Orders can only be cancelled before they ship; if yours hasn't left yet, reply 'yes, cancel' and I'll take care of it."
+    offer = "Orders can only be cancelled before they ship; if yours hasn't left yet, reply 'yes, cancel' and I'll take care of it."
     reply = actions.reply_to_offer(_state_after(offer, "yes, cancel", order), bot.kb.store)
     assert expected in reply.text and "handover" not in reply.meta and order["order_id"] in reply.text
 

@@ -58,6 +58,8 @@ _NOT_DETAILS = set("yes yeah yep ok okay sure thanks thank you no nope hello hi 
 def _names_something(text: str) -> bool:
     """Which item is missing: any words beyond a yes, a no, thanks or a greeting."""
     return bool(set(_WORDS.findall(text.lower())) - _NOT_DETAILS)
+
+
 _STILL_MISSING = re.compile(r"\b(?:still|claim|nothing|not (?:here|there|arrived|come)|hasn'?t|didn'?t|never|missing|"
                             r"no sign|checked)\b", re.IGNORECASE)
 
