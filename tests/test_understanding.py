@@ -213,3 +213,19 @@ def test_a_language_is_named_only_when_its_words_lead():
 
     assert which_language("hola necesito devolver unos jeans") == "es"
     assert which_language("merci") is None and which_language("where is my order") is None
+
+
+def test_a_security_flag_is_never_offered_for_another_topic(bot):
+    """Found when re-checking the testers' conversations: a sarcastic complaint about a late order, then the email,
+    could get "I've flagged it for our security team" (a fraud intent's answer, drafted by chance and sampled)."""
+    import csv
+
+    with open(STORE_DIR / "orders.csv", newline="", encoding="utf-8") as f:
+        order = next(r for r in csv.DictReader(f) if r["status"] == "delayed")
+    bot.reply("not-fraud", f"great, ANOTHER week of waiting. really loving this service, thanks a lot #{order['order_id']}")
+    turn = bot.reply("not-fraud", order["email"])
+    assert turn.intent != "unauthorized_charge"
+    assert not [c for c in turn.candidates if c.meta.get("intent") == "unauthorized_charge"]
+    fraud = bot.reply("fraud", f"there's a charge on my card for order {order['order_id']} that I never made, "
+                               f"{order['email']}")
+    assert fraud.intent == "unauthorized_charge" and "security team" in fraud.text

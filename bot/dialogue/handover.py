@@ -41,11 +41,11 @@ _PERSON = re.compile(r"\b(?:human|person|people|agent|representative|rep|someone
                      r"manager|supervisor|talk|speak|useless)\b", re.IGNORECASE)
 
 HANDOVER_TEXT = ("I'm not sure I've understood, so I've passed our conversation to a colleague at {store_name}. They'll "
-                 "reply to you here or by email within one business day ({support_hours}).")
+                 "reply to you here or by email within a day ({support_hours}).")
 LANGUAGE_TEXT = ("Sorry, I can only answer in English. I've passed your message to a colleague at {store_name}, who "
-                 "will get back to you within one business day ({support_hours}).")
+                 "will get back to you within a day ({support_hours}).")
 ASKED_TEXT = ("Of course. I've asked a colleague at {store_name} to take over this conversation; they'll reply here or "
-              "by email within one business day ({support_hours}). Anything you add now will be in front of them.")
+              "by email within a day ({support_hours}). Anything you add now will be in front of them.")
 
 
 def looks_english(text: str) -> bool:

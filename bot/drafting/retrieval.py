@@ -34,6 +34,7 @@ class RetrievalDrafter(Drafter):
         self.template_intent = np.array([[i.id for i in kb.intents].index(t.intent) for t in self.templates])
         self.answer_vectors = encoder.encode_cached([t.text for t in self.templates], cache_dir)
         self.uses_order = np.array(["order" in t.needs for t in self.templates], dtype=float)
+        self.handover_intents = {intent.id for intent in kb.intents if intent.handover}
         self.about = [set(t.about) for t in self.templates]
 
     def slot_values(self, state: DialogueState) -> dict:
@@ -78,6 +79,8 @@ class RetrievalDrafter(Drafter):
         said = set(state.slots.get("said", ()))  # facts the customer stated (bot/dialogue/facts.py)
         for index in np.argsort(-scores):
             template = self.templates[index]
+            if template.intent in self.handover_intents and template.intent != state.intent:
+                continue  # "I've flagged it for our security team" only when fraud is what we read, never by chance
             if asks and "order" in template.needs:  # for the answers that would show it
                 template_id, text = asks.pop(0)
                 candidates.append(Candidate(text, self.source, float(scores[index]),
