@@ -41,16 +41,17 @@ OFFERS = [  # phrases of the knowledge base's templates (cancel_order, return_it
     ("or find out what a charge was for?", "cancel_membership"),  # "Would you like to cancel Northwind Plus, or ..."
     ("any time under Account > Membership > Cancel membership", "cancel_membership"),
 ]
-_CHANGE = re.compile(r"\b(?:size|colou?r|quantity|xxs|xs|xl|xxl|small|medium|large|black|white|blue|red|green|grey|"
-                     r"gray|navy|beige|pink|brown|sage|cream|olive|instead)\b"
+# Sizes and colours a customer names ("size M", "in grey")
+_SIZES_COLOURS = ("xxs|xs|xl|xxl|small|medium|large|black|white|blue|red|green|grey|gray|navy|beige|pink|brown|sage|"
+                  "cream|olive")
+_CHANGE = re.compile(r"\b(?:size|colou?r|quantity|" + _SIZES_COLOURS + r"|instead)\b"
                      r"|(?<![\w'’])[sml](?![\w'’])", re.IGNORECASE)  # "from M to L", "S" (not the s of "it's")
 # The dates or amounts of two charges: "March 12 and March 13", "both $76.00", "12/03"
 _CHARGE_DETAILS = re.compile(r"\$\s?\d|\b\d+\.\d{2}\b|\b\d{1,2}/\d{1,2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
                              r"dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|"
                              r"jul|aug|sep|oct|nov|dec)|\b(?:yesterday|today|last week|\w+day)\b", re.IGNORECASE)
 # Details that name what is wanted, not just its kind ("size M", "in grey", "a 32 waist"; not "change the size")
-_CONCRETE_CHANGE = re.compile(r"\b(?:xxs|xs|xl|xxl|small|medium|large|black|white|blue|red|green|grey|gray|navy|beige|"
-                              r"pink|brown|sage|cream|olive|bigger|smaller)\b|\b\d{2}\s*(?:waist|length|inseam)\b|"
+_CONCRETE_CHANGE = re.compile(r"\b(?:" + _SIZES_COLOURS + r"|bigger|smaller)\b|\b\d{2}\s*(?:waist|length|inseam)\b|"
                               r"\bsize\s+(?:\d{1,2}|up|down|[sml])\b|\b(?:in|from|to|for) (?:an? )?[sml]\b", re.IGNORECASE)
 _NOT_DETAILS = set("yes yeah yep ok okay sure thanks thank you no nope hello hi hey please what why how".split())
 

@@ -34,7 +34,6 @@ _ENGLISH = set("""a an the and or but if of to in on at for from by with about a
 have has had i you he she it we they me my your our their this that these those what when where why how who which not no
 yes can could would should will shall may might must please thanks thank hi hello hey order package item refund return
 help card account get got want need just still again there here all bye ok""".split())
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # "what's your phone number" wants our contact details; "get me a person" wants a person.
 _CONTACT = re.compile(r"\b(?:phone|call|ring|number|e-?mail|contact|reach)\b", re.IGNORECASE)
 _PERSON = re.compile(r"\b(?:human|person|people|agent|representative|rep|someone|somebody|anyone|real|transfer|"
@@ -49,7 +48,7 @@ ASKED_TEXT = ("Of course. I've asked a colleague at {store_name} to take over th
 
 
 def looks_english(text: str) -> bool:
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in languages.WORD.findall(text)]
     if not words:
         return True
     other_script = sum(not w.isascii() and not _latin(w) for w in words) / len(words)

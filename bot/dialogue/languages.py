@@ -31,12 +31,12 @@ SORRY = {
     "pt": "Desculpe, só posso responder em inglês. Um colega da {store_name} vai responder aqui.",
     "nl": "Sorry, ik kan alleen in het Engels antwoorden. Een collega van {store_name} antwoordt je hier.",
 }
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # a word in any script, no digits
 
 
 def which_language(text: str) -> str | None:
     """The language with the most marker words in the text (at least two), or None on a tie or too few."""
-    words = [w.lower() for w in _WORD.findall(text)]
+    words = [w.lower() for w in WORD.findall(text)]
     counts = sorted(((sum(w in markers for w in words), lang) for lang, markers in MARKERS.items()), reverse=True)
     (best, lang), (runner_up, _) = counts[0], counts[1]
     return lang if best >= 2 and best > runner_up else None

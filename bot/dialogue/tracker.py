@@ -90,6 +90,7 @@ class DialogueTracker:
         self.example_vectors = encoder.encode_cached([normalise_numbers(e) for e in examples], cache_dir)
         self.example_intent = np.array(owners)
         self.intent_rows = [np.flatnonzero(self.example_intent == i) for i in range(len(kb.intents))]
+        self.intent_ids = [intent.id for intent in kb.intents]
         # Words that name one intent's topic whatever else the message says (the knowledge base's `keywords`)
         self.keywords = [(i, re.compile(r"\b(?:" + "|".join(map(re.escape, intent.keywords)) + r")\b", re.IGNORECASE))
                          for i, intent in enumerate(kb.intents) if intent.keywords]
@@ -154,7 +155,7 @@ class DialogueTracker:
         elif state.intent_memory is not None:
             carry = INTENT_CARRY * max(0.0, 1.0 - float(scores.max())) ** 2
             scores = (scores + carry * np.maximum(np.asarray(state.intent_memory), 0)) / (1 + carry)
-        ids = [i.id for i in self.kb.intents]
+        ids = self.intent_ids
         if ids[int(np.argmax(scores))] in sarcasm.PRAISE_INTENTS and sarcasm.complaint_dressed_as_praise(message):
             scores = np.where(np.isin(ids, sarcasm.PRAISE_INTENTS), 0.0, scores)  # "fantastic job, still no candles"
         lifted = self.keyword_intents(message)  # "cancel my membership" is about the membership, not an order
