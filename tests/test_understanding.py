@@ -229,3 +229,41 @@ def test_a_security_flag_is_never_offered_for_another_topic(bot):
     fraud = bot.reply("fraud", f"there's a charge on my card for order {order['order_id']} that I never made, "
                                f"{order['email']}")
     assert fraud.intent == "unauthorized_charge" and "security team" in fraud.text
+
+
+def test_it_after_the_membership_is_the_membership(bot):
+    """Found by an exploratory tester: "how do I cancel it" right after the membership got the order cancellation
+    answer. An "it" after an order question is still the order."""
+    bot.reply("member-it", "I have a question about my membership")
+    turn = bot.reply("member-it", "how do I cancel it?")
+    assert turn.intent == "membership_subscription" and "order number" not in turn.text, turn.text
+    bot.reply("order-it", "where is my order? I ordered a sweater last week")
+    assert bot.reply("order-it", "can I cancel it?").intent == "cancel_order"
+
+
+@pytest.mark.parametrize("message", [
+    "any chance the pleated tennis skirt in black will be back in stock soon?",
+    "have you discontinued the oat biscuits? can't find them anywhere",
+    "when are you restocking the kids' wellies",
+])
+def test_a_stock_question_about_a_product_we_cannot_find_gets_the_stock_answer(bot, message):
+    """A stock question names a product we may not know: asking "which product is it?" asks for what was given,
+    and "is it about a question about a product?" for what is plain. It gets how stock works and what to send."""
+    turn = bot.reply(f"stock-{message[:12]}", message)
+    assert turn.intent == "product_question"
+    assert turn.candidates[turn.chosen].meta.get("template") == "product_question.stock_any", turn.text
+
+
+def test_an_order_out_of_stock_is_no_stock_question():
+    from bot.shop.product_questions import is_stock_question
+
+    assert is_stock_question("have you stopped selling the oat biscuits?")
+    assert not is_stock_question("my order says one item is out of stock, what now?")
+
+
+@pytest.mark.parametrize("message", ["the bread I bought yesterday was mouldy", "found the cheese was out of date "
+                                     "when I opened it", "half the apples in the bag were rotten"])
+def test_spoiled_goods_are_a_damaged_item(bot, message):
+    """Words that say what is wrong with the goods name the topic, however the rest reads."""
+    turn = bot.reply(f"spoiled-{message[:10]}", message)
+    assert turn.intent == "damaged_or_wrong_item" and turn.candidates[turn.chosen].source != "clarify", turn.text

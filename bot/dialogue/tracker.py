@@ -39,7 +39,8 @@ _DATE = re.compile(
 # How much of the previous turns' intent evidence carries into this one: "it's 12345" keeps the topic.
 # The carry shrinks as the new message speaks for itself ("I want to return a sweater" changes topic).
 INTENT_CARRY = 0.8
-KEYWORD_MARGIN = 0.05  # an intent's keyword in the message puts it this far above the model's best guess
+KEYWORD_MARGIN = 0.05  # an intent's keyword in the message puts it this far above the model's best guess (and at
+# least at even odds: see update)
 
 
 TOP_K = 3
@@ -49,6 +50,15 @@ _ANY_NUMBER = re.compile(r"\d{4,}")
 # Words that carry no topic: a message made only of these plus an order number just answers our question.
 _FILLER = set("it is its it's the my order number no nr # id here you go ok okay sure yes please thanks thank".split())
 _FILLER |= set("oh oops sorry try again actually i meant mean should be that this one instead correct".split())  # a correction
+
+
+# A short follow-up that points back instead of naming its topic: "how do I cancel it?", "can you refund that?"
+_POINTS_BACK = re.compile(r"\b(?:it|that|this|them|one)\b", re.IGNORECASE)
+REFERS_BACK_MAX_WORDS = 10
+
+
+def refers_back(text: str) -> bool:
+    return bool(_POINTS_BACK.search(text)) and len(text.split()) <= REFERS_BACK_MAX_WORDS
 
 
 def only_gives_a_number(text: str) -> bool:
@@ -94,6 +104,8 @@ class DialogueTracker:
         # Words that name one intent's topic whatever else the message says (the knowledge base's `keywords`)
         self.keywords = [(i, re.compile(r"\b(?:" + "|".join(map(re.escape, intent.keywords)) + r")\b", re.IGNORECASE))
                          for i, intent in enumerate(kb.intents) if intent.keywords]
+
+        self.keyword_topics = {i for i, _ in self.keywords}
 
     def keyword_intents(self, message: str) -> list[int]:
         """The intents whose keywords the message uses ("membership": the membership, however it is worded)."""
@@ -146,10 +158,15 @@ class DialogueTracker:
         unnamed = message
         if self.catalogue is not None:  # the product is read above (state.product), the topic here
             words, unnamed = self.catalogue.unnamed(words), self.catalogue.unnamed(message)
-        state.cache["asked_about"] = product_questions.asked_about(unnamed) if state.product is not None else set()
+        stock_question = product_questions.is_stock_question(unnamed)  # "is the chevron skirt back in stock?"
+        if state.product is not None:
+            state.cache["asked_about"] = product_questions.asked_about(unnamed)
+        else:  # a product we don't know: what we can say is how stock works
+            state.cache["asked_about"] = {"stock"} if stock_question else set()
         query = self.encoder.encode([words])[0]
         state.cache["query_vector"] = query
         scores = self.intent_scores(query)
+        previous = int(np.argmax(state.intent_memory)) if state.intent_memory is not None else None
         if state.intent_memory is not None and only_gives_a_number(message):
             scores = np.asarray(state.intent_memory)  # "it's 10012": the topic stays what it was
         elif state.intent_memory is not None:
@@ -159,13 +176,20 @@ class DialogueTracker:
         if ids[int(np.argmax(scores))] in sarcasm.PRAISE_INTENTS and sarcasm.complaint_dressed_as_praise(message):
             scores = np.where(np.isin(ids, sarcasm.PRAISE_INTENTS), 0.0, scores)  # "fantastic job, still no candles"
         lifted = self.keyword_intents(message)  # "cancel my membership" is about the membership, not an order
-        if product is not None and product_questions.is_product_question(unnamed) and \
+        if not lifted and previous is not None and previous in self.keyword_topics and order_id is None and \
+                product is None and refers_back(message):
+            lifted = [previous]  # "how do I cancel it?" right after the membership: "it" is the membership
+        if (stock_question or product is not None and product_questions.is_product_question(unnamed)) and \
                 product_questions.PRODUCT_QUESTION_INTENT in ids:  # "what's the price of the cardigan?"
             lifted.append(ids.index(product_questions.PRODUCT_QUESTION_INTENT))
         for index in lifted:
-            if scores[index] < scores.max():  # above the model's best guess, then a distribution again
+            # Above the model's best guess, and at least even odds once a distribution again (x / (1 - old + x)
+            # >= 0.5 for x >= 1 - old): a topic the message names outright needs no "is it about ...?"
+            old = float(scores[index])
+            lifted_to = max(float(scores.max()) + KEYWORD_MARGIN if old < scores.max() else old, 1.0 - old)
+            if lifted_to > old:
                 scores = scores.copy()
-                scores[index] = float(scores.max()) + KEYWORD_MARGIN
+                scores[index] = lifted_to
                 scores = scores / scores.sum()
         # "yes" after "You also mentioned a double charge: ...", or after "is it about a late delivery?"
         taken_up = issues.takes_up(state, message) or clarify.confirmed_guess(state, message)

@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import re
 
+# Words that ask whether something is sold at all or can be had now: "back in stock", "discontinued", "have you
+# stopped selling", "no longer stock". Asked of no product we know, they still get the stock answer.
+STOCK_WORDS = (r"\b(?:in|out of|low on) stock\b|\bsold out\b|\brestock\w*|\bback (?:in stock|on (?:the )?shelf|on (?:the )?shelves)\b|"
+               r"\bdiscontinu\w*|\bstopped (?:selling|stocking|making|doing|carrying)\b|"
+               r"\bno longer (?:sell|stock|do|make|carry)\w*|\bnot (?:stocking|selling|carrying)\b|\bstock levels?\b")
 ASKED = {
     "price": re.compile(r"\bhow much\b(?! does it weigh| do(?:es)? (?:it|they|the \w+) weigh)|\bprice[sd]?\b|\bcosts?\b|"
                         r"\bexpensive\b|\bcheap(?:er)?\b|\$", re.IGNORECASE),
@@ -20,8 +25,7 @@ ASKED = {
     "materials": re.compile(r"\bmade (?:of|from|out of)\b|\bmaterials?\b|\bfabric\b|\bblend\b|\b\d{2,3}\s?%|"
                             r"\b(?:cotton|wool|merino|cashmere|linen|silk|polyester|acrylic|leather|nylon)\b",
                             re.IGNORECASE),
-    "stock": re.compile(r"\bin stock\b|\bsold out\b|\bback in\b|\brestock|\bavailab(?:le|ility)\b(?! in)|\bleft\b",
-                        re.IGNORECASE),
+    "stock": re.compile(STOCK_WORDS + r"|\bback in\b|\bavailab(?:le|ility)\b(?! in)|\bleft\b", re.IGNORECASE),
     "personalisation": re.compile(r"\binitials?\b|\bmonogram|\bpersonali[sz]|\bengrav|\bembroider|\bcustomi[sz]",
                                   re.IGNORECASE),
 }
@@ -39,6 +43,16 @@ def is_product_question(message: str) -> bool:
     cardigan?" (which the intent model, reading "price", took for a price adjustment)."""
     facts = asked_about(message) - {"sizes"}  # a size question may be sizing help ("which size should I take?")
     return bool(facts) and bool(_QUESTION.search(message)) and not _A_PURCHASE.search(message)
+
+
+_STOCK = re.compile(STOCK_WORDS, re.IGNORECASE)
+
+
+def is_stock_question(message: str) -> bool:
+    """Whether something is sold or in stock, whatever the product ("is the chevron skirt back in stock?",
+    "have you discontinued the lavender candles?"): a question about stock, not about something bought ("my
+    order says out of stock" is about the order)."""
+    return bool(_STOCK.search(message)) and not _A_PURCHASE.search(_STOCK.sub(" ", message))  # "stopped selling"
 
 
 def asked_about(message: str) -> set[str]:
