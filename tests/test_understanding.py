@@ -267,3 +267,14 @@ def test_spoiled_goods_are_a_damaged_item(bot, message):
     """Words that say what is wrong with the goods name the topic, however the rest reads."""
     turn = bot.reply(f"spoiled-{message[:10]}", message)
     assert turn.intent == "damaged_or_wrong_item" and turn.candidates[turn.chosen].source != "clarify", turn.text
+
+
+@pytest.mark.parametrize("message, intent", [
+    ("you sent me the wrong lamp", "damaged_or_wrong_item"),
+    ("ordered a grey scarf, received the wrong product, a red hat", "damaged_or_wrong_item"),
+    ("this is ridiculous, I'd like to speak to a supervisor now", "human_agent"),
+])
+def test_words_that_name_the_topic_outright_decide_it(bot, message, intent):
+    """A plain "you sent me the wrong game" was read with 0.15 confidence and asked about."""
+    turn = bot.reply(f"named-{message[:10]}", message)
+    assert turn.intent == intent and turn.candidates[turn.chosen].source != "clarify", turn.text
