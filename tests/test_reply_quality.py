@@ -87,3 +87,34 @@ def test_clarify_session_pairs_the_named_guess_with_the_generic_question(tmp_pat
 
     texts = {r["source"]: r["text"] for r in RatingStore(db).replay.query("SELECT source, text FROM rating_candidates")}
     assert texts["generic"] == CLARIFY_TEXT and texts["served"].startswith(GUESS_START)
+
+
+def test_two_versions_of_the_bot_are_rated_only_where_their_replies_differ(tmp_path):
+    """--dump-replies writes what this version serves; --versus-replies rates it against another version's dump.
+    Each message is sampled with a seed of its id, so the same version dumps the same replies twice."""
+    messages = tmp_path / "messages.jsonl"
+    rows = [{"id": f"m{n}", "message": text} for n, text in enumerate(
+        ["where is my order, it was meant to come monday", "I want to return a jacket that doesn't fit",
+         "do you ship to canada", "my parcel was due yesterday and still hasn't come"])]
+    messages.write_text("\n".join(json.dumps(r) for r in rows))
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    for out in (first, second):
+        dumped = rlcs("eval", "replies", "--messages", str(messages), "--dump-replies", str(out))
+        assert dumped.returncode == 0, dumped.stderr
+    assert first.read_text() == second.read_text()
+    other = [json.loads(line) for line in first.read_text().splitlines()]
+    other[1]["reply"] = "A reply the other version gave."
+    other[3]["reply"] = "Another one."
+    second.write_text("\n".join(json.dumps(r) for r in other))
+    db = str(tmp_path / "rating.sqlite3")
+    made = rlcs("eval", "replies", "--messages", str(messages), "--db", db, "--session", "ab",
+                "--versus-replies", str(second))
+    assert made.returncode == 0, made.stderr
+    assert set(json.loads((tmp_path / "rating.ab.key.json").read_text())) == {"m1", "m3"}
+    texts = RatingStore(db).replay.query("SELECT text FROM rating_candidates WHERE source='versus' ORDER BY text")
+    assert [t["text"] for t in texts] == ["A reply the other version gave.", "Another one."]
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"id": "m1"}\n')
+    refused = rlcs("eval", "replies", "--messages", str(messages), "--db", db, "--session", "ab2",
+                   "--versus-replies", str(broken))
+    assert refused.returncode != 0 and "broken.jsonl:1" in refused.stderr

@@ -44,6 +44,11 @@ def make_session(args) -> int:
     if Path(scratch).exists():
         raise ValueError(f"{scratch} exists: give a new --scratch-db (earlier conversations would be continued)")
     bot = Bot(BotConfig(db_path=scratch, seed=args.seed))
+    if args.dump_replies:
+        return dump_replies(args, rows, bot)
+    if args.versus_replies:  # A/B of two versions of the bot: this one's reply against the one dumped earlier
+        return make_paired_session(args, rows, versus_replies_pair(bot, args), "versus",
+                                   f"versus {Path(args.versus_replies).name}")
     if args.clarify_versus_generic:
         return make_paired_session(args, rows, clarify_pair(bot), "generic", "clarify versus generic")
     if args.versus:  # A/B: the default's reply against this policy's, on the messages where they differ
@@ -52,12 +57,12 @@ def make_session(args) -> int:
     return make_paired_session(args, rows, served_pair(bot), "alternative", "")
 
 
-# Each pairing gives, for the n-th message of a session, (the served reply, the other reply, the key's entry),
-# or None when there is nothing to compare.
+# Each pairing gives, for the n-th message of a session (and its id), (the served reply, the other reply, the key's
+# entry), or None when there is nothing to compare.
 def served_pair(bot):
     """The reply served, and the best drafted answer not served (when the bot asked or handed over: the answer it
     would otherwise have given)."""
-    def pair(session_id: str, message: str):
+    def pair(session_id: str, message: str, row_id: str):
         turn = bot.reply(session_id, message)
         served = turn.candidates[turn.chosen]
         state = bot._session(session_id)[0]
@@ -70,9 +75,57 @@ def served_pair(bot):
 
 def versus_pair(default, versus, name: str):
     """The default's reply and another policy's, where they differ."""
-    def pair(session_id: str, message: str):
+    def pair(session_id: str, message: str, row_id: str):
         ours, theirs = default.reply(session_id, message).text, versus.reply(session_id, message).text
         return None if ours == theirs else (ours, theirs, {"versus": name})
+    return pair
+
+
+def reply_on_its_own(bot, seed: int, row_id: str, message: str):
+    """The bot's turn for one message as a new conversation, sampled with a generator seeded by the message's id:
+    the reply depends on this message alone, not on how many draws the messages before it took, so two versions
+    of the bot differ only where they really answer differently."""
+    import zlib
+
+    import numpy as np
+
+    bot.rng = np.random.default_rng([seed, zlib.crc32(row_id.encode("utf-8"))])
+    return bot.reply(f"eval-{row_id}", message)
+
+
+def dump_replies(args, rows, bot) -> int:
+    """JSONL of {id, reply, source, intent}: what this version of the bot serves (for --versus-replies later)."""
+    out = Path(args.dump_replies)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    lines = []
+    for n, row in enumerate(rows):
+        row_id = row.get("id", str(n))
+        turn = reply_on_its_own(bot, args.seed, row_id, row["message"])
+        lines.append(json.dumps({"id": row_id, "reply": turn.text, "source": turn.candidates[turn.chosen].source,
+                                 "intent": turn.intent}))
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print(f"wrote {len(lines)} replies to {out}")
+    return 0
+
+
+def versus_replies_pair(bot, args):
+    """This version's reply and the one another version gave (--dump-replies), where they differ."""
+    theirs = {}
+    for number, line in enumerate(Path(args.versus_replies).read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                record = json.loads(line)
+                theirs[record["id"]] = record["reply"]
+            except (ValueError, KeyError, TypeError):
+                raise ValueError(f"{args.versus_replies}:{number}: expected JSON with 'id' and 'reply'") from None
+
+    def pair(session_id: str, message: str, row_id: str):
+        ours = reply_on_its_own(bot, args.seed, row_id, message)
+        other = theirs.get(row_id)
+        if other is None or other == ours.text:
+            return None
+        return ours.text, other, {"versus": args.versus_replies, "intent": ours.intent,
+                                  "served_source": ours.candidates[ours.chosen].source}
     return pair
 
 
@@ -80,7 +133,7 @@ def clarify_pair(bot):
     """The clarifying question naming our guess, and the generic one, where the bot asks and names a guess."""
     from bot.dialogue.clarify import CLARIFY_TEXT
 
-    def pair(session_id: str, message: str):
+    def pair(session_id: str, message: str, row_id: str):
         turn = bot.reply(session_id, message)
         served = turn.candidates[turn.chosen]
         named = served.source == "clarify" and served.text != CLARIFY_TEXT
@@ -94,11 +147,11 @@ def make_paired_session(args, rows, pair, other: str, label: str) -> int:
 
     items, key = [], {}
     for n, row in enumerate(rows):
-        found = pair(f"eval-{args.session}-{n}", row["message"])
+        row_id = row.get("id", str(n))
+        found = pair(f"eval-{args.session}-{n}", row["message"], row_id)
         if found is None:
             continue
         served, alternative, entry = found
-        row_id = row.get("id", str(n))
         items.append({"id": row_id, "context": [["customer", row["message"]]],
                       "candidates": [{"text": served, "source": "served"}, {"text": alternative, "source": other}]})
         key[row_id] = {"topic": row.get("topic"), **entry}
@@ -163,7 +216,7 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser = subparsers.add_parser("replies", help="blind ratings of the bot's replies to real messages",
                                    description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default="runs/rating.sqlite3", help="database holding the rating session")
-    parser.add_argument("--session", required=True, help="rating session id")
+    parser.add_argument("--session", help="rating session id (to make a session, or for --report)")
     parser.add_argument("--messages", help="JSONL of {id, message, topic?}: make the session from these")
     parser.add_argument("--report", action="store_true", help="print the figures of a rated session")
     parser.add_argument("--overlap", type=int, default=2, help="raters per item (default: %(default)s)")
@@ -171,11 +224,22 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--versus", default=None, metavar="POLICY",
                         help="A/B instead: rate the default's reply against the one POLICY (e.g. a checkpoint) serves, "
                              "on the messages where they differ; --report then gives served_minus_versus")
+    parser.add_argument("--dump-replies", default=None, metavar="FILE",
+                        help="write what this version of the bot serves for each message (JSONL: id, reply, source, "
+                             "intent) and stop; each message is answered on its own, sampled with a seed of its id")
+    parser.add_argument("--versus-replies", default=None, metavar="FILE",
+                        help="A/B of two versions of the bot: rate this version's reply against FILE's (another "
+                             "version's --dump-replies), on the messages where they differ")
     parser.add_argument("--clarify-versus-generic", action="store_true",
                         help="items: the messages where the bot asks naming a guess; replies: that question and the generic one")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--scratch-db", default=None, help="new scratch file the bot writes (default: a temporary one)")
     parser.add_argument("--output", default="runs/eval/replies.json", help="JSON result of --report")
-    parser.set_defaults(func=lambda args: report(args) if args.report else make_session(args) if args.messages else
-                        parser.error("give --messages to make a session, or --report"))
+    def run(args) -> int:
+        if not args.messages and not args.report:
+            parser.error("give --messages to make a session (or --dump-replies), or --report")
+        if not args.session and not args.dump_replies:
+            parser.error("give --session: the rating session to make or report on")
+        return report(args) if args.report else make_session(args)
+    parser.set_defaults(func=run)
     return parser

@@ -5,8 +5,10 @@ example messages, carried across turns) with how well the message matches the an
 Templates whose conditions (`needs`, and the order `statuses` they fit) or slots cannot be met are not
 offered. Once the customer's order is on record, templates built on it (status, carrier, item) get a bonus:
 a generic answer that ignores the order the customer just gave us is the worse reply even when its wording
-matches a little better. A product answer that states the fact asked for (its `about`: "how much?" is the
-price) gets one too (bot/shop/product_questions.py).
+matches a little better. Before that, a message that reports a case ("my parcel never came") puts the answers
+that ask for its order before those that recite the policy (bot/dialogue/case_report.py). A product answer
+that states the fact asked for (its `about`: "how much?" is the price) gets one too
+(bot/shop/product_questions.py).
 """
 from __future__ import annotations
 
@@ -17,11 +19,12 @@ from bot.drafting.base import Drafter
 from bot.encoder import Encoder
 from bot.shop.catalogue import product_slots
 from bot.shop.knowledge import KnowledgeBase, fill_slots
-from bot.dialogue import order_access
+from bot.dialogue import case_report, order_access
 from bot.dialogue.state import DialogueState
 
 INTENT_WEIGHT = 0.7  # intent evidence is the stronger signal; answer similarity breaks ties within an intent
 ORDER_BONUS = 0.05  # about the gap between neighbouring templates of one intent: it reorders them, not intents
+CASE_BONUS = 0.05  # a reported case (bot/dialogue/case_report.py) puts the answers that ask for its order first
 ASKED_BONUS = 0.1  # a product answer that states the fact asked for ("how much": the price) goes before the others
 
 
@@ -34,6 +37,7 @@ class RetrievalDrafter(Drafter):
         self.template_intent = np.array([[i.id for i in kb.intents].index(t.intent) for t in self.templates])
         self.answer_vectors = encoder.encode_cached([t.text for t in self.templates], cache_dir)
         self.uses_order = np.array(["order" in t.needs for t in self.templates], dtype=float)
+        self.asks_for_order = np.array(["no_order" in t.needs for t in self.templates], dtype=float)
         self.handover_intents = {intent.id for intent in kb.intents if intent.handover}
         self.about = [set(t.about) for t in self.templates]
 
@@ -65,6 +69,8 @@ class RetrievalDrafter(Drafter):
         scores = INTENT_WEIGHT * intent_scores[self.template_intent] + (1 - INTENT_WEIGHT) * (self.answer_vectors @ query)
         if state.order is not None or order_access.awaiting_proof(state):
             scores = scores + ORDER_BONUS * self.uses_order
+        elif "order_id" not in state.slots and case_report.reports_a_case(state.last_message):
+            scores = scores + CASE_BONUS * self.asks_for_order  # "my parcel never came": ask for it, don't recite
         asked = state.cache.get("asked_about", set())  # the product facts asked for (the tracker)
         if asked:
             # all that was asked first, then the answer with least else: "how much?" gets the price before the
