@@ -274,6 +274,8 @@ def test_spoiled_goods_are_a_damaged_item(bot, message):
     ("you sent me the wrong charger", "damaged_or_wrong_item"),
     ("delivered wrong product, I asked for a speaker", "damaged_or_wrong_item"),
     ("would like to speak to a supervisor about my complaint", "human_agent"),
+    ("I think I've been hacked, my email was changed", "unauthorized_charge"),
+    ("got a sorry we missed you card but I was in all day", "delivery_complaint"),
 ])
 def test_words_that_name_the_topic_outright_decide_it(bot, message, intent):
     """A plain "you sent me the wrong game" was read with 0.15 confidence and asked about."""
