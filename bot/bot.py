@@ -139,7 +139,7 @@ class Bot:
         or a clarifying question or a handover alone when we should not answer (bot/dialogue/handover.py), else
         drafted answers that passed the guard, each naming the message's other issue when it had one
         (bot/dialogue/issues.py), less any that would repeat our previous reply word for word."""
-        not_answering = actions.reply_to_offer(state, self.kb.store) or handover.decide(state, self.kb)
+        not_answering = actions.reply_to_offer(state, self.kb.store, self.catalogue) or handover.decide(state, self.kb)
         if not_answering is not None:
             return [not_answering], []
         n = self.config.n_candidates
@@ -162,7 +162,7 @@ class Bot:
         if tells and repeats and len(repeats) < len(kept):  # the same words again read as a loop
             dropped += [(c, "repeats_last_reply") for c in repeats]
             kept = [c for c in kept if c not in repeats]
-        done = actions.details_given_before(state, kept, self.kb.store)  # no asking for what they told us
+        done = actions.details_given_before(state, kept, self.kb.store, self.catalogue)  # no asking for what they told us
         if done is not None:
             return [done], dropped
         if not kept:

@@ -187,3 +187,20 @@ def test_naming_only_the_kind_of_change_still_gets_the_question(bot):
     order = _first("delivered")
     turn = bot.reply("kind-only", f"I want to exchange order {order['order_id']} for another size, {order['email']}")
     assert "handover" not in turn.candidates[turn.chosen].meta, turn.text
+
+
+def test_an_exchange_names_what_was_asked_for_and_refuses_a_size_the_item_never_comes_in(bot):
+    """Found by an exploratory tester: an exchange was booked without saying what for, and blackout curtains were
+    exchanged "from medium to large" (they are sold by the inch)."""
+    sized = _first("delivered", item="Wrap Midi Dress")
+    offer = "Which size or color would you like? I'll check stock and set up the exchange."
+    booked = actions.reply_to_offer(_state_after(offer, "from medium to large please", sized), bot.kb.store,
+                                    bot.catalogue)
+    assert booked.meta["handover"] == "action:exchange_item" and "(large)" in booked.text, booked.text
+    curtains = _first("delivered", item="Blackout Curtain Panels")
+    refused = actions.reply_to_offer(_state_after(offer, "from medium to large please", curtains), bot.kb.store,
+                                     bot.catalogue)
+    assert "handover" not in refused.meta and refused.meta["template"] == "action.size_not_offered"
+    assert "52 x 84 in" in refused.text and '"large"' in refused.text, refused.text
+    in_grey = actions.reply_to_offer(_state_after(offer, "in grey please", curtains), bot.kb.store, bot.catalogue)
+    assert in_grey.meta["handover"] == "action:exchange_item" and "(grey)" in in_grey.text  # a colour is no size

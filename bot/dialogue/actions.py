@@ -104,10 +104,10 @@ DONE_TEXT = {
                     "details and a free return label within a day ({support_hours}).",
     "change_address": "Thanks, I've asked our team to send order {order_id} to the new address you gave. You'll get "
                       "an email confirming it within a day ({support_hours}), before the order ships.",
-    "change_order": "Thanks, I've asked our team to make that change to order {order_id}. You'll get an email "
+    "change_order": "Thanks, I've asked our team to make that change ({wanted}) to order {order_id}. You'll get an email "
                     "confirming it, and any price difference, within a day ({support_hours}).",
     "exchange_item": "Thanks, I've asked our team to exchange {item} from order {order_id} for the size or color you "
-                     "gave. They'll check stock and email you a free prepaid return label within a day "
+                     "gave ({wanted}). They'll check stock and email you a free prepaid return label within a day "
                      "({support_hours}); the new one ships as soon as the carrier scans your return.",
     "send_missing_item": "Thanks, I've asked our team to send what's missing from order {order_id} at no cost (or to "
                          "refund it, if you'd rather: just say so). They'll email you within a day "
@@ -129,6 +129,11 @@ TOO_LATE_TO_CHANGE_ITEM_TEXT = ("Order {order_id} has already left our warehouse
 DELIVERED_ADDRESS_TEXT = ("Order {order_id} has already been delivered, so there's no delivery left to redirect. For a "
                           "new order, you can enter the new address at checkout.")
 TOO_LATE_FOR = {"change_address": TOO_LATE_TO_CHANGE_TEXT, "change_order": TOO_LATE_TO_CHANGE_ITEM_TEXT}
+SIZE_NOT_OFFERED_TEXT = ("We sell the {item} in {sizes}, so there's no \"{wanted}\" to swap to. Which of those would "
+                         "you like instead? Then I'll set up the exchange.")
+# Letter sizes a customer asks for, and the ones a product is sold in (its catalogue `sizes`: "XS, S, M, L and XL")
+_LETTER_SIZE = re.compile(r"\b(?:xxs|xs|xl|xxl|small|medium|large)\b|(?<![\w'’])[sml](?![\w'’])", re.IGNORECASE)
+_LETTER_SIZES_SOLD = re.compile(r"\b(?:XXS|XS|S|M|L|XL|XXL)\b")
 ALREADY_CANCELLED_TEXT = ("Order {order_id} is already cancelled: it never shipped, and the payment hold was "
                           "released. There's nothing more you need to do.")
 SHIPPED_TEXT = ("Order {order_id} has already left our warehouse ({status}), so it can't be cancelled any more. Once "
@@ -189,17 +194,18 @@ def _asked_for(state: DialogueState) -> str | None:
     return None
 
 
-def reply_to_offer(state: DialogueState, store: dict) -> Candidate | None:
+def reply_to_offer(state: DialogueState, store: dict, catalogue=None) -> Candidate | None:
     """The reply to a go-ahead for the action our previous reply offered, or to the details it asked for; a "no"
     to it leaves things as they are; None if this message is something else."""
     if offered(state) is not None and _DECLINE.match(state.last_message):
         state.intent = "goodbye_thanks"  # nothing to do: the conversation can end here
         return Candidate(DECLINED_TEXT, "action", 1.0, meta={"template": "action.declined", "intent": state.intent})
     action = _asked_for(state)
-    return None if action is None else _carry_out(state, store, action)
+    return None if action is None else _carry_out(state, store, action, catalogue)
 
 
-def details_given_before(state: DialogueState, candidates: list[Candidate], store: dict) -> Candidate | None:
+def details_given_before(state: DialogueState, candidates: list[Candidate], store: dict,
+                          catalogue=None) -> Candidate | None:
     """The action itself, when this turn's answers would ask for details the customer already gave ("need to swap
     jeans for a 32 waist, order 10019" -> "Which size or color would you like?"); None otherwise."""
     if state.order is None:
@@ -210,11 +216,31 @@ def details_given_before(state: DialogueState, candidates: list[Candidate], stor
         if given is None or ACTION_INTENT[action] != state.intent or not any(phrase in c.text for c in candidates):
             continue
         if any(given(text) for text in said):
-            return _carry_out(state, store, action)
+            return _carry_out(state, store, action, catalogue)
     return None
 
 
-def _carry_out(state: DialogueState, store: dict, action: str) -> Candidate | None:
+def _wanted(state: DialogueState) -> str:
+    """What the customer asked to change to, in their words ("size L", "in grey", "a 32 waist"), newest first;
+    "" when they named no size, colour or fit."""
+    for role, text in reversed(state.history):
+        found = list(_CONCRETE_CHANGE.finditer(text)) or list(_LETTER_SIZE.finditer(text)) if role == "customer" else []
+        if found:
+            return found[-1].group(0).strip()  # the last: "from medium to large" wants large
+    return ""
+
+
+def _size_not_offered(wanted: str, order: dict | None, catalogue) -> dict | None:
+    """The ordered product, when the customer asks for a letter size ("medium", "L") and it comes in none
+    (curtains by the inch, a kettle in one size): booking that exchange would promise what can't be sent."""
+    if not wanted or order is None or catalogue is None or not _LETTER_SIZE.search(wanted):
+        return None
+    product = catalogue.find(str(order.get("item", "")))
+    sizes = str((product or {}).get("sizes", ""))
+    return product if sizes and not _LETTER_SIZES_SOLD.search(sizes) else None
+
+
+def _carry_out(state: DialogueState, store: dict, action: str, catalogue=None) -> Candidate | None:
     """A request for a person to do `action` (escalated), or the reason the order's status rules it out."""
     order = state.order
     if action in NEEDS_ORDER and order is None:
@@ -238,6 +264,12 @@ def _carry_out(state: DialogueState, store: dict, action: str) -> Candidate | No
         reason = ("too_late", ALREADY_CANCELLED_TEXT if status == "cancelled" else TOO_LATE_FOR[action])
     elif action == "return_label" and status in NOT_RETURNABLE_TEXT:
         reason = ("not_returnable", NOT_RETURNABLE_TEXT[status])
+    if action in ("exchange_item", "change_order"):
+        values["wanted"] = _wanted(state)
+        product = _size_not_offered(values["wanted"], order, catalogue)
+        if reason is None and product is not None:
+            values["sizes"] = product["sizes"]
+            reason = ("size_not_offered", SIZE_NOT_OFFERED_TEXT)
     if reason is not None:
         return Candidate(reason[1].format(**values), "action", 1.0,
                          meta={"template": f"action.{reason[0]}", "intent": state.intent})
