@@ -50,3 +50,12 @@ def test_a_reported_case_gets_the_answer_that_asks_for_its_order(bot, message):
 def test_a_policy_question_still_gets_the_policy(bot):
     template = _template_of(bot, "policy-q", "how long do delayed deliveries usually take to arrive?")
     assert "no_order" not in template.needs, template.id
+
+
+@pytest.mark.parametrize("message", ["you sent me the wrong game", "the mug set arrived smashed", "the bread was mouldy"])
+def test_what_is_wrong_with_the_item_is_not_asked_again(bot, message):
+    """ "Could you give me ... a quick description (arrived damaged, or the wrong item ...)?" after the customer said
+    which: the answer that asks only for the order and the item goes first."""
+    template = _template_of(bot, f"told-{message[:10]}", message)
+    assert "no_order" in template.needs and "item_problem_told" not in template.asks, template.id
+    assert template.intent == "damaged_or_wrong_item"

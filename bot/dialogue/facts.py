@@ -22,6 +22,12 @@ FACTS = {
     "item_returned": re.compile(
         r"\b(?:sent|posted|mailed|shipped|dropped)\b[^.!?\n]{0,25}\b(?:back|off)\b|\b(?:already|have|i've|i)\s+returned\b",
         re.IGNORECASE),
+    # "you sent me the wrong game", "it arrived smashed", "the cheese was mouldy": what is wrong with the item is told
+    "item_problem_told": re.compile(
+        r"\bwrong (?:item|product|size|colou?r|one|game|book|model)\b|\bsent (?:me )?the wrong\b|\binstead of\b|"
+        r"\b(?:arrived|came|was|were|is|are)\s+(?:\w+\s+)?(?:damaged|broken|smashed|cracked|crushed|torn|ripped|dented|"
+        r"stained|mouldy|moldy|rotten|faulty|defective)\b|\b(?:mouldy|moldy|rotten|out of date)\b",
+        re.IGNORECASE),
 }
 
 
