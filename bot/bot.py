@@ -47,6 +47,7 @@ class Bot:
         store_dir = Path(self.config.store_dir) if self.config.store_dir else STORE_DIR
         cache_dir = self.config.cache_dir
         self.kb = KnowledgeBase.load(store_dir)
+        self.replay.public_details = self.kb.public_details  # our own phone and email stay in stored replies
         self.orders = OrderBook(store_dir / "orders.csv", Path(cache_dir) / "orders.sqlite3")
         self.catalogue = Catalogue.load(store_dir / "products.csv") if (store_dir / "products.csv").exists() else None
         self.encoder = Encoder.shared(self.config.encoder_path)

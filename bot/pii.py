@@ -138,9 +138,10 @@ def _luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _kept_spans(text: str) -> list[tuple[int, int]]:
-    """Spans nothing may mask: tracking and order numbers, model numbers, dates, times, prices."""
-    keep = []
+def _kept_spans(text: str, public: tuple[str, ...] = ()) -> list[tuple[int, int]]:
+    """Spans nothing may mask: tracking and order numbers, model numbers, dates, times, prices, and `public` (the
+    store's own published phone and email: no customer's data)."""
+    keep = [m.span() for value in public if value for m in re.finditer(re.escape(value), text)]
     for pattern in _KEEP:
         for m in pattern.finditer(text):
             value = m.group(1) if pattern in _VALUE_PATTERNS else m.group()
@@ -203,9 +204,10 @@ def _password_ok(m: re.Match) -> bool:
     return not (bare.isalpha() and bare.islower() and bare.endswith(("ed", "ing", "ly")))
 
 
-def find_pii(text: str) -> list[Span]:
-    """Every piece of personal data in `text`, as non-overlapping spans in text order."""
-    keep = _kept_spans(text)
+def find_pii(text: str, public: tuple[str, ...] = ()) -> list[Span]:
+    """Every piece of personal data in `text`, as non-overlapping spans in text order (`public`: strings that are
+    no one's personal data, such as the store's support phone and email, never found)."""
+    keep = _kept_spans(text, public)
     found: list[Span] = []
 
     def take(spans: list[Span]) -> None:
@@ -250,12 +252,13 @@ def _password_spans(text: str) -> list[Span]:
     return out
 
 
-def mask_pii(text: str) -> str:
-    """Replace every piece of personal data with its kind in brackets: '[email]', '[card]', '[phone]', ..."""
+def mask_pii(text: str, public: tuple[str, ...] = ()) -> str:
+    """Replace every piece of personal data with its kind in brackets: '[email]', '[card]', '[phone]', ...
+    Strings in `public` (the store's own published contact details) stay as they are."""
     if not text:
         return text
     out, last = [], 0
-    for span in find_pii(text):
+    for span in find_pii(text, public):
         out.append(text[last:span.start])
         out.append(f"[{span.kind}]")
         last = span.end

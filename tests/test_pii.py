@@ -195,3 +195,26 @@ def test_bot_candidates_keep_order_and_tracking_numbers_in_the_replay_buffer(mak
     assert not any(re.search(r"\[(phone|card)\]", t) for t in stored)
     user_text = bot.replay.query("SELECT user_text FROM turns")[0]["user_text"]
     assert order["email"] not in user_text and "[email]" in user_text and order["order_id"] in user_text
+
+
+def test_our_own_phone_and_email_stay_in_stored_replies_a_customers_do_not(make_bot):
+    """Raters of real messages saw "You can reach our team at [phone] or [email]": the store's published contact
+    details were masked as if they were a customer's. They are no one's personal data; a customer's still are."""
+    bot = make_bot(policy="first")
+    phone, email = bot.kb.store["support_phone"], bot.kb.store["support_email"]
+    assert phone in bot.kb.public_details and email in bot.kb.public_details
+    text = f"You can reach our team at {phone} or {email}. Jo's number is +1-555-0199, jo@example.com."
+    assert mask_pii(text, bot.kb.public_details) == (f"You can reach our team at {phone} or {email}. "
+                                                     "Jo's number is [phone], [email].")
+    turn = bot.reply("contact", "what's your phone number? mine is 415 555 0123")
+    assert phone in turn.text
+    stored = bot.replay.query("SELECT reply_text, user_text FROM turns WHERE session_id='contact'")[0]
+    assert phone in stored["reply_text"] and "0123" not in stored["user_text"]
+
+    from bot.ratings.store import RatingStore
+
+    session = RatingStore(bot.replay).create_session("contact-r", [{"context": [["customer", "phone?"]],
+                                                                      "candidates": [turn.text, "Call +1-555-0199."]}])
+    texts = [r["text"] for r in bot.replay.query("SELECT text FROM rating_candidates WHERE item_id LIKE ?",
+                                                 (f"{session}:%",))]
+    assert turn.text in texts and "Call [phone]." in texts

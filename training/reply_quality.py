@@ -44,17 +44,19 @@ def make_session(args) -> int:
     if Path(scratch).exists():
         raise ValueError(f"{scratch} exists: give a new --scratch-db (earlier conversations would be continued)")
     bot = Bot(BotConfig(db_path=scratch, seed=args.seed))
+    public = bot.kb.public_details  # our own phone and email: raters see them as a customer would, unmasked
     if args.dump_replies:
         return dump_replies(args, rows, bot)
     if args.versus_replies:  # A/B of two versions of the bot: this one's reply against the one dumped earlier
         return make_paired_session(args, rows, versus_replies_pair(bot, args), "versus",
-                                   f"versus {Path(args.versus_replies).name}")
+                                   f"versus {Path(args.versus_replies).name}", public)
     if args.clarify_versus_generic:
-        return make_paired_session(args, rows, clarify_pair(bot), "generic", "clarify versus generic")
+        return make_paired_session(args, rows, clarify_pair(bot), "generic", "clarify versus generic", public)
     if args.versus:  # A/B: the default's reply against this policy's, on the messages where they differ
         versus = Bot(BotConfig(db_path=scratch + ".versus", seed=args.seed, policy=args.versus))
-        return make_paired_session(args, rows, versus_pair(bot, versus, args.versus), "versus", f"versus {args.versus}")
-    return make_paired_session(args, rows, served_pair(bot), "alternative", "")
+        return make_paired_session(args, rows, versus_pair(bot, versus, args.versus), "versus", f"versus {args.versus}",
+                                   public)
+    return make_paired_session(args, rows, served_pair(bot), "alternative", "", public)
 
 
 # Each pairing gives, for the n-th message of a session (and its id), (the served reply, the other reply, the key's
@@ -141,7 +143,7 @@ def clarify_pair(bot):
     return pair
 
 
-def make_paired_session(args, rows, pair, other: str, label: str) -> int:
+def make_paired_session(args, rows, pair, other: str, label: str, public: tuple[str, ...] = ()) -> int:
     """A rating session of two replies per message (sources "served" and `other`), and its key beside the database."""
     from bot.ratings.store import RatingStore
 
@@ -157,7 +159,9 @@ def make_paired_session(args, rows, pair, other: str, label: str) -> int:
         key[row_id] = {"topic": row.get("topic"), **entry}
     if not items:
         raise ValueError(f"no message got two different replies{' (' + label + ')' if label else ''}: nothing to rate")
-    session = RatingStore(args.db).create_session(args.session, items, overlap=args.overlap,
+    store = RatingStore(args.db)
+    store.replay.public_details = public  # raters see our own phone and email as the customer would
+    session = store.create_session(args.session, items, overlap=args.overlap,
                                                   source=f"eval:{Path(args.messages).name} {label}".strip())
     key_path(args.db, session).write_text(json.dumps(key, indent=2))
     print(f"rating session {session!r}: {len(items)} of {len(rows)} messages, 2 replies each"

@@ -64,8 +64,9 @@ def _check_id(value, what: str) -> str:
     return text
 
 
-def _normalise_item(raw, where: str) -> dict:
-    """One item from JSONL or the replay buffer into {'id', 'turn_id', 'context', 'candidates'}."""
+def _normalise_item(raw, where: str, public: tuple[str, ...] = ()) -> dict:
+    """One item from JSONL or the replay buffer into {'id', 'turn_id', 'context', 'candidates'}; personal data is
+    masked, the store's own contact details (`public`) are not."""
     if not isinstance(raw, dict):
         raise RatingError(f"{where}: an item must be a JSON object")
     context = raw.get("context", raw.get("messages", raw.get("prompt")))
@@ -81,7 +82,7 @@ def _normalise_item(raw, where: str) -> dict:
         if role not in _ROLES or not isinstance(text, str) or not text.strip():
             raise RatingError(f"{where}: context message {j + 1} needs a role (customer/user or bot/assistant) "
                               "and non-empty text")
-        turns.append([_ROLES[role], mask_pii(text.strip())])
+        turns.append([_ROLES[role], mask_pii(text.strip(), public)])
     candidates = raw.get("candidates")
     if not isinstance(candidates, list) or not 2 <= len(candidates) <= MAX_CANDIDATES:
         raise RatingError(f"{where}: 'candidates' must be a list of 2 to {MAX_CANDIDATES} replies")
@@ -90,7 +91,7 @@ def _normalise_item(raw, where: str) -> dict:
         c = {"text": c} if isinstance(c, str) else c
         if not isinstance(c, dict) or not isinstance(c.get("text"), str) or not c["text"].strip():
             raise RatingError(f"{where}: candidate {j + 1} needs non-empty 'text'")
-        text = mask_pii(c["text"].strip())
+        text = mask_pii(c["text"].strip(), public)
         if text in seen:
             raise RatingError(f"{where}: candidate {j + 1} repeats an earlier candidate's text")
         seen.add(text)
@@ -103,7 +104,7 @@ def _normalise_item(raw, where: str) -> dict:
             "context": turns, "candidates": out}
 
 
-def load_items_jsonl(path: str | Path) -> list[dict]:
+def load_items_jsonl(path: str | Path, public: tuple[str, ...] = ()) -> list[dict]:
     """Read rating items from JSONL, one object per line; errors name the line."""
     path = Path(path)
     if not path.is_file():
@@ -116,7 +117,7 @@ def load_items_jsonl(path: str | Path) -> list[dict]:
             raw = json.loads(line)
         except json.JSONDecodeError as err:
             raise RatingError(f"{path.name} line {n}: not valid JSON ({err.msg})") from None
-        items.append(_normalise_item(raw, f"{path.name} line {n}"))
+        items.append(_normalise_item(raw, f"{path.name} line {n}", public))
     if not items:
         raise RatingError(f"{path.name} holds no items")
     return items
@@ -141,7 +142,7 @@ class RatingStore:
             raise RatingError(f"quota (items per rater) must be a whole number >= 1 or empty, got {quota!r}")
         if not items:
             raise RatingError("a rating session needs at least one item")
-        items = [_normalise_item(item, f"item {n}") for n, item in enumerate(items, 1)]
+        items = [_normalise_item(item, f"item {n}", self.replay.public_details) for n, item in enumerate(items, 1)]
         now = time.time()
         with self.replay.transaction() as con:
             if con.execute("SELECT 1 FROM rating_sessions WHERE session_id=?", (session_id,)).fetchone():
@@ -161,7 +162,7 @@ class RatingStore:
         return session_id
 
     def create_session_from_jsonl(self, path: str | Path, session_id: str | None = None, **options) -> str:
-        items = load_items_jsonl(path)
+        items = load_items_jsonl(path, self.replay.public_details)
         return self.create_session(session_id or Path(path).stem, items, source=f"jsonl:{Path(path).name}", **options)
 
     def replay_items(self, n_items: int = 20, max_candidates: int = 4, seed: int = 0,

@@ -59,6 +59,13 @@ class KnowledgeBase:
     def answers(self) -> list[AnswerTemplate]:
         return [a for intent in self.intents for a in intent.answers]
 
+    @property
+    def public_details(self) -> tuple[str, ...]:
+        """The store's published contact details (its support and security emails and phone numbers): our own
+        replies give them, and they are no customer's personal data, so masking leaves them alone."""
+        return tuple(str(value) for key, value in self.store.items()
+                     if key.endswith(("_email", "_phone")) and isinstance(value, str) and value)
+
     def intent(self, intent_id: str) -> Intent:
         for intent in self.intents:
             if intent.id == intent_id:

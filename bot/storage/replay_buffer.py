@@ -51,6 +51,9 @@ class ReplayBuffer:
 
     def __init__(self, path: str | Path, durability: str = "normal"):
         self.db = str(path)
+        # The store's own published contact details (support phone and email): no customer's personal data, so
+        # masking leaves them in the bot's replies. The Bot sets them from its knowledge base.
+        self.public_details: tuple[str, ...] = ()
         self.engine = open_engine(self.db, durability)
         self.durability = durability
         try:
@@ -110,7 +113,8 @@ class ReplayBuffer:
         """
         entered = time.perf_counter()
         now = time.time()
-        masked_context = [[role, mask_pii(text)] for role, text in context]
+        public = self.public_details
+        masked_context = [[role, mask_pii(text, public)] for role, text in context]
         masked_slots = {k: mask_pii(str(v)) for k, v in (slots or {}).items()}
         with self.transaction(lock=f"session:{turn.session_id}") as con:
             con.execute("INSERT OR IGNORE INTO sessions (session_id, created_at) VALUES (?, ?)", (turn.session_id, now))
@@ -124,13 +128,13 @@ class ReplayBuffer:
             con.execute(
                 "INSERT INTO turns VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (turn.turn_id, turn.session_id, turn_index, now, mask_pii(user_text), json.dumps(masked_context),
-                 turn.intent, json.dumps(masked_slots), turn.chosen, turn.propensity, mask_pii(turn.text),
+                 turn.intent, json.dumps(masked_slots), turn.chosen, turn.propensity, mask_pii(turn.text, public),
                  turn.policy_version, float(latency.get("total", 0.0)), json.dumps(latency),
-                 json.dumps([[mask_pii(c.text), c.source, reason] for c, reason in (dropped or [])])),
+                 json.dumps([[mask_pii(c.text, public), c.source, reason] for c, reason in (dropped or [])])),
             )
             con.executemany(
                 "INSERT INTO candidates VALUES (?,?,?,?,?,?,?,?)",
-                [(turn.turn_id, i, mask_pii(c.text), c.source, float(c.score), float(c.propensity), c.reward,
+                [(turn.turn_id, i, mask_pii(c.text, public), c.source, float(c.score), float(c.propensity), c.reward,
                   json.dumps(c.meta)) for i, c in enumerate(turn.candidates)],
             )
 
