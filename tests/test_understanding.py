@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -281,3 +282,17 @@ def test_words_that_name_the_topic_outright_decide_it(bot, message, intent):
     """A plain "you sent me the wrong game" was read with 0.15 confidence and asked about."""
     turn = bot.reply(f"named-{message[:10]}", message)
     assert turn.intent == intent and turn.candidates[turn.chosen].source != "clarify", turn.text
+
+
+@pytest.mark.parametrize("message", ["someone changed the email on my account and now I can't log in",
+                                     "I got an email that my email address had been changed, it wasn't me"])
+def test_a_taken_over_account_is_never_sent_to_forgot_password(bot, message):
+    """Found by blind raters of real messages: "use 'Forgot password'" after someone changed the account's email
+    sends the reset link to them, and "we'll contact you at the email on your account" writes to them too."""
+    turn = bot.reply(f"takeover-{message[:12]}", message)
+    assert turn.intent in ("unauthorized_charge", "account_access"), turn.intent
+    served = turn.text
+    sends_to_reset = re.search(r"forgot password|reset your password", served, re.IGNORECASE)
+    assert not sends_to_reset or "don't use 'Forgot password'" in served, served
+    assert "at the email on your account" not in served, served
+    assert "security team" in served or "lock the account" in served, served  # the takeover itself is dealt with
