@@ -173,7 +173,7 @@ class DialogueTracker:
             carry = INTENT_CARRY * max(0.0, 1.0 - float(scores.max())) ** 2
             scores = (scores + carry * np.maximum(np.asarray(state.intent_memory), 0)) / (1 + carry)
         ids = self.intent_ids
-        if ids[int(np.argmax(scores))] in sarcasm.PRAISE_INTENTS and sarcasm.complaint_dressed_as_praise(message):
+        if ids[int(np.argmax(scores))] in sarcasm.PRAISE_INTENTS and sarcasm.not_praise(message):
             scores = np.where(np.isin(ids, sarcasm.PRAISE_INTENTS), 0.0, scores)  # "fantastic job, still no candles"
         lifted = self.keyword_intents(message)  # "cancel my membership" is about the membership, not an order
         if not lifted and previous is not None and previous in self.keyword_topics and order_id is None and \
