@@ -305,3 +305,20 @@ def test_a_taken_over_account_is_never_sent_to_forgot_password(bot, message):
     assert not sends_to_reset or "don't use 'Forgot password'" in served, served
     assert "at the email on your account" not in served, served
     assert "security team" in served or "lock the account" in served, served  # the takeover itself is dealt with
+
+
+@pytest.mark.parametrize("message", ["Happy Thanksgiving! 🦃", "I am so excited for Christmas ❤️"])
+def test_good_wishes_are_returned_not_turned_away(bot, message):
+    """Blind raters of real messages: "Happy Thanksgiving!" got "I'm here for Northwind Threads questions only"."""
+    turn = bot.reply(f"wishes-{message[:8]}", message)
+    assert turn.candidates[turn.chosen].meta["template"] == "off_topic.season", turn.text
+
+
+def test_an_answer_built_on_an_unknown_fact_is_a_clear_error(tmp_path):
+    from bot.shop.knowledge import KnowledgeBase, KnowledgeBaseError
+
+    kb = json.loads((STORE_DIR / "knowledge_base.json").read_text(encoding="utf-8"))
+    kb["intents"][0]["answers"][0]["needs"] = ["said:birthday"]
+    (tmp_path / "knowledge_base.json").write_text(json.dumps(kb), encoding="utf-8")
+    with pytest.raises(KnowledgeBaseError, match=r"unknown needs \['said:birthday'\]"):
+        KnowledgeBase.load(tmp_path)

@@ -28,6 +28,12 @@ FACTS = {
         r"\b(?:arrived|came|was|were|is|are)\s+(?:\w+\s+)?(?:damaged|broken|smashed|cracked|crushed|torn|ripped|dented|"
         r"stained|mouldy|moldy|rotten|faulty|defective)\b|\b(?:mouldy|moldy|rotten|out of date)\b",
         re.IGNORECASE),
+    # "Happy Thanksgiving!", "merry christmas everyone", "so excited for Christmas": good wishes, not a request
+    "seasonal_wishes": re.compile(
+        r"\b(?:happy|merry)\s+(?:thanksgiving|christmas|xmas|holidays|new year|easter|diwali|eid|hanukkah|halloween|"
+        r"mother'?s day|father'?s day|valentine'?s(?: day)?)\b|\bseason'?s greetings\b|\bexcited for (?:christmas|xmas|"
+        r"the holidays|thanksgiving)\b",
+        re.IGNORECASE),
 }
 
 

@@ -25,6 +25,7 @@ from bot.dialogue.state import DialogueState
 INTENT_WEIGHT = 0.7  # intent evidence is the stronger signal; answer similarity breaks ties within an intent
 ORDER_BONUS = 0.05  # about the gap between neighbouring templates of one intent: it reorders them, not intents
 CASE_BONUS = 0.05  # a reported case (bot/dialogue/case_report.py) puts the answers that ask for its order first
+SAID_BONUS = 0.1  # an answer built on what the customer told us ("said:<fact>") goes before the generic ones
 ASKED_BONUS = 0.1  # a product answer that states the fact asked for ("how much": the price) goes before the others
 
 
@@ -38,6 +39,7 @@ class RetrievalDrafter(Drafter):
         self.answer_vectors = encoder.encode_cached([t.text for t in self.templates], cache_dir)
         self.uses_order = np.array(["order" in t.needs for t in self.templates], dtype=float)
         self.asks_for_order = np.array(["no_order" in t.needs for t in self.templates], dtype=float)
+        self.builds_on_said = np.array([any(n.startswith("said:") for n in t.needs) for t in self.templates], dtype=float)
         self.handover_intents = {intent.id for intent in kb.intents if intent.handover}
         self.about = [set(t.about) for t in self.templates]
 
@@ -57,7 +59,8 @@ class RetrievalDrafter(Drafter):
         conditions = {"order": state.order is not None, "no_order": not mentioned,
                       "unknown_order": mentioned and state.order is None and not order_access.awaiting_proof(state),
                       "product": state.product is not None, "no_product": state.product is None}
-        return all(conditions[need] for need in needs)
+        said = set(state.slots.get("said", ()))  # "said:<fact>": built on something the customer told us
+        return all(need[5:] in said if need.startswith("said:") else conditions[need] for need in needs)
 
     def draft(self, state: DialogueState, n: int) -> list[Candidate]:
         query = state.cache.get("query_vector")
@@ -71,6 +74,7 @@ class RetrievalDrafter(Drafter):
             scores = scores + ORDER_BONUS * self.uses_order
         elif "order_id" not in state.slots and case_report.reports_a_case(state.last_message):
             scores = scores + CASE_BONUS * self.asks_for_order  # "my parcel never came": ask for it, don't recite
+        scores = scores + SAID_BONUS * self.builds_on_said  # offered only when met (applies): what they told us first
         asked = state.cache.get("asked_about", set())  # the product facts asked for (the tracker)
         if asked:
             # all that was asked first, then the answer with least else: "how much?" gets the price before the

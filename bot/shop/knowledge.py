@@ -90,8 +90,10 @@ class KnowledgeBase:
             answers = []
             for j, a in enumerate(item["answers"]):
                 needs = a.get("needs", [])
-                if not set(needs) <= NEEDS:
-                    raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown needs {sorted(set(needs) - NEEDS)}")
+                unknown = [n for n in needs if n not in NEEDS and not (n.startswith("said:") and n[5:] in FACTS)]
+                if unknown:
+                    raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown needs {sorted(unknown)} (known: "
+                                             f"{', '.join(sorted(NEEDS))}, or said:<fact> for a fact of facts.py)")
                 asks = a.get("asks", [])
                 if not set(asks) <= set(FACTS):
                     raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown asks {sorted(set(asks) - set(FACTS))}")
