@@ -322,3 +322,20 @@ def test_an_answer_built_on_an_unknown_fact_is_a_clear_error(tmp_path):
     (tmp_path / "knowledge_base.json").write_text(json.dumps(kb), encoding="utf-8")
     with pytest.raises(KnowledgeBaseError, match=r"unknown needs \['said:birthday'\]"):
         KnowledgeBase.load(tmp_path)
+
+
+@pytest.mark.parametrize("message, number", [
+    ("I want to cancel one of the two, order is 206-6069573-0432343", "206-6069573-0432343"),
+    ("can you look at order FT287235, an item is missing from it", "FT287235"),
+])
+def test_an_order_number_in_another_shops_format_is_heard_whole(bot, message, number):
+    """Blind raters of real messages: "Order is 206-6069573-0432343" got "What's the order number?", and
+    "order FT287235" became 287235. The number is heard as given, and the answer says we can't find it."""
+    from bot.dialogue.tracker import extract_order_id
+
+    assert extract_order_id(message) == number
+    assert extract_order_id("order no10023") == "10023" and extract_order_id("I ordered 2 items") is None
+    turn = bot.reply(f"foreign-{number}", message)
+    assert "What's the order number?" not in turn.text
+    if turn.candidates[turn.chosen].source == "retrieval":
+        assert number in turn.text, turn.text

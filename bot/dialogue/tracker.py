@@ -22,6 +22,12 @@ from bot.dialogue.state import DialogueState
 _ORDER_REF = re.compile(r"(?:order|purchase|ord|#)\D{0,15}?(\d{5,12}|(?<=#)\d{4}|(?<=number )\d{4}|(?<=no )\d{4}|(?<=no\. )\d{4})\b",
                         re.IGNORECASE)
 _LONE_NUMBER = re.compile(r"(?<![\d.,$€£-])\b(\d{5})\b(?![.,]\d)")
+# Order references in other shops' formats, kept whole so the reply can say it doesn't know them instead of asking
+# for a number the customer gave: "order FT287235" (was read as 287235), "Order is 206-6069573-0432343".
+_FOREIGN_ORDER_REF = re.compile(
+    r"\b\d{3}-\d{7}-\d{7}\b"
+    r"|(?<=order)\s*(?:number|no\.?|nr|id|ref|is|:|#|\s)*\s*\b((?!(?:no|nr|num|id|ref)-?\d)[a-z]{1,4}-?\d{5,12})\b",
+    re.IGNORECASE)
 # A ZIP code in a postal address ("400 Main Street, Portland OR 97204") is no order number: after a state's
 # two capitals, or anywhere after a street address in the same message.
 STATE_ZIP = re.compile(r"\b(?:A[KLRZ]|C[AOT]|D[CE]|FL|GA|HI|I[ADLN]|K[SY]|LA|M[ADEINOST]|N[CDEHJMVY]|O[HKR]|PA|RI|"
@@ -69,6 +75,9 @@ def only_gives_a_number(text: str) -> bool:
 
 def extract_order_id(text: str) -> str | None:
     text = _PRODUCT_REF.sub(" ", text)
+    foreign = _FOREIGN_ORDER_REF.search(text)
+    if foreign:
+        return foreign.group(1) or foreign.group(0)
     match = _ORDER_REF.search(text) or _LONE_NUMBER.search(STREET.sub(" ", STATE_ZIP.sub(" ", text)))
     if match:
         return match.group(1)

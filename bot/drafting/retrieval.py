@@ -5,10 +5,10 @@ example messages, carried across turns) with how well the message matches the an
 Templates whose conditions (`needs`, and the order `statuses` they fit) or slots cannot be met are not
 offered. Once the customer's order is on record, templates built on it (status, carrier, item) get a bonus:
 a generic answer that ignores the order the customer just gave us is the worse reply even when its wording
-matches a little better. Before that, a message that reports a case ("my parcel never came") puts the answers
-that ask for its order before those that recite the policy (bot/dialogue/case_report.py). A product answer
-that states the fact asked for (its `about`: "how much?" is the price) gets one too
-(bot/shop/product_questions.py).
+matches a little better; a number we can't find gets the answers that say so. Before any number is given, a
+message that reports a case ("my parcel never came") puts the answers that ask for its order before those that
+recite the policy (bot/dialogue/case_report.py). A product answer that states the fact asked for (its `about`:
+"how much?" is the price) gets one too (bot/shop/product_questions.py).
 """
 from __future__ import annotations
 
@@ -39,6 +39,7 @@ class RetrievalDrafter(Drafter):
         self.answer_vectors = encoder.encode_cached([t.text for t in self.templates], cache_dir)
         self.uses_order = np.array(["order" in t.needs for t in self.templates], dtype=float)
         self.asks_for_order = np.array(["no_order" in t.needs for t in self.templates], dtype=float)
+        self.on_unknown_order = np.array(["unknown_order" in t.needs for t in self.templates], dtype=float)
         self.builds_on_said = np.array([any(n.startswith("said:") for n in t.needs) for t in self.templates], dtype=float)
         self.handover_intents = {intent.id for intent in kb.intents if intent.handover}
         self.about = [set(t.about) for t in self.templates]
@@ -72,7 +73,9 @@ class RetrievalDrafter(Drafter):
         scores = INTENT_WEIGHT * intent_scores[self.template_intent] + (1 - INTENT_WEIGHT) * (self.answer_vectors @ query)
         if state.order is not None or order_access.awaiting_proof(state):
             scores = scores + ORDER_BONUS * self.uses_order
-        elif "order_id" not in state.slots and case_report.reports_a_case(state.last_message):
+        elif "order_id" in state.slots:  # a number we can't find: the answers that say so, not the policy
+            scores = scores + ORDER_BONUS * self.on_unknown_order
+        elif case_report.reports_a_case(state.last_message):
             scores = scores + CASE_BONUS * self.asks_for_order  # "my parcel never came": ask for it, don't recite
         scores = scores + SAID_BONUS * self.builds_on_said  # offered only when met (applies): what they told us first
         asked = state.cache.get("asked_about", set())  # the product facts asked for (the tracker)
