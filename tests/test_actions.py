@@ -204,3 +204,19 @@ def test_an_exchange_names_what_was_asked_for_and_refuses_a_size_the_item_never_
     assert "52 x 84 in" in refused.text and '"large"' in refused.text, refused.text
     in_grey = actions.reply_to_offer(_state_after(offer, "in grey please", curtains), bot.kb.store, bot.catalogue)
     assert in_grey.meta["handover"] == "action:exchange_item" and "(grey)" in in_grey.text  # a colour is no size
+
+
+def test_the_same_request_again_is_not_booked_twice_and_a_short_reply_is_no_greeting(bot):
+    """Found by exploratory testers (5 conversations): "S" after the exchange to S was booked got "Hi! Welcome to
+    Northwind Threads", or the booking again with a second request for a person."""
+    order = _first("delivered", item="Wrap Midi Dress")
+    session = "twice"
+    bot.reply(session, f"I'd like to exchange the dress from order {order['order_id']} for a size S")
+    booked = bot.reply(session, order["email"])
+    assert booked.candidates[booked.chosen].meta.get("handover") == "action:exchange_item", booked.text
+    again = bot.reply(session, "S")
+    assert again.intent != "greeting" and "Welcome" not in again.text, again.text
+    assert "handover" not in again.candidates[again.chosen].meta and "already with our team" in again.text
+    assert _reasons(bot, session).count("action:exchange_item") == 1
+    other = bot.reply(session, "actually, could you make it a size M instead?")
+    assert other.candidates[other.chosen].meta.get("handover") == "action:exchange_item", other.text  # a new request

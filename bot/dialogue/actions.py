@@ -160,6 +160,9 @@ _PLAIN_YES = set("ok okay k alright sure yes yeah yep please".split())  # the wh
 _DECLINE = re.compile(r"^\W*(?:no|nope|nah|no thanks?|no thank you)\b(?:[\s,.!]*(?:thanks?|thank you|it'?s fine|i'?m good|"
                       r"i'?ll keep (?:it|them)|that'?s (?:ok|okay|fine|all)|all good|not now|maybe later))*[\s,.!]*$",
                       re.IGNORECASE)
+# The same request again ("S" after the exchange to S was booked): no second request for a person, no repeat
+ALREADY_ASKED_TEXT = ("That's already with our team, just as you asked: they'll email you within a day "
+                      "({support_hours}). Is there anything else I can help with?")
 DECLINED_TEXT = "No problem, I'll leave it as it is. Is there anything else I can help you with?"
 
 
@@ -273,6 +276,17 @@ def _carry_out(state: DialogueState, store: dict, action: str, catalogue=None) -
     if reason is not None:
         return Candidate(reason[1].format(**values), "action", 1.0,
                          meta={"template": f"action.{reason[0]}", "intent": state.intent})
+    request = f"{action}:{(order or {}).get('order_id', '')}:{_plain(values.get('wanted', ''))}"
+    requested = state.slots.setdefault("requested", [])
+    if request in requested:  # "S" again after the exchange to S was booked: no second request for a person
+        return Candidate(ALREADY_ASKED_TEXT.format(**values).replace(" ()", ""), "action", 1.0,
+                         meta={"template": "action.already_asked", "intent": state.intent})
+    requested.append(request)
     text = DONE_TEXT[action].format(**values).replace(" ()", "")
     return Candidate(text, "handover", 1.0, meta={"handover": f"action:{action}", "template": f"action.{action}",
                                                   "intent": state.intent})
+
+
+def _plain(wanted: str) -> str:
+    """ "size S", "to S", "in a small" -> "s"/"small": the same request however it is worded."""
+    return re.sub(r"\b(?:size|in|to|from|for|a|an)\b|\s+", "", wanted.lower())

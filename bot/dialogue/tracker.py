@@ -11,7 +11,7 @@ from bot.pii import EMAIL
 from bot.shop import product_questions
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
-from bot.dialogue import clarify, issues, order_access, sarcasm
+from bot.dialogue import clarify, greeting, issues, order_access, sarcasm
 from bot.dialogue.facts import facts_in
 from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
 from bot.dialogue.state import DialogueState
@@ -184,6 +184,8 @@ class DialogueTracker:
         ids = self.intent_ids
         if ids[int(np.argmax(scores))] in sarcasm.PRAISE_INTENTS and sarcasm.not_praise(message):
             scores = np.where(np.isin(ids, sarcasm.PRAISE_INTENTS), 0.0, scores)  # "fantastic job, still no candles"
+        if ids[int(np.argmax(scores))] == greeting.GREETING_INTENT and not greeting.says_hello(message):
+            scores = np.where(np.asarray(ids) == greeting.GREETING_INTENT, 0.0, scores)  # "L" is no "hi"
         lifted = self.keyword_intents(message)  # "cancel my membership" is about the membership, not an order
         if not lifted and previous is not None and previous in self.keyword_topics and order_id is None and \
                 product is None and refers_back(message):
