@@ -220,3 +220,18 @@ def test_the_same_request_again_is_not_booked_twice_and_a_short_reply_is_no_gree
     assert _reasons(bot, session).count("action:exchange_item") == 1
     other = bot.reply(session, "actually, could you make it a size M instead?")
     assert other.candidates[other.chosen].meta.get("handover") == "action:exchange_item", other.text  # a new request
+
+
+@pytest.mark.parametrize("choice, remedy", [("I'd prefer a refund please", "a full refund to your"),
+                                            ("a replacement please", "a free replacement")])
+def test_the_remedy_chosen_for_a_damaged_item_is_set_up(bot, choice, remedy):
+    """Found by an exploratory tester: "you choose a free replacement or a refund", then "I'd prefer a refund
+    please" got "no refund has been issued on it"."""
+    order = _first("delivered", item="Blackout Curtain Panels")
+    session = f"damage-{remedy[:8]}"
+    bot.reply(session, f"my curtains from order {order['order_id']} arrived ripped")
+    offer = bot.reply(session, order["email"])
+    assert any(phrase in offer.text for phrase, action, _ in actions.DETAIL_OFFERS if action == "damage_claim"), offer.text
+    turn = bot.reply(session, choice)
+    assert turn.candidates[turn.chosen].meta.get("handover") == "action:damage_claim", turn.text
+    assert remedy in turn.text and bot.kb.store["support_email"] in turn.text

@@ -11,7 +11,8 @@ out (cancelling an order that has shipped), the customer gets the reason instead
     DETAIL_OFFERS   offers that wait for details, not a yes ("send me the full new address and I'll update it",
                     "tell me what you'd like to change", "which size or color would you like?", "tell me which
                     item didn't arrive", "the date and amount of each charge", "reply here and we'll open a
-                    claim") -> the action, and a test of whether a message gives those details
+                    claim", "you choose a free replacement or a refund") -> the action, and a test of whether a
+                    message gives those details
     reply_to_offer  the reply to a short go-ahead ("yes", "yes cancel it", "label", "please send it") or to the
                     details asked for, or None; a go-ahead must say yes ("ok thanks" is politeness). An order
                     whose status rules the action out (shipped: no cancelling, no address change; already back:
@@ -65,12 +66,17 @@ _STILL_MISSING = re.compile(r"\b(?:still|claim|nothing|not (?:here|there|arrived
                             r"no sign|checked)\b", re.IGNORECASE)
 
 
+# Which remedy for a damaged or wrong item: "I'd prefer a refund please", "a replacement", "just send a new one"
+_CHOICE = re.compile(r"\b(?:refund|money back|replace(?:ment)?|new one|another one|send (?:me )?another)\b", re.IGNORECASE)
+_WANTS_REFUND = re.compile(r"\brefund|\bmoney back\b", re.IGNORECASE)
+
+
 def _gives_address(text: str) -> bool:
     """A postal address in a message: a street, a state and ZIP, or a Canadian postcode."""
     return bool(STREET.search(text) or STATE_ZIP.search(text) or CA_POSTCODE.search(text))
 
 
-DETAIL_OFFERS = [  # phrases of the change_shipping_address, change_order and package_not_received templates
+DETAIL_OFFERS = [  # phrases of the address, change_order, package_not_received and damaged_or_wrong_item templates
     ("send me the full new address", "change_address", _gives_address),
     ("reply with the complete new address", "change_address", _gives_address),
     ("tell me what you'd like to change (size, color or quantity)", "change_order", _CHANGE.search),
@@ -80,13 +86,15 @@ DETAIL_OFFERS = [  # phrases of the change_shipping_address, change_order and pa
     ("Could you tell me the date and amount of each charge", "duplicate_charge", _CHARGE_DETAILS.search),
     ("send me the dates and we'll refund the duplicate", "duplicate_charge", _CHARGE_DETAILS.search),
     ("reply here and we'll open a claim", "carrier_claim", _STILL_MISSING.search),
+    ("you choose a free replacement or a refund", "damage_claim", _CHOICE.search),
+    ("we'll send a replacement at no cost, or a full refund if you'd rather", "damage_claim", _CHOICE.search),
     ("tell me and we'll file a claim", "carrier_claim", _STILL_MISSING.search),
 ]
 # Details a customer may give before we ask; the answer that would ask for them does the action instead.
 _GIVEN_UP_FRONT = {"exchange_item": _CONCRETE_CHANGE.search, "change_order": _CONCRETE_CHANGE.search,
                    "duplicate_charge": _CHARGE_DETAILS.search}
 NEEDS_ORDER = {"cancel_order", "return_label", "send_invoice", "change_address", "change_order", "carrier_claim",
-               "exchange_item", "send_missing_item", "duplicate_charge"}
+               "exchange_item", "send_missing_item", "duplicate_charge", "damage_claim"}
 IN_TRANSIT = {"shipped", "out_for_delivery", "delivered", "delayed"}  # a claim with the carrier needs a parcel
 DONE_TEXT = {
     "cancel_order": "Thanks, I've asked our team to cancel order {order_id}. You'll get an email at the address on "
@@ -115,6 +123,9 @@ DONE_TEXT = {
     "duplicate_charge": "Thanks, I've passed those charges on order {order_id} to our billing team. If one is a true "
                         "duplicate, they'll refund it to your {payment_method} and email you within a day "
                         "({support_hours}); a pending hold drops off by itself within {authorization_release_days}.",
+    "damage_claim": "Thanks, I've asked our team to set up {remedy} for {item} from order {order_id}. Please email a "
+                    "photo of it to {support_email} with the order number in the subject; they'll confirm within a day "
+                    "({support_hours}), with a prepaid label if we need the item back.",
     "carrier_claim": "I'm sorry it still hasn't turned up. I've asked our team to open a claim with {carrier} for order "
                      "{order_id}; they'll email you within a day ({support_hours}) about a replacement or "
                      "a refund.",
@@ -149,7 +160,8 @@ ACTION_INTENT = {"cancel_order": "cancel_order", "return_label": "return_item", 
                  "start_return": "exchange_item", "change_address": "change_shipping_address",
                  "change_order": "change_order", "carrier_claim": "package_not_received",
                  "exchange_item": "exchange_item", "send_missing_item": "missing_item",
-                 "duplicate_charge": "double_charged", "cancel_membership": "membership_subscription"}
+                 "duplicate_charge": "double_charged", "cancel_membership": "membership_subscription",
+                 "damage_claim": "damaged_or_wrong_item"}
 # A go-ahead must say yes: "ok thanks" or "cool" after "reply 'yes, cancel'" is politeness, not an instruction.
 _EXPLICIT = set("yes yeah yep yup sure please confirm confirmed do go cancel label send start".split())
 _GO_AHEAD = YES_WORDS | _EXPLICIT | set("it ahead the return invoice email me now thanks thank you my membership "
@@ -267,6 +279,11 @@ def _carry_out(state: DialogueState, store: dict, action: str, catalogue=None) -
         reason = ("too_late", ALREADY_CANCELLED_TEXT if status == "cancelled" else TOO_LATE_FOR[action])
     elif action == "return_label" and status in NOT_RETURNABLE_TEXT:
         reason = ("not_returnable", NOT_RETURNABLE_TEXT[status])
+    if action == "damage_claim":  # the remedy they chose, in the words of our offer
+        refund = _WANTS_REFUND.search(state.last_message)
+        values["remedy"] = f"a full refund to your {values.get('payment_method') or 'original payment method'}" \
+            if refund else "a free replacement"
+        values["wanted"] = "refund" if refund else "replacement"
     if action in ("exchange_item", "change_order"):
         values["wanted"] = _wanted(state)
         product = _size_not_offered(values["wanted"], order, catalogue)
