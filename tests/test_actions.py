@@ -235,3 +235,10 @@ def test_the_remedy_chosen_for_a_damaged_item_is_set_up(bot, choice, remedy):
     turn = bot.reply(session, choice)
     assert turn.candidates[turn.chosen].meta.get("handover") == "action:damage_claim", turn.text
     assert remedy in turn.text and bot.kb.store["support_email"] in turn.text
+
+
+def test_a_greeting_needs_a_hello_or_an_opener_asking_for_help():
+    from bot.dialogue.greeting import says_hello
+
+    assert says_hello("hi there") and says_hello("I need help!! !") and says_hello("hello?? anyone there")
+    assert not says_hello("L") and not says_hello("S") and not says_hello("ok then")
