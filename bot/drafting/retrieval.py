@@ -18,7 +18,7 @@ from bot.candidate import Candidate
 from bot.drafting.base import Drafter
 from bot.encoder import Encoder
 from bot.shop.catalogue import product_slots
-from bot.shop.knowledge import KnowledgeBase, fill_slots
+from bot.shop.knowledge import KnowledgeBase, fill_slots, needs_met
 from bot.dialogue import case_report, order_access
 from bot.dialogue.state import DialogueState
 
@@ -60,8 +60,7 @@ class RetrievalDrafter(Drafter):
         conditions = {"order": state.order is not None, "no_order": not mentioned,
                       "unknown_order": mentioned and state.order is None and not order_access.awaiting_proof(state),
                       "product": state.product is not None, "no_product": state.product is None}
-        said = set(state.slots.get("said", ()))  # "said:<fact>": built on something the customer told us
-        return all(need[5:] in said if need.startswith("said:") else conditions[need] for need in needs)
+        return needs_met(needs, conditions, set(state.slots.get("said", ())))
 
     def draft(self, state: DialogueState, n: int) -> list[Candidate]:
         query = state.cache.get("query_vector")

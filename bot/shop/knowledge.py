@@ -122,6 +122,12 @@ class KnowledgeBase:
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
+def needs_met(needs: list[str], conditions: dict[str, bool], said: set[str]) -> bool:
+    """Whether an answer's `needs` hold: each named condition ("order", "no_product", ...) is true, and each
+    "said:<fact>" is among the facts the customer stated (bot/dialogue/facts.py)."""
+    return all(need[5:] in said if need.startswith("said:") else conditions[need] for need in needs)
+
+
 def fill_slots(text: str, values: dict) -> str | None:
     """Fill every {slot}; None if any slot has no (non-empty) value, so the template is not offered."""
     missing = False

@@ -123,7 +123,8 @@ def store_records(kb, orders_csv: str | Path, seed: int = 0) -> list[dict]:
     """Every example message x every applicable template of its intent, filled as the bot would fill it."""
     import csv
 
-    from bot.shop.knowledge import fill_slots
+    from bot.shop.knowledge import fill_slots, needs_met
+    from bot.dialogue.facts import facts_in
     from bot.dialogue.tracker import extract_order_id
 
     with open(orders_csv, newline="", encoding="utf-8") as f:
@@ -146,8 +147,9 @@ def store_records(kb, orders_csv: str | Path, seed: int = 0) -> list[dict]:
                 if order:
                     phrase = kb.status_phrases.get(order.get("status", ""), order.get("status", ""))
                     values["status_phrase"] = fill_slots(phrase, values) or order.get("status", "")
+                said = facts_in(message)
                 for answer in intent.answers:
-                    if not all(condition[n] for n in answer.needs):
+                    if not needs_met(answer.needs, condition, said):
                         continue
                     reply = fill_slots(answer.text, values)
                     if reply:
