@@ -67,11 +67,15 @@ def test_an_address_change_after_shipping_gets_the_carriers_redirect(bot):
     assert not offered & {"change_shipping_address.status", "change_shipping_address.status_warm"}
 
 
-def test_an_unknown_status_in_the_knowledge_base_is_a_clear_error(tmp_path):
+@pytest.mark.parametrize("field, value, error", [
+    ("statuses", ["shiped"], r"unknown statuses \['shiped'\]"),
+    ("needs", ["said:birthday"], r"unknown needs \['said:birthday'\]"),  # an answer built on a fact facts.py lacks
+])
+def test_an_unknown_status_or_condition_in_the_knowledge_base_is_a_clear_error(tmp_path, field, value, error):
     kb = json.loads((STORE_DIR / "knowledge_base.json").read_text(encoding="utf-8"))
-    kb["intents"][0]["answers"][0]["statuses"] = ["shiped"]
+    kb["intents"][0]["answers"][0][field] = value
     (tmp_path / "knowledge_base.json").write_text(json.dumps(kb), encoding="utf-8")
-    with pytest.raises(KnowledgeBaseError, match=r"unknown statuses \['shiped'\]"):
+    with pytest.raises(KnowledgeBaseError, match=error):
         KnowledgeBase.load(tmp_path)
 
 

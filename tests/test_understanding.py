@@ -314,16 +314,6 @@ def test_good_wishes_are_returned_not_turned_away(bot, message):
     assert turn.candidates[turn.chosen].meta["template"] == "off_topic.season", turn.text
 
 
-def test_an_answer_built_on_an_unknown_fact_is_a_clear_error(tmp_path):
-    from bot.shop.knowledge import KnowledgeBase, KnowledgeBaseError
-
-    kb = json.loads((STORE_DIR / "knowledge_base.json").read_text(encoding="utf-8"))
-    kb["intents"][0]["answers"][0]["needs"] = ["said:birthday"]
-    (tmp_path / "knowledge_base.json").write_text(json.dumps(kb), encoding="utf-8")
-    with pytest.raises(KnowledgeBaseError, match=r"unknown needs \['said:birthday'\]"):
-        KnowledgeBase.load(tmp_path)
-
-
 @pytest.mark.parametrize("message, number", [
     ("I want to cancel one of the two, order is 206-6069573-0432343", "206-6069573-0432343"),
     ("can you look at order FT287235, an item is missing from it", "FT287235"),
