@@ -67,7 +67,8 @@ _STILL_MISSING = re.compile(r"\b(?:still|claim|nothing|not (?:here|there|arrived
 
 
 # Which remedy for a damaged or wrong item: "I'd prefer a refund please", "a replacement", "just send a new one"
-_CHOICE = re.compile(r"\b(?:refund|money back|replace(?:ment)?|new one|another one|send (?:me )?another)\b", re.IGNORECASE)
+_CHOICE = re.compile(r"\b(?:refund|money back|replace(?:ment)?|new one|another one|send (?:me )?another)\b",
+                     re.IGNORECASE)
 _WANTS_REFUND = re.compile(r"\brefund|\bmoney back\b", re.IGNORECASE)
 
 
@@ -86,9 +87,9 @@ DETAIL_OFFERS = [  # phrases of the address, change_order, package_not_received 
     ("Could you tell me the date and amount of each charge", "duplicate_charge", _CHARGE_DETAILS.search),
     ("send me the dates and we'll refund the duplicate", "duplicate_charge", _CHARGE_DETAILS.search),
     ("reply here and we'll open a claim", "carrier_claim", _STILL_MISSING.search),
+    ("tell me and we'll file a claim", "carrier_claim", _STILL_MISSING.search),
     ("you choose a free replacement or a refund", "damage_claim", _CHOICE.search),
     ("we'll send a replacement at no cost, or a full refund if you'd rather", "damage_claim", _CHOICE.search),
-    ("tell me and we'll file a claim", "carrier_claim", _STILL_MISSING.search),
 ]
 # Details a customer may give before we ask; the answer that would ask for them does the action instead.
 _GIVEN_UP_FRONT = {"exchange_item": _CONCRETE_CHANGE.search, "change_order": _CONCRETE_CHANGE.search,
@@ -112,8 +113,8 @@ DONE_TEXT = {
                     "details and a free return label within a day ({support_hours}).",
     "change_address": "Thanks, I've asked our team to send order {order_id} to the new address you gave. You'll get "
                       "an email confirming it within a day ({support_hours}), before the order ships.",
-    "change_order": "Thanks, I've asked our team to make that change ({wanted}) to order {order_id}. You'll get an email "
-                    "confirming it, and any price difference, within a day ({support_hours}).",
+    "change_order": "Thanks, I've asked our team to make that change ({wanted}) to order {order_id}. You'll get an "
+                    "email confirming it, and any price difference, within a day ({support_hours}).",
     "exchange_item": "Thanks, I've asked our team to exchange {item} from order {order_id} for the size or color you "
                      "gave ({wanted}). They'll check stock and email you a free prepaid return label within a day "
                      "({support_hours}); the new one ships as soon as the carrier scans your return.",

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import re
 
-_OWN_PURCHASE = r"(?:order|orders|parcel|parcels|package|packages|delivery|deliveries|item|items|purchase|shipment|stuff|refund|return)"
+_OWN_PURCHASE = (r"(?:order|orders|parcel|parcels|package|packages|delivery|deliveries|item|items|purchase|shipment|"
+                 r"stuff|refund|return)")
 _CASE = re.compile(
     r"\b(?:my|our)\s+(?:\w+\s+){0,2}?" + _OWN_PURCHASE + r"\b"  # "my order", "my prime delivery", "our new sofa order"
     r"|\b(?:i|we|i've|we've|i have|we have|i'd|just)\s+(?:just\s+|already\s+)?(?:ordered|bought|purchased|received|"

@@ -2,8 +2,8 @@
 
 The intent model reads short replies with no topic ("L", "S", "no", "ok then") as a greeting, and mid-conversation
 the customer got "Hi! Welcome to Northwind Threads. How can I help you today?" (found by exploratory testers: 5
-conversations). A message the model reads as a greeting without a word of greeting (or an opener asking for help: "I need help!")
-is read as its next best topic, which the conversation's carried topic usually decides.
+conversations). A message the model reads as a greeting without a word of greeting (or an opener asking for help,
+"I need help!") is read as its next best topic, which the conversation's carried topic usually decides.
 """
 from __future__ import annotations
 

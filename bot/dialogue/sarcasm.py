@@ -22,8 +22,8 @@ _WENT_WRONG = re.compile(
 _KIND = re.compile(
     r"\b(?:thanks?|thank you|thx|ty|cheers|bye|goodbye|great|love|loved|loving|amazing|brilliant|excellent|awesome|"
     r"fantastic|wonderful|best|happy|pleased|impressed|kudos|shout ?out|well done|perfect|superb|lovely|good|nice|helpful|"
-    r"appreciated?|glad|sweet|cool|star|legends?|hero|rocks?|delighted|quick|fast|smooth|ok|okay|k|sorted|all good|that'?s all|"
-    r"that'?s it|no worries|nothing else|np|done|perfect)\b|[👍❤💜💙💚🧡💛😍🙌👏😊🙂🥰⭐👌]",
+    r"appreciated?|glad|sweet|cool|star|legends?|hero|rocks?|delighted|quick|fast|smooth|ok|okay|k|sorted|"
+    r"all good|that'?s all|that'?s it|no worries|nothing else|np|done)\b|[👍❤💜💙💚🧡💛😍🙌👏😊🙂🥰⭐👌]",
     re.IGNORECASE)
 
 

@@ -58,12 +58,12 @@ _FILLER = set("it is its it's the my order number no nr # id here you go ok okay
 _FILLER |= set("oh oops sorry try again actually i meant mean should be that this one instead correct".split())  # a correction
 
 
-# A short follow-up that points back instead of naming its topic: "how do I cancel it?", "can you refund that?"
 _POINTS_BACK = re.compile(r"\b(?:it|that|this|them|one)\b", re.IGNORECASE)
 REFERS_BACK_MAX_WORDS = 10
 
 
 def refers_back(text: str) -> bool:
+    """A short follow-up that points back instead of naming its topic: "how do I cancel it?", "refund that?"."""
     return bool(_POINTS_BACK.search(text)) and len(text.split()) <= REFERS_BACK_MAX_WORDS
 
 
@@ -113,7 +113,6 @@ class DialogueTracker:
         # Words that name one intent's topic whatever else the message says (the knowledge base's `keywords`)
         self.keywords = [(i, re.compile(r"\b(?:" + "|".join(map(re.escape, intent.keywords)) + r")\b", re.IGNORECASE))
                          for i, intent in enumerate(kb.intents) if intent.keywords]
-
         self.keyword_topics = {i for i, _ in self.keywords}
 
     def keyword_intents(self, message: str) -> list[int]:

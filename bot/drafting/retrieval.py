@@ -40,7 +40,8 @@ class RetrievalDrafter(Drafter):
         self.uses_order = np.array(["order" in t.needs for t in self.templates], dtype=float)
         self.asks_for_order = np.array(["no_order" in t.needs for t in self.templates], dtype=float)
         self.on_unknown_order = np.array(["unknown_order" in t.needs for t in self.templates], dtype=float)
-        self.builds_on_said = np.array([any(n.startswith("said:") for n in t.needs) for t in self.templates], dtype=float)
+        self.builds_on_said = np.array([any(n.startswith("said:") for n in t.needs) for t in self.templates],
+                                       dtype=float)
         self.handover_intents = {intent.id for intent in kb.intents if intent.handover}
         self.about = [set(t.about) for t in self.templates]
 
