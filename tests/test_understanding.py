@@ -329,3 +329,18 @@ def test_an_order_number_in_another_shops_format_is_heard_whole(bot, message, nu
     assert "What's the order number?" not in turn.text
     if turn.candidates[turn.chosen].source == "retrieval":
         assert number in turn.text, turn.text
+
+
+@pytest.mark.parametrize("message, template", [
+    ("queued 25 minutes at the tills in your Croydon store, only 2 open, ridiculous", "complaint.in_store"),
+    ("the cashier at your Leeds branch was so rude to my mum today", "complaint.in_store"),
+    ("thanks to the lovely staff at your Bath store, brilliant service", None),
+])
+def test_a_complaint_about_a_store_visit_asks_which_store(bot, message, template):
+    """A till, a queue, a branch: the intent model read these as delivery complaints. Shops' agents ask which store
+    and when, and take it up with that store (bot/dialogue/in_store.py). Praise of a store stays praise."""
+    turn = bot.reply(f"store-{message[:12]}", message)
+    if template is None:
+        assert turn.intent == "praise", turn.text
+    else:
+        assert turn.candidates[turn.chosen].meta["template"] == template, turn.text

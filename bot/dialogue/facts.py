@@ -28,6 +28,14 @@ FACTS = {
         r"\b(?:arrived|came|was|were|is|are)\s+(?:\w+\s+)?(?:damaged|broken|smashed|cracked|crushed|torn|ripped|dented|"
         r"stained|mouldy|moldy|rotten|faulty|defective)\b|\b(?:mouldy|moldy|rotten|out of date)\b",
         re.IGNORECASE),
+    # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
+    "in_store_visit": re.compile(
+        r"\bin[- ]?store\b|\b(?:your|the|this|that|our local|my local)(?: [A-Z]\w+)* (?:store|shop|superstore)\b"
+        r"(?!'?s? (?:website|site|app|online))|\bbranch\b|\b(?:store|shop) (?:in|at)\b|"
+        r"\btills?\b(?! (?:now|then|today|tomorrow|the|i|we|it|next|monday|tuesday|wednesday|thursday|friday|saturday|"
+        r"sunday))|\bcashiers?\b|\bself[- ]?checkouts?\b|\bcar ?park\b|\bstore manager\b|\bshop floor\b|"
+        r"\bcustomer service desk\b",
+        re.IGNORECASE),
     # "Happy Thanksgiving!", "merry christmas everyone", "so excited for Christmas": good wishes, not a request
     "seasonal_wishes": re.compile(
         r"\b(?:happy|merry)\s+(?:thanksgiving|christmas|xmas|holidays|new year|easter|diwali|eid|hanukkah|halloween|"

@@ -11,7 +11,7 @@ from bot.pii import EMAIL
 from bot.shop import product_questions
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
-from bot.dialogue import clarify, greeting, issues, order_access, sarcasm
+from bot.dialogue import clarify, greeting, in_store, issues, order_access, sarcasm
 from bot.dialogue.facts import facts_in
 from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
 from bot.dialogue.state import DialogueState
@@ -192,6 +192,8 @@ class DialogueTracker:
         if (stock_question or product is not None and product_questions.is_product_question(unnamed)) and \
                 product_questions.PRODUCT_QUESTION_INTENT in ids:  # "what's the price of the cardigan?"
             lifted.append(ids.index(product_questions.PRODUCT_QUESTION_INTENT))
+        if not stock_question and in_store.complaint_about_a_visit(message) and in_store.COMPLAINT_INTENT in ids:
+            lifted.append(ids.index(in_store.COMPLAINT_INTENT))  # "the till woman at your Farlington store ignored him"
         for index in lifted:
             # Above the model's best guess, and at least even odds once a distribution again (x / (1 - old + x)
             # >= 0.5 for x >= 1 - old): a topic the message names outright needs no "is it about ...?"
