@@ -344,3 +344,13 @@ def test_a_complaint_about_a_store_visit_asks_which_store(bot, message, template
         assert turn.intent == "praise", turn.text
     else:
         assert turn.candidates[turn.chosen].meta["template"] == template, turn.text
+
+
+@pytest.mark.parametrize("message", [
+    "worst experience with this shop till date",
+    "placed my order on Sunday and I'm still waiting for 2 items, one was missing in store, so annoying",
+])
+def test_no_store_visit_no_store_answer(bot, message):
+    """Found by blind raters (round 9): "till date" read as a till, and an order's missing item as a store visit."""
+    turn = bot.reply(f"nostore-{message[:12]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") != "complaint.in_store", turn.text

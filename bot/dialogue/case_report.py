@@ -18,7 +18,7 @@ _OWN_PURCHASE = (r"(?:order|orders|parcel|parcels|package|packages|delivery|deli
 _CASE = re.compile(
     r"\b(?:my|our)\s+(?:\w+\s+){0,2}?" + _OWN_PURCHASE + r"\b"  # "my order", "my prime delivery", "our new sofa order"
     r"|\b(?:i|we|i've|we've|i have|we have|i'd|just)\s+(?:just\s+|already\s+)?(?:ordered|bought|purchased|received|"
-    r"got|paid|returned|placed|been charged|was charged|were charged)\b"
+    r"got|paid(?! no attention)|returned|placed|been charged|was charged|were charged)\b"
     r"|\b(?:hasn'?t|has not|haven'?t|have not|didn'?t|did not|never|still not|not yet|still hasn'?t)\s+"
     r"(?:yet\s+)?(?:arrived|come|came|turned up|shown up|showed up|been delivered|delivered|received|got|get)\b"
     r"|\byou\s+(?:sent|delivered|charged|cancelled|canceled|lost|promised)\b"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from bot.dialogue import case_report
 from bot.dialogue.facts import FACTS
 
 COMPLAINT_INTENT = "complaint"
@@ -21,5 +22,7 @@ _WENT_WRONG = re.compile(
 
 
 def complaint_about_a_visit(message: str) -> bool:
-    """Does the message name a visit to a store and something that went wrong there?"""
-    return bool(FACTS["in_store_visit"].search(message)) and bool(_WENT_WRONG.search(message))
+    """Does the message name a visit to a store and something that went wrong there (and no order of theirs:
+    "still waiting for 2 items, one missing in store" is about the order)?"""
+    return bool(FACTS["in_store_visit"].search(message)) and bool(_WENT_WRONG.search(message)) and \
+        not case_report.reports_a_case(message)
