@@ -204,6 +204,9 @@ def test_an_exchange_names_what_was_asked_for_and_refuses_a_size_the_item_never_
     assert "52 x 84 in" in refused.text and '"large"' in refused.text, refused.text
     in_grey = actions.reply_to_offer(_state_after(offer, "in grey please", curtains), bot.kb.store, bot.catalogue)
     assert in_grey.meta["handover"] == "action:exchange_item" and "(grey)" in in_grey.text  # a colour is no size
+    instead = actions.reply_to_offer(_state_after(offer, "I'd like them in grey instead of white", sized),
+                                     bot.kb.store, bot.catalogue)  # found re-checking: booked "(white)"
+    assert "(grey)" in instead.text, instead.text
 
 
 def test_the_same_request_again_is_not_booked_twice_and_a_short_reply_is_no_greeting(bot):

@@ -240,7 +240,10 @@ def _wanted(state: DialogueState) -> str:
     """What the customer asked to change to, in their words ("size L", "in grey", "a 32 waist"), newest first;
     "" when they named no size, colour or fit."""
     for role, text in reversed(state.history):
-        found = list(_CONCRETE_CHANGE.finditer(text)) or list(_LETTER_SIZE.finditer(text)) if role == "customer" else []
+        if role != "customer":
+            continue
+        text = re.split(r"\binstead of\b", text, flags=re.IGNORECASE)[0]  # "in grey instead of white" wants grey
+        found = list(_CONCRETE_CHANGE.finditer(text)) or list(_LETTER_SIZE.finditer(text))
         if found:
             return found[-1].group(0).strip()  # the last: "from medium to large" wants large
     return ""
