@@ -245,3 +245,13 @@ def test_a_greeting_needs_a_hello_or_an_opener_asking_for_help():
 
     assert says_hello("hi there") and says_hello("I need help!! !") and says_hello("hello?? anyone there")
     assert not says_hello("L") and not says_hello("S") and not says_hello("ok then")
+
+
+def test_it_with_an_order_on_the_table_is_the_order_not_the_account(bot):
+    """Found re-checking the testers' transcripts: "so can you reinstate it?" about a cancelled order got "change
+    your password right away ... we'll lock the account"."""
+    session = "reinstate"
+    bot.reply(session, f"why was my order {CANCELLED['order_id']} cancelled?? I didn't cancel it")
+    bot.reply(session, CANCELLED["email"])
+    turn = bot.reply(session, "so can you reinstate it?")
+    assert turn.intent not in ("account_access", "delete_account_privacy") and "password" not in turn.text, turn.text

@@ -60,6 +60,9 @@ _FILLER |= set("oh oops sorry try again actually i meant mean should be that thi
 
 _POINTS_BACK = re.compile(r"\b(?:it|that|this|them|one)\b", re.IGNORECASE)
 REFERS_BACK_MAX_WORDS = 10
+# Topics about the account, not an order: with an order on the table, "it" is the order (found re-checking the
+# testers' transcripts: "so can you reinstate it?" about a cancelled order got the account-takeover answer)
+ACCOUNT_TOPICS = {"account_access", "delete_account_privacy"}
 
 
 def refers_back(text: str) -> bool:
@@ -185,6 +188,8 @@ class DialogueTracker:
             scores = np.where(np.isin(ids, sarcasm.PRAISE_INTENTS), 0.0, scores)  # "fantastic job, still no candles"
         if ids[int(np.argmax(scores))] == greeting.GREETING_INTENT and not greeting.says_hello(message):
             scores = np.where(np.asarray(ids) == greeting.GREETING_INTENT, 0.0, scores)  # "L" is no "hi"
+        if state.order is not None and refers_back(message) and ids[int(np.argmax(scores))] in ACCOUNT_TOPICS:
+            scores = np.where(np.isin(ids, list(ACCOUNT_TOPICS)), 0.0, scores)  # "can you reinstate it?": the order
         lifted = self.keyword_intents(message)  # "cancel my membership" is about the membership, not an order
         if not lifted and previous is not None and previous in self.keyword_topics and order_id is None and \
                 product is None and refers_back(message):
