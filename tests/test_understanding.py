@@ -334,6 +334,7 @@ def test_an_order_number_in_another_shops_format_is_heard_whole(bot, message, nu
 @pytest.mark.parametrize("message, template", [
     ("queued 25 minutes at the tills in your Croydon store, only 2 open, ridiculous", "complaint.in_store"),
     ("the cashier at your Leeds branch was so rude to my mum today", "complaint.in_store"),
+    ("I'm standing in your bristol store right now and the card machine isnt working", "complaint.in_store"),
     ("thanks to the lovely staff at your Bath store, brilliant service", None),
 ])
 def test_a_complaint_about_a_store_visit_asks_which_store(bot, message, template):
@@ -354,3 +355,16 @@ def test_no_store_visit_no_store_answer(bot, message):
     """Found by blind raters (round 9): "till date" read as a till, and an order's missing item as a store visit."""
     turn = bot.reply(f"nostore-{message[:12]}", message)
     assert turn.candidates[turn.chosen].meta.get("template") != "complaint.in_store", turn.text
+
+
+@pytest.mark.parametrize("message, not_template, not_intent", [
+    ("why are you not selling to canada anymore", "product_question.stock_any", None),
+    ("the app store won't let me download your app, it's broken", "complaint.in_store", None),
+    ("my number is 07700 900123 pls call me", None, "track_order"),
+])
+def test_near_misses_of_the_reading_rules(bot, message, not_template, not_intent):
+    """Found by an exploratory tester hunting for misfires of round 9's rules (and an old one: a phone number read
+    as order 07700)."""
+    turn = bot.reply(f"near-{message[:12]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") != not_template and turn.intent != not_intent, turn.text
+    assert "07700" not in turn.text

@@ -30,8 +30,10 @@ FACTS = {
         re.IGNORECASE),
     # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
     "in_store_visit": re.compile(
-        r"\b(?:your|the|this|that|our local|my local)(?: [A-Z]\w+)* (?:store|superstore)\b"
-        r"(?!'?s? (?:website|site|app|online))|\b(?:your|the|my local|our local)(?: [A-Z]\w+)+ shop\b|\bbranch\b|\b(?:store|shop) (?:in|at)\b|\btills\b|"
+        r"\b(?:your|the|this|that|our local|my local)(?: (?-i:[A-Z])\w+)* (?:store|superstore)\b"
+        r"(?!'?s? (?:website|site|app|online))|"
+        r"\b(?:your|my local|our local) (?!online\b|app\b|web\b|play\b|google\b|apple\b)[a-z]+ (?:store|superstore)\b|"
+        r"\b(?:your|the|my local|our local)(?: (?-i:[A-Z])\w+)+ shop\b|\bbranch\b|\b(?:store|shop) (?:in|at)\b|\btills\b|"
         r"\b(?:the|at the|on the) till\b|\btill (?:woman|man|lady|girl|guy|staff|operator|assistant|worker)\b|"
         r"\bcashiers?\b|\bself[- ]?checkouts?\b|\bcar ?park\b|\bstore manager\b|\bshop floor\b|"
         r"\bcustomer service desk\b",

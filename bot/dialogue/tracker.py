@@ -21,7 +21,8 @@ from bot.dialogue.state import DialogueState
 # Four digits only right after "#", "number" or "no": "the Price Marking Order of 2004" names a year, not an order.
 _ORDER_REF = re.compile(r"(?:order|purchase|ord|#)\D{0,15}?(\d{5,12}|(?<=#)\d{4}|(?<=number )\d{4}|(?<=no )\d{4}|(?<=no\. )\d{4})\b",
                         re.IGNORECASE)
-_LONE_NUMBER = re.compile(r"(?<![\d.,$€£-])\b(\d{5})\b(?![.,]\d)")
+# (not beside another group of digits: "07700 900123" is a phone number; nor a "10010 model")
+_LONE_NUMBER = re.compile(r"(?<![\d.,$€£-])(?<!\d )\b(\d{5})\b(?![.,]\d)(?! \d)(?!\s*(?:model|sku)\b)", re.IGNORECASE)
 # Order references in other shops' formats, kept whole so the reply can say it doesn't know them instead of asking
 # for a number the customer gave: "order FT287235" (was read as 287235), "Order is 206-6069573-0432343".
 _FOREIGN_ORDER_REF = re.compile(
@@ -116,7 +117,10 @@ class DialogueTracker:
         # Words that name one intent's topic whatever else the message says (the knowledge base's `keywords`)
         self.keywords = [(i, re.compile(r"\b(?:" + "|".join(map(re.escape, intent.keywords)) + r")\b", re.IGNORECASE))
                          for i, intent in enumerate(kb.intents) if intent.keywords]
-        self.keyword_topics = {i for i, _ in self.keywords}
+        # Topics about something other than an order (the membership): after one, "it" is that thing; after an
+        # order topic, "it" is the order and the new verb decides ("where is my order?" then "can I cancel it?")
+        self.keyword_topics = {i for i, _ in self.keywords
+                               if not any("order" in a.needs for a in kb.intents[i].answers)}
 
     def keyword_intents(self, message: str) -> list[int]:
         """The intents whose keywords the message uses ("membership": the membership, however it is worded)."""
