@@ -30,6 +30,20 @@ def _sku_pattern(sku: str) -> str:
     return re.escape(letters) + r"[\s-]?" + re.escape(digits) if digits else re.escape(sku)
 
 
+# A kind of product right after a name ("puffer jacket"): when the product found is not of that kind, the
+# customer means another product (found by an exploratory tester: the puffer vest's stock given for a jacket).
+_KIND_AFTER = re.compile(r"[\s-]+(jackets?|coats?|vests?|gilets?|jumpers?|sweaters?|cardigans?|hoodies?|shirts?|tops?|"
+                         r"blouses?|dress(?:es)?|skirts?|jeans|trousers|boots|shoes|trainers|bags?|hats?|scarf|scarves|"
+                         r"blankets?|throws?|towels?|mugs?|kettles?|lamps?|rugs?|curtains?|pillows?|duvets?|robes?|"
+                         r"pyjamas|pajamas)\b", re.IGNORECASE)
+
+
+def _words_of(product: dict) -> set[str]:
+    """Every word of a product's name and aliases, singular and plural ("vest", "vests")."""
+    words = set(re.findall(r"[a-z]+", " ".join([product["name"], *product["aliases"]]).lower()))
+    return words | {w + "s" for w in words} | {w + "es" for w in words}
+
+
 class Catalogue:
     def __init__(self, products: list[dict]):
         self.products = products
@@ -53,7 +67,11 @@ class Catalogue:
         match = self._pattern.search(text)
         if match is None:
             return None
-        return self._owners[int(match.lastgroup[1:])]
+        product = self._owners[int(match.lastgroup[1:])]
+        kind = _KIND_AFTER.match(text, match.end())
+        if kind and kind.group(1).lower() not in _words_of(product):
+            return None  # "the black puffer jacket": a jacket, not our puffer vest; a product we don't know
+        return product
 
     def unnamed(self, text: str) -> str:
         """The text with every product it names read as "item": for the intent reader, what is asked matters, not
