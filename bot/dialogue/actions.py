@@ -42,11 +42,12 @@ OFFERS = [  # phrases of the knowledge base's templates (cancel_order, return_it
     ("or find out what a charge was for?", "cancel_membership"),  # "Would you like to cancel Northwind Plus, or ..."
     ("any time under Account > Membership > Cancel membership", "cancel_membership"),
 ]
-# Sizes and colours a customer names ("size M", "in grey")
-_SIZES_COLOURS = ("xxs|xs|xl|xxl|small|medium|large|black|white|blue|red|green|grey|gray|navy|beige|pink|brown|sage|"
-                  "cream|olive")
-_CHANGE = re.compile(r"\b(?:size|colou?r|quantity|" + _SIZES_COLOURS + r"|instead)\b"
-                     r"|(?<![\w'’])[sml](?![\w'’])", re.IGNORECASE)  # "from M to L", "S" (not the s of "it's")
+# Sizes and colours a customer names ("size M", "in grey"); a lone S, M or L (not the s of "it's")
+_SIZES = "xxs|xs|xl|xxl|small|medium|large"
+_SIZES_COLOURS = _SIZES + "|black|white|blue|red|green|grey|gray|navy|beige|pink|brown|sage|cream|olive"
+_SIZE_LETTER = r"(?<![\w'’])[sml](?![\w'’])"
+_CHANGE = re.compile(r"\b(?:size|colou?r|quantity|" + _SIZES_COLOURS + r"|instead)\b|" + _SIZE_LETTER,
+                     re.IGNORECASE)  # "from M to L", "S"
 # The dates or amounts of two charges: "March 12 and March 13", "both $76.00", "12/03"
 _CHARGE_DETAILS = re.compile(r"\$\s?\d|\b\d+\.\d{2}\b|\b\d{1,2}/\d{1,2}\b|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|"
                              r"dec)[a-z]*\.?\s+\d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan|feb|mar|apr|may|jun|"
@@ -144,7 +145,7 @@ TOO_LATE_FOR = {"change_address": TOO_LATE_TO_CHANGE_TEXT, "change_order": TOO_L
 SIZE_NOT_OFFERED_TEXT = ("We sell the {item} in {sizes}, so there's no \"{wanted}\" to swap to. Which of those would "
                          "you like instead? Then I'll set up the exchange.")
 # Letter sizes a customer asks for, and the ones a product is sold in (its catalogue `sizes`: "XS, S, M, L and XL")
-_LETTER_SIZE = re.compile(r"\b(?:xxs|xs|xl|xxl|small|medium|large)\b|(?<![\w'’])[sml](?![\w'’])", re.IGNORECASE)
+_LETTER_SIZE = re.compile(r"\b(?:" + _SIZES + r")\b|" + _SIZE_LETTER, re.IGNORECASE)
 _LETTER_SIZES_SOLD = re.compile(r"\b(?:XXS|XS|S|M|L|XL|XXL)\b")
 ALREADY_CANCELLED_TEXT = ("Order {order_id} is already cancelled: it never shipped, and the payment hold was "
                           "released. There's nothing more you need to do.")

@@ -54,6 +54,7 @@ class Catalogue:
                 terms.append((_term_pattern(term), product))
         terms.sort(key=lambda t: -len(t[0]))  # longest first: alternation takes the first that fits
         self._owners = [product for _, product in terms]
+        self._kind_words = {product["sku"]: _words_of(product) for product in products}  # once, not per message
         self._pattern = re.compile("|".join(f"(?P<t{i}>\\b{p}\\b)" for i, (p, _) in enumerate(terms)), re.IGNORECASE) \
             if terms else None
 
@@ -69,7 +70,7 @@ class Catalogue:
             return None
         product = self._owners[int(match.lastgroup[1:])]
         kind = _KIND_AFTER.match(text, match.end())
-        if kind and kind.group(1).lower() not in _words_of(product):
+        if kind and kind.group(1).lower() not in self._kind_words[product["sku"]]:
             return None  # "the black puffer jacket": a jacket, not our puffer vest; a product we don't know
         return product
 
