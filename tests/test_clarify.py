@@ -32,8 +32,8 @@ def test_the_guesses_follow_the_probabilities(bot):
     assert clarify.question(_state_with(bot, {"complaint": 0.25}), bot.kb) == clarify.CLARIFY_TEXT
 
 
-def test_an_unsure_opening_names_the_guess_and_keeps_the_menu(bot):
-    turn = bot.reply("guess-1", "my frend is going to colect for me, is that ok")
+def test_an_unsure_short_opening_names_the_guess_and_keeps_the_menu(bot):
+    turn = bot.reply("guess-1", "it is broke now")
     served = turn.candidates[turn.chosen]
     assert served.source == "clarify" and served.meta["confidence"] < 0.30
     assert turn.text.startswith(clarify.GUESS_START) and bot.kb.intent(turn.intent).phrase in turn.text
@@ -41,7 +41,7 @@ def test_an_unsure_opening_names_the_guess_and_keeps_the_menu(bot):
 
 
 def test_a_bare_yes_confirms_a_single_guess(bot):
-    first = bot.reply("guess-2", "my frend is going to colect for me, is that ok")
+    first = bot.reply("guess-2", "it is broke now")
     assert first.candidates[first.chosen].source == "clarify"
     guessed = first.intent
     second = bot.reply("guess-2", "yes that's right")
@@ -50,7 +50,7 @@ def test_a_bare_yes_confirms_a_single_guess(bot):
 
 
 def test_no_after_the_guess_is_not_taken_as_yes(bot):
-    first = bot.reply("guess-3", "my frend is going to colect for me, is that ok")
+    first = bot.reply("guess-3", "it is broke now")
     assert first.candidates[first.chosen].source == "clarify"
     second = bot.reply("guess-3", "no")
     assert second.candidates[second.chosen].source == "handover"  # not understood twice: a person takes over
@@ -93,3 +93,24 @@ def test_a_bare_yes_to_two_guesses_asks_which_one_once(bot):
     # A bare yes again: asked once only, so no second "which one?".
     state.history[-1] = ("customer", "yes")
     assert clarify.confirmed_guess(state, "yes") is None and clarify.which_one(state, bot.kb) is None
+
+
+def test_an_unsure_opening_that_tells_what_happened_goes_to_a_person(bot):
+    """Eight words or more that we cannot read: a person reads them, rather than a menu question asking the customer
+    to say it again. The conversation is escalated with its reason, and the reply asks for the order number."""
+    from bot.dialogue import handover
+    from bot.storage.escalations import escalations
+
+    turn = bot.reply("told-1", "my frend is going to colect for me, is that ok")
+    served = turn.candidates[turn.chosen]
+    assert served.source == "handover" and served.meta["handover"] == "unsure" and served.meta["confidence"] < 0.30
+    assert not clarify.is_question(turn.text) and turn.text.endswith(handover.ADD_ORDER_TEXT)
+    assert [e["reason"] for e in escalations(bot.replay) if e["session_id"] == "told-1"] == ["unsure"]
+
+
+def test_the_handover_does_not_ask_for_an_order_number_it_was_given(bot):
+    from bot.dialogue import handover
+
+    turn = bot.reply("told-2", "my frend is going to colect for me, is that ok. Order FT287235")
+    assert turn.candidates[turn.chosen].meta.get("handover") == "unsure"
+    assert "order number" not in turn.text and turn.text.startswith(handover.TOLD_TEXT.split(",")[0])

@@ -64,6 +64,7 @@ def test_a_message_in_another_language_gets_an_honest_handover(bot):
     assert looks_english("where is my order please") and not looks_english("wo ist meine Bestellung bitte")
     # A short message with one greeting and the rest verbs and nouns: the verbs say it too.
     assert not looks_english("hola necesito devolver unos jeans") and not looks_english("je voudrais rembourser le colis")
+    assert not looks_english("no entiendo muy bien este producto")
     assert looks_english("hola! i need to return my jeans") and looks_english("my paket never came, need help")
 
 

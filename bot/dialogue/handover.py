@@ -6,9 +6,12 @@
     customer asks      the human_agent intent escalates as well, unless the message only asks for our phone
                        number or email (the intent's own templates give them) or gives an email or postcode
                        (an answer to our question, not a request for a person)
-    unsure             an opening message whose intent probability is below CLARIFY_BELOW: ask what it
-                       is about, naming our best guess (bot/dialogue/clarify.py); unsure again right after
-                       a clarifying question: hand over
+    unsure             an opening message whose intent probability is below CLARIFY_BELOW: a short one
+                       ("I need help!!") gets a question naming our best guess (bot/dialogue/clarify.py);
+                       one that tells what happened (TOLD_WORDS words or more) goes to a person, who
+                       reads it, rather than a menu question that asks the customer to say it again
+                       (blind ratings in docs/reply-quality.md, "Round 10"); unsure again right after a
+                       clarifying question: hand over
 
 A handover reply is a candidate like any other (source "handover"), so the turn, its reason and
 its propensity (1: nothing else was offered) land in the replay buffer in the same transaction;
@@ -22,9 +25,10 @@ import unicodedata
 from bot.candidate import Candidate
 from bot.dialogue import clarify, languages, order_access
 from bot.dialogue.state import DialogueState
-from bot.dialogue.tracker import only_gives_a_number
+from bot.dialogue.tracker import extract_order_id, only_gives_a_number
 
 CLARIFY_BELOW = 0.30  # calibrated intent probability under which we ask instead of answering
+TOLD_WORDS = 8  # an opening message this long has told us what happened: unsure, a person reads it
 HUMAN_AGENT_INTENT = "human_agent"
 
 # A message is read as another language when most of its words are in another script, or it has at least two
@@ -39,6 +43,9 @@ _CONTACT = re.compile(r"\b(?:phone|call|ring|number|e-?mail|contact|reach)\b", r
 _PERSON = re.compile(r"\b(?:human|person|people|agent|representative|rep|someone|somebody|anyone|real|transfer|"
                      r"manager|supervisor|talk|speak|useless)\b", re.IGNORECASE)
 
+TOLD_TEXT = ("Thanks for your message. I'd rather a person read it than guess at an answer, so I've passed it to a "
+             "colleague at {store_name}, who will reply here or by email within a day ({support_hours}).")
+ADD_ORDER_TEXT = " If it's about an order, add the order number here and they'll have it to hand."
 HANDOVER_TEXT = ("I'm not sure I've understood, so I've passed our conversation to a colleague at {store_name}. They'll "
                  "reply to you here or by email within a day ({support_hours}).")
 LANGUAGE_TEXT = ("Sorry, I can only answer in English. I've passed your message to a colleague at {store_name}, who "
@@ -103,6 +110,12 @@ def decide(state: DialogueState, kb) -> Candidate | None:
             return _handover(HANDOVER_TEXT, "unsure", store)
         # Later in a conversation the topic is known ("when will it get here?" after an order question):
         # the tracker's carried intent answers; only an opening message we cannot read gets a question.
+        if first_message and len(languages.WORD.findall(message)) >= TOLD_WORDS:
+            reply = _handover(TOLD_TEXT, "unsure", store)
+            reply.meta.update(intent=state.intent, confidence=state.intent_score)  # our guess, for the person
+            if "order_id" not in state.slots and extract_order_id(message) is None:
+                reply.text += ADD_ORDER_TEXT  # the person will need it; never asked for when given
+            return reply
         if first_message:
             return Candidate(clarify.question(state, kb), "clarify", 1.0,
                              meta={"intent": state.intent, "confidence": state.intent_score})

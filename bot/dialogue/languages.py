@@ -14,7 +14,7 @@ MARKERS = {
     "fr": set("""je tu il nous vous ils ne pas le la les des une est suis mon ma mes votre commande merci bonjour pour
 avec dans sur qui quoi comment pourquoi veux voudrais besoin aide avez pouvez rembourser colis toujours reçu""".split()),
     "es": set("""el los las del por para mi mis pedido gracias hola porque donde como esta estoy tengo necesito quiero
-puedo puede devolver cambiar ayuda unos unas una hay todavia nada""".split()),
+puedo puede devolver cambiar ayuda unos unas una hay todavia nada muy este esto producto entiendo pero""".split()),
     "de": set("""ich du er sie wir ihr nicht und ist bin meine mein bestellung danke bitte hallo warum wo wie noch keine
 möchte brauche hilfe habe paket zurück""".split()),
     "it": set("""il lo gli della sono mio mia ordine grazie ciao perche dove non ho vorrei voglio aiuto pacco
