@@ -70,12 +70,11 @@ class Bot:
         spec = self.config.intent_model
         if spec == "none":
             return None
-        from bot.dialogue.intent_model import IntentModel
-        from bot.dialogue.intent_training import intent_model_for
+        from bot.dialogue.intent_training import intent_model_for, load_intent_model
 
         if spec == "auto":
             return intent_model_for(self.kb, self.encoder, store_dir, self.config.cache_dir)
-        return IntentModel.load(spec)
+        return load_intent_model(spec)
 
     def _make_generator(self):
         if not self.config.generator:

@@ -75,7 +75,7 @@ def test_versus_session_rates_two_policies_only_where_their_replies_differ(tmp_p
 
 def test_clarify_session_pairs_the_named_guess_with_the_generic_question(tmp_path):
     messages = tmp_path / "messages.jsonl"
-    rows = [{"id": "g1", "message": "it is broke now"},   # short and unsure: a named guess
+    rows = [{"id": "g1", "message": "its broke and late"},   # short and unsure: a named guess
             {"id": "g2", "message": "I want to return a jacket that doesn't fit"}]     # clear: answered, not rated
     messages.write_text("\n".join(json.dumps(r) for r in rows))
     db = str(tmp_path / "rating.sqlite3")

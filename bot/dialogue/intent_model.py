@@ -42,6 +42,11 @@ class IntentModel:
         self.intent_ids, self.weight, self.bias = list(intent_ids), weight.astype(np.float32), bias.astype(np.float32)
         self.temperature, self.card = float(temperature), card
 
+    def read(self, text: str, vector: np.ndarray) -> np.ndarray:
+        """One message (its sentence vector; the text is for models that read it, intent_classifier.py) ->
+        its calibrated intent probabilities."""
+        return self.probabilities(vector)[0]
+
     def probabilities(self, vectors: np.ndarray) -> np.ndarray:
         """(n, dim) sentence vectors -> (n, n_intents) calibrated probabilities."""
         logits = (np.atleast_2d(vectors) @ self.weight.T + self.bias) / self.temperature

@@ -116,10 +116,11 @@ def find_other_issue(tracker, state: DialogueState, message: str) -> str | None:
     if not found:
         return None
     kb = tracker.kb
-    vectors = tracker.encoder.encode([normalise_numbers(c.text) for c in found])
+    texts = [normalise_numbers(c.text) for c in found]
+    vectors = tracker.encoder.encode(texts)
     read = []  # (clause, its best intent, that intent's probability, all its intent scores)
-    for clause, vector in zip(found, vectors):
-        scores = tracker.intent_scores(vector)
+    for clause, text, vector in zip(found, texts, vectors):
+        scores = tracker.intent_scores(vector, text)
         top = int(np.argmax(scores))
         read.append((clause, kb.intents[top], float(scores[top]), scores))
         state.cache["clauses"].append((clause.text, clause.signalled, kb.intents[top].id, float(scores[top])))

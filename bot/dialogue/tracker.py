@@ -110,7 +110,10 @@ class DialogueTracker:
                  catalogue=None):
         self.kb, self.orders, self.encoder = kb, orders, encoder
         self.catalogue = catalogue  # a Catalogue: which product a message names; None = no products
-        self.intent_model = intent_model  # an IntentModel; None = nearest examples only (older behaviour)
+        self.intent_model = intent_model  # an IntentModel or FineTunedIntentModel; None = nearest examples only
+        if intent_model is not None and list(intent_model.intent_ids) != [i.id for i in kb.intents]:
+            raise ValueError("the intent model was trained for other intents than this knowledge base's: "
+                             "run `rlcs train intents` for this store")
         examples, owners = [], []
         for i, intent in enumerate(kb.intents):
             examples += intent.examples
@@ -131,7 +134,7 @@ class DialogueTracker:
         """The intents whose keywords the message uses ("membership": the membership, however it is worded)."""
         return [i for i, pattern in self.keywords if pattern.search(message)]
 
-    def intent_scores(self, query_vector: np.ndarray) -> np.ndarray:
+    def intent_scores(self, query_vector: np.ndarray, text: str) -> np.ndarray:
         """Per intent: a probability, half the intent model's and half the nearest examples' (a softmax of
         their similarity); without a model, the nearest examples' similarity as before.
 
@@ -143,7 +146,7 @@ class DialogueTracker:
             return nearest
         z = (nearest - nearest.max()) / NEAREST_TEMPERATURE
         nearest_probs = np.exp(z) / np.exp(z).sum()
-        return (1 - NEAREST_SHARE) * self.intent_model.probabilities(query_vector)[0] + NEAREST_SHARE * nearest_probs
+        return (1 - NEAREST_SHARE) * self.intent_model.read(text, query_vector) + NEAREST_SHARE * nearest_probs
 
     def nearest_example_scores(self, query_vector: np.ndarray) -> np.ndarray:
         """Per intent: the mean cosine similarity of the message to its TOP_K closest examples.
@@ -185,7 +188,7 @@ class DialogueTracker:
             state.cache["asked_about"] = {"stock"} if stock_question else set()
         query = self.encoder.encode([words])[0]
         state.cache["query_vector"] = query
-        scores = self.intent_scores(query)
+        scores = self.intent_scores(query, words)
         previous = int(np.argmax(state.intent_memory)) if state.intent_memory is not None else None
         if state.intent_memory is not None and only_gives_a_number(message):
             scores = np.asarray(state.intent_memory)  # "it's 10012": the topic stays what it was
