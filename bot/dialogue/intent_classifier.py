@@ -26,7 +26,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bot.dialogue.intent_model import CARD, calibration_error, fit_temperature
+from bot.dialogue.intent_model import CARD, calibration_error, fit_temperature, read_card
 from bot.dialogue.numbers import normalise_numbers
 
 log = logging.getLogger(__name__)
@@ -153,9 +153,7 @@ class FineTunedIntentModel:
         from transformers import AutoModel, AutoTokenizer
 
         folder = Path(folder)
-        card = json.loads((folder / CARD).read_text())
-        if card.get("format") != FORMAT:
-            raise ValueError(f"{folder}: not an intent model of format {FORMAT}")
+        card = read_card(folder, FORMAT)
         for name, digest in card.get("weights_sha256", {}).items():
             if _sha256(folder / name) != digest:
                 raise ValueError(f"{folder / name}: weights do not match the sha256 in its card (corrupted?)")

@@ -108,14 +108,20 @@ class IntentModel:
         from safetensors.numpy import load_file
 
         folder = Path(folder)
-        card = json.loads((folder / CARD).read_text())
-        if card.get("format") != FORMAT:
-            raise ValueError(f"{folder}: not an intent model of format {FORMAT}")
+        card = read_card(folder, FORMAT)
         data = (folder / WEIGHTS).read_bytes()
         if card.get("weights_sha256") and hashlib.sha256(data).hexdigest() != card["weights_sha256"]:
             raise ValueError(f"{folder / WEIGHTS}: weights do not match the sha256 in its card (corrupted?)")
         tensors = load_file(str(folder / WEIGHTS))
         return cls(card["intents"], tensors["weight"], tensors["bias"], card["temperature"], card)
+
+
+def read_card(folder: Path, expected_format: str) -> dict:
+    """A model folder's card, refused unless it describes a model of the expected format."""
+    card = json.loads((folder / CARD).read_text())
+    if card.get("format") != expected_format:
+        raise ValueError(f"{folder}: not an intent model of format {expected_format}")
+    return card
 
 
 def fit_temperature(logits: np.ndarray, labels: np.ndarray) -> float:
