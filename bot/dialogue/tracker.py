@@ -140,6 +140,8 @@ class DialogueTracker:
 
         Why both: on real messages (rlcs bench intents, real_dev row) the model alone read 0.45 against the
         nearest examples' 0.50, and it reads Bitext at 0.99 against 0.76; the even blend kept 0.96 and 0.52.
+        Round 10's fine-tuned model alone read real_dev at 0.54; blended, 0.58-0.60 (docs/benchmarks.md).
+        `text` is the message as the encoder saw it: the fine-tuned model reads it, the regression the vector.
         """
         nearest = self.nearest_example_scores(query_vector)
         if self.intent_model is None:
