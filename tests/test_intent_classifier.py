@@ -59,6 +59,18 @@ def test_a_saved_model_loads_with_the_same_readings(fitted, tmp_path):
     assert np.allclose(again.read(texts[0]), model.probabilities_of_texts(texts[:1])[0], atol=1e-5)
 
 
+def test_sessions_reading_at_once_get_what_one_at_a_time_gets(fitted):
+    """The chat server reads several sessions' messages at once: sixteen threads get the readings one thread gets."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    model, _ = fitted
+    texts = [t for intent in MESSAGES.values() for t in intent] * 3
+    alone = [model.read(t) for t in texts]
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        together = list(pool.map(model.read, texts))
+    assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(alone, together))
+
+
 def test_a_damaged_head_is_refused(fitted, tmp_path):
     model, _ = fitted
     model.save(tmp_path / "m")

@@ -18,10 +18,12 @@ store keeps it in `<store>/intent_model/` (card.json, head.safetensors, encoder/
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import random
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -41,8 +43,16 @@ WARMUP_SHARE, WARMUP_MAX = 0.1, 50  # the learning rate rises over the first ten
 
 class FineTunedIntentModel:
     def __init__(self, intent_ids: list[str], tokenizer, encoder, head, temperature: float, card: dict):
-        self.intent_ids, self.tokenizer, self.encoder, self.head = list(intent_ids), tokenizer, encoder, head
+        import torch
+
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"  # a GPU when there is one, as the encoder
+        self.intent_ids, self.tokenizer = list(intent_ids), tokenizer
+        self.encoder, self.head = encoder.to(self.device), head.to(self.device)
         self.temperature, self.card = float(temperature), card
+        # The chat server reads messages of several sessions at once: the same locking as bot/encoder.py (the
+        # tokenizer's Rust state is not shared safely across threads; several intra-op threads per forward
+        # pass oversubscribe the CPU, so then one pass at a time).
+        self._infer_lock, self._tokenize_lock = threading.Lock(), threading.Lock()
 
     def read(self, text: str, vector: np.ndarray | None = None) -> np.ndarray:
         """One message (the tracker's intent text) -> its calibrated intent probabilities."""
@@ -52,17 +62,20 @@ class FineTunedIntentModel:
         import torch
 
         out = []
-        with torch.inference_mode():
+        parallel = self.device == "cpu" and torch.get_num_threads() == 1
+        with torch.inference_mode(), contextlib.nullcontext() if parallel else self._infer_lock:
             for start in range(0, len(texts), batch_size):
                 logits = self._logits(texts[start:start + batch_size])
-                out.append(torch.softmax(logits / self.temperature, dim=-1).numpy())
+                out.append(torch.softmax(logits / self.temperature, dim=-1).float().cpu().numpy())
         return np.concatenate(out) if out else np.zeros((0, len(self.intent_ids)), dtype=np.float32)
 
     def _logits(self, texts: list[str]):
         import torch
 
-        batch = self.tokenizer([normalise_numbers(t) for t in texts], padding=True, truncation=True,
-                               max_length=MAX_LENGTH, return_tensors="pt")
+        with self._tokenize_lock:
+            batch = self.tokenizer([normalise_numbers(t) for t in texts], padding=True, truncation=True,
+                                   max_length=MAX_LENGTH, return_tensors="pt")
+        batch = batch.to(self.device)
         tokens = self.encoder(**batch).last_hidden_state
         mask = batch["attention_mask"].unsqueeze(-1).float()
         vectors = torch.nn.functional.normalize((tokens * mask).sum(1) / mask.sum(1), dim=-1)
@@ -102,8 +115,8 @@ class FineTunedIntentModel:
                 order += rng.sample(range(len(texts)), len(texts))
             batch, order = order[:batch_size], order[batch_size:]
             logits = model._logits([texts[i] for i in batch])
-            loss = torch.nn.functional.cross_entropy(logits, torch.tensor([labels[i] for i in batch]),
-                                                     weight=class_weight)
+            wanted = torch.tensor([labels[i] for i in batch], device=model.device)
+            loss = torch.nn.functional.cross_entropy(logits, wanted, weight=class_weight.to(model.device))
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -116,7 +129,7 @@ class FineTunedIntentModel:
         # 3. calibrate on the held-out messages
         if held_texts:
             with torch.inference_mode():
-                held_logits = np.concatenate([model._logits(held_texts[s:s + 64]).numpy()
+                held_logits = np.concatenate([model._logits(held_texts[s:s + 64]).float().cpu().numpy()
                                               for s in range(0, len(held_texts), 64)])
             model.temperature = fit_temperature(held_logits, np.asarray(held_labels))
             probs = model.probabilities_of_texts(held_texts)
@@ -139,8 +152,8 @@ class FineTunedIntentModel:
         (folder / CARD).unlink(missing_ok=True)
         self.encoder.save_pretrained(folder / ENCODER)
         self.tokenizer.save_pretrained(folder / ENCODER)
-        save_file({"weight": self.head.weight.detach().contiguous(), "bias": self.head.bias.detach().contiguous()},
-                  str(folder / HEAD))
+        head = {name: tensor.detach().cpu().contiguous() for name, tensor in self.head.state_dict().items()}
+        save_file(head, str(folder / HEAD))
         card = {**self.card, "format": FORMAT, "intents": self.intent_ids, "temperature": self.temperature,
                 "weights_sha256": {HEAD: _sha256(folder / HEAD),
                                    "encoder/model.safetensors": _sha256(folder / ENCODER / "model.safetensors")}}
@@ -151,6 +164,7 @@ class FineTunedIntentModel:
         import torch
         from safetensors.torch import load_file
         from transformers import AutoModel, AutoTokenizer
+        from transformers.utils import logging as hf_logging
 
         folder = Path(folder)
         card = read_card(folder, FORMAT)
@@ -160,6 +174,7 @@ class FineTunedIntentModel:
         tensors = load_file(str(folder / HEAD))
         head = torch.nn.Linear(tensors["weight"].shape[1], tensors["weight"].shape[0])
         head.load_state_dict(tensors)
+        hf_logging.disable_progress_bar()  # a weight-loading bar per Bot start is noise in a chat server
         encoder = AutoModel.from_pretrained(folder / ENCODER).eval()
         tokenizer = AutoTokenizer.from_pretrained(folder / ENCODER)
         return cls(card["intents"], tokenizer, encoder, head.eval(), card["temperature"], card)
