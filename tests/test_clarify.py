@@ -109,3 +109,24 @@ def test_the_handover_does_not_ask_for_an_order_number_it_was_given(bot):
     turn = bot.reply("told-2", "my frend is going to colect for me, is that ok. Order FT287235")
     assert turn.candidates[turn.chosen].meta.get("handover") == "unsure"
     assert "order number" not in turn.text and turn.text.startswith(handover.TOLD_TEXT.split(",")[0])
+
+
+def test_a_store_with_few_staff_asks_instead(bot, tmp_path):
+    """`unsure_handover_words` in the store's settings: set high, the same long opener gets the question."""
+    import copy
+    import json
+
+    from bot.shop.knowledge import KnowledgeBase, KnowledgeBaseError
+    from bot.shop.paths import STORE_DIR
+
+    state = bot._session("few-staff")[0]
+    bot.tracker.update(state, "my frend is going to colect for me, is that ok")
+    assert handover.decide(state, bot.kb).source == "handover"
+    few_staff = copy.copy(bot.kb)
+    few_staff.store = {**bot.kb.store, "unsure_handover_words": 100}
+    assert handover.decide(state, few_staff).source == "clarify"
+    raw = json.loads((STORE_DIR / "knowledge_base.json").read_text())
+    raw["store"]["unsure_handover_words"] = "eight"
+    (tmp_path / "knowledge_base.json").write_text(json.dumps(raw))
+    with pytest.raises(KnowledgeBaseError, match="unsure_handover_words"):
+        KnowledgeBase.load(tmp_path)

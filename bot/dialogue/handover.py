@@ -8,7 +8,8 @@
                        (an answer to our question, not a request for a person)
     unsure             an opening message whose intent probability is below CLARIFY_BELOW: a short one
                        ("I need help!!") gets a question naming our best guess (bot/dialogue/clarify.py);
-                       one that tells what happened (TOLD_WORDS words or more) goes to a person, who
+                       one that tells what happened (TOLD_WORDS words or more, the store's
+                       "unsure_handover_words") goes to a person, who
                        reads it, rather than a menu question that asks the customer to say it again
                        (blind ratings in docs/reply-quality.md, "Round 10"); unsure again right after a
                        clarifying question: hand over
@@ -32,7 +33,9 @@ from bot.dialogue.tracker import only_gives_a_number
 # messages as round 9's model did at 0.30 with no more wrong answers (94: 61 right, 33 wrong, against 93: 60,
 # 33); docs/benchmarks.md, round 10.
 CLARIFY_BELOW = 0.37
-TOLD_WORDS = 8  # an opening message this long has told us what happened: unsure, a person reads it
+# An opening message this long has told us what happened: unsure, a person reads it. A store sets its own in
+# knowledge_base.json ("unsure_handover_words"): fewer staff, a higher number, and more questions instead.
+TOLD_WORDS = 8
 HUMAN_AGENT_INTENT = "human_agent"
 
 # A message is read as another language when most of its words are in another script, or it has at least two
@@ -114,7 +117,8 @@ def decide(state: DialogueState, kb) -> Candidate | None:
             return _handover(HANDOVER_TEXT, "unsure", store)
         # Later in a conversation the topic is known ("when will it get here?" after an order question):
         # the tracker's carried intent answers; only an opening message we cannot read gets a question.
-        if first_message and len(languages.WORD.findall(message)) >= TOLD_WORDS:
+        told_words = store.get("unsure_handover_words", TOLD_WORDS)
+        if first_message and len(languages.WORD.findall(message)) >= told_words:
             reply = _handover(TOLD_TEXT, "unsure", store)
             reply.meta.update(intent=state.intent, confidence=state.intent_score)  # our guess, for the person
             if "order_id" not in state.slots:  # the tracker keeps any order number the message gave

@@ -116,6 +116,10 @@ class KnowledgeBase:
                                   [str(k).format(**raw.get("store", {})) for k in item.get("keywords", [])]))
         if not intents:
             raise KnowledgeBaseError(f"{path}: no intents")
+        words = raw.get("store", {}).get("unsure_handover_words", 8)
+        if isinstance(words, bool) or not isinstance(words, int) or words < 1:
+            raise KnowledgeBaseError(f"{path}: store.unsure_handover_words must be a whole number of at least 1 "
+                                     f"(got {words!r})")
         return cls(raw.get("store", {}), raw.get("status_phrases", {}), intents)
 
 
