@@ -115,10 +115,10 @@ def decide(state: DialogueState, kb) -> Candidate | None:
     if state.intent_score < CLARIFY_BELOW and not number_only:
         if was_clarifying(state):
             return _handover(HANDOVER_TEXT, "unsure", store)
-        # Later in a conversation the topic is known ("when will it get here?" after an order question):
-        # the tracker's carried intent answers; only an opening message we cannot read gets a question.
-        told_words = store.get("unsure_handover_words", TOLD_WORDS)
-        if first_message and len(languages.WORD.findall(message)) >= told_words:
+        # Later in a conversation the topic is known ("when will it get here?" after an order question): the
+        # tracker's carried intent answers. Only an opening message we cannot read gets a question, or a person
+        # when it told us what happened.
+        if first_message and len(languages.WORD.findall(message)) >= store.get("unsure_handover_words", TOLD_WORDS):
             reply = _handover(TOLD_TEXT, "unsure", store)
             reply.meta.update(intent=state.intent, confidence=state.intent_score)  # our guess, for the person
             if "order_id" not in state.slots:  # the tracker keeps any order number the message gave

@@ -93,7 +93,7 @@ def _encoder_name(path: str | None) -> str | None:
 def training_data(kb, extra=None, extra_held=None, seed: int = 0, store_dir=None):
     """(intent ids, train texts, train labels, held texts, held labels): the store's labelled messages and their
     rewrites, plus `extra` / `extra_held` [(text, intent_id)] (Bitext)."""
-    ids, _ = store_examples(kb, store_dir)
+    ids = [intent.id for intent in kb.intents]
     index = {intent_id: i for i, intent_id in enumerate(ids)}
     train_x, train_y, held_x, held_y = labelled_store_messages(kb, seed, store_dir)
     for rows, xs, ys in ((extra or [], train_x, train_y), (extra_held or [], held_x, held_y)):

@@ -116,7 +116,7 @@ class KnowledgeBase:
                                   [str(k).format(**raw.get("store", {})) for k in item.get("keywords", [])]))
         if not intents:
             raise KnowledgeBaseError(f"{path}: no intents")
-        words = raw.get("store", {}).get("unsure_handover_words", 8)
+        words = raw.get("store", {}).get("unsure_handover_words", 1)  # optional; its default is handover.TOLD_WORDS
         if isinstance(words, bool) or not isinstance(words, int) or words < 1:
             raise KnowledgeBaseError(f"{path}: store.unsure_handover_words must be a whole number of at least 1 "
                                      f"(got {words!r})")

@@ -5,8 +5,8 @@
     rlcs train intents --no-fine-tune                    # a logistic regression on frozen MiniLM vectors (seconds)
 
 By default MiniLM itself is fine-tuned as the classifier (bot/dialogue/intent_classifier.py): one pass over
-about 15,000 messages, 5-6 minutes on 2 CPU cores, under a minute on a GPU. On real messages it reads
-0.59 against the logistic regression's 0.53 (docs/benchmarks.md, round 10).
+about 15,000 messages, 6.5 minutes on 2 CPU cores (a GPU is used when present; not yet timed). On real
+messages it reads 0.60 against the logistic regression's 0.53 (docs/benchmarks.md, round 10).
 
 Bitext requests of the intents with a clear counterpart in our store (training/bitext_intents.py)
 join the store's own examples; Bitext's test split (a stable hash of each row) is never used here,
@@ -106,8 +106,9 @@ def train(cfg: IntentTrainConfig):
 
 
 def make_parser(subparsers) -> argparse.ArgumentParser:
-    parser = subparsers.add_parser("intents", help="fit the intent model (MiniLM fine-tuned, or a calibrated logistic regression)",
-                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = subparsers.add_parser("intents", description=__doc__,
+                                   help="fit the intent model (MiniLM fine-tuned, or a calibrated logistic regression)",
+                                   formatter_class=argparse.RawDescriptionHelpFormatter)
     add_config_flags(parser, IntentTrainConfig)
     parser.set_defaults(func=lambda args: train(config_from_args(IntentTrainConfig, args)) and 0)
     return parser
