@@ -156,6 +156,20 @@ def test_an_already_tried_password_reset_is_not_offered_again(bot):
     assert any(c.meta.get("template") == "account_access.reset" for c in control.candidates)
 
 
+@pytest.mark.parametrize("message, template, tried", [
+    ("the forgot password email never arrives, I can't get into my account", "account_access.reset_not_arriving",
+     "account_access.clarify"),
+    ("checkout keeps failing with an error, tried chrome and safari, same on both", "website_issue.on_our_side",
+     "website_issue.troubleshoot"),
+])
+def test_what_was_tried_is_not_suggested_again(bot, message, template, tried):
+    """Round 10's raters: "the 'forgot password' email doesn't work" was asked whether the reset email arrives, and
+    "tried on Firefox & Chrome" was told to try another browser. The answer starts from what they tried."""
+    turn = bot.reply(f"tried-{template}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
+    assert not any(c.meta.get("template") == tried for c in turn.candidates)
+
+
 def test_the_store_intent_model_names_no_machine_path():
     """A card that recorded this checkout's venv path would not match in a fresh clone, and every Bot start
     there would refit the model (about a minute each on this CPU)."""
@@ -278,6 +292,22 @@ def test_spoiled_goods_are_a_damaged_item(bot, message):
     """Words that say what is wrong with the goods name the topic, however the rest reads."""
     turn = bot.reply(f"spoiled-{message[:10]}", message)
     assert turn.intent == "damaged_or_wrong_item" and turn.candidates[turn.chosen].source != "clarify", turn.text
+
+
+@pytest.mark.parametrize("message, quality", [
+    ("the bread I bought yesterday was mouldy", True),
+    ("found a dead fly in the salad bag, disgusting", True),
+    ("there were bits of plastic in my cereal", True),
+    ("the parcel arrived and the mug inside was smashed", False),
+])
+def test_poor_goods_get_the_quality_answer_not_the_delivery_one(bot, message, quality):
+    """Round 10's raters: mouldy food and bone in mince got "arrived damaged, or the wrong item, size or color?".
+    A quality report is refunded or replaced wherever it was bought, and goes to the quality team; a smashed mug
+    is still a damaged delivery."""
+    turn = bot.reply(f"quality-{message[:12]}", message)
+    chosen = turn.candidates[turn.chosen].meta.get("template")
+    assert (chosen == "damaged_or_wrong_item.quality") == quality, (chosen, turn.text)
+    assert not any("size or color" in c.text for c in turn.candidates) or not quality
 
 
 @pytest.mark.parametrize("message, intent", [

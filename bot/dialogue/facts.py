@@ -14,9 +14,19 @@ FACTS = {
     "tracking_delivered": re.compile(
         r"\b(?:says?|said|shows?|showing|marked|status|tracking)\b[^.!?\n]{0,25}\bdelivered\b|\bdelivered\b[^.!?\n]{0,20}\b(?:but|yet|never|not|no)\b",
         re.IGNORECASE),
-    # "I already reset my password", "tried resetting it twice", "the reset link doesn't work"
+    # "I already reset my password", "tried resetting it twice", "the reset link doesn't work", "the 'forgot password'
+    # email request doesn't work", "still awaiting a password reset email"
     "password_reset_tried": re.compile(
-        r"\b(?:already|tried|tries|trying|did)\b[^.!?\n]{0,20}\breset|\breset (?:link|email)\b[^.!?\n]{0,30}\b(?:not|never|doesn|didn|won)",
+        r"\b(?:already|tried|tries|trying|did)\b[^.!?\n]{0,20}\breset|\breset (?:link|email)\b[^.!?\n]{0,30}\b(?:not|never|doesn|didn|won)|"
+        r"\bforgot(?:ten)? password\b[^.!?\n]{0,30}\b(?:not|never|doesn|didn|won|isn|no)|"
+        r"\b(?:awaiting|waiting (?:for|on))\b[^.!?\n]{0,15}\breset\b",
+        re.IGNORECASE),
+    # "tried on Firefox & Chrome, same problem", "even tried another handset", "on the app and the website": the
+    # usual "try another browser" was done
+    "tried_elsewhere": re.compile(
+        r"\btried\b[^.!?\n]{0,20}\b(?:another|other|different|firefox|chrome|safari|edge|both|incognito|private)\b|"
+        r"\b(?:app|web|website|site) (?:and|&|or|n) (?:the )?(?:app|web|website|site)\b[^.!?\n]{0,40}\b(?:not|both|neither)|"
+        r"\bon both\b|\bsame (?:problem|issue|thing|error) on\b",
         re.IGNORECASE),
     # "I sent it back last week", "already returned the jacket", "dropped the return off"
     "item_returned": re.compile(
@@ -27,6 +37,17 @@ FACTS = {
         r"\bwrong (?:item|product|size|colou?r|one|game|book|model)\b|\bsent (?:me )?the wrong\b|\binstead of\b|"
         r"\b(?:arrived|came|was|were|is|are)\s+(?:\w+\s+)?(?:damaged|broken|smashed|cracked|crushed|torn|ripped|dented|"
         r"stained|mouldy|moldy|rotten|faulty|defective)\b|\b(?:mouldy|moldy|rotten|out of date)\b",
+        re.IGNORECASE),
+    # "the cheese was mouldy", "bits of bone in the mince", "a slug in the cauliflower", "fell apart after one wash":
+    # the goods themselves are poor, bought online or in a store (the answer says where the item came from counts)
+    "quality_problem": re.compile(
+        r"\b(?:mouldy|moldy|mould|rotten|rotting|gone off|went off|stale|rancid|out of date|past (?:its|the) "
+        r"(?:use[- ]by|best[- ]before|sell[- ]by)|undercooked|not fresh|(?:smell|smells|smelled|smelt|taste|tastes|tasted) "
+        r"(?:off|funny|bad|awful|weird|strange|rotten)|(?:bits?|pieces?) of (?:bone|plastic|glass|metal|shell)|bones? in|"
+        r"slugs?|maggots?|insects?|(?:a|dead) (?:bug|fly|worm|caterpillar|spider) in|hairs? in (?:my|the|it|this)|husks?|"
+        r"quality control|(?:poor|bad|terrible|awful|shocking) quality (?:food|product|item|clothes|fabric|material)|"
+        r"cheaply made|fell apart|falling apart|came apart|coming apart|bobbled|pilling|shr[ua]nk (?:in|after)|"
+        r"faded after)\b",
         re.IGNORECASE),
     # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
     "in_store_visit": re.compile(

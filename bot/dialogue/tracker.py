@@ -64,6 +64,9 @@ REFERS_BACK_MAX_WORDS = 10
 # Topics about the account, not an order: with an order on the table, "it" is the order (found re-checking the
 # testers' transcripts: "so can you reinstate it?" about a cancelled order got the account-takeover answer)
 ACCOUNT_TOPICS = {"account_access", "delete_account_privacy"}
+# Poor goods (facts.py "quality_problem": mouldy, a fly in the salad, bits of bone) are a damaged item whatever the
+# model reads in "bag" or "delivered"; the care answers keep "it shrank in the wash, how should I wash it?"
+QUALITY_INTENT, CARE_INTENT = "damaged_or_wrong_item", "product_care"
 
 
 def refers_back(text: str) -> bool:
@@ -213,6 +216,8 @@ class DialogueTracker:
             lifted.append(ids.index(product_questions.PRODUCT_QUESTION_INTENT))
         if not stock_question and in_store.complaint_about_a_visit(message) and in_store.COMPLAINT_INTENT in ids:
             lifted.append(ids.index(in_store.COMPLAINT_INTENT))  # "the till woman at your Farlington store ignored him"
+        if "quality_problem" in said and QUALITY_INTENT in ids and ids[int(np.argmax(scores))] != CARE_INTENT:
+            lifted.append(ids.index(QUALITY_INTENT))
         for index in lifted:
             # Above the model's best guess, and at least even odds once a distribution again (x / (1 - old + x)
             # >= 0.5 for x >= 1 - old): a topic the message names outright needs no "is it about ...?"
