@@ -170,6 +170,31 @@ def test_what_was_tried_is_not_suggested_again(bot, message, template, tried):
     assert not any(c.meta.get("template") == tried for c in turn.candidates)
 
 
+def test_a_complaint_told_at_length_is_not_asked_what_happened(bot):
+    """Round 10's raters: a customer who wrote out what went wrong was asked "what went wrong?" again."""
+    long = bot.reply("told-1", "Just had the worst experience with your customer service team, the second person "
+                               "I spoke to had no clue and hung up on me")
+    assert not any(c.meta.get("template") in ("complaint.listen", "complaint.outcome") for c in long.candidates)
+    short = bot.reply("told-2", "worst service ever, so annoyed")
+    assert any(c.meta.get("template") in ("complaint.listen", "complaint.outcome") for c in short.candidates)
+
+
+@pytest.mark.parametrize("message, good_news", [
+    ("the jacket I bought last week is now $20 cheaper, can I get the difference back?", True),
+    ("the price on the shelf said 4 pounds but I was charged 6 at the till", False),
+])
+def test_good_news_only_for_a_price_that_dropped(bot, message, good_news):
+    """"Good news, this may qualify" to a customer who was charged more than the label said read as mockery."""
+    turn = bot.reply(f"price-{good_news}", message)
+    assert any(c.text.startswith("Good news") for c in turn.candidates) == good_news, turn.text
+
+
+def test_a_gift_card_code_is_no_promo_code(bot):
+    turn = bot.reply("giftcode", "my gift card code isn't working, it says invalid")
+    assert turn.intent != "promo_code", turn.text
+    assert "Promo code" not in turn.text
+
+
 def test_the_store_intent_model_names_no_machine_path():
     """A card that recorded this checkout's venv path would not match in a fresh clone, and every Bot start
     there would refit the model (about a minute each on this CPU)."""

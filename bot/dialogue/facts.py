@@ -49,6 +49,20 @@ FACTS = {
         r"cheaply made|fell apart|falling apart|came apart|coming apart|bobbled|pilling|shr[ua]nk (?:in|after)|"
         r"faded after)\b",
         re.IGNORECASE),
+    # "it went on sale two days later", "now $15 cheaper", "can I get the price difference": a price drop to claim
+    "price_dropped": re.compile(
+        r"\b(?:cheaper|price (?:has |have |had )?(?:dropped|fallen|gone down|went down|reduced|lowered|been cut)|"
+        r"(?:dropped|reduced|lowered|cut) (?:the |its |their )?price|(?:went|gone|is|now) on sale|on sale now|"
+        r"price difference|difference in price|price (?:adjustment|adjustmnt|protection|drop))\b",
+        re.IGNORECASE),
+    # "28 minutes on the phone", "no reply to my emails", "you've been ignoring my DMs": our slowness is the complaint
+    "waited_for_answer": re.compile(
+        r"\b(?:no|any|a) (?:reply|response|answer|call ?back)\b|\bwait\w* (?:for|on) (?:a |an |your )?(?:reply|response|"
+        r"answer|call ?back|email)\b|\bignor\w* (?:my|me|our|us)\b|\bon hold\b|\b(?:minutes|hours|mins)\b[^.!?\n]{0,15}\bon the phone\b|"
+        r"\b(?:can'?t|cannot|couldn'?t|not) (?:get|getting) through\b|\bno one (?:answers|replies|picks up)\b",
+        re.IGNORECASE),
+    # A message of 15 words or more: the customer told us what happened, so "what went wrong?" asks for it again
+    "told_at_length": re.compile(r"^\W*(?:\S+\s+){14,}\S"),
     # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
     "in_store_visit": re.compile(
         r"\b(?:your|the|this|that|our local|my local)(?: (?-i:[A-Z])\w+)* (?:store|superstore)\b"

@@ -67,6 +67,9 @@ ACCOUNT_TOPICS = {"account_access", "delete_account_privacy"}
 # Poor goods (facts.py "quality_problem": mouldy, a fly in the salad, bits of bone) are a damaged item whatever the
 # model reads in "bag" or "delivered"; the care answers keep "it shrank in the wash, how should I wash it?"
 QUALITY_INTENT, CARE_INTENT = "damaged_or_wrong_item", "product_care"
+# A gift card's code is no promo code: "the claim code on my gift card is invalid" got the promo-code steps
+GIFT_CARD = re.compile(r"\bgift ?cards?\b|\be-?gift\b", re.IGNORECASE)
+PROMO_INTENT = "promo_code"
 
 
 def refers_back(text: str) -> bool:
@@ -227,6 +230,9 @@ class DialogueTracker:
                 scores = scores.copy()
                 scores[index] = lifted_to
                 scores = scores / scores.sum()
+        if ids[int(np.argmax(scores))] == PROMO_INTENT and GIFT_CARD.search(message):
+            scores = _set_aside(scores, ids, [PROMO_INTENT])  # after the lifts: "code isn't working" names a promo code
+            scores = scores / scores.sum()
         # "yes" after "You also mentioned a double charge: ...", or after "is it about a late delivery?"
         taken_up = issues.takes_up(state, message) or clarify.confirmed_guess(state, message)
         if taken_up is not None:
