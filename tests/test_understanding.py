@@ -195,6 +195,24 @@ def test_a_gift_card_code_is_no_promo_code(bot):
     assert "Promo code" not in turn.text
 
 
+@pytest.mark.parametrize("message, template", [
+    ("is item 123/4567 coming back in stock soon?", "product_question.stock_their_number"),
+    ("have you discontinued product code AB12345C?", "product_question.stock_their_number"),
+    ("are the lemon biscuits coming back in stock? https://t.co/Ab12cd34Ef", "product_question.stock_any"),
+])
+def test_an_item_number_of_their_own_is_not_asked_for_again(bot, message, template):
+    """Round 9-10 raters: a customer who gave their own item number was asked for "the SKU (it starts with NT-)".
+    A link's letters and digits are no item number."""
+    turn = bot.reply(f"itemno-{message[:14]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
+
+
+def test_a_missed_delivery_while_home_is_not_asked_what_happened(bot):
+    turn = bot.reply("missed-home", "got a sorry we missed you card but I was in all day, nobody knocked")
+    assert turn.candidates[turn.chosen].meta.get("template") == "delivery_complaint.missed", turn.text
+    assert not any("what happened" in c.text for c in turn.candidates)
+
+
 def test_the_store_intent_model_names_no_machine_path():
     """A card that recorded this checkout's venv path would not match in a fresh clone, and every Bot start
     there would refit the model (about a minute each on this CPU)."""

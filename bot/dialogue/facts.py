@@ -63,6 +63,18 @@ FACTS = {
         re.IGNORECASE),
     # A message of 15 words or more: the customer told us what happened, so "what went wrong?" asks for it again
     "told_at_length": re.compile(r"^\W*(?:\S+\s+){14,}\S"),
+    # "Item No. 631/8198", "product code T491204T": the customer named the item their own way (no NT- SKU to ask for)
+    "item_number_given": re.compile(
+        r"\b(?:item|product|article|part|catalogue|cat)\s*(?:no\b|nr\b|number|code|ref|#)[\s.:#]*[a-z]*\d|\b\d{3}/\d{4}\b|"
+        r"(?<![/.=?&-])\b(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{7,}\b(?![/.]\w)",  # not inside a link
+        re.IGNORECASE),
+    # "I was home all day and got a 'sorry we missed you' card": the carrier says it tried, the customer was in
+    "missed_while_home": re.compile(
+        r"^(?=.*\b(?:sorry we missed you|missed (?:you|us|the delivery|delivery)|delivery (?:failed|attempt)|failed "
+        r"(?:delivery|to deliver)|attempted (?:delivery|to deliver)|no(?:body| one) (?:was )?(?:home|in)|card through)\b)"
+        r"(?=.*\b(?:(?:home|in|here|in the house|in) all (?:day|morning|afternoon)|(?:i|we) (?:was|were) (?:home|in|here)|"
+        r"been (?:home|in)|at home|sat in|doorbell|didn'?t (?:knock|ring)|no (?:knock|ring)|never (?:knocked|rang))\b)",
+        re.IGNORECASE | re.DOTALL),
     # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
     "in_store_visit": re.compile(
         r"\b(?:your|the|this|that|our local|my local)(?: (?-i:[A-Z])\w+)* (?:store|superstore)\b"
