@@ -170,13 +170,14 @@ def test_what_was_tried_is_not_suggested_again(bot, message, template, tried):
     assert not any(c.meta.get("template") == tried for c in turn.candidates)
 
 
-def test_a_complaint_told_at_length_is_not_asked_what_happened(bot):
-    """Round 10's raters: a customer who wrote out what went wrong was asked "what went wrong?" again."""
-    long = bot.reply("told-1", "Just had the worst experience with your customer service team, the second person "
-                               "I spoke to had no clue and hung up on me")
-    assert not any(c.meta.get("template") in ("complaint.listen", "complaint.outcome") for c in long.candidates)
-    short = bot.reply("told-2", "worst service ever, so annoyed")
-    assert any(c.meta.get("template") in ("complaint.listen", "complaint.outcome") for c in short.candidates)
+def test_sorry_for_the_wait_only_when_waiting_is_the_complaint(bot):
+    """Round 10's raters: "I'm sorry you had to wait so long for an answer" to a complaint about a store's optician.
+    (Round 11 also tried the escalation answer for complaints told at length instead of "what went wrong?": blind
+    raters rated it a brush-off, 2.29 against 2.71 on 12 real_dev messages, and it was dropped.)"""
+    waited = bot.reply("wait-1", "no reply to my emails for a week, awful service")
+    assert any(c.meta.get("template") == "complaint.slow_reply" for c in waited.candidates), waited.text
+    other = bot.reply("wait-2", "your staff were so rude to me today, disgraceful")
+    assert not any(c.meta.get("template") == "complaint.slow_reply" for c in other.candidates), other.text
 
 
 @pytest.mark.parametrize("message, good_news", [

@@ -61,8 +61,6 @@ FACTS = {
         r"answer|call ?back|email)\b|\bignor\w* (?:my|me|our|us)\b|\bon hold\b|\b(?:minutes|hours|mins)\b[^.!?\n]{0,15}\bon the phone\b|"
         r"\b(?:can'?t|cannot|couldn'?t|not) (?:get|getting) through\b|\bno one (?:answers|replies|picks up)\b",
         re.IGNORECASE),
-    # A message of 15 words or more: the customer told us what happened, so "what went wrong?" asks for it again
-    "told_at_length": re.compile(r"^\W*(?:\S+\s+){14,}\S"),
     # "Item No. 631/8198", "product code T491204T": the customer named the item their own way (no NT- SKU to ask for)
     "item_number_given": re.compile(
         r"\b(?:item|product|article|part|catalogue|cat)\s*(?:no\b|nr\b|number|code|ref|#)[\s.:#]*[a-z]*\d|\b\d{3}/\d{4}\b|"
