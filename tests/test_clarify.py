@@ -130,3 +130,15 @@ def test_a_store_with_few_staff_asks_instead(bot, tmp_path):
     (tmp_path / "knowledge_base.json").write_text(json.dumps(raw))
     with pytest.raises(KnowledgeBaseError, match="unsure_handover_words"):
         KnowledgeBase.load(tmp_path)
+
+
+def test_meant_thanks_are_returned_even_when_the_model_is_unsure(bot):
+    """Round 11: "you solved my issue within 5 minutes. Thank you" was read as praise at 0.22 and handed to a person."""
+    state = bot._session("unsure-thanks")[0]
+    bot.tracker.update(state, "spoke to Sam on the phone earlier, what a star, thank you so much for all the help")
+    assert state.intent in ("praise", "goodbye_thanks")
+    state.intent_score = handover.CLARIFY_BELOW / 2  # as unsure as the model was about the real one
+    assert handover.decide(state, bot.kb) is None
+    state.intent = "complaint"  # as unsure about anything else: a person reads it
+    assert handover.decide(state, bot.kb).source == "handover"
+

@@ -214,6 +214,35 @@ def test_a_missed_delivery_while_home_is_not_asked_what_happened(bot):
     assert not any("what happened" in c.text for c in turn.candidates)
 
 
+@pytest.mark.parametrize("message, template", [
+    ("the hair dryer burnt my hand the first time I used it", "defective_item.hurt"),
+    ("do you have any discount codes at the moment?", "promo_code.no_codes"),
+    ("my card was declined but the money still came out of my account", "payment_failed.hold_seen"),
+    ("how do I cancel my Prime membership?", "off_topic.other_membership"),
+    ("how do I cancel my membership?", "membership_subscription.cancel"),
+])
+def test_what_the_message_says_picks_the_answer(bot, message, template):
+    """Round 11, from blind raters' reasons on real messages: "Sorry it stopped working!" to someone a product hurt,
+    the one-code rule to "any codes?", "check your billing address" when a declined payment took money, and our
+    membership's steps for another company's."""
+    turn = bot.reply(f"picks-{message[:14]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
+    assert not any(c.text.startswith("Sorry it stopped working!") for c in turn.candidates)
+
+
+@pytest.mark.parametrize("message, thanked", [
+    ("spoke to Sam on the phone earlier, what a star, thank you so much", True),
+    ("I sent you a DM, could really use some help asap, thanks", False),
+    ("sent me a shirt with a big stain on it, great service guys", False),
+])
+def test_thanks_are_returned_only_when_meant(bot, message, thanked):
+    """Meant thanks are returned even when the model is unsure (it handed one to a person); thanks beside a request
+    or a stained shirt are not thanked ("Glad I could help!" to "could really use your assistance" rated 1)."""
+    turn = bot.reply(f"thanks-{message[:14]}", message)
+    served_thanks = turn.intent in ("praise", "goodbye_thanks") and turn.candidates[turn.chosen].source == "retrieval"
+    assert served_thanks == thanked, (turn.intent, turn.text)
+
+
 def test_the_store_intent_model_names_no_machine_path():
     """A card that recorded this checkout's venv path would not match in a fresh clone, and every Bot start
     there would refit the model (about a minute each on this CPU)."""
@@ -343,6 +372,7 @@ def test_spoiled_goods_are_a_damaged_item(bot, message):
     ("found a dead fly in the salad bag, disgusting", True),
     ("there were bits of plastic in my cereal", True),
     ("the parcel arrived and the mug inside was smashed", False),
+    ("do you sell insect repellent spray?", False),
 ])
 def test_poor_goods_get_the_quality_answer_not_the_delivery_one(bot, message, quality):
     """Round 10's raters: mouldy food and bone in mince got "arrived damaged, or the wrong item, size or color?".

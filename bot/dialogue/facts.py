@@ -41,10 +41,11 @@ FACTS = {
     # "the cheese was mouldy", "bits of bone in the mince", "a slug in the cauliflower", "fell apart after one wash":
     # the goods themselves are poor, bought online or in a store (the answer says where the item came from counts)
     "quality_problem": re.compile(
-        r"\b(?:mouldy|moldy|mould|rotten|rotting|gone off|went off|stale|rancid|out of date|past (?:its|the) "
+        r"\b(?:mouldy|moldy|mould (?:on|growing|all over|in (?:the|my|it|this|every|all))|rotten|rotting|gone off|went off|stale|rancid|out of date|past (?:its|the) "
         r"(?:use[- ]by|best[- ]before|sell[- ]by)|undercooked|not fresh|(?:smell|smells|smelled|smelt|taste|tastes|tasted) "
         r"(?:off|funny|bad|awful|weird|strange|rotten)|(?:bits?|pieces?) of (?:bone|plastic|glass|metal|shell)|bones? in|"
-        r"slugs?|maggots?|insects?|(?:a|dead) (?:bug|fly|worm|caterpillar|spider) in|hairs? in (?:my|the|it|this)|husks?|"
+        r"(?:a|an|dead|live|the) (?:slug|maggot|insect|bug|fly|worm|caterpillar|spider)s? (?:in|inside|came|crawl\w*)|"
+        r"(?:slugs|maggots|insects|worms) (?:in|inside|came|crawl\w*)|hairs? in (?:my|the|it|this)|husks|"
         r"quality control|(?:poor|bad|terrible|awful|shocking) quality (?:food|product|item|clothes|fabric|material)|"
         r"cheaply made|fell apart|falling apart|came apart|coming apart|bobbled|pilling|shr[ua]nk (?:in|after)|"
         r"faded after)\b",
@@ -73,6 +74,28 @@ FACTS = {
         r"(?=.*\b(?:(?:home|in|here|in the house|in) all (?:day|morning|afternoon)|(?:i|we) (?:was|were) (?:home|in|here)|"
         r"been (?:home|in)|at home|sat in|doorbell|didn'?t (?:knock|ring)|no (?:knock|ring)|never (?:knocked|rang))\b)",
         re.IGNORECASE | re.DOTALL),
+    # "it burnt my hand", "needed stitches", "ripped my hair out": someone was hurt by what we sold
+    "someone_hurt": re.compile(
+        r"\b(?:injur\w*|hurt (?:me|my|him|her|them|myself|himself|herself)|burn(?:t|ed|s)? (?:me|my|him|her|his|their)|"
+        r"cut (?:my|his|her|their) (?:hand|finger|thumb|mouth|lip|foot)|stitches|bleeding|bled|hospital|a&e|"
+        r"ripped (?:my|his|her) hair|electric shock|shocked me|allergic reaction|chok\w*|rash)\b",
+        re.IGNORECASE),
+    # "any current promo codes?", "do you have a discount code for shoes": asking us for a code, not about one
+    "asks_for_a_code": re.compile(
+        r"\b(?:any|got any|have you got|do you have|are there|is there|get|need)\s+(?:\w+\s+)?(?:promo|discount|voucher|"
+        r"coupon)s?(?: codes?)?\b|\b(?:promo|discount|voucher|coupon) codes? (?:available|at the moment|right now)\b",
+        re.IGNORECASE),
+    # "it was declined but 2 amounts came out of my bank", "payment failed and I've still been charged": a hold
+    "money_taken": re.compile(
+        r"\b(?:money|amounts?|payments?|it|£\s?\d+|\$\s?\d+)\b[^.!?\n]{0,25}\b(?:came|coming|come|gone|taken|went) out\b|"
+        r"\b(?:still|been|was|were|got) (?:been )?charged\b|\b(?:taken|deducted|debited) from my (?:account|bank|card)\b|"
+        r"\bpending (?:amount|charge|payment)s?\b|\bbank statement\b",
+        re.IGNORECASE),
+    # "cancel my Prime membership", "my Clubcard subscription": another company's programme (well-known ones), not ours
+    "other_programme": re.compile(
+        r"\b(?:amazon )?(?:prime|clubcard|nectar|costco|walmart\+?|netflix|spotify|audible|kindle unlimited|deliveroo|"
+        r"uber ?one|instacart|flipkart plus|ebay plus)\b(?: \w+)?\s+(?:membership|subscription|member|account|plan|tab)\b",
+        re.IGNORECASE),
     # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
     "in_store_visit": re.compile(
         r"\b(?:your|the|this|that|our local|my local)(?: (?-i:[A-Z])\w+)* (?:store|superstore)\b"

@@ -6,7 +6,8 @@
     customer asks      the human_agent intent escalates as well, unless the message only asks for our phone
                        number or email (the intent's own templates give them) or gives an email or postcode
                        (an answer to our question, not a request for a person)
-    unsure             an opening message whose intent probability is below CLARIFY_BELOW: a short one
+    unsure             (not thanks or praise that is meant: bot/dialogue/sarcasm.py, those are returned)
+                       an opening message whose intent probability is below CLARIFY_BELOW: a short one
                        ("I need help!!") gets a question naming our best guess (bot/dialogue/clarify.py);
                        one that tells what happened (TOLD_WORDS words or more, the store's
                        "unsure_handover_words") goes to a person, who
@@ -24,7 +25,7 @@ import re
 import unicodedata
 
 from bot.candidate import Candidate
-from bot.dialogue import clarify, languages, order_access
+from bot.dialogue import clarify, languages, order_access, sarcasm
 from bot.dialogue.state import DialogueState
 from bot.dialogue.tracker import only_gives_a_number
 
@@ -112,6 +113,8 @@ def decide(state: DialogueState, kb) -> Candidate | None:
         state.intent_memory = None
         return Candidate(clarify.CLARIFY_TEXT, "clarify", 1.0,
                          meta={"intent": state.intent, "confidence": state.intent_score})
+    if state.intent in sarcasm.PRAISE_INTENTS and sarcasm.sincere_praise(message):
+        return None  # thanks are returned, however unsure the model (bot/dialogue/sarcasm.py)
     if state.intent_score < CLARIFY_BELOW and not number_only:
         if was_clarifying(state):
             return _handover(HANDOVER_TEXT, "unsure", store)

@@ -70,6 +70,9 @@ QUALITY_INTENT, CARE_INTENT = "damaged_or_wrong_item", "product_care"
 # A gift card's code is no promo code: "the claim code on my gift card is invalid" got the promo-code steps
 GIFT_CARD = re.compile(r"\bgift ?cards?\b|\be-?gift\b", re.IGNORECASE)
 PROMO_INTENT = "promo_code"
+# Another company's membership is not ours (facts.py "other_programme"): "cancel my Prime membership" got our
+# membership's cancellation steps (blind raters, round 11). It is said to belong to them (off_topic.other_membership).
+MEMBERSHIP_INTENT, OFF_TOPIC_INTENT = "membership_subscription", "off_topic"
 
 
 def refers_back(text: str) -> bool:
@@ -135,6 +138,10 @@ class DialogueTracker:
         # order topic, "it" is the order and the new verb decides ("where is my order?" then "can I cancel it?")
         self.keyword_topics = {i for i, _ in self.keywords
                                if not any("order" in a.needs for a in kb.intents[i].answers)}
+
+    def names_our_membership(self, message: str) -> bool:
+        name = self.kb.store.get("membership_name")
+        return bool(name) and name.lower() in message.lower()
 
     def keyword_intents(self, message: str) -> list[int]:
         """The intents whose keywords the message uses ("membership": the membership, however it is worded)."""
@@ -230,9 +237,15 @@ class DialogueTracker:
                 scores = scores.copy()
                 scores[index] = lifted_to
                 scores = scores / scores.sum()
-        if ids[int(np.argmax(scores))] == PROMO_INTENT and GIFT_CARD.search(message):
-            scores = _set_aside(scores, ids, [PROMO_INTENT])  # after the lifts: "code isn't working" names a promo code
+        best_id = ids[int(np.argmax(scores))]  # after the lifts: "code isn't working" and "membership" are keywords
+        if best_id == PROMO_INTENT and GIFT_CARD.search(message):
+            scores = _set_aside(scores, ids, [PROMO_INTENT])
             scores = scores / scores.sum()
+        elif best_id == MEMBERSHIP_INTENT and OFF_TOPIC_INTENT in ids and "other_programme" in said and \
+                not self.names_our_membership(message):  # what we read as a membership question is about theirs
+            scores = scores.copy()
+            scores[ids.index(OFF_TOPIC_INTENT)] += scores[ids.index(MEMBERSHIP_INTENT)]
+            scores[ids.index(MEMBERSHIP_INTENT)] = 0.0
         # "yes" after "You also mentioned a double charge: ...", or after "is it about a late delivery?"
         taken_up = issues.takes_up(state, message) or clarify.confirmed_guess(state, message)
         if taken_up is not None:
