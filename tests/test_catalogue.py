@@ -108,7 +108,7 @@ def test_new_intents_and_the_handover_flag_load():
     assert new <= ids
     for intent_id in new:
         intent = kb.intent(intent_id)
-        assert 14 <= len(intent.examples) <= 20 and 4 <= len(intent.answers) <= (12 if intent_id == "product_question" else 6)
+        assert 14 <= len(intent.examples) <= 20 and 4 <= len(intent.answers) <= 12
         assert intent.passage and intent.description
     assert [i.id for i in kb.intents if i.handover] == ["unauthorized_charge"]
     product = kb.intent("product_question")
