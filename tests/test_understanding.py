@@ -220,6 +220,8 @@ def test_a_missed_delivery_while_home_is_not_asked_what_happened(bot):
     ("my card was declined but the money still came out of my account", "payment_failed.hold_seen"),
     ("how do I cancel my Prime membership?", "off_topic.other_membership"),
     ("how do I cancel my membership?", "membership_subscription.cancel"),
+    ("have you stopped selling those lemon biscuits? can't find them anywhere", "product_question.discontinued"),
+    ("found a snail in my bag of salad leaves", "damaged_or_wrong_item.quality"),
 ])
 def test_what_the_message_says_picks_the_answer(bot, message, template):
     """Round 11, from blind raters' reasons on real messages: "Sorry it stopped working!" to someone a product hurt,
@@ -241,6 +243,12 @@ def test_thanks_are_returned_only_when_meant(bot, message, thanked):
     turn = bot.reply(f"thanks-{message[:14]}", message)
     served_thanks = turn.intent in ("praise", "goodbye_thanks") and turn.candidates[turn.chosen].source == "retrieval"
     assert served_thanks == thanked, (turn.intent, turn.text)
+
+
+def test_hello_with_a_complaint_about_waiting_is_no_greeting(bot):
+    """ "Helloooo!!! Anybody there!!! ... you've been ignoring my DMs" got "Hi! Welcome to Northwind Threads"."""
+    turn = bot.reply("hello-wait", "hellooo, anybody there?? I've been waiting for a reply all day")
+    assert turn.intent != "greeting", turn.text
 
 
 def test_the_store_intent_model_names_no_machine_path():

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from bot.shop.product_questions import GONE_WORDS
+
 FACTS = {
     # "tracking says delivered", "it shows as delivered", "marked delivered but", "status: delivered"
     "tracking_delivered": re.compile(
@@ -35,7 +37,7 @@ FACTS = {
     # "you sent me the wrong game", "it arrived smashed", "the cheese was mouldy": what is wrong with the item is told
     "item_problem_told": re.compile(
         r"\bwrong (?:item|product|size|colou?r|one|game|book|model)\b|\bsent (?:me )?the wrong\b|\binstead of\b|"
-        r"\b(?:arrived|came|was|were|is|are)\s+(?:\w+\s+)?(?:damaged|broken|smashed|cracked|crushed|torn|ripped|dented|"
+        r"\b(?:arrived|came|turned up|was|were|is|are)\s+(?:\w+\s+)?(?:damaged|broken|smashed|cracked|crushed|torn|ripped|dented|"
         r"stained|mouldy|moldy|rotten|faulty|defective)\b|\b(?:mouldy|moldy|rotten|out of date)\b",
         re.IGNORECASE),
     # "the cheese was mouldy", "bits of bone in the mince", "a slug in the cauliflower", "fell apart after one wash":
@@ -44,7 +46,8 @@ FACTS = {
         r"\b(?:mouldy|moldy|mould (?:on|growing|all over|in (?:the|my|it|this|every|all))|rotten|rotting|gone off|went off|stale|rancid|out of date|past (?:its|the) "
         r"(?:use[- ]by|best[- ]before|sell[- ]by)|undercooked|not fresh|(?:smell|smells|smelled|smelt|taste|tastes|tasted) "
         r"(?:off|funny|bad|awful|weird|strange|rotten)|(?:bits?|pieces?) of (?:bone|plastic|glass|metal|shell)|bones? in|"
-        r"(?:a|an|dead|live|the) (?:slug|maggot|insect|bug|fly|worm|caterpillar|spider)s? (?:in|inside|came|crawl\w*)|"
+        r"(?:a|an|dead|live|the) (?:slug|snail|maggot|insect|bug|fly|worm|caterpillar|spider)s?(?: shell)? (?:in|inside|came|"
+        r"crawl\w*)|best before (?:date )?(?:is|was|of) \d+|"
         r"(?:slugs|maggots|insects|worms) (?:in|inside|came|crawl\w*)|hairs? in (?:my|the|it|this)|husks|"
         r"quality control|(?:poor|bad|terrible|awful|shocking) quality (?:food|product|item|clothes|fabric|material)|"
         r"cheaply made|fell apart|falling apart|came apart|coming apart|bobbled|pilling|shr[ua]nk (?:in|after)|"
@@ -96,6 +99,8 @@ FACTS = {
         r"\b(?:amazon )?(?:prime|clubcard|nectar|costco|walmart\+?|netflix|spotify|audible|kindle unlimited|deliveroo|"
         r"uber ?one|instacart|flipkart plus|ebay plus)\b(?: \w+)?\s+(?:membership|subscription|member|account|plan|tab)\b",
         re.IGNORECASE),
+    # "have you discontinued the oat biscuits?", "why did you stop selling X": gone for good, or only out of stock?
+    "asks_if_discontinued": re.compile(GONE_WORDS, re.IGNORECASE),
     # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
     "in_store_visit": re.compile(
         r"\b(?:your|the|this|that|our local|my local)(?: (?-i:[A-Z])\w+)* (?:store|superstore)\b"

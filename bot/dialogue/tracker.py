@@ -213,7 +213,8 @@ class DialogueTracker:
         ids = self.intent_ids
         if ids[int(np.argmax(scores))] in sarcasm.PRAISE_INTENTS and sarcasm.not_praise(message):
             scores = _set_aside(scores, ids, sarcasm.PRAISE_INTENTS)  # "fantastic job, still no candles"
-        if ids[int(np.argmax(scores))] == greeting.GREETING_INTENT and not greeting.says_hello(message):
+        if ids[int(np.argmax(scores))] == greeting.GREETING_INTENT and \
+                (not greeting.says_hello(message) or "waited_for_answer" in said):  # "Helloooo!! anybody there??"
             scores = _set_aside(scores, ids, [greeting.GREETING_INTENT])  # "L" is no "hi"
         if state.order is not None and refers_back(message) and ids[int(np.argmax(scores))] in ACCOUNT_TOPICS:
             scores = _set_aside(scores, ids, ACCOUNT_TOPICS)  # "can you reinstate it?": the order

@@ -11,10 +11,11 @@ import re
 
 # Words that ask whether something is sold at all or can be had now: "back in stock", "discontinued", "have you
 # stopped selling", "no longer stock". Asked of no product we know, they still get the stock answer.
+# Words that ask whether something is gone for good (bot/dialogue/facts.py "asks_if_discontinued")
+GONE_WORDS = (r"\bdiscontinu\w*|\bstop(?:ped)? (?:selling|stocking|making|doing|carrying)\b|"
+              r"\bno longer (?:sell|stock|do|make|carry)\w*|\bnot (?:stocking|selling)\b(?! to\b)")
 STOCK_WORDS = (r"\b(?:in|out of|low on) stock\b|\bsold out\b|\brestock\w*|"
-               r"\bback (?:in stock|on (?:the )?shelf|on (?:the )?shelves)\b|\bdiscontinu\w*|"
-               r"\bstop(?:ped)? (?:selling|stocking|making|doing|carrying)\b|\bno longer (?:sell|stock|do|make|carry)\w*|"
-               r"\bnot (?:stocking|selling)\b(?! to\b)|\bstock levels?\b")
+               r"\bback (?:in stock|on (?:the )?shelf|on (?:the )?shelves)\b|" + GONE_WORDS + r"|\bstock levels?\b")
 ASKED = {
     "price": re.compile(r"\bhow much\b(?! does it weigh| do(?:es)? (?:it|they|the \w+) weigh)|\bprice[sd]?\b|\bcosts?\b|"
                         r"\bexpensive\b|\bcheap(?:er)?\b|\$", re.IGNORECASE),
