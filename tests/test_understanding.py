@@ -48,6 +48,8 @@ def test_another_store_gets_a_model_fitted_on_its_own_examples(tmp_path):
     kb = json.loads((store / "knowledge_base.json").read_text())
     kb["intents"][0]["examples"].append("yo where my parcel at")  # another knowledge base: the shipped model no longer fits
     (store / "knowledge_base.json").write_text(json.dumps(kb))
+    labelled = store / "intent_training_messages.jsonl"  # a smaller store: fitting encodes every message (~3 min for ours)
+    labelled.write_text("".join(labelled.read_text().splitlines(keepends=True)[::10]))
     other = Bot(BotConfig(db_path=str(tmp_path / "r.sqlite3"), store_dir=str(store), cache_dir=str(tmp_path / "cache"), policy="first"))
     assert other.tracker.intent_model.card["kb_fingerprint"] != load_intent_model(STORE_DIR / "intent_model").card["kb_fingerprint"]
     assert list((tmp_path / "cache").glob("intent-model-*/card.json"))  # cached for the next start
@@ -198,7 +200,7 @@ def test_a_gift_card_code_is_no_promo_code(bot):
 
 @pytest.mark.parametrize("message, template", [
     ("is item 123/4567 coming back in stock soon?", "product_question.stock_their_number"),
-    ("have you discontinued product code AB12345C?", "product_question.stock_their_number"),
+    ("is product code AB12345C coming back in stock?", "product_question.stock_their_number"),
     ("are the lemon biscuits coming back in stock? https://t.co/Ab12cd34Ef", "product_question.stock_any"),
 ])
 def test_an_item_number_of_their_own_is_not_asked_for_again(bot, message, template):
@@ -354,10 +356,12 @@ def test_it_after_the_membership_is_the_membership(bot):
 ])
 def test_a_stock_question_about_a_product_we_cannot_find_gets_the_stock_answer(bot, message):
     """A stock question names a product we may not know: asking "which product is it?" asks for what was given,
-    and "is it about a question about a product?" for what is plain. It gets how stock works and what to send."""
+    and "is it about a question about a product?" for what is plain. It gets how stock works and what to send, or
+    when it asks whether the thing is gone for good, an answer to that (round 11)."""
     turn = bot.reply(f"stock-{message[:12]}", message)
     assert turn.intent == "product_question"
-    assert turn.candidates[turn.chosen].meta.get("template") == "product_question.stock_any", turn.text
+    expected = "product_question.discontinued" if "discontinued" in message else "product_question.stock_any"
+    assert turn.candidates[turn.chosen].meta.get("template") == expected, turn.text
 
 
 def test_an_order_out_of_stock_is_no_stock_question():
