@@ -247,6 +247,32 @@ def test_thanks_are_returned_only_when_meant(bot, message, thanked):
     assert served_thanks == thanked, (turn.intent, turn.text)
 
 
+@pytest.mark.parametrize("message, never", [
+    ("I need to check if an email I got is a scam", "scam_concern.short"),
+    ("I've been locked out of my account since this morning", "account_access.hacked"),
+    ("can I use a gift card on sale items?", "gift_cards.lost"),
+])
+def test_no_answer_claims_what_the_message_does_not_say(bot, message, never):
+    """Round 11's raters: "That message isn't from us" about an email nobody had described, the account-takeover
+    steps for a plain lock-out, the lost-card policy for a question about using one. Each now needs its fact."""
+    turn = bot.reply(f"claims-{message[:14]}", message)
+    assert not any(c.meta.get("template") == never for c in turn.candidates), turn.text
+
+
+@pytest.mark.parametrize("message, template", [
+    ("a text asked me to pay a redelivery fee to get my parcel, is that you?", "scam_concern.short"),
+    ("I lost the gift card my nan gave me, can it be replaced?", "gift_cards.lost"),
+])
+def test_the_answers_that_need_a_fact_still_come_when_it_is_said(bot, message, template):
+    turn = bot.reply(f"said-{message[:14]}", message)
+    assert any(c.meta.get("template") == template for c in turn.candidates), turn.text
+
+
+def test_a_piece_missing_is_a_missing_item(bot):
+    turn = bot.reply("piece", "the wardrobe came with a part missing, I don't want to return it all, just need that part")
+    assert turn.intent == "missing_item", turn.text
+
+
 def test_hello_with_a_complaint_about_waiting_is_no_greeting(bot):
     """ "Helloooo!!! Anybody there!!! ... you've been ignoring my DMs" got "Hi! Welcome to Northwind Threads"."""
     turn = bot.reply("hello-wait", "hellooo, anybody there?? I've been waiting for a reply all day")

@@ -101,6 +101,22 @@ FACTS = {
         re.IGNORECASE),
     # "have you discontinued the oat biscuits?", "why did you stop selling X": gone for good, or only out of stock?
     "asks_if_discontinued": re.compile(GONE_WORDS, re.IGNORECASE),
+    # "it asked for my card details", "wants me to pay a redelivery fee": what a suspicious message asked for (only
+    # then can we say it isn't from us; "is this email spam?" alone gets the question what it asked)
+    "scam_signs": re.compile(
+        r"\b(?:asked|asking|asks|wants?|wanted|told (?:me|him|her|us)|telling (?:me|him|her|us))\b[^.!?\n]{0,25}\b(?:for|to)\b"
+        r"[^.!?\n]{0,30}\b(?:password|pin|card|bank|pay|payment|fee|gift ?cards?|verify|confirm|details|code|log ?in|"
+        r"click)\b|\b(?:redelivery|release|customs|delivery) fee\b|\bverify your account\b",
+        re.IGNORECASE),
+    # "someone changed my email", "I've been hacked", "orders I didn't place": the account is in someone else's hands
+    "account_taken_over": re.compile(
+        r"\b(?:someone|somebody|hackers?)\b[^.!?\n]{0,30}\b(?:changed|reset|got into|accessed|logged (?:in|into)|used|"
+        r"placed|ordered)\b|\b(?:hacked|compromised|taken over)\b|\b(?:email|password)(?: address)?\b[^.!?\n]{0,20}\b"
+        r"(?:was|has been|had been|got) changed\b|\b(?:orders?|purchases?) (?:i|we) (?:didn'?t|did not|never) (?:place|make)\b",
+        re.IGNORECASE),
+    # "I lost the gift card", "threw the card away by mistake": a lost card (replaced with proof of purchase)
+    "card_lost": re.compile(r"\b(?:lost|misplaced|threw (?:it |the card )?away|thrown (?:it )?away|stolen|can'?t find)\b",
+                            re.IGNORECASE),
     # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
     "in_store_visit": re.compile(
         r"\b(?:your|the|this|that|our local|my local)(?: (?-i:[A-Z])\w+)* (?:store|superstore)\b"
