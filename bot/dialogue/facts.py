@@ -28,7 +28,8 @@ FACTS = {
     "tried_elsewhere": re.compile(
         r"\btried\b[^.!?\n]{0,20}\b(?:another|other|different|firefox|chrome|safari|edge|both|incognito|private)\b|"
         r"\b(?:app|web|website|site) (?:and|&|or|n) (?:the )?(?:app|web|website|site)\b[^.!?\n]{0,40}\b(?:not|both|neither)|"
-        r"\bon both\b|\bsame (?:problem|issue|thing|error) on\b",
+        r"\bon both\b|\bsame (?:problem|issue|thing|error) on\b|\b(?:every|any|all|each) (?:browser|device)s?\b|"
+        r"\b(?:chrome|firefox|safari|edge)\b[^.!?\n]{0,20}\b(?:chrome|firefox|safari|edge|phone|laptop|app)\b",
         re.IGNORECASE),
     # "I sent it back last week", "already returned the jacket", "dropped the return off"
     "item_returned": re.compile(
@@ -43,7 +44,8 @@ FACTS = {
     # "the cheese was mouldy", "bits of bone in the mince", "a slug in the cauliflower", "fell apart after one wash":
     # the goods themselves are poor, bought online or in a store (the answer says where the item came from counts)
     "quality_problem": re.compile(
-        r"\b(?:mouldy|moldy|mould (?:on|growing|all over|in (?:the|my|it|this|every|all))|rotten|rotting|gone off|went off|stale|rancid|out of date|past (?:its|the) "
+        r"\b(?:mouldy|moldy|mould (?:on|all over|in (?:the|my|it|this|every|all))|rotten|rotting|gone off|went off|"
+        r"(?:was|were|are|went|gone|tastes?|tasted|already|totally) stale|rancid|out of date|past (?:its|the) "
         r"(?:use[- ]by|best[- ]before|sell[- ]by)|undercooked|not fresh|(?:smell|smells|smelled|smelt|taste|tastes|tasted) "
         r"(?:off|funny|bad|awful|weird|strange|rotten)|(?:bits?|pieces?) of (?:bone|plastic|glass|metal|shell)|bones? in|"
         r"(?:a|an|dead|live|the) (?:slug|snail|maggot|insect|bug|fly|worm|caterpillar|spider)s?(?: shell)? (?:in|inside|came|"
@@ -55,33 +57,41 @@ FACTS = {
         re.IGNORECASE),
     # "it went on sale two days later", "now $15 cheaper", "can I get the price difference": a price drop to claim
     "price_dropped": re.compile(
-        r"\b(?:cheaper|price (?:has |have |had )?(?:dropped|fallen|gone down|went down|reduced|lowered|been cut)|"
+        r"^(?!.*\b(?:price[- ]?match\w*|match (?:the |their )?price|didn'?t buy|haven'?t bought|not bought|before (?:i|we) buy)\b)"
+        r".*\b(?:cheaper|price (?:has |have |had )?(?:dropped|fallen|gone down|went down|reduced|lowered|been cut)|"
         r"(?:dropped|reduced|lowered|cut) (?:the |its |their )?price|(?:went|gone|is|now) on sale|on sale now|"
-        r"price difference|difference in price|price (?:adjustment|adjustmnt|protection|drop))\b",
+        r"price difference|difference in price|difference back|price (?:adjustment|adjustmnt|protection|drop))\b",
         re.IGNORECASE),
     # "28 minutes on the phone", "no reply to my emails", "you've been ignoring my DMs": our slowness is the complaint
     "waited_for_answer": re.compile(
         r"\b(?:no|any|a) (?:reply|response|answer|call ?back)\b|\bwait\w* (?:for|on) (?:a |an |your )?(?:reply|response|"
-        r"answer|call ?back|email)\b|\bignor\w* (?:my|me|our|us)\b|\bon hold\b|\b(?:minutes|hours|mins)\b[^.!?\n]{0,15}\bon the phone\b|"
-        r"\b(?:can'?t|cannot|couldn'?t|not) (?:get|getting) through\b|\bno one (?:answers|replies|picks up)\b",
+        r"answer|call ?back|email)\b|\bignor\w* (?:my|me|our|us)\b|\bon hold\b|"
+        r"\b(?:minutes|hours|mins)\b[^.!?\n]{0,15}\bon the phone\b|"
+        r"\b(?:can'?t|cannot|couldn'?t|not) (?:get|getting) through\b|\bno one (?:answers|replies|picks up)\b|"
+        r"\btook (?:\w+ ){0,3}to (?:reply|respond|answer|get back)\b|\b(?:no one|nobody|never) (?:has )?got back to\b|"
+        r"\bstill no (?:reply|response|answer)\b",
         re.IGNORECASE),
     # "Item No. 631/8198", "product code T491204T": the customer named the item their own way (no NT- SKU to ask for)
     "item_number_given": re.compile(
-        r"\b(?:item|product|article|part|catalogue|cat)\s*(?:no\b|nr\b|number|code|ref|#)[\s.:#]*[a-z]*\d|\b\d{3}/\d{4}\b|"
+        r"\b(?:item|product|article|part|catalogue|cat)\s*(?:no\b|nr\b|number|code|ref|#)[\s.:#]*[a-z]*\d|\b\d{2,3}/\d{4}\b|"
         r"(?<![/.=?&-])\b(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{7,}\b(?![/.]\w)",  # not inside a link
         re.IGNORECASE),
     # "I was home all day and got a 'sorry we missed you' card": the carrier says it tried, the customer was in
     "missed_while_home": re.compile(
         r"^(?=.*\b(?:sorry we missed you|missed (?:you|us|the delivery|delivery)|delivery (?:failed|attempt)|failed "
-        r"(?:delivery|to deliver)|attempted (?:delivery|to deliver)|no(?:body| one) (?:was )?(?:home|in)|card through)\b)"
+        r"(?:delivery|to deliver)|attempted (?:delivery|to deliver)|"
+        r"no(?:body| one) (?:was )?(?:home|in)|card through|missed delivery card)\b)"
         r"(?=.*\b(?:(?:home|in|here|in the house|in) all (?:day|morning|afternoon)|(?:i|we) (?:was|were) (?:home|in|here)|"
-        r"been (?:home|in)|at home|sat in|doorbell|didn'?t (?:knock|ring)|no (?:knock|ring)|never (?:knocked|rang))\b)",
+        r"been (?:home|in)|at home|sat (?:in|by)|doorbell|didn'?t (?:knock|ring)|no (?:knock|ring)|never (?:knocked|rang)|"
+        r"(?:i|we|he|she|my \w+) (?:was|were) (?:\w+ ){0,2}(?:in|home|here|upstairs|downstairs|in the \w+ room)|"
+        r"no(?:body| one) (?:rang|knocked))\b)",
         re.IGNORECASE | re.DOTALL),
     # "it burnt my hand", "needed stitches", "ripped my hair out": someone was hurt by what we sold
     "someone_hurt": re.compile(
         r"\b(?:injur\w*|hurt (?:me|my|him|her|them|myself|himself|herself)|burn(?:t|ed|s)? (?:me|my|him|her|his|their)|"
         r"cut (?:my|his|her|their) (?:hand|finger|thumb|mouth|lip|foot)|stitches|bleeding|bled|hospital|a&e|"
-        r"ripped (?:my|his|her) hair|electric shock|shocked me|allergic reaction|chok\w*|rash)\b",
+        r"ripped (?:my|his|her) hair|electric shock|shocked me|allergic reaction|"
+        r"chok(?:ed|ing)|rash|caught fire|on fire|burst into flames|sparked)\b",
         re.IGNORECASE),
     # "any current promo codes?", "do you have a discount code for shoes": asking us for a code, not about one
     "asks_for_a_code": re.compile(
@@ -90,7 +100,8 @@ FACTS = {
         re.IGNORECASE),
     # "it was declined but 2 amounts came out of my bank", "payment failed and I've still been charged": a hold
     "money_taken": re.compile(
-        r"\b(?:money|amounts?|payments?|it|£\s?\d+|\$\s?\d+)\b[^.!?\n]{0,25}\b(?:came|coming|come|gone|taken|went) out\b|"
+        r"\b(?:money|funds|amounts?|payments?|it|£\s?\d+|\$\s?\d+)\b[^.!?\n]{0,25}\b(?:(?:came|coming|come|gone|taken|went) out|"
+        r"left my (?:account|bank)|(?:showing as |been )?(?:taken|reserved|held|deducted|debited))\b|\b(?:taken|took) (?:the|my) money\b|"
         r"\b(?:still|been|was|were|got) (?:been )?charged\b|\b(?:taken|deducted|debited) from my (?:account|bank|card)\b|"
         r"\bpending (?:amount|charge|payment)s?\b|\bbank statement\b",
         re.IGNORECASE),
@@ -100,7 +111,9 @@ FACTS = {
         r"uber ?one|instacart|flipkart plus|ebay plus)\b(?: \w+)?\s+(?:membership|subscription|member|account|plan|tab)\b",
         re.IGNORECASE),
     # "have you discontinued the oat biscuits?", "why did you stop selling X": gone for good, or only out of stock?
-    "asks_if_discontinued": re.compile(GONE_WORDS, re.IGNORECASE),
+    "asks_if_discontinued": re.compile(
+        r"(?:" + GONE_WORDS + r")(?![^.!?\n]{0,30}\b(?:deliver\w*|shipping|paypal|klarna|payments?|returns?|service|option)\b)",
+        re.IGNORECASE),
     # "it asked for my card details", "wants me to pay a redelivery fee": what a suspicious message asked for (only
     # then can we say it isn't from us; "is this email spam?" alone gets the question what it asked)
     "scam_signs": re.compile(
@@ -111,12 +124,16 @@ FACTS = {
     # "someone changed my email", "I've been hacked", "orders I didn't place": the account is in someone else's hands
     "account_taken_over": re.compile(
         r"\b(?:someone|somebody|hackers?)\b[^.!?\n]{0,30}\b(?:changed|reset|got into|accessed|logged (?:in|into)|used|"
-        r"placed|ordered)\b|\b(?:hacked|compromised|taken over)\b|\b(?:email|password)(?: address)?\b[^.!?\n]{0,20}\b"
+        r"placed|ordered)\b|\b(?:hacked|compromised|taken over)\b|"
+        r"\b(?:someone|somebody)\b[^.!?\n]{0,15}\b(?:has|have|knows?|got)\b[^.!?\n]{0,5}\bmy password\b|"
+        r"\b(?:email|password)(?: address)?\b[^.!?\n]{0,20}\b"
         r"(?:was|has been|had been|got) changed\b|\b(?:orders?|purchases?) (?:i|we) (?:didn'?t|did not|never) (?:place|make)\b",
         re.IGNORECASE),
     # "I lost the gift card", "threw the card away by mistake": a lost card (replaced with proof of purchase)
-    "card_lost": re.compile(r"\b(?:lost|misplaced|threw (?:it |the card )?away|thrown (?:it )?away|stolen|can'?t find)\b",
-                            re.IGNORECASE),
+    "card_lost": re.compile(
+        r"\b(?:lost|misplaced|threw away|thrown away|stolen|can'?t find)\s+(?:my |the |a |her |his |our |their )?(?:\w+ )?"
+        r"(?:gift ?)?card\b|\b(?:gift ?)?card\b[^.!?\n]{0,25}\b(?:lost|stolen|thrown away|threw (?:it )?away)\b",
+        re.IGNORECASE),
     # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
     "in_store_visit": re.compile(
         r"\b(?:your|the|this|that|our local|my local)(?: (?-i:[A-Z])\w+)* (?:store|superstore)\b"

@@ -15,7 +15,7 @@ PRAISE_INTENTS = ("praise", "goodbye_thanks")
 _WENT_WRONG = re.compile(
     r"\bstill\b|\bagain\b|\banother (?:week|day|month)|\bnever\b|\bno sign\b|\bnot (?:arrived|here|come|working)\b|"
     r"\b(?:hasn'?t|haven'?t|didn'?t|doesn'?t|won'?t|isn'?t)\b|\bbroken\b|\bsmashed\b|\bdamaged\b|\bmissing\b|\blate\b|"
-    r"\bdelay(?:ed)?\b|\blost\b|\bwrong\b|\bnothing\b|\bwaiting\b|\bfor nothing\b|\bmouldy\b|\bmoldy\b|\brotten\b|"
+    r"\bdelay(?:ed)?\b|\blost\b|\blosing\b|\bwrong\b|\bnothing\b|\bwaiting\b|\bfor nothing\b|\bmouldy\b|\bmoldy\b|\brotten\b|"
     r"\bstale\b|\bout of date\b|\bbest before\b|\buse by\b|\bexpired\b|\bonly to find\b|\bstain\w*|\bripped\b|"
     r"\btorn\b|\bhole in\b|\bcovered in\b|\bsomeone else'?s\b|\bdirty\b|\bdisgust\w*|[🙃🙄😒😤😡😠😔😞😩😕🤔👎🤢🤮😷]",
     re.IGNORECASE)

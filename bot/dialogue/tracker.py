@@ -67,6 +67,9 @@ ACCOUNT_TOPICS = {"account_access", "delete_account_privacy"}
 # Poor goods (facts.py "quality_problem": mouldy, a fly in the salad, bits of bone) are a damaged item whatever the
 # model reads in "bag" or "delivered"; the care answers keep "it shrank in the wash, how should I wash it?"
 QUALITY_INTENT, CARE_INTENT = "damaged_or_wrong_item", "product_care"
+# Someone hurt by what we sold (facts.py "someone_hurt": burnt, a rash, caught fire) is a faulty item, answered with
+# its safety answer, however unsure the model is: safety first, never a handover queue or a guess.
+SAFETY_INTENT = "defective_item"
 # A gift card's code is no promo code: "the claim code on my gift card is invalid" got the promo-code steps
 GIFT_CARD = re.compile(r"\bgift ?cards?\b|\be-?gift\b", re.IGNORECASE)
 PROMO_INTENT = "promo_code"
@@ -229,6 +232,8 @@ class DialogueTracker:
             lifted.append(ids.index(in_store.COMPLAINT_INTENT))  # "the till woman at your Farlington store ignored him"
         if "quality_problem" in said and QUALITY_INTENT in ids and ids[int(np.argmax(scores))] != CARE_INTENT:
             lifted.append(ids.index(QUALITY_INTENT))
+        if "someone_hurt" in said and SAFETY_INTENT in ids:
+            lifted.append(ids.index(SAFETY_INTENT))
         for index in lifted:
             # Above the model's best guess, and at least even odds once a distribution again (x / (1 - old + x)
             # >= 0.5 for x >= 1 - old): a topic the message names outright needs no "is it about ...?"
