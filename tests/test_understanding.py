@@ -287,6 +287,8 @@ def test_a_piece_missing_is_a_missing_item(bot):
      None),
     ("bought a coat last week for 89 and now its 59 on your site, can i get the difference back?",
      "price_adjustment.ask_id", None),
+    ("i forgot to use my promo code, can you apply it after?", "promo_code.forgot", None),
+    ("my discount code WELCOME10 says expired but the email said it runs till sunday", None, "promo_code.forgot"),
 ])
 def test_round_11_rules_on_a_testers_own_messages(bot, message, template, never):
     """A helper's misfire hunt on round 11's rules (238 messages of its own, 58 misfires): the fixed near-misses and

@@ -134,6 +134,11 @@ FACTS = {
         r"\b(?:lost|misplaced|threw away|thrown away|stolen|can'?t find)\s+(?:my |the |a |her |his |our |their )?(?:\w+ )?"
         r"(?:gift ?)?card\b|\b(?:gift ?)?card\b[^.!?\n]{0,25}\b(?:lost|stolen|thrown away|threw (?:it )?away)\b",
         re.IGNORECASE),
+    # "I forgot to use my promo code", "didn't put the discount code in": a valid code left off the order
+    "forgot_code": re.compile(
+        r"\b(?:forgot|forgotten|forget|didn'?t|did not|never) (?:to )?(?:use|add|apply|enter|put(?: in)?|type)\b[^.!?\n]{0,25}"
+        r"\b(?:code|voucher|coupon|discount)\b",
+        re.IGNORECASE),
     # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
     "in_store_visit": re.compile(
         r"\b(?:your|the|this|that|our local|my local)(?: (?-i:[A-Z])\w+)* (?:store|superstore)\b"
