@@ -57,4 +57,3 @@ def sincere_praise(message: str) -> bool:
     """Warm words, nothing gone wrong and nothing asked: thanks to return even when the intent model is unsure
     ("you solved my issue within 5 minutes, thank you" was handed to a person at 0.22; round 11)."""
     return bool(_WARM.search(message)) and not not_praise(message)
-

@@ -246,7 +246,7 @@ class DialogueTracker:
         best_id = ids[int(np.argmax(scores))]  # after the lifts: "code isn't working" and "membership" are keywords
         if best_id == PROMO_INTENT and GIFT_CARD.search(message):
             scores = _set_aside(scores, ids, [PROMO_INTENT])
-            scores = scores / scores.sum()
+            scores = scores / scores.sum()  # the gift card is named outright: its topic keeps the odds promo had
         elif best_id == MEMBERSHIP_INTENT and OFF_TOPIC_INTENT in ids and "other_programme" in said and \
                 not self.names_our_membership(message):  # what we read as a membership question is about theirs
             scores = scores.copy()

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import re
 
-# Words that ask whether something is sold at all or can be had now: "back in stock", "discontinued", "have you
-# stopped selling", "no longer stock". Asked of no product we know, they still get the stock answer.
 # Words that ask whether something is gone for good (bot/dialogue/facts.py "asks_if_discontinued")
 GONE_WORDS = (r"\bdiscontinu\w*|\bstop(?:ped)? (?:selling|stocking|making|doing|carrying)\b|"
               r"\bno longer (?:sell|stock|do|make|carry)\w*|\bnot (?:stocking|selling)\b(?! to\b)")
+# Words that ask whether something is sold at all or can be had now: "back in stock", "discontinued", "have you
+# stopped selling", "no longer stock". Asked of no product we know, they still get the stock answer.
 STOCK_WORDS = (r"\b(?:in|out of|low on) stock\b|\bsold out\b|\brestock\w*|"
                r"\bback (?:in stock|on (?:the )?shelf|on (?:the )?shelves)\b|" + GONE_WORDS + r"|\bstock levels?\b")
 ASKED = {
