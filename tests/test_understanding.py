@@ -251,6 +251,7 @@ def test_thanks_are_returned_only_when_meant(bot, message, thanked):
     ("I need to check if an email I got is a scam", "scam_concern.short"),
     ("I've been locked out of my account since this morning", "account_access.hacked"),
     ("can I use a gift card on sale items?", "gift_cards.lost"),
+    ("somebody just changed my password and my email on my account, help!!", "account_access.reset"),
 ])
 def test_no_answer_claims_what_the_message_does_not_say(bot, message, never):
     """Round 11's raters: "That message isn't from us" about an email nobody had described, the account-takeover
