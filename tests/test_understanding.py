@@ -289,6 +289,10 @@ def test_a_piece_missing_is_a_missing_item(bot):
     ("bought a coat last week for 89 and now its 59 on your site, can i get the difference back?",
      "price_adjustment.ask_id", None),
     ("i forgot to use my promo code, can you apply it after?", "promo_code.forgot", None),
+    ("my parcel is in the locker at the station but i never got the code", "package_not_received.locker_code", None),
+    ("the locker wont open with my code", "package_not_received.locker_code", None),
+    ("delivered today but nothing was in the box", "missing_item.empty_box", None),
+    ("is there a locker near me for pickup?", None, "package_not_received.locker_code"),
     ("my discount code WELCOME10 says expired but the email said it runs till sunday", None, "promo_code.forgot"),
 ])
 def test_round_11_rules_on_a_testers_own_messages(bot, message, template, never):

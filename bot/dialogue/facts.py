@@ -139,6 +139,13 @@ FACTS = {
         r"\b(?:forgot|forgotten|forget|didn'?t|did not|never) (?:to )?(?:use|add|apply|enter|put(?: in)?|type)\b[^.!?\n]{0,25}"
         r"\b(?:code|voucher|coupon|discount)\b",
         re.IGNORECASE),
+    # "it's in the locker but I never got the code": the parcel is there, the way in is what's missing
+    "locker_code": re.compile(r"^(?=.*\blockers?\b)(?=.*\b(?:code|pin)\b)", re.IGNORECASE | re.DOTALL),
+    # "the box was empty", "delivered an empty package": nothing of the order in it
+    "empty_box": re.compile(
+        r"\bempty (?:box|package|parcel|envelope|bag)\b|\b(?:box|package|parcel|envelope|bag) (?:was|is|came|arrived) "
+        r"(?:completely |totally )?empty\b|\bnothing (?:was )?in(?:side)? (?:the|it)\b",
+        re.IGNORECASE),
     # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
     "in_store_visit": re.compile(
         r"\b(?:your|the|this|that|our local|my local)(?: (?-i:[A-Z])\w+)* (?:store|superstore)\b"

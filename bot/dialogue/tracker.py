@@ -70,8 +70,12 @@ QUALITY_INTENT, CARE_INTENT = "damaged_or_wrong_item", "product_care"
 # Someone hurt by what we sold (facts.py "someone_hurt": burnt, a rash, caught fire) is a faulty item, answered with
 # its safety answer, however unsure the model is: safety first, never a handover queue or a guess.
 SAFETY_INTENT = "defective_item"
-# A gift card's code is no promo code: "the claim code on my gift card is invalid" got the promo-code steps
-GIFT_CARD = re.compile(r"\bgift ?cards?\b|\be-?gift\b", re.IGNORECASE)
+# A gift card's or a parcel locker's code is no promo code: "the claim code on my gift card is invalid" and "never got
+# the code for the locker" got the promo-code steps
+NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)
+# An empty box (facts.py "empty_box") is a missing item, whatever "delivered" makes the model read; a parcel locker's
+# code ("locker_code") is about a parcel that is there but out of reach
+MISSING_INTENT, NOT_RECEIVED_INTENT = "missing_item", "package_not_received"
 PROMO_INTENT = "promo_code"
 # Another company's membership is not ours (facts.py "other_programme"): "cancel my Prime membership" got our
 # membership's cancellation steps (blind raters, round 11). It is said to belong to them (off_topic.other_membership).
@@ -234,6 +238,10 @@ class DialogueTracker:
             lifted.append(ids.index(QUALITY_INTENT))
         if "someone_hurt" in said and SAFETY_INTENT in ids:
             lifted.append(ids.index(SAFETY_INTENT))
+        if "empty_box" in said and MISSING_INTENT in ids:
+            lifted.append(ids.index(MISSING_INTENT))
+        if "locker_code" in said and NOT_RECEIVED_INTENT in ids:
+            lifted.append(ids.index(NOT_RECEIVED_INTENT))
         for index in lifted:
             # Above the model's best guess, and at least even odds once a distribution again (x / (1 - old + x)
             # >= 0.5 for x >= 1 - old): a topic the message names outright needs no "is it about ...?"
@@ -244,9 +252,9 @@ class DialogueTracker:
                 scores[index] = lifted_to
                 scores = scores / scores.sum()
         best_id = ids[int(np.argmax(scores))]  # after the lifts: "code isn't working" and "membership" are keywords
-        if best_id == PROMO_INTENT and GIFT_CARD.search(message):
+        if best_id == PROMO_INTENT and NOT_A_PROMO_CODE.search(message):
             scores = _set_aside(scores, ids, [PROMO_INTENT])
-            scores = scores / scores.sum()  # the gift card is named outright: its topic keeps the odds promo had
+            scores = scores / scores.sum()  # the card or locker is named outright: its topic keeps the odds promo had
         elif best_id == MEMBERSHIP_INTENT and OFF_TOPIC_INTENT in ids and "other_programme" in said and \
                 not self.names_our_membership(message):  # what we read as a membership question is about theirs
             scores = scores.copy()
