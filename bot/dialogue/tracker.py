@@ -11,7 +11,7 @@ from bot.pii import EMAIL
 from bot.shop import product_questions
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
-from bot.dialogue import clarify, greeting, in_store, issues, order_access, sarcasm
+from bot.dialogue import clarify, greeting, in_store, issues, order_access, sarcasm, told_topics
 from bot.dialogue.facts import facts_in
 from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
 from bot.dialogue.state import DialogueState
@@ -64,22 +64,6 @@ REFERS_BACK_MAX_WORDS = 10
 # Topics about the account, not an order: with an order on the table, "it" is the order (found re-checking the
 # testers' transcripts: "so can you reinstate it?" about a cancelled order got the account-takeover answer)
 ACCOUNT_TOPICS = {"account_access", "delete_account_privacy"}
-# Poor goods (facts.py "quality_problem": mouldy, a fly in the salad, bits of bone) are a damaged item whatever the
-# model reads in "bag" or "delivered"; the care answers keep "it shrank in the wash, how should I wash it?"
-QUALITY_INTENT, CARE_INTENT = "damaged_or_wrong_item", "product_care"
-# Someone hurt by what we sold (facts.py "someone_hurt": burnt, a rash, caught fire) is a faulty item, answered with
-# its safety answer, however unsure the model is: safety first, never a handover queue or a guess.
-SAFETY_INTENT = "defective_item"
-# A gift card's or a parcel locker's code is no promo code: "the claim code on my gift card is invalid" and "never got
-# the code for the locker" got the promo-code steps
-NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)
-# An empty box (facts.py "empty_box") is a missing item, whatever "delivered" makes the model read; a parcel locker's
-# code ("locker_code") is about a parcel that is there but out of reach
-MISSING_INTENT, NOT_RECEIVED_INTENT = "missing_item", "package_not_received"
-PROMO_INTENT = "promo_code"
-# Another company's membership is not ours (facts.py "other_programme"): "cancel my Prime membership" got our
-# membership's cancellation steps (blind raters, round 11). It is said to belong to them (off_topic.other_membership).
-MEMBERSHIP_INTENT, OFF_TOPIC_INTENT = "membership_subscription", "off_topic"
 
 
 def refers_back(text: str) -> bool:
@@ -145,10 +129,6 @@ class DialogueTracker:
         # order topic, "it" is the order and the new verb decides ("where is my order?" then "can I cancel it?")
         self.keyword_topics = {i for i, _ in self.keywords
                                if not any("order" in a.needs for a in kb.intents[i].answers)}
-
-    def names_our_membership(self, message: str) -> bool:
-        name = self.kb.store.get("membership_name")
-        return bool(name) and name.lower() in message.lower()
 
     def keyword_intents(self, message: str) -> list[int]:
         """The intents whose keywords the message uses ("membership": the membership, however it is worded)."""
@@ -234,14 +214,7 @@ class DialogueTracker:
             lifted.append(ids.index(product_questions.PRODUCT_QUESTION_INTENT))
         if not stock_question and in_store.complaint_about_a_visit(message) and in_store.COMPLAINT_INTENT in ids:
             lifted.append(ids.index(in_store.COMPLAINT_INTENT))  # "the till woman at your Farlington store ignored him"
-        if "quality_problem" in said and QUALITY_INTENT in ids and ids[int(np.argmax(scores))] != CARE_INTENT:
-            lifted.append(ids.index(QUALITY_INTENT))
-        if "someone_hurt" in said and SAFETY_INTENT in ids:
-            lifted.append(ids.index(SAFETY_INTENT))
-        if "empty_box" in said and MISSING_INTENT in ids:
-            lifted.append(ids.index(MISSING_INTENT))
-        if "locker_code" in said and NOT_RECEIVED_INTENT in ids:
-            lifted.append(ids.index(NOT_RECEIVED_INTENT))
+        lifted += told_topics.lifted_by_facts(said, ids, ids[int(np.argmax(scores))])  # "a slug in my salad"
         for index in lifted:
             # Above the model's best guess, and at least even odds once a distribution again (x / (1 - old + x)
             # >= 0.5 for x >= 1 - old): a topic the message names outright needs no "is it about ...?"
@@ -251,15 +224,7 @@ class DialogueTracker:
                 scores = scores.copy()
                 scores[index] = lifted_to
                 scores = scores / scores.sum()
-        best_id = ids[int(np.argmax(scores))]  # after the lifts: "code isn't working" and "membership" are keywords
-        if best_id == PROMO_INTENT and NOT_A_PROMO_CODE.search(message):
-            scores = _set_aside(scores, ids, [PROMO_INTENT])
-            scores = scores / scores.sum()  # the card or locker is named outright: its topic keeps the odds promo had
-        elif best_id == MEMBERSHIP_INTENT and OFF_TOPIC_INTENT in ids and "other_programme" in said and \
-                not self.names_our_membership(message):  # what we read as a membership question is about theirs
-            scores = scores.copy()
-            scores[ids.index(OFF_TOPIC_INTENT)] += scores[ids.index(MEMBERSHIP_INTENT)]
-            scores[ids.index(MEMBERSHIP_INTENT)] = 0.0
+        scores = told_topics.after_the_lifts(scores, ids, message, said, self.kb.store.get("membership_name"))
         # "yes" after "You also mentioned a double charge: ...", or after "is it about a late delivery?"
         taken_up = issues.takes_up(state, message) or clarify.confirmed_guess(state, message)
         if taken_up is not None:

@@ -1,0 +1,48 @@
+"""Topics the customer's own words decide, whatever the intent model reads (round 11, docs/reply-quality.md).
+
+Each rule starts from a fact (bot/dialogue/facts.py) or a named thing in the message, and was found in blind
+ratings of real messages or in a misfire hunt:
+
+    a fact names the topic       mouldy food, someone hurt, an empty box, a locker's code: the tracker lifts the
+                                 topic above the model's best guess (`lifted_by_facts`)
+    a code that is no promo code a gift card's or a parcel locker's code: the promo-code topic is set aside
+    another company's membership "cancel my Prime membership": what read as our membership is off topic for us
+                                 (off_topic.other_membership says it belongs to them)
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+# fact -> the topic it names. Poor goods are a damaged item whatever "bag" or "delivered" makes the model read;
+# someone hurt by what we sold gets the faulty item's safety answer however unsure the model is (safety first,
+# never a handover queue or a guess); an empty box is a missing item; a locker's code is about a parcel that is
+# there but out of reach.
+FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defective_item",
+               "empty_box": "missing_item", "locker_code": "package_not_received"}
+# ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
+CARE_INTENT = "product_care"
+NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)
+PROMO_INTENT, MEMBERSHIP_INTENT, OFF_TOPIC_INTENT = "promo_code", "membership_subscription", "off_topic"
+
+
+def lifted_by_facts(said: set[str], ids: list[str], best_id: str) -> list[int]:
+    """The intents (indexes into `ids`) that the facts of this message name, in FACT_TOPICS order."""
+    return [ids.index(topic) for fact, topic in FACT_TOPICS.items()
+            if fact in said and topic in ids and not (fact == "quality_problem" and best_id == CARE_INTENT)]
+
+
+def after_the_lifts(scores: np.ndarray, ids: list[str], message: str, said: set[str],
+                    our_membership: str | None) -> np.ndarray:
+    """The scores once the keyword lifts are done ("code isn't working" and "membership" are keywords)."""
+    best_id = ids[int(np.argmax(scores))]
+    if best_id == PROMO_INTENT and NOT_A_PROMO_CODE.search(message):
+        scores = np.where(np.asarray(ids) == PROMO_INTENT, 0.0, scores)
+        return scores / scores.sum()  # the card or locker is named outright: its topic keeps the odds promo had
+    names_ours = bool(our_membership) and our_membership.lower() in message.lower()
+    if best_id == MEMBERSHIP_INTENT and OFF_TOPIC_INTENT in ids and "other_programme" in said and not names_ours:
+        scores = scores.copy()  # what we read as a membership question is about theirs
+        scores[ids.index(OFF_TOPIC_INTENT)] += scores[ids.index(MEMBERSHIP_INTENT)]
+        scores[ids.index(MEMBERSHIP_INTENT)] = 0.0
+    return scores
