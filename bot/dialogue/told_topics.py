@@ -6,6 +6,7 @@ ratings of real messages or in a misfire hunt:
     a fact names the topic       mouldy food, someone hurt, an empty box, a locker's code: the tracker lifts the
                                  topic above the model's best guess (`lifted_by_facts`)
     a code that is no promo code a gift card's or a parcel locker's code: the promo-code topic is set aside
+                                 (`set_aside`, which the tracker's praise, greeting and account rules use too)
     another company's membership "cancel my Prime membership": what read as our membership is off topic for us
                                  (off_topic.other_membership says it belongs to them)
 """
@@ -27,6 +28,11 @@ NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.I
 PROMO_INTENT, MEMBERSHIP_INTENT, OFF_TOPIC_INTENT = "promo_code", "membership_subscription", "off_topic"
 
 
+def set_aside(scores: np.ndarray, ids: list[str], intents) -> np.ndarray:
+    """The scores with these intents at zero: the message rules them out, whatever the intent model read."""
+    return np.where(np.isin(ids, list(intents)), 0.0, scores)
+
+
 def lifted_by_facts(said: set[str], ids: list[str], best_id: str) -> list[int]:
     """The intents (indexes into `ids`) that the facts of this message name, in FACT_TOPICS order."""
     return [ids.index(topic) for fact, topic in FACT_TOPICS.items()
@@ -38,7 +44,7 @@ def after_the_lifts(scores: np.ndarray, ids: list[str], message: str, said: set[
     """The scores once the keyword lifts are done ("code isn't working" and "membership" are keywords)."""
     best_id = ids[int(np.argmax(scores))]
     if best_id == PROMO_INTENT and NOT_A_PROMO_CODE.search(message):
-        scores = np.where(np.asarray(ids) == PROMO_INTENT, 0.0, scores)
+        scores = set_aside(scores, ids, [PROMO_INTENT])
         return scores / scores.sum()  # the card or locker is named outright: its topic keeps the odds promo had
     names_ours = bool(our_membership) and our_membership.lower() in message.lower()
     if best_id == MEMBERSHIP_INTENT and OFF_TOPIC_INTENT in ids and "other_programme" in said and not names_ours:

@@ -71,11 +71,6 @@ def refers_back(text: str) -> bool:
     return bool(_POINTS_BACK.search(text)) and len(text.split()) <= REFERS_BACK_MAX_WORDS
 
 
-def _set_aside(scores: np.ndarray, ids: list[str], intents) -> np.ndarray:
-    """The scores with these intents at zero: the message rules them out, whatever the intent model read."""
-    return np.where(np.isin(ids, list(intents)), 0.0, scores)
-
-
 def only_gives_a_number(text: str) -> bool:
     text = order_access.proof_as_number(text)  # "it's jane@example.com" answers our question too
     words = re.findall(r"[a-z']+", _ANY_NUMBER.sub(" ", text.lower()))
@@ -199,12 +194,12 @@ class DialogueTracker:
             scores = (scores + carry * np.maximum(np.asarray(state.intent_memory), 0)) / (1 + carry)
         ids = self.intent_ids
         if ids[int(np.argmax(scores))] in sarcasm.PRAISE_INTENTS and sarcasm.not_praise(message):
-            scores = _set_aside(scores, ids, sarcasm.PRAISE_INTENTS)  # "fantastic job, still no candles"
+            scores = told_topics.set_aside(scores, ids, sarcasm.PRAISE_INTENTS)  # "fantastic job, still no candles"
         if ids[int(np.argmax(scores))] == greeting.GREETING_INTENT and \
                 (not greeting.says_hello(message) or "waited_for_answer" in said):  # "Helloooo!! anybody there??"
-            scores = _set_aside(scores, ids, [greeting.GREETING_INTENT])  # "L" is no "hi"
+            scores = told_topics.set_aside(scores, ids, [greeting.GREETING_INTENT])  # "L" is no "hi"
         if state.order is not None and refers_back(message) and ids[int(np.argmax(scores))] in ACCOUNT_TOPICS:
-            scores = _set_aside(scores, ids, ACCOUNT_TOPICS)  # "can you reinstate it?": the order
+            scores = told_topics.set_aside(scores, ids, ACCOUNT_TOPICS)  # "can you reinstate it?": the order
         lifted = self.keyword_intents(message)  # "cancel my membership" is about the membership, not an order
         if not lifted and previous is not None and previous in self.keyword_topics and order_id is None and \
                 product is None and refers_back(message):
