@@ -542,3 +542,36 @@ def test_near_misses_of_the_reading_rules(bot, message, not_template, not_intent
     turn = bot.reply(f"near-{message[:12]}", message)
     assert turn.candidates[turn.chosen].meta.get("template") != not_template and turn.intent != not_intent, turn.text
     assert "07700" not in turn.text
+
+
+@pytest.mark.parametrize("message, template", [
+    # feedback on what we sell or how we run things (round 12): thanks and passed on, not "what went wrong?"
+    ("honestly wish you stocked more petite sizes, nothing ever fits me", "complaint.feedback"),
+    ("please bring back the old wide leg jeans, the new ones are awful", "complaint.feedback"),
+    ("why did you change the fabric of the basic tees? they used to be so good", "complaint.feedback"),
+    ("you should really start selling plus size swimwear", "complaint.feedback"),
+    ("it would be great if you opened earlier on sundays", "complaint.feedback"),
+    # a shelf label's price that the till did not keep
+    ("the shelf label said $12 for the scarves but I got charged $18 at the till", "price_adjustment.shelf"),
+    ("price tag says 30% off but it scanned at full price, what gives", "price_adjustment.shelf"),
+    # another company's gift card
+    ("can I pay with an itunes gift card on your site?", "gift_cards.other_brand"),
+    ("do you accept gift cards from other stores", "gift_cards.other_brand"),
+])
+def test_feedback_shelf_prices_and_other_gift_cards_get_their_own_answers(bot, message, template):
+    """Real first messages (round 12): suggestions got "could you tell me what happened, and your order number?",
+    a shelf price the online price-drop rule, and "are Amazon gift cards accepted here?" how to redeem ours."""
+    turn = bot.reply(f"r12-{message[:16]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
+
+
+@pytest.mark.parametrize("message, never", [
+    ("why did you change my delivery date without telling me", "complaint.feedback"),
+    ("I wish you would answer your emails, 3 days now", "complaint.feedback"),
+    ("I wish you had told me it was final sale before I paid", "complaint.feedback"),
+    ("I bought an amazon gift card and the code got scratched off", "gift_cards.other_brand"),
+    ("I left the receipt on the shelf by mistake, can I still return it?", "price_adjustment.shelf"),
+])
+def test_near_misses_of_round_12s_rules(bot, message, never):
+    turn = bot.reply(f"r12near-{message[:16]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") != never, turn.text

@@ -156,6 +156,40 @@ FACTS = {
         r"\bcashiers?\b|\bself[- ]?checkouts?\b|\bcar ?park\b|\bstore manager\b|\bshop floor\b|"
         r"\bcustomer service desk\b",
         re.IGNORECASE),
+    # "really wish you had more vegetarian options", "please bring back the old recipe", "why have you changed the
+    # apple pie?", "you should open earlier on Sundays", "cutting the menu is a big mistake": feedback on what we
+    # sell or how we run things. Not about their own order ("why did you change my delivery date") nor a wish about
+    # service ("wish you would answer"): those are cases and complaints.
+    "suggests_a_change": re.compile(
+        r"\bwish (?:you|u|they|@\S+|the \w+|\w+ stores?)(?: would| could)?\b[^.!?\n]{0,15}?\b(?:had|sold|stocked|"
+        r"offered|made|kept|carried|sell|stock|offer|make|keep|carry|opened|open)\b"
+        r"(?! (?:my|me|our|us|\w+ed|told|sent|given|done|been|let)\b)|"
+        r"\bbring (?:back|it back|them back)\b|"
+        r"\bwhy (?:(?:have|did|do|would) (?:you|u|they) )?(?:change|changed|stop|stopped|remove|removed|discontinue|"
+        r"discontinued|cut|cutting|get rid|got rid|scrap|scrapped|drop|dropped)\b(?! (?:my|me|our|us|it)\b)|"
+        r"\b(?:you|u|they) (?:really |seriously |definitely )?(?:should|need to|ought to) (?:really |seriously )?(?:stock|sell|carry|open|offer|bring back|start selling|"
+        r"stop selling|consider|think about)\b|"
+        r"\bit (?:would|'d) be (?:so |really )?(?:nice|great|good|lovely|helpful|better) if (?:you|u|they|there)\b|"
+        r"\b(?:can|could) you (?:try and |try to |please )?(?:encourage|consider|think about)\b|"
+        r"\b(?:big|huge|massive|terrible) mistake\b|\b(?:a|my|one) suggestion\b|"
+        r"\bused to be (?:so |much |really )?(?:good|better|great|nice|lovely)\b",
+        re.IGNORECASE),
+    # "the shelf said £2 but I was charged £3", "price label says 50% off but it scanned at full price": the label in
+    # the store and the price paid (or another product's price) differ
+    "shelf_price": re.compile(
+        r"^(?=.*\b(?:on the shelf|shelf (?:price|label|edge|ticket|tag)|price (?:label|tag|ticket|sticker)|"
+        r"(?:label|ticket|sign|tag|sticker) (?:said|says|showed|shows|stated|states|was|is))\b)"
+        r"(?=.*(?:[£$€]|\bprice|\bcharged|\bscanned|\brang|\btill\b|\bcheckout|% off|\boffer\b|\bcheaper|\bexpensive))",
+        re.IGNORECASE | re.DOTALL),
+    # "are Amazon gift cards accepted?", "can I pay with an iTunes gift card", "a gift card from another shop": paying
+    # with another company's gift card ("I bought an Amazon gift card and the code is scratched off" is no such question)
+    "other_gift_card": re.compile(
+        r"^(?=.*\b(?:use|used|using|accept|accepts|accepted|take|takes|pay|paying|redeem|redeemed|spend|valid)\b)"
+        r"(?=.*(?:\b(?:amazon|ebay|apple|itunes|app store|google play|steam|xbox|playstation|psn|nintendo|walmart|target|tesco|"
+        r"sainsbury'?s|asda|argos|john lewis|starbucks|netflix|spotify|uber|visa|mastercard|amex|one4all|love2shop|"
+        r"another (?:shop|store|company)'?s?|other (?:shops?|stores?|company|companies)'?s?) (?:e-?)?gift ?cards?\b|"
+        r"\bgift ?cards? (?:from|for|of) (?:another|other|a different) (?:shops?|stores?|company|companies|retailers?)\b))",
+        re.IGNORECASE | re.DOTALL),
     # "Happy Thanksgiving!", "merry christmas everyone", "so excited for Christmas": good wishes, not a request
     "seasonal_wishes": re.compile(
         r"\b(?:happy|merry)\s+(?:thanksgiving|christmas|xmas|holidays|new year|easter|diwali|eid|hanukkah|halloween|"

@@ -4,7 +4,9 @@ Each rule starts from a fact (bot/dialogue/facts.py) or a named thing in the mes
 ratings of real messages or in a misfire hunt:
 
     a fact names the topic       mouldy food, someone hurt, an empty box, a locker's code: the tracker lifts the
-                                 topic above the model's best guess (`lifted_by_facts`)
+                                 topic above the model's best guess (`lifted_by_facts`); feedback ("please bring
+                                 back ..."), a shelf label's price and another company's gift card do so when
+                                 nothing else named the topic (round 12)
     a code that is no promo code a gift card's or a parcel locker's code: the promo-code topic is set aside
                                  (`set_aside`, which the tracker's praise, greeting and account rules use too)
     another company's membership "cancel my Prime membership": what read as our membership is off topic for us
@@ -22,6 +24,11 @@ import numpy as np
 # there but out of reach.
 FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defective_item",
                "empty_box": "missing_item", "locker_code": "package_not_received"}
+# Weaker facts name a topic only when no keyword or stock question named one first: feedback ("why did you stop
+# selling the cord jacket?") is a complaint, but "is it back in stock?" beside it is a stock question.
+# A shelf label's price is a price question; another company's gift card is a gift-card question.
+FALLBACK_FACT_TOPICS = {"suggests_a_change": "complaint", "shelf_price": "price_adjustment",
+                        "other_gift_card": "gift_cards"}
 # ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
 CARE_INTENT = "product_care"
 NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)
@@ -33,10 +40,13 @@ def set_aside(scores: np.ndarray, ids: list[str], intents) -> np.ndarray:
     return np.where(np.isin(ids, list(intents)), 0.0, scores)
 
 
-def lifted_by_facts(said: set[str], ids: list[str], best_id: str) -> list[int]:
-    """The intents (indexes into `ids`) that the facts of this message name, in FACT_TOPICS order."""
-    return [ids.index(topic) for fact, topic in FACT_TOPICS.items()
-            if fact in said and topic in ids and not (fact == "quality_problem" and best_id == CARE_INTENT)]
+def lifted_by_facts(said: set[str], ids: list[str], best_id: str, named_already: bool) -> list[int]:
+    """The intents (indexes into `ids`) that the facts of this message name, in FACT_TOPICS order (after the
+    FALLBACK_FACT_TOPICS, unless `named_already`: a keyword or a stock question named the topic)."""
+    fallbacks = [] if named_already else [topic for fact, topic in FALLBACK_FACT_TOPICS.items() if fact in said]
+    return [ids.index(topic) for topic in fallbacks if topic in ids] + \
+        [ids.index(topic) for fact, topic in FACT_TOPICS.items()
+         if fact in said and topic in ids and not (fact == "quality_problem" and best_id == CARE_INTENT)]
 
 
 def after_the_lifts(scores: np.ndarray, ids: list[str], message: str, said: set[str],

@@ -209,7 +209,10 @@ class DialogueTracker:
             lifted.append(ids.index(product_questions.PRODUCT_QUESTION_INTENT))
         if not stock_question and in_store.complaint_about_a_visit(message) and in_store.COMPLAINT_INTENT in ids:
             lifted.append(ids.index(in_store.COMPLAINT_INTENT))  # "the till woman at your Farlington store ignored him"
-        lifted += told_topics.lifted_by_facts(said, ids, ids[int(np.argmax(scores))])  # "a slug in my salad"
+        # (feedback yields to a keyword or a stock question, not to a product named: "why did you change the fabric
+        # of the tees?" is feedback, not a question about the fabric)
+        named_already = bool(self.keyword_intents(message)) or stock_question
+        lifted += told_topics.lifted_by_facts(said, ids, ids[int(np.argmax(scores))], named_already)  # "a slug in my salad"
         for index in lifted:
             # Above the model's best guess, and at least even odds once a distribution again (x / (1 - old + x)
             # >= 0.5 for x >= 1 - old): a topic the message names outright needs no "is it about ...?"
