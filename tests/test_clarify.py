@@ -105,6 +105,34 @@ def test_an_unsure_opening_that_tells_what_happened_goes_to_a_person(bot):
     assert [e["reason"] for e in escalations(bot.replay) if e["session_id"] == "told-1"] == ["unsure"]
 
 
+def test_a_told_opening_below_even_odds_goes_to_a_person_unless_the_store_says_lower(bot, tmp_path):
+    """Round 12: answers to told openings at 0.37-0.49 rated 2.45 in blind ratings of real messages, a handover 3
+    (handover.TOLD_HANDOVER_BELOW). A store with few staff sets `told_handover_below` lower and answers them; a
+    value that is no probability is refused when the knowledge base loads."""
+    import copy
+    import json
+
+    from bot.shop.knowledge import KnowledgeBase, KnowledgeBaseError
+    from bot.shop.paths import STORE_DIR
+
+    state = bot._session("below-even")[0]
+    bot.tracker.update(state, "no reply to my emails for a week, awful service")
+    assert handover.CLARIFY_BELOW <= state.intent_score < handover.TOLD_HANDOVER_BELOW, state.intent_score
+    assert handover.decide(state, bot.kb).meta["handover"] == "unsure"
+    few_staff = copy.copy(bot.kb)
+    few_staff.store = {**bot.kb.store, "told_handover_below": handover.CLARIFY_BELOW}
+    assert handover.decide(state, few_staff) is None  # drafted answers, as before round 12
+    short = bot._session("below-even-short")[0]
+    bot.tracker.update(short, "nobody answers my emails")  # short: a question only below CLARIFY_BELOW
+    assert handover.CLARIFY_BELOW <= short.intent_score < handover.TOLD_HANDOVER_BELOW, short.intent_score
+    assert handover.decide(short, bot.kb) is None
+    raw = json.loads((STORE_DIR / "knowledge_base.json").read_text())
+    raw["store"]["told_handover_below"] = 49
+    (tmp_path / "knowledge_base.json").write_text(json.dumps(raw))
+    with pytest.raises(KnowledgeBaseError, match="told_handover_below"):
+        KnowledgeBase.load(tmp_path)
+
+
 def test_the_handover_does_not_ask_for_an_order_number_it_was_given(bot):
     turn = bot.reply("told-2", "my frend is going to colect for me, is that ok. Order FT287235")
     assert turn.candidates[turn.chosen].meta.get("handover") == "unsure"

@@ -9,7 +9,21 @@ from __future__ import annotations
 
 import re
 
+from bot.dialogue import case_report
 from bot.shop.product_questions import GONE_WORDS
+
+# Another company's gift card or voucher: by name (big retailers and platforms; not prepaid Visa or Mastercard cards,
+# which are cards), or "another shop's". Used by other_gift_card and other_gift_card_trouble below.
+_BRANDS = (r"amazon|ebay|apple|itunes|app store|google play|steam|xbox|playstation|psn|nintendo|walmart|target|costco|"
+           r"macy'?s|nordstrom|bloomingdale'?s|kohl'?s|tj ?maxx|tk ?maxx|gap|old navy|sephora|ulta|ikea|best buy|"
+           r"home depot|lowe'?s|starbucks|netflix|spotify|uber|westfield|tesco|sainsbury'?s|asda|argos|john lewis|"
+           r"debenhams|boots|selfridges|harrods|m&s|marks (?:and|&) spencer|next|primark|asos|h&m|zara|uniqlo|one4all|"
+           r"love2shop|vanilla")
+OTHER_GIFT_CARD = (
+    r"(?:\b(?:" + _BRANDS + r"|another (?:shop|store|company|brand)'?s?|other (?:shops?|stores?|company|companies|"
+    r"brands?)'?s?)(?: (?:e-?)?gift ?(?:cards?|vouchers?|certificates?)| vouchers?)\b|"
+    r"\bgift ?(?:cards?|vouchers?) (?:from|of) (?:another|other|a different)(?: (?:shops?|stores?|company|companies|"
+    r"retailers?|brands?))?\b|\bgift ?(?:cards?|vouchers?) from (?:" + _BRANDS + r")\b)")
 
 FACTS = {
     # "tracking says delivered", "it shows as delivered", "marked delivered but", "status: delivered"
@@ -157,38 +171,53 @@ FACTS = {
         r"\bcustomer service desk\b",
         re.IGNORECASE),
     # "really wish you had more vegetarian options", "please bring back the old recipe", "why have you changed the
-    # apple pie?", "you should open earlier on Sundays", "cutting the menu is a big mistake": feedback on what we
-    # sell or how we run things. Not about their own order ("why did you change my delivery date") nor a wish about
-    # service ("wish you would answer"): those are cases and complaints.
+    # apple pie?", "you should do a petite range", "would be nice if you sold...", "suggestion: ...": feedback on what
+    # we sell or how we run things. Not a wish about service ("wish you would answer"), nor about their own things
+    # ("bring back my parcel", "why did you remove items from my basket"); a case is overruled below (UNLESS).
     "suggests_a_change": re.compile(
         r"\bwish (?:you|u|they|@\S+|the \w+|\w+ stores?)(?: would| could)?\b[^.!?\n]{0,15}?\b(?:had|sold|stocked|"
-        r"offered|made|kept|carried|sell|stock|offer|make|keep|carry|opened|open)\b"
+        r"offered|made|kept|carried|did|sell|stock|offer|make|keep|carry|opened|open)\b"
         r"(?! (?:my|me|our|us|\w+ed|told|sent|given|done|been|let)\b)|"
-        r"\bbring (?:back|it back|them back)\b|"
+        r"\bbring (?:back|it back|them back)\b(?! (?:my|me|our|us)\b)|"
         r"\bwhy (?:(?:have|did|do|would) (?:you|u|they) )?(?:change|changed|stop|stopped|remove|removed|discontinue|"
-        r"discontinued|cut|cutting|get rid|got rid|scrap|scrapped|drop|dropped)\b(?! (?:my|me|our|us|it)\b)|"
-        r"\b(?:you|u|they) (?:really |seriously |definitely )?(?:should|need to|ought to) (?:really |seriously )?(?:stock|sell|carry|open|offer|bring back|start selling|"
-        r"stop selling|consider|think about)\b|"
-        r"\bit (?:would|'d) be (?:so |really )?(?:nice|great|good|lovely|helpful|better) if (?:you|u|they|there)\b|"
+        r"discontinued|cut|cutting|get rid|got rid|scrap|scrapped|drop|dropped)\b(?![^.!?\n]{0,20}\b(?:my|me|our|us|it)\b)|"
+        r"\bwhy (?:have|did|do) (?:you|u|they) (?:take|took|taken)\b[^.!?\n]{0,25}\boff\b|"
+        r"\b(?:you|u|they) (?:really |seriously |definitely )?(?:should|need to|ought to) (?:really |seriously )?"
+        r"(?:stock|sell|carry|open|offer|bring back|start|stop selling|consider|think about|do|make|add|get|have)\b"
+        r"(?! (?:\w+ed|told|sent|given|done|been|something|anything|it)\b)|"
+        r"\b(?:would|'d) be (?:so |really )?(?:nice|great|good|lovely|helpful|better|amazing) if\b"
+        r"(?! (?:someone|anyone|somebody|anybody|i|my)\b)|"
+        r"\b(?:i'?d|i would|we'?d) love (?:it )?if (?:you|u|they)\b|\bso much better (?:with|if)\b|"
         r"\b(?:can|could) you (?:try and |try to |please )?(?:encourage|consider|think about)\b|"
-        r"\b(?:big|huge|massive|terrible) mistake\b|\b(?:a|my|one) suggestion\b|"
-        r"\bused to be (?:so |much |really )?(?:good|better|great|nice|lovely)\b",
+        r"\b(?:please|pls|plz) (?:consider|start (?:doing|selling|stocking|making)|stock|go back to)\b|"
+        r"\b(?:it'?s|its|what) a (?:shame|pity) (?:you|u|they|that)\b|\bhate the new\b|\bgo back to the old\b|"
+        r"\b(?:big|huge|massive|terrible) mistake\b|\b(?:a|my|one|quick) (?:suggestion|idea)\b|^\s*(?:suggestion|feedback|"
+        r"idea)\s*[:-]|\bused to be (?:so |much |really )?(?:good|better|great|nice|lovely)\b",
         re.IGNORECASE),
-    # "the shelf said £2 but I was charged £3", "price label says 50% off but it scanned at full price": the label in
-    # the store and the price paid (or another product's price) differ
+    # "the shelf said £20 but the till charged £28", "label on the rail said 30% off but they charged full price":
+    # a label in the store and the price paid differ (a price word, a label and the till), or a label that misleads.
+    # Not a return label, a care label or a price tag left on a gift.
     "shelf_price": re.compile(
-        r"^(?=.*\b(?:on the shelf|shelf (?:price|label|edge|ticket|tag)|price (?:label|tag|ticket|sticker)|"
-        r"(?:label|ticket|sign|tag|sticker) (?:said|says|showed|shows|stated|states|was|is))\b)"
-        r"(?=.*(?:[£$€]|\bprice|\bcharged|\bscanned|\brang|\btill\b|\bcheckout|% off|\boffer\b|\bcheaper|\bexpensive))",
+        r"^(?=.*\b(?<!return )(?<!returns )(?<!shipping )(?<!postage )(?<!care )(?<!address )(?:shelf|shelves|labels?|"
+        r"tickets?|signs?|display|tags?|stickers?)\b)"
+        r"(?=.*(?:\b(?:till|tills|checkout|register|cashier|rang|scanned|charged|charge|receipt|paid|pay)\b|"
+        r"\b(?:misleading|wrong|incorrect|mislabell?ed|honou?r\w*)\b))"
+        r"(?=.*(?:[£$€]|\d|\bprice|\bsale\b|\boffer\b|% off|\boff\b|\bcheaper|\bexpensive|\bmore\b))",
         re.IGNORECASE | re.DOTALL),
-    # "are Amazon gift cards accepted?", "can I pay with an iTunes gift card", "a gift card from another shop": paying
-    # with another company's gift card ("I bought an Amazon gift card and the code is scratched off" is no such question)
+    # "are Amazon gift cards accepted?", "can I spend my Zara gift card with you", "do you take gift vouchers from
+    # Debenhams": paying us with another company's gift card or voucher (prepaid Visa or Mastercard cards are cards)
     "other_gift_card": re.compile(
-        r"^(?=.*\b(?:use|used|using|accept|accepts|accepted|take|takes|pay|paying|redeem|redeemed|spend|valid)\b)"
-        r"(?=.*(?:\b(?:amazon|ebay|apple|itunes|app store|google play|steam|xbox|playstation|psn|nintendo|walmart|target|tesco|"
-        r"sainsbury'?s|asda|argos|john lewis|starbucks|netflix|spotify|uber|visa|mastercard|amex|one4all|love2shop|"
-        r"another (?:shop|store|company)'?s?|other (?:shops?|stores?|company|companies)'?s?) (?:e-?)?gift ?cards?\b|"
-        r"\bgift ?cards? (?:from|for|of) (?:another|other|a different) (?:shops?|stores?|company|companies|retailers?)\b))",
+        r"^(?!.*\bscam)(?=.*(?:\b(?:can|could|may) (?:i|we|you|u) (?:use|pay|spend|redeem|put)\b|\b(?:do|will|would) "
+        r"(?:you|u|ya) (?:accept|take)\b|\baccept(?:ed|s)?\b|\b(?:will|would|does|do) (?:it|they|that|this|these|my "
+        r"[\w' &-]{0,25}) work\b|\bpossible to (?:pay|use|spend)\b|\b(?:pay|paying) (?:with|using|part with)\b|"
+        r"\b(?:use|spend|redeem) (?:it |them |this |that )?(?:here|with (?:you|u)|on your|at your|in your|online)\b))"
+        r"(?=.*" + OTHER_GIFT_CARD + r")",
+        re.IGNORECASE | re.DOTALL),
+    # "my amazon gift card got stolen", "my steam gift card won't redeem": trouble with another company's card, which
+    # only that company can look into (paying us with one is other_gift_card, and overrules this: UNLESS)
+    "other_gift_card_trouble": re.compile(
+        r"^(?=.*" + OTHER_GIFT_CARD + r")(?=.*\b(?:stolen|lost|not work\w*|doesn'?t work|won'?t (?:work|redeem)|"
+        r"invalid|codes?|scratch\w*|redeemed|declined|balance|missing|expired|hacked|used up)\b)",
         re.IGNORECASE | re.DOTALL),
     # "Happy Thanksgiving!", "merry christmas everyone", "so excited for Christmas": good wishes, not a request
     "seasonal_wishes": re.compile(
@@ -199,5 +228,17 @@ FACTS = {
 }
 
 
+# A fact that another reading of the message overrules: feedback beside their own order's trouble ("big mistake
+# ordering from you, my jacket arrived ripped") is that trouble; paying with another company's card is no trouble
+# with it; another company's lost card is not ours to replace.
+UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
+          "other_gift_card_trouble": lambda text: bool(FACTS["other_gift_card"].search(text)),
+          "card_lost": lambda text: bool(FACTS["other_gift_card_trouble"].search(text))}  # only its maker replaces it
+
+
 def facts_in(text: str) -> set[str]:
-    return {name for name, pattern in FACTS.items() if pattern.search(text)}
+    return {name for name, pattern in FACTS.items() if pattern.search(text) and not UNLESS.get(name, _never)(text)}
+
+
+def _never(text: str) -> bool:
+    return False

@@ -10,7 +10,7 @@
                        an opening message whose intent probability is below CLARIFY_BELOW: a short one
                        ("I need help!!") gets a question naming our best guess (bot/dialogue/clarify.py);
                        one that tells what happened (TOLD_WORDS words or more, the store's
-                       "unsure_handover_words") goes to a person, who
+                       "unsure_handover_words") goes to a person below TOLD_HANDOVER_BELOW, who
                        reads it, rather than a menu question that asks the customer to say it again
                        (blind ratings in docs/reply-quality.md, "Round 10"); unsure again right after a
                        clarifying question: hand over
@@ -34,6 +34,12 @@ from bot.dialogue.tracker import only_gives_a_number
 # messages as round 9's model did at 0.30 with no more wrong answers (94: 61 right, 33 wrong, against 93: 60,
 # 33); docs/benchmarks.md, round 10.
 CLARIFY_BELOW = 0.37
+# An opening message that told us what happened (TOLD_WORDS or more) is handed to a person under a higher bar: below
+# even odds. Chosen in round 12 from blind ratings of real messages (docs/reply-quality.md, "Round 12"): on real_dev's
+# training half, the answers such messages got at 0.37-0.49 rated 2.45 on average and a handover always rates 3;
+# above 0.49 sit the topics a message names outright (lifted to even odds by the tracker), rated about 3. The test
+# half gained as much. A store sets its own ("told_handover_below"): fewer staff, a lower number, fewer handovers.
+TOLD_HANDOVER_BELOW = 0.49
 # An opening message this long has told us what happened: unsure, a person reads it. A store sets its own in
 # knowledge_base.json ("unsure_handover_words"): fewer staff, a higher number, and more questions instead.
 TOLD_WORDS = 8
@@ -103,11 +109,13 @@ def decide(state: DialogueState, kb) -> Candidate | None:
         return None  # the intent's own templates say a person takes over; the drafts carry the reason
     number_only = only_gives_a_number(message)  # "it's 10023", "jo@example.com": an answer, not a topic
     gives_only_details = number_only or order_access.gives_proof(message)
+    first_message = sum(role == "customer" for role, _ in state.history) == 1
+    told = first_message and len(languages.WORD.findall(message)) >= store.get("unsure_handover_words", TOLD_WORDS)
+    unsure_below = store.get("told_handover_below", TOLD_HANDOVER_BELOW) if told else CLARIFY_BELOW
     if state.intent == HUMAN_AGENT_INTENT and state.intent_score >= CLARIFY_BELOW and not gives_only_details:
         if asks_for_contact_details(message):
             return None  # our phone number or email, from the intent's templates (see contact_drafts)
         return _handover(ASKED_TEXT, "customer_asked", store)
-    first_message = sum(role == "customer" for role, _ in state.history) == 1
     if first_message and number_only and "order_id" not in state.slots:
         # "my email is jo@example.com" and nothing else: thank you, but what about? The next message says.
         state.intent_memory = None
@@ -115,13 +123,13 @@ def decide(state: DialogueState, kb) -> Candidate | None:
                          meta={"intent": state.intent, "confidence": state.intent_score})
     if state.intent in sarcasm.PRAISE_INTENTS and sarcasm.sincere_praise(message):
         return None  # thanks are returned, however unsure the model (bot/dialogue/sarcasm.py)
-    if state.intent_score < CLARIFY_BELOW and not number_only:
+    if state.intent_score < unsure_below and not number_only:
         if was_clarifying(state):
             return _handover(HANDOVER_TEXT, "unsure", store)
         # Later in a conversation the topic is known ("when will it get here?" after an order question): the
         # tracker's carried intent answers. Only an opening message we cannot read gets a question, or a person
         # when it told us what happened.
-        if first_message and len(languages.WORD.findall(message)) >= store.get("unsure_handover_words", TOLD_WORDS):
+        if told:
             reply = _handover(TOLD_TEXT, "unsure", store)
             reply.meta.update(intent=state.intent, confidence=state.intent_score)  # our guess, for the person
             if "order_id" not in state.slots:  # the tracker keeps any order number the message gave

@@ -28,7 +28,7 @@ FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defe
 # selling the cord jacket?") is a complaint, but "is it back in stock?" beside it is a stock question.
 # A shelf label's price is a price question; another company's gift card is a gift-card question.
 FALLBACK_FACT_TOPICS = {"suggests_a_change": "complaint", "shelf_price": "price_adjustment",
-                        "other_gift_card": "gift_cards"}
+                        "other_gift_card": "gift_cards", "other_gift_card_trouble": "gift_cards"}
 # ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
 CARE_INTENT = "product_care"
 NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)
