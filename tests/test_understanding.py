@@ -587,6 +587,7 @@ def test_near_misses_of_round_12s_rules(bot, message, never):
     ("The sign in store said $25 for the jeans but the register rang them up at $35", "price_adjustment.shelf", None),
     ("I have a Nordstrom gift card, do you accept it?", "gift_cards.other_brand", None),
     ("can i use my asos voucher on your site?", "gift_cards.other_brand", None),
+    ("whether Target gift cards can be used on your purchases...can I?", "gift_cards.other_brand", None),  # round 12 A/B
     ("my amazon gift card got stolen, can you help", "gift_cards.other_brand_trouble", None),
     # ...and false alarms, now quiet
     ("bring back my money, you owe me a refund for 3 weeks now", None, "complaint.feedback"),

@@ -210,7 +210,8 @@ FACTS = {
         r"^(?!.*\bscam)(?=.*(?:\b(?:can|could|may) (?:i|we|you|u) (?:use|pay|spend|redeem|put)\b|\b(?:do|will|would) "
         r"(?:you|u|ya) (?:accept|take)\b|\baccept(?:ed|s)?\b|\b(?:will|would|does|do) (?:it|they|that|this|these|my "
         r"[\w' &-]{0,25}) work\b|\bpossible to (?:pay|use|spend)\b|\b(?:pay|paying) (?:with|using|part with)\b|"
-        r"\b(?:use|spend|redeem) (?:it |them |this |that )?(?:here|with (?:you|u)|on your|at your|in your|online)\b))"
+        r"\b(?:use|spend|redeem) (?:it |them |this |that )?(?:here|with (?:you|u)|on your|at your|in your|online)\b|"
+        r"\b(?:be|been|get|are) used\b|\bused (?:on|at|for|with|here|online)\b|\bwork (?:on|at|with|here|online|in)\b))"
         r"(?=.*" + OTHER_GIFT_CARD + r")",
         re.IGNORECASE | re.DOTALL),
     # "my amazon gift card got stolen", "my steam gift card won't redeem": trouble with another company's card, which
