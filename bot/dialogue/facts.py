@@ -18,7 +18,7 @@ _BRANDS = (r"amazon|ebay|apple|itunes|app store|google play|steam|xbox|playstati
            r"macy'?s|nordstrom|bloomingdale'?s|kohl'?s|tj ?maxx|tk ?maxx|gap|old navy|sephora|ulta|ikea|best buy|"
            r"home depot|lowe'?s|starbucks|netflix|spotify|uber|westfield|tesco|sainsbury'?s|asda|argos|john lewis|"
            r"debenhams|boots|selfridges|harrods|m&s|marks (?:and|&) spencer|next|primark|asos|h&m|zara|uniqlo|one4all|"
-           r"love2shop|vanilla")
+           r"love2shop|one ?4 ?all|high ?street|clubcard|vanilla")
 OTHER_GIFT_CARD = (
     r"(?:\b(?:" + _BRANDS + r"|another (?:shop|store|company|brand)'?s?|other (?:shops?|stores?|company|companies|"
     r"brands?)'?s?)(?: (?:e-?)?gift ?(?:cards?|vouchers?|certificates?)| vouchers?)\b|"
@@ -182,9 +182,17 @@ FACTS = {
         r"\bwhy (?:(?:have|did|do|would) (?:you|u|they) )?(?:change|changed|stop|stopped|remove|removed|discontinue|"
         r"discontinued|cut|cutting|get rid|got rid|scrap|scrapped|drop|dropped)\b(?![^.!?\n]{0,20}\b(?:my|me|our|us|it)\b)|"
         r"\bwhy (?:have|did|do) (?:you|u|they) (?:take|took|taken)\b[^.!?\n]{0,25}\boff\b|"
-        r"\b(?:you|u|they) (?:really |seriously |definitely )?(?:should|need to|ought to) (?:really |seriously )?"
-        r"(?:stock|sell|carry|open|offer|bring back|start|stop selling|consider|think about|do|make|add|get|have)\b"
-        r"(?! (?:\w+ed|told|sent|given|done|been|something|anything|it)\b)|"
+        r"\b(?:you|u|they|y'?all|you guys|u guys) (?:really |seriously |definitely )?(?:should|need to|ought to) "
+        r"(?:really |seriously )?(?:stock|sell|carry|open|offer|bring back|start|stop selling|consider|think about|do|make|"
+        r"add|get|have|hire|switch)\b(?! (?:\w+ed|told|sent|given|done|been|something|anything|it)\b)|"
+        r"\bwhy (?:don'?t|dont|do not|doesn'?t|does not|can'?t|cant) (?:you|u|y'?all|your (?:app|website|site|stores?|"
+        r"shops?))\b[^.!?\n]{0,12}?\b(?:do|sell|stock|have|offer|make|carry|open|take|accept)\b(?! (?:my|me)\b)|"
+        r"\b(?:maybe|how about|what about|why not) (?:offer|offering|sell|selling|stock|stocking|do|doing|add|adding|make|"
+        r"making|bring|bringing|open|opening)\b|\bwould (?:buy|shop|spend|order) (?:way |so |a lot |loads )?more\b|"
+        r"\bjust a thought\b|\b(?:i'?d|i would|we'?d|would) love to see\b|\bfeedback (?:on|about|for) (?:your|the)\b|"
+        r"\b(?:please|pls|plz) (?:switch to|turn (?:down|up|off)|stop using|start using|use less|use more)\b|"
+        r"\b(?:stores?|shops?|rooms|app|website|site|you|u) (?:really )?(?:need|needs) (?:better|more|bigger|brighter|"
+        r"proper|a proper)\b|"
         r"\b(?:would|'d) be (?:so |really )?(?:nice|great|good|lovely|helpful|better|amazing) if\b"
         r"(?! (?:someone|anyone|somebody|anybody|i|my)\b)|"
         r"\b(?:i'?d|i would|we'?d) love (?:it )?if (?:you|u|they)\b|\bso much better (?:with|if)\b|"
@@ -195,19 +203,20 @@ FACTS = {
         r"idea)\s*[:-]|\bused to be (?:so |much |really )?(?:good|better|great|nice|lovely)\b",
         re.IGNORECASE),
     # "the shelf said £20 but the till charged £28", "label on the rail said 30% off but they charged full price":
-    # a label in the store and the price paid differ (a price word, a label and the till), or a label that misleads.
-    # Not a return label, a care label or a price tag left on a gift.
+    # a label in the store and the price paid differ (a price word, a label and the till), or a shelf or sign that
+    # misleads. Not a return label, a care label, a garment's own label or a price tag left on a gift.
     "shelf_price": re.compile(
-        r"^(?=.*\b(?<!return )(?<!returns )(?<!shipping )(?<!postage )(?<!care )(?<!address )(?:shelf|shelves|labels?|"
-        r"tickets?|signs?|display|tags?|stickers?)\b)"
-        r"(?=.*(?:\b(?:till|tills|checkout|register|cashier|rang|scanned|charged|charge|receipt|paid|pay)\b|"
-        r"\b(?:misleading|wrong|incorrect|mislabell?ed|honou?r\w*)\b))"
-        r"(?=.*(?:[£$€]|\d|\bprice|\bsale\b|\boffer\b|% off|\boff\b|\bcheaper|\bexpensive|\bmore\b))",
+        r"^(?=.*(?:[£$€]|\d|\bprice|\bsale\b|\boffer\b|% off|\boff\b|\bcheaper|\bexpensive|\bmore\b))"
+        r"(?:(?=.*\b(?<!return )(?<!returns )(?<!shipping )(?<!postage )(?<!care )(?<!address )(?:shelf|shelves|labels?|"
+        r"tickets?|signs?|display|tags?|stickers?|board|stand|rail|poster)\b)"
+        r"(?=.*\b(?:till|tills|checkout|register|cashier|rang|scanned|charged|charge|receipt|paid|pay)\b)|"
+        r"(?=.*\b(?:shelf|shelves|signs?|display|ticket|board|poster)\b)"
+        r"(?=.*\b(?:misleading|wrong|incorrect|mislabell?ed|honou?r\w*)\b))",
         re.IGNORECASE | re.DOTALL),
     # "are Amazon gift cards accepted?", "can I spend my Zara gift card with you", "do you take gift vouchers from
     # Debenhams": paying us with another company's gift card or voucher (prepaid Visa or Mastercard cards are cards)
     "other_gift_card": re.compile(
-        r"^(?!.*\bscam)(?=.*(?:\b(?:can|could|may) (?:i|we|you|u) (?:use|pay|spend|redeem|put)\b|\b(?:do|will|would) "
+        r"^(?!.*\bscam)(?=.*(?:\b(?:can|could|may) (?:i|we|you|u) (?:use|pay|spend|redeem|put)\b|\bi can (?:use|pay|spend)\b|\b(?:do|will|would) "
         r"(?:you|u|ya) (?:accept|take)\b|\baccept(?:ed|s)?\b|\b(?:will|would|does|do) (?:it|they|that|this|these|my "
         r"[\w' &-]{0,25}) work\b|\bpossible to (?:pay|use|spend)\b|\b(?:pay|paying) (?:with|using|part with)\b|"
         r"\b(?:use|spend|redeem) (?:it |them |this |that )?(?:here|with (?:you|u)|on your|at your|in your|online)\b|"
@@ -218,7 +227,7 @@ FACTS = {
     # only that company can look into (paying us with one is other_gift_card, and overrules this: UNLESS)
     "other_gift_card_trouble": re.compile(
         r"^(?=.*" + OTHER_GIFT_CARD + r")(?=.*\b(?:stolen|lost|not work\w*|doesn'?t work|won'?t (?:work|redeem)|"
-        r"invalid|codes?|scratch\w*|redeemed|declined|balance|missing|expired|hacked|used up)\b)",
+        r"invalid|codes?|scratch\w*|redeemed|declined|rejected|not recogni[sz]ed|balance|missing|expired|hacked|used up)\b)",
         re.IGNORECASE | re.DOTALL),
     # "Happy Thanksgiving!", "merry christmas everyone", "so excited for Christmas": good wishes, not a request
     "seasonal_wishes": re.compile(
