@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import re
+from fnmatch import fnmatch
 import shutil
 import subprocess
 import sys
@@ -545,12 +546,12 @@ def test_near_misses_of_the_reading_rules(bot, message, not_template, not_intent
 
 
 @pytest.mark.parametrize("message, template", [
-    # feedback on what we sell or how we run things (round 12): thanks and passed on, not "what went wrong?"
-    ("honestly wish you stocked more petite sizes, nothing ever fits me", "complaint.feedback"),
-    ("please bring back the old wide leg jeans, the new ones are awful", "complaint.feedback"),
-    ("why did you change the fabric of the basic tees? they used to be so good", "complaint.feedback"),
-    ("you should really start selling plus size swimwear", "complaint.feedback"),
-    ("it would be great if you opened earlier on sundays", "complaint.feedback"),
+    # feedback on what we sell or how we run things (round 12): thanked and noted, not "what went wrong?"
+    ("honestly wish you stocked more petite sizes, nothing ever fits me", "feedback.*"),
+    ("please bring back the old wide leg jeans, the new ones are awful", "feedback.*"),
+    ("why did you change the fabric of the basic tees? they used to be so good", "feedback.*"),
+    ("you should really start selling plus size swimwear", "feedback.*"),
+    ("it would be great if you opened earlier on sundays", "feedback.*"),
     # a shelf label's price that the till did not keep
     ("the shelf label said $12 for the scarves but I got charged $18 at the till", "price_adjustment.shelf"),
     ("price tag says 30% off but it scanned at full price, what gives", "price_adjustment.shelf"),
@@ -562,27 +563,27 @@ def test_feedback_shelf_prices_and_other_gift_cards_get_their_own_answers(bot, m
     """Real first messages (round 12): suggestions got "could you tell me what happened, and your order number?",
     a shelf price the online price-drop rule, and "are Amazon gift cards accepted here?" how to redeem ours."""
     turn = bot.reply(f"r12-{message[:16]}", message)
-    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
+    assert fnmatch(turn.candidates[turn.chosen].meta.get("template") or "", template), turn.text
 
 
 @pytest.mark.parametrize("message, never", [
-    ("why did you change my delivery date without telling me", "complaint.feedback"),
-    ("I wish you would answer your emails, 3 days now", "complaint.feedback"),
-    ("I wish you had told me it was final sale before I paid", "complaint.feedback"),
+    ("why did you change my delivery date without telling me", "feedback.*"),
+    ("I wish you would answer your emails, 3 days now", "feedback.*"),
+    ("I wish you had told me it was final sale before I paid", "feedback.*"),
     ("I bought an amazon gift card and the code got scratched off", "gift_cards.other_brand"),
     ("I left the receipt on the shelf by mistake, can I still return it?", "price_adjustment.shelf"),
 ])
 def test_near_misses_of_round_12s_rules(bot, message, never):
     turn = bot.reply(f"r12near-{message[:16]}", message)
-    assert turn.candidates[turn.chosen].meta.get("template") != never, turn.text
+    assert not fnmatch(turn.candidates[turn.chosen].meta.get("template") or "", never), turn.text
 
 
 @pytest.mark.parametrize("message, template, never", [
     # a helper's misfire hunt on round 12's rules (209 messages of its own): misses it found, now caught...
-    ("you should really do a petite range, everything is miles too long on me", "complaint.feedback", None),
-    ("suggestion: add a wishlist feature to the app", "complaint.feedback", None),
-    ("Would be nice if you sold more sustainable fabrics", "complaint.feedback", None),
-    ("its a shame you dont do vegan leather bags anymore", "complaint.feedback", None),
+    ("you should really do a petite range, everything is miles too long on me", "feedback.*", None),
+    ("suggestion: add a wishlist feature to the app", "feedback.*", None),
+    ("Would be nice if you sold more sustainable fabrics", "feedback.*", None),
+    ("its a shame you dont do vegan leather bags anymore", "feedback.*", None),
     ("the shelf said £20 but the till charged me £28, whats going on", "price_adjustment.shelf", None),
     ("The sign in store said $25 for the jeans but the register rang them up at $35", "price_adjustment.shelf", None),
     ("I have a Nordstrom gift card, do you accept it?", "gift_cards.other_brand", None),
@@ -590,9 +591,9 @@ def test_near_misses_of_round_12s_rules(bot, message, never):
     ("whether Target gift cards can be used on your purchases...can I?", "gift_cards.other_brand", None),  # round 12 A/B
     ("my amazon gift card got stolen, can you help", "gift_cards.other_brand_trouble", None),
     # ...and false alarms, now quiet
-    ("bring back my money, you owe me a refund for 3 weeks now", None, "complaint.feedback"),
-    ("big mistake ordering from you, my jacket arrived ripped", None, "complaint.feedback"),
-    ("it would be great if someone actually replied to me for once", None, "complaint.feedback"),
+    ("bring back my money, you owe me a refund for 3 weeks now", None, "feedback.*"),
+    ("big mistake ordering from you, my jacket arrived ripped", None, "feedback.*"),
+    ("it would be great if someone actually replied to me for once", None, "feedback.*"),
     ("i ripped the price tag off, can i still return it", None, "price_adjustment.shelf"),
     ("the returns label wont print", None, "price_adjustment.shelf"),
     ("will my Vanilla visa gift card work on your checkout, it keeps getting declined", None, "gift_cards.other_brand"),
@@ -600,6 +601,6 @@ def test_near_misses_of_round_12s_rules(bot, message, never):
 ])
 def test_round_12_rules_on_a_testers_own_messages(bot, message, template, never):
     turn = bot.reply(f"hunt12-{message[:16]}", message)
-    chosen = turn.candidates[turn.chosen].meta.get("template")
-    assert template is None or chosen == template, (chosen, turn.text)
-    assert never is None or chosen != never, (chosen, turn.text)
+    chosen = turn.candidates[turn.chosen].meta.get("template") or ""
+    assert template is None or fnmatch(chosen, template), (chosen, turn.text)
+    assert never is None or not fnmatch(chosen, never), (chosen, turn.text)

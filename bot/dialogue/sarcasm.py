@@ -24,7 +24,7 @@ _KIND = re.compile(
     r"\b(?:thanks?|thank you|thx|ty|cheers|bye|goodbye|great|love|loved|loving|amazing|brilliant|excellent|awesome|"
     r"fantastic|wonderful|best|happy|pleased|impressed|kudos|shout ?out|well done|perfect|superb|lovely|good|nice|helpful|"
     r"appreciated?|glad|sweet|cool|star|legends?|hero|rocks?|delighted|quick|fast|smooth|ok|okay|k|sorted|"
-    r"all good|that'?s all|that'?s it|no worries|nothing else|np|done)\b|[👍❤💜💙💚🧡💛😍🙌👏😊🙂🥰⭐👌]",
+    r"all good|that'?s all|that'?s it|no worries|nothing else|np|done)\b|[👍❤💜💙💚🧡💛💕💖💗😍🙌👏😊🙂🥰⭐👌]",
     re.IGNORECASE)
 
 
@@ -49,7 +49,7 @@ def not_praise(message: str) -> bool:
 
 # Warm words (not "ok", "good" or "quick", which neutral messages use too): praise in them is meant.
 _WARM = re.compile(r"\b(?:thanks?|thank you|great|amazing|brilliant|excellent|awesome|fantastic|wonderful|love|loved|"
-                   r"superb|lovely|kudos|well done|impressed|helpful|appreciated?|legends?)\b|[❤💜💙💚🧡💛😍🙌👏🥰]",
+                   r"superb|lovely|kudos|well done|impressed|helpful|appreciated?|legends?)\b|[❤💜💙💚🧡💛💕💖💗😍🙌👏🥰]",
                    re.IGNORECASE)
 
 

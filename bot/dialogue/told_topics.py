@@ -25,9 +25,9 @@ import numpy as np
 FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defective_item",
                "empty_box": "missing_item", "locker_code": "package_not_received"}
 # Weaker facts name a topic only when no keyword or stock question named one first: feedback ("why did you stop
-# selling the cord jacket?") is a complaint, but "is it back in stock?" beside it is a stock question.
+# selling the cord jacket?") is feedback, but "is it back in stock?" beside it is a stock question.
 # A shelf label's price is a price question; another company's gift card is a gift-card question.
-FALLBACK_FACT_TOPICS = {"suggests_a_change": "complaint", "shelf_price": "price_adjustment",
+FALLBACK_FACT_TOPICS = {"suggests_a_change": "feedback", "shelf_price": "price_adjustment",
                         "other_gift_card": "gift_cards", "other_gift_card_trouble": "gift_cards"}
 # ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
 CARE_INTENT = "product_care"

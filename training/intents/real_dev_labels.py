@@ -1,6 +1,7 @@
 """Our labels for real_dev: for each topic its messages carry, the intents of ours that would answer it.
 
-Written by us (round 4) from the topic names alone, before looking at the bot's answers; several
+Written by us (round 4) from the topic names alone, before looking at the bot's answers (round 12 added its new
+feedback intent to the two feedback topics); several
 intents are acceptable where a topic is broad ("order_issue"). Used only to measure
 (`rlcs bench intents`), never to train.
 """
@@ -10,7 +11,7 @@ ACCEPTABLE: dict[str, set[str]] = {
     "product_availability": {"product_question"},
     "product_question": {"product_question", "sizing_help", "product_care"},
     "product_safety": {"product_question", "complaint", "human_agent"},
-    "product_feedback": {"complaint", "praise", "product_question"},
+    "product_feedback": {"complaint", "praise", "product_question", "feedback"},
     "product_quality": {"complaint", "defective_item", "return_item", "warranty_claim"},
     "defective_item": {"defective_item", "warranty_claim", "damaged_or_wrong_item"},
     "damaged_item": {"damaged_or_wrong_item"},
@@ -49,7 +50,7 @@ ACCEPTABLE: dict[str, set[str]] = {
     "price_dispute": {"price_adjustment"},
     "price_adjustment": {"price_adjustment"},
     "complaint": {"complaint", "human_agent"},
-    "store_experience": {"complaint", "praise"},
+    "store_experience": {"complaint", "praise", "feedback"},
     "seller_support": {"human_agent", "off_topic"},
     "seller_issue": {"human_agent", "complaint"},
     "human_agent": {"human_agent"},
