@@ -122,7 +122,8 @@ def test_an_intent_without_a_phrase_is_not_named():
 def test_conversation_moves_are_not_second_issues():
     kb = KnowledgeBase.load(STORE_DIR)
     moves = {i.id for i in kb.intents if not issues.answerable(i)}
-    assert moves == {"greeting", "goodbye_thanks", "praise", "complaint", "off_topic", "human_agent"}
+    # feedback (round 12) too: "also, you should stock petite sizes" asks nothing to be done for this customer
+    assert moves == {"greeting", "goodbye_thanks", "praise", "complaint", "feedback", "off_topic", "human_agent"}
     assert all(kb.intent(i).phrase for i in {i.id for i in kb.intents} - moves)  # every request can be named
 
 

@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+GENERATED_SOURCES = ("generative", "remote")  # bot/drafting/generative.py and remote.py
+
 
 def rouge_l(candidate: str, reference: str) -> float:
     """ROUGE-L F1 on lower-cased word tokens (longest common subsequence)."""
@@ -120,7 +122,7 @@ def bench_quality(bot, rows: list[dict]) -> dict:
         probs = bot.current_policy().probabilities(state, candidates)
         choice = candidates[int(max(range(len(candidates)), key=lambda i: probs[i]))]
         pick_rouge.append(rouge_l(choice.text, row["reply"]))
-        picked_generated += choice.source not in ("retrieval", "fallback")
+        picked_generated += choice.source in GENERATED_SOURCES  # not a handover, a question or the fallback
         if choice.reward is not None:
             pick_reward.append(choice.reward)
     mean = lambda xs: statistics.fmean(xs) if xs else None  # noqa: E731
