@@ -25,6 +25,37 @@ OTHER_GIFT_CARD = (
     r"\bgift ?(?:cards?|vouchers?) (?:from|of) (?:another|other|a different)(?: (?:shops?|stores?|company|companies|"
     r"retailers?|brands?))?\b|\bgift ?(?:cards?|vouchers?) from (?:" + _BRANDS + r")\b)")
 
+# The ways customers suggest a change (suggests_a_change below), one per line.
+_SUGGESTING = [
+    r"\bwish (?:you|u|they|@\S+|the \w+|\w+ stores?)(?: would| could)?\b[^.!?\n]{0,15}?\b(?:had|sold|stocked|offered|"
+    r"made|kept|carried|did|sell|stock|offer|make|keep|carry|opened|open)\b"
+    r"(?! (?:my|me|our|us|\w+ed|told|sent|given|done|been|let)\b)",  # "wish you stocked", not "wish you had told me"
+    r"\bbring (?:back|it back|them back)\b(?! (?:my|me|our|us)\b)",  # not "bring back my money"
+    r"\bwhy (?:(?:have|did|do|would) (?:you|u|they) )?(?:change|changed|stop|stopped|remove|removed|discontinue|"
+    r"discontinued|cut|cutting|get rid|got rid|scrap|scrapped|drop|dropped)\b(?![^.!?\n]{0,20}\b(?:my|me|our|us|it)\b)",
+    r"\bwhy (?:have|did|do) (?:you|u|they) (?:take|took|taken)\b[^.!?\n]{0,25}\boff\b",  # "take the chinos off the site"
+    r"\b(?:you|u|they|y'?all|you guys|u guys) (?:really |seriously |definitely )?(?:should|need to|ought to) "
+    r"(?:really |seriously )?(?:stock|sell|carry|open|offer|bring back|start|stop selling|consider|think about|do|make|"
+    r"add|get|have|hire|switch)\b(?! (?:\w+ed|told|sent|given|done|been|something|anything|it)\b)",
+    r"\bwhy (?:don'?t|dont|do not|doesn'?t|does not|can'?t|cant) (?:you|u|y'?all|your (?:app|website|site|stores?|"
+    r"shops?))\b[^.!?\n]{0,12}?\b(?:do|sell|stock|have|offer|make|carry|open|take|accept)\b(?! (?:my|me)\b)",
+    r"\b(?:maybe|how about|what about|why not) (?:offer|offering|sell|selling|stock|stocking|do|doing|add|adding|make|"
+    r"making|bring|bringing|open|opening)\b",
+    r"\bwould (?:buy|shop|spend|order) (?:way |so |a lot |loads )?more\b",
+    r"\bjust a thought\b|\b(?:i'?d|i would|we'?d|would) love to see\b|\bfeedback (?:on|about|for) (?:your|the)\b",
+    r"\b(?:please|pls|plz) (?:switch to|turn (?:down|up|off)|stop using|start using|use less|use more)\b",
+    r"\b(?:please|pls|plz) (?:consider|start (?:doing|selling|stocking|making)|stock|go back to)\b",
+    r"\b(?:stores?|shops?|rooms|app|website|site|you|u) (?:really )?(?:need|needs) (?:better|more|bigger|brighter|"
+    r"proper|a proper)\b",
+    r"\b(?:would|'d) be (?:so |really )?(?:nice|great|good|lovely|helpful|better|amazing) if\b"
+    r"(?! (?:someone|anyone|somebody|anybody|i|my)\b)",  # not "would be great if someone replied"
+    r"\b(?:i'?d|i would|we'?d) love (?:it )?if (?:you|u|they)\b|\bso much better (?:with|if)\b",
+    r"\b(?:can|could) you (?:try and |try to |please )?(?:encourage|consider|think about)\b",
+    r"\b(?:it'?s|its|what) a (?:shame|pity) (?:you|u|they|that)\b|\bhate the new\b|\bgo back to the old\b",
+    r"\b(?:big|huge|massive|terrible) mistake\b|\b(?:a|my|one|quick) (?:suggestion|idea)\b",
+    r"^\s*(?:suggestion|feedback|idea)\s*[:-]|\bused to be (?:so |much |really )?(?:good|better|great|nice|lovely)\b",
+]
+
 FACTS = {
     # "tracking says delivered", "it shows as delivered", "marked delivered but", "status: delivered"
     "tracking_delivered": re.compile(
@@ -174,34 +205,7 @@ FACTS = {
     # apple pie?", "you should do a petite range", "would be nice if you sold...", "suggestion: ...": feedback on what
     # we sell or how we run things. Not a wish about service ("wish you would answer"), nor about their own things
     # ("bring back my parcel", "why did you remove items from my basket"); a case is overruled below (UNLESS).
-    "suggests_a_change": re.compile(
-        r"\bwish (?:you|u|they|@\S+|the \w+|\w+ stores?)(?: would| could)?\b[^.!?\n]{0,15}?\b(?:had|sold|stocked|"
-        r"offered|made|kept|carried|did|sell|stock|offer|make|keep|carry|opened|open)\b"
-        r"(?! (?:my|me|our|us|\w+ed|told|sent|given|done|been|let)\b)|"
-        r"\bbring (?:back|it back|them back)\b(?! (?:my|me|our|us)\b)|"
-        r"\bwhy (?:(?:have|did|do|would) (?:you|u|they) )?(?:change|changed|stop|stopped|remove|removed|discontinue|"
-        r"discontinued|cut|cutting|get rid|got rid|scrap|scrapped|drop|dropped)\b(?![^.!?\n]{0,20}\b(?:my|me|our|us|it)\b)|"
-        r"\bwhy (?:have|did|do) (?:you|u|they) (?:take|took|taken)\b[^.!?\n]{0,25}\boff\b|"
-        r"\b(?:you|u|they|y'?all|you guys|u guys) (?:really |seriously |definitely )?(?:should|need to|ought to) "
-        r"(?:really |seriously )?(?:stock|sell|carry|open|offer|bring back|start|stop selling|consider|think about|do|make|"
-        r"add|get|have|hire|switch)\b(?! (?:\w+ed|told|sent|given|done|been|something|anything|it)\b)|"
-        r"\bwhy (?:don'?t|dont|do not|doesn'?t|does not|can'?t|cant) (?:you|u|y'?all|your (?:app|website|site|stores?|"
-        r"shops?))\b[^.!?\n]{0,12}?\b(?:do|sell|stock|have|offer|make|carry|open|take|accept)\b(?! (?:my|me)\b)|"
-        r"\b(?:maybe|how about|what about|why not) (?:offer|offering|sell|selling|stock|stocking|do|doing|add|adding|make|"
-        r"making|bring|bringing|open|opening)\b|\bwould (?:buy|shop|spend|order) (?:way |so |a lot |loads )?more\b|"
-        r"\bjust a thought\b|\b(?:i'?d|i would|we'?d|would) love to see\b|\bfeedback (?:on|about|for) (?:your|the)\b|"
-        r"\b(?:please|pls|plz) (?:switch to|turn (?:down|up|off)|stop using|start using|use less|use more)\b|"
-        r"\b(?:stores?|shops?|rooms|app|website|site|you|u) (?:really )?(?:need|needs) (?:better|more|bigger|brighter|"
-        r"proper|a proper)\b|"
-        r"\b(?:would|'d) be (?:so |really )?(?:nice|great|good|lovely|helpful|better|amazing) if\b"
-        r"(?! (?:someone|anyone|somebody|anybody|i|my)\b)|"
-        r"\b(?:i'?d|i would|we'?d) love (?:it )?if (?:you|u|they)\b|\bso much better (?:with|if)\b|"
-        r"\b(?:can|could) you (?:try and |try to |please )?(?:encourage|consider|think about)\b|"
-        r"\b(?:please|pls|plz) (?:consider|start (?:doing|selling|stocking|making)|stock|go back to)\b|"
-        r"\b(?:it'?s|its|what) a (?:shame|pity) (?:you|u|they|that)\b|\bhate the new\b|\bgo back to the old\b|"
-        r"\b(?:big|huge|massive|terrible) mistake\b|\b(?:a|my|one|quick) (?:suggestion|idea)\b|^\s*(?:suggestion|feedback|"
-        r"idea)\s*[:-]|\bused to be (?:so |much |really )?(?:good|better|great|nice|lovely)\b",
-        re.IGNORECASE),
+    "suggests_a_change": re.compile("|".join(_SUGGESTING), re.IGNORECASE),
     # "the shelf said £20 but the till charged £28", "label on the rail said 30% off but they charged full price":
     # a label in the store and the price paid differ (a price word, a label and the till), or a shelf or sign that
     # misleads. Not a return label, a care label, a garment's own label or a price tag left on a gift.
@@ -247,8 +251,5 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
 
 
 def facts_in(text: str) -> set[str]:
-    return {name for name, pattern in FACTS.items() if pattern.search(text) and not UNLESS.get(name, _never)(text)}
-
-
-def _never(text: str) -> bool:
-    return False
+    return {name for name, pattern in FACTS.items()
+            if pattern.search(text) and not (name in UNLESS and UNLESS[name](text))}

@@ -200,7 +200,8 @@ class DialogueTracker:
             scores = told_topics.set_aside(scores, ids, [greeting.GREETING_INTENT])  # "L" is no "hi"
         if state.order is not None and refers_back(message) and ids[int(np.argmax(scores))] in ACCOUNT_TOPICS:
             scores = told_topics.set_aside(scores, ids, ACCOUNT_TOPICS)  # "can you reinstate it?": the order
-        lifted = self.keyword_intents(message)  # "cancel my membership" is about the membership, not an order
+        keyword_lifts = self.keyword_intents(message)  # "cancel my membership" is about the membership, not an order
+        lifted = list(keyword_lifts)
         if not lifted and previous is not None and previous in self.keyword_topics and order_id is None and \
                 product is None and refers_back(message):
             lifted = [previous]  # "how do I cancel it?" right after the membership: "it" is the membership
@@ -211,7 +212,7 @@ class DialogueTracker:
             lifted.append(ids.index(in_store.COMPLAINT_INTENT))  # "the till woman at your Farlington store ignored him"
         # (feedback yields to a keyword or a stock question, not to a product named: "why did you change the fabric
         # of the tees?" is feedback, not a question about the fabric)
-        named_already = bool(self.keyword_intents(message)) or stock_question
+        named_already = bool(keyword_lifts) or stock_question
         lifted += told_topics.lifted_by_facts(said, ids, ids[int(np.argmax(scores))], named_already)  # "a slug in my salad"
         for index in lifted:
             # Above the model's best guess, and at least even odds once a distribution again (x / (1 - old + x)

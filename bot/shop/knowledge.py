@@ -120,8 +120,8 @@ class KnowledgeBase:
         if isinstance(words, bool) or not isinstance(words, int) or words < 1:
             raise KnowledgeBaseError(f"{path}: store.unsure_handover_words must be a whole number of at least 1 "
                                      f"(got {words!r})")
-        below = raw.get("store", {}).get("told_handover_below", 0.5)  # optional; default handover.TOLD_HANDOVER_BELOW
-        if isinstance(below, bool) or not isinstance(below, (int, float)) or not 0 <= below <= 1:
+        below = raw.get("store", {}).get("told_handover_below")  # optional; its default is handover.TOLD_HANDOVER_BELOW
+        if below is not None and (isinstance(below, bool) or not isinstance(below, (int, float)) or not 0 <= below <= 1):
             raise KnowledgeBaseError(f"{path}: store.told_handover_below must be a number from 0 to 1 (got {below!r})")
         return cls(raw.get("store", {}), raw.get("status_phrases", {}), intents)
 
