@@ -39,3 +39,6 @@ def test_conversations_figures_and_escalations(tmp_path):
     by_policy = {r["policy_version"]: r for r in reports.figures_by(replay, "policy_version")}
     assert (by_policy["v1"]["thumbs_down_rate"], by_policy["v1"]["csat"], by_policy["v2"]["resolved_share"]) == \
         (0.5, 4.0, 0.0)
+    assert reports.conversations(replay, only="suggestions") == []
+    _turn(replay, "c", 0, reports.FEEDBACK_INTENT, "v2", user="please bring back the linen shirts")
+    assert [c["session_id"] for c in reports.conversations(replay, only="suggestions")] == ["c"]  # "noted for the team"

@@ -20,7 +20,7 @@ CONVERSATION_COLUMNS = ["conversation", "started", "turns", "👍", "👎", "CSA
 DAY_COLUMNS = ["day", "conversations", "turns", "👍", "👎", "thumbs-down rate", "rated", "CSAT", "resolved share"]
 GROUP_COLUMNS = ["turns", "👍", "👎", "thumbs-down rate", "rated conversations", "CSAT", "resolved share"]
 FILTERS = {"all": "all", "with a 👎": "thumbs_down", "escalated": "escalated", "not rated yet": "unrated",
-           "rated": "ended"}
+           "rated": "ended", "feedback and suggestions": "suggestions"}
 
 
 def _when(ts) -> str:

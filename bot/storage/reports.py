@@ -10,10 +10,18 @@ import time
 from bot.storage.replay_buffer import ReplayBuffer
 
 
+# The store's intent for feedback and suggestions about the range, stores and app (the demo store's; a store without
+# it lists none). The bot tells those customers it has noted their feedback for the team: this is where it is read.
+FEEDBACK_INTENT = "feedback"
+
+
 def conversations(replay: ReplayBuffer, limit: int = 200, only: str = "all") -> list[dict]:
-    """The latest conversations, newest first. only: all | thumbs_down | unrated | ended | escalated."""
-    if only == "escalated":
-        wanted = {e["session_id"] for e in escalations(replay)}
+    """The latest conversations, newest first. only: all | thumbs_down | unrated | ended | escalated | suggestions
+    (a customer gave feedback or a suggestion)."""
+    if only in ("escalated", "suggestions"):
+        wanted = {e["session_id"] for e in escalations(replay)} if only == "escalated" else \
+            {r["session_id"] for r in replay.query("SELECT DISTINCT session_id FROM turns WHERE intent = ?",
+                                                   (FEEDBACK_INTENT,))}
         return [c for c in conversations(replay, limit=100_000) if c["session_id"] in wanted][:limit]
     where = {"all": "", "thumbs_down": "HAVING SUM(CASE WHEN f.thumb = -1 THEN 1 ELSE 0 END) > 0",
              "unrated": "HAVING s.ended_at IS NULL", "ended": "HAVING s.ended_at IS NOT NULL"}[only]
