@@ -133,6 +133,19 @@ def test_a_told_opening_below_even_odds_goes_to_a_person_unless_the_store_says_l
         KnowledgeBase.load(tmp_path)
 
 
+def test_an_unsure_story_read_as_fraud_gets_a_person_not_the_security_script(bot):
+    """A store's handover intent (fraud) brings its own script: "change your password now, we've flagged your
+    account". Read below even odds from a told story, that script went to a parcel that never came (rated 1, round
+    12); now a person reads it. Read with confidence, the script stays (decide leaves it to the intent's drafts)."""
+    state = bot._session("fraud-unsure")[0]
+    bot.tracker.update(state, "looking at my statement there is a payment for a coat that never turned up")
+    state.intent = "unauthorized_charge"
+    state.intent_score = (handover.CLARIFY_BELOW + handover.TOLD_HANDOVER_BELOW) / 2
+    assert handover.decide(state, bot.kb).meta["handover"] == "unsure"
+    state.intent_score = 0.9
+    assert handover.decide(state, bot.kb) is None
+
+
 def test_the_handover_does_not_ask_for_an_order_number_it_was_given(bot):
     turn = bot.reply("told-2", "my frend is going to colect for me, is that ok. Order FT287235")
     assert turn.candidates[turn.chosen].meta.get("handover") == "unsure"
