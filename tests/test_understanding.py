@@ -617,3 +617,17 @@ def test_a_case_reply_says_what_we_will_do_while_asking_for_the_order(bot, messa
     with the remedy or the timing beside it (a replacement or refund, at no cost, when a refund shows) raters gave 4."""
     turn = bot.reply(f"promise-{message[:16]}", message)
     assert "order number" in turn.text and re.search(promise, turn.text), turn.text
+
+
+@pytest.mark.parametrize("message, named", [
+    ("my order arrived missing the charger", True),
+    ("only got 6 of the 7 socks i paid for", True),
+    ("the phone case wasn't in the package", True),
+    ("an item is missing from my order", False),
+    ("missing items from my delivery, please help", False),
+])
+def test_which_item_is_missing_is_not_asked_when_they_said(bot, message, named):
+    """Raters k, l, m and n (round 12): "which item is missing?" to a customer who had said which."""
+    turn = bot.reply(f"named-missing-{message[:16]}", message)
+    assert turn.intent == "missing_item", turn.text
+    assert ("which item" not in turn.text.lower()) == named, turn.text

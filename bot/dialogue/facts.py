@@ -233,6 +233,17 @@ FACTS = {
         r"^(?=.*" + OTHER_GIFT_CARD + r")(?=.*\b(?:stolen|lost|not work\w*|doesn'?t work|won'?t (?:work|redeem)|"
         r"invalid|codes?|scratch\w*|redeemed|declined|rejected|not recogni[sz]ed|balance|missing|expired|hacked|used up)\b)",
         re.IGNORECASE | re.DOTALL),
+    # "one of the 3 tops wasn't in the box", "missing the charger", "didn't get the lid", "only got 6 of the 7 bibs":
+    # which item is missing is told (not "a missing item", "my parcel" or "the order")
+    "missing_item_named": re.compile(
+        r"\b(?:\w+ ){1,3}(?:wasn'?t|weren'?t|was not|were not|isn'?t|aren'?t) (?:in|inside) (?:the|my|our) "
+        r"(?:box|parcel|package|bag|order|delivery)\b|"
+        r"\bmissing (?:the|my|a|an|one|two|three|\d+) (?!items?\b|parts?\b|pieces?\b|orders?\b|parcels?\b|packages?\b)"
+        r"[a-z]+|"
+        r"\b(?:didn'?t|did not|never) (?:get|receive|come with|include)\b[^.!?\n]{0,10}?\b(?:the|my|a|an) "
+        r"(?!orders?\b|parcels?\b|packages?\b|items?\b|refund\b|deliver\w*\b|email\b|code\b)[a-z]+|"
+        r"\bonly (?:got|received|came with|had) \d+ (?:of|out of) (?:the |my )?\d+ [a-z]+",
+        re.IGNORECASE),
     # "Happy Thanksgiving!", "merry christmas everyone", "so excited for Christmas": good wishes, not a request
     "seasonal_wishes": re.compile(
         r"\b(?:happy|merry)\s+(?:thanksgiving|christmas|xmas|holidays|new year|easter|diwali|eid|hanukkah|halloween|"
