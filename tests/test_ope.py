@@ -67,7 +67,9 @@ def test_ope_on_simulated_logs_agrees_with_the_on_policy_value(tmp_path, one_thr
 
     cache = str(Path(__file__).resolve().parents[1] / "runs" / "cache")
     bot = Bot(BotConfig(db_path=str(tmp_path / "logs.sqlite3"), cache_dir=cache, policy="uniform", seed=0))
-    log_conversations(bot, episodes=600, seed=5, feedback_rate=1.0, progress=False)  # ~60 effective turns for "first"
+    # ~180 effective turns for "first". (600 conversations gave ~80, and an interval so wide that a change of reply
+    # wording alone, round 12, moved it 2.6 standard errors off the on-policy value.)
+    log_conversations(bot, episodes=1200, seed=5, feedback_rate=1.0, progress=False)
     features = FeatureBuilder.for_bot(bot)
     turns, r = ope.thumb_turns(ope.load_logged(str(tmp_path / "logs.sqlite3"), features), first_only=True)
     first = PolicyProbs("first", bot, features)
