@@ -19,12 +19,14 @@ _WENT_WRONG = re.compile(
     r"\bstale\b|\bout of date\b|\bbest before\b|\buse by\b|\bexpired\b|\bonly to find\b|\bstain\w*|\bripped\b|"
     r"\btorn\b|\bhole in\b|\bcovered in\b|\bsomeone else'?s\b|\bdirty\b|\bdisgust\w*|[🙃🙄😒😤😡😠😔😞😩😕🤔👎🤢🤮😷]",
     re.IGNORECASE)
+# Hearts and cheers: warm whatever the words (a "💕" compliment was asked "is it about an order?", round 12)
+_HEARTS_AND_CHEERS = "❤💜💙💚🧡💛💕💖💗😍🙌👏🥰"
 # Words of thanks or praise; a message without any is no praise, whatever the intent model reads in it.
 _KIND = re.compile(
     r"\b(?:thanks?|thank you|thx|ty|cheers|bye|goodbye|great|love|loved|loving|amazing|brilliant|excellent|awesome|"
     r"fantastic|wonderful|best|happy|pleased|impressed|kudos|shout ?out|well done|perfect|superb|lovely|good|nice|helpful|"
     r"appreciated?|glad|sweet|cool|star|legends?|hero|rocks?|delighted|quick|fast|smooth|ok|okay|k|sorted|"
-    r"all good|that'?s all|that'?s it|no worries|nothing else|np|done)\b|[👍❤💜💙💚🧡💛💕💖💗😍🙌👏😊🙂🥰⭐👌]",
+    r"all good|that'?s all|that'?s it|no worries|nothing else|np|done)\b|[👍😊🙂⭐👌" + _HEARTS_AND_CHEERS + "]",
     re.IGNORECASE)
 
 
@@ -49,7 +51,7 @@ def not_praise(message: str) -> bool:
 
 # Warm words (not "ok", "good" or "quick", which neutral messages use too): praise in them is meant.
 _WARM = re.compile(r"\b(?:thanks?|thank you|great|amazing|brilliant|excellent|awesome|fantastic|wonderful|love|loved|"
-                   r"superb|lovely|kudos|well done|impressed|helpful|appreciated?|legends?)\b|[❤💜💙💚🧡💛💕💖💗😍🙌👏🥰]",
+                   r"superb|lovely|kudos|well done|impressed|helpful|appreciated?|legends?)\b|[" + _HEARTS_AND_CHEERS + "]",
                    re.IGNORECASE)
 
 

@@ -18,11 +18,11 @@ FEEDBACK_INTENT = "feedback"
 def conversations(replay: ReplayBuffer, limit: int = 200, only: str = "all") -> list[dict]:
     """The latest conversations, newest first. only: all | thumbs_down | unrated | ended | escalated | suggestions
     (a customer gave feedback or a suggestion)."""
-    if only in ("escalated", "suggestions"):
-        wanted = {e["session_id"] for e in escalations(replay)} if only == "escalated" else \
-            {r["session_id"] for r in replay.query("SELECT DISTINCT session_id FROM turns WHERE intent = ?",
-                                                   (FEEDBACK_INTENT,))}
-        return [c for c in conversations(replay, limit=100_000) if c["session_id"] in wanted][:limit]
+    if only == "escalated":
+        return _only(replay, {e["session_id"] for e in escalations(replay)}, limit)
+    if only == "suggestions":
+        rows = replay.query("SELECT DISTINCT session_id FROM turns WHERE intent = ?", (FEEDBACK_INTENT,))
+        return _only(replay, {r["session_id"] for r in rows}, limit)
     where = {"all": "", "thumbs_down": "HAVING SUM(CASE WHEN f.thumb = -1 THEN 1 ELSE 0 END) > 0",
              "unrated": "HAVING s.ended_at IS NULL", "ended": "HAVING s.ended_at IS NOT NULL"}[only]
     return replay.query(
@@ -31,6 +31,11 @@ def conversations(replay: ReplayBuffer, limit: int = 200, only: str = "all") -> 
         "(SELECT user_text FROM turns WHERE session_id = s.session_id ORDER BY turn_index DESC LIMIT 1) AS last_message "
         "FROM sessions s LEFT JOIN turns t USING (session_id) LEFT JOIN feedback f USING (turn_id) "
         f"GROUP BY s.session_id {where} ORDER BY s.created_at DESC LIMIT ?", (int(limit),))
+
+
+def _only(replay: ReplayBuffer, sessions: set[str], limit: int) -> list[dict]:
+    """The latest of these conversations, newest first."""
+    return [c for c in conversations(replay, limit=100_000) if c["session_id"] in sessions][:limit]
 
 
 def conversation(replay: ReplayBuffer, session_id: str) -> list[dict]:

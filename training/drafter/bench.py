@@ -21,8 +21,6 @@ import tempfile
 import time
 from pathlib import Path
 
-GENERATED_SOURCES = ("generative", "remote")  # bot/drafting/generative.py and remote.py
-
 
 def rouge_l(candidate: str, reference: str) -> float:
     """ROUGE-L F1 on lower-cased word tokens (longest common subsequence)."""
@@ -106,6 +104,10 @@ def bench_speed(bot, rows: list[dict], repeats: int) -> dict:
 
 # -- quality -------------------------------------------------------------------------------------
 def bench_quality(bot, rows: list[dict]) -> dict:
+    from bot.drafting.generative import GenerativeDrafter
+    from bot.drafting.remote import OpenAIChatDrafter
+
+    generated_sources = (GenerativeDrafter.source, OpenAIChatDrafter.source)
     own_rouge, own_reward, pick_rouge, pick_reward, picked_generated, dropped, drafted = [], [], [], [], 0, 0, 0
     generated = bot.generator is not None
     for row in rows:
@@ -122,7 +124,7 @@ def bench_quality(bot, rows: list[dict]) -> dict:
         probs = bot.current_policy().probabilities(state, candidates)
         choice = candidates[int(max(range(len(candidates)), key=lambda i: probs[i]))]
         pick_rouge.append(rouge_l(choice.text, row["reply"]))
-        picked_generated += choice.source in GENERATED_SOURCES  # not a handover, a question or the fallback
+        picked_generated += choice.source in generated_sources  # not a handover, a question or the fallback
         if choice.reward is not None:
             pick_reward.append(choice.reward)
     mean = lambda xs: statistics.fmean(xs) if xs else None  # noqa: E731
