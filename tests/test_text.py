@@ -32,3 +32,9 @@ def test_control_characters_are_stripped_but_newlines_kept():
 def test_non_text_is_refused():
     with pytest.raises(InvalidMessage):
         clean_message(None)
+
+
+def test_curly_apostrophes_are_straightened_for_the_patterns_that_read_messages():
+    """A fifth of real first messages were typed with "didn’t" (phones); every pattern spells "didn't"."""
+    assert clean_message("the code didn\u2019t work, it\u2019s \u2018wishlist10\u2019") == \
+        "the code didn't work, it's 'wishlist10'"

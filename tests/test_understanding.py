@@ -235,6 +235,21 @@ def test_what_the_message_says_picks_the_answer(bot, message, template):
     assert not any(c.text.startswith("Sorry it stopped working!") for c in turn.candidates)
 
 
+@pytest.mark.parametrize("message, template", [
+    ("I'm locked out of my amazon account and the reset text never comes", "off_topic.other_company_system"),
+    ("my echo dot won't connect to the wifi any more", "off_topic.other_company_system"),
+    ("how do I redeem a prime video promo code?", "off_topic.other_company_system"),
+    ("my echo dot arrived with a cracked case", "damaged_or_wrong_item.ask_id_which"),
+    ("I'm locked out of my account after too many tries", "account_access.locked"),
+    ("the promo code SPRING10 isn\u2019t working at checkout", "promo_code.not_working"),  # a phone's apostrophe
+])
+def test_their_device_or_account_is_theirs_and_a_refused_code_gets_why(bot, message, template):
+    """Round 12's raters marked down our lock-out steps for an Amazon account, "try another browser" for an Echo Dot
+    and the steps to enter a code for one that was refused. Their device that arrived broken is still our case."""
+    turn = bot.reply(f"theirs-{message[:14]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
+
+
 @pytest.mark.parametrize("message, thanked", [
     ("spoke to Sam on the phone earlier, what a star, thank you so much", True),
     ("I sent you a DM, could really use some help asap, thanks", False),

@@ -155,6 +155,15 @@ FACTS = {
         r"\b(?:amazon )?(?:prime|clubcard|nectar|costco|walmart\+?|netflix|spotify|audible|kindle unlimited|deliveroo|"
         r"uber ?one|instacart|flipkart plus|ebay plus)\b(?: \w+)?\s+(?:membership|subscription|member|account|plan|tab)\b",
         re.IGNORECASE),
+    # "my Echo Dot won't connect to the Fire Stick", "set up my Clubcard app", "locked out of my Amazon account", "my
+    # Prime promo code": another company's device, app, account, loyalty scheme or offer, which only it can see or fix
+    "other_company_system": re.compile(
+        r"\b(?:echo (?:dot|plus|show|spot|studio|auto|buds)|alexa|kindle|fire ?(?:tv|stick|tablet|hd)|firestick|"
+        r"prime (?:video|music|pantry|now|reading|gaming|photos|promo|trial|codes?|account|day deals?)|"
+        r"amazon (?:account|music|photos|drive|echo|devices?|smile|pay|app|household|fresh)|audible|"
+        r"clubcard|nectar (?:card|points|app|account)|ebay (?:account|app)|paypal (?:account|balance|app)|"
+        r"google (?:home|nest)|apple (?:id|tv|watch|music)|roku|xbox live|playstation (?:network|plus))\b",
+        re.IGNORECASE),
     # "have you discontinued the oat biscuits?", "why did you stop selling X": gone for good, or only out of stock?
     "asks_if_discontinued": re.compile(
         r"(?:" + GONE_WORDS + r")(?![^.!?\n]{0,30}\b(?:deliver\w*|shipping|paypal|klarna|payments?|returns?|service|option)\b)",
@@ -178,6 +187,15 @@ FACTS = {
     "card_lost": re.compile(
         r"\b(?:lost|misplaced|threw away|thrown away|stolen|can'?t find)\s+(?:my |the |a |her |his |our |their )?(?:\w+ )?"
         r"(?:gift ?)?card\b|\b(?:gift ?)?card\b[^.!?\n]{0,25}\b(?:lost|stolen|thrown away|threw (?:it )?away)\b",
+        re.IGNORECASE),
+    # "the code SPRING10 isn't working", "my voucher won't apply", "discount didn't come off": a code tried and refused
+    # (the steps to enter one don't help; why it fails and what we do about it might)
+    "code_not_working": re.compile(
+        r"\b(?:codes?|coupons?|vouchers?|discount|promo|offer|deal)\b[^.!?\n]{0,40}?\b(?:isn'?t|is not|not|won'?t|"
+        r"wont|doesn'?t|doesnt|does not|didn'?t|didnt|did not|never|can'?t|cannot|failed to|fails to|keeps? failing to)"
+        r"\s+(?:be\s+)?(?:work\w*|appl\w*|accept\w*|valid|go(?:ing)? through|com\w* off|tak\w* off|deduct\w*|redeem\w*|"
+        r"recogni[sz]\w*)|\b(?:invalid|expired|not valid|rejected|declined) (?:promo |discount |voucher )?(?:codes?|"
+        r"coupons?|vouchers?)\b|\b(?:codes?|coupons?|vouchers?) (?:is |was |keeps )?(?:invalid|expired|rejected|declined)\b",
         re.IGNORECASE),
     # "I forgot to use my promo code", "didn't put the discount code in": a valid code left off the order
     "forgot_code": re.compile(
@@ -253,12 +271,22 @@ FACTS = {
 }
 
 
+# An order or what came in it: another company's device or account beside these is an order's trouble, which we answer
+_ORDER_TROUBLE = re.compile(r"\b(?:orders?|ordered|arrived|delivered|deliver(?:y|ies)|parcels?|packages?|refunds?|"
+                            r"returns?|returned|damaged|broken|cracked|smashed|faulty|defective|missing|"
+                            r"(?:never|not|didn'?t|did not|hasn'?t|has not|haven'?t|have not) (?:yet )?(?:got|get|"
+                            r"received|come|came|arrived|turned up))\b", re.IGNORECASE)
+
+
 # A fact that another reading of the message overrules: feedback beside their own order's trouble ("big mistake
 # ordering from you, my jacket arrived ripped") is that trouble; paying with another company's card is no trouble
-# with it; another company's lost card is not ours to replace.
+# with it; another company's lost card is not ours to replace; another company's membership has its own answer, and
+# their device or account beside an order's trouble is that trouble.
 UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "other_gift_card_trouble": lambda text: bool(FACTS["other_gift_card"].search(text)),
-          "card_lost": lambda text: bool(FACTS["other_gift_card_trouble"].search(text))}  # only its maker replaces it
+          "card_lost": lambda text: bool(FACTS["other_gift_card_trouble"].search(text)),  # only its maker replaces it
+          "other_company_system": lambda text: bool(FACTS["other_programme"].search(text))  # the membership's answer
+          or bool(_ORDER_TROUBLE.search(text))}  # "my Echo Dot arrived cracked" is their order's trouble
 
 
 def facts_in(text: str) -> set[str]:

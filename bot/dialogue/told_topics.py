@@ -11,6 +11,9 @@ ratings of real messages or in a misfire hunt:
                                  (`set_aside`, which the tracker's praise, greeting and account rules use too)
     another company's membership "cancel my Prime membership": what read as our membership is off topic for us
                                  (off_topic.other_membership says it belongs to them)
+    another company's system     "locked out of my Amazon account", "my Echo Dot won't connect", "my Prime promo
+                                 code": what read as our account, website, codes, membership or a charge on our
+                                 account is off topic for us too (off_topic.other_company_system; round 13)
 """
 from __future__ import annotations
 
@@ -26,13 +29,19 @@ FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defe
                "empty_box": "missing_item", "locker_code": "package_not_received"}
 # Weaker facts name a topic only when no keyword or stock question named one first: feedback ("why did you stop
 # selling the cord jacket?") is feedback, but "is it back in stock?" beside it is a stock question.
-# A shelf label's price is a price question; another company's gift card is a gift-card question.
+# A shelf label's price is a price question; another company's gift card is a gift-card question; another company's
+# device, app or account ("my Echo Dot won't connect") is not ours to fix.
 FALLBACK_FACT_TOPICS = {"suggests_a_change": "feedback", "shelf_price": "price_adjustment",
-                        "other_gift_card": "gift_cards", "other_gift_card_trouble": "gift_cards"}
+                        "other_gift_card": "gift_cards", "other_gift_card_trouble": "gift_cards",
+                        "other_company_system": "off_topic"}
 # ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
 CARE_INTENT = "product_care"
 NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)
 PROMO_INTENT, MEMBERSHIP_INTENT, OFF_TOPIC_INTENT = "promo_code", "membership_subscription", "off_topic"
+# The topics about our own systems, which another company's account, device, app or membership is not about. A case
+# with their order ("my Prime delivery is late") keeps its topic: we answer orders whoever the customer wrote to.
+OUR_SYSTEMS_INTENTS = (MEMBERSHIP_INTENT, PROMO_INTENT, "account_access", "website_issue", "unauthorized_charge")
+THEIR_SYSTEMS = ("other_programme", "other_company_system")
 
 
 def set_aside(scores: np.ndarray, ids: list[str], intents) -> np.ndarray:
@@ -57,8 +66,10 @@ def after_the_lifts(scores: np.ndarray, ids: list[str], message: str, said: set[
         scores = set_aside(scores, ids, [PROMO_INTENT])
         return scores / scores.sum()  # the card or locker is named outright: its topic keeps the odds promo had
     names_ours = bool(our_membership) and our_membership.lower() in message.lower()
-    if best_id == MEMBERSHIP_INTENT and OFF_TOPIC_INTENT in ids and "other_programme" in said and not names_ours:
-        scores = scores.copy()  # what we read as a membership question is about theirs
-        scores[ids.index(OFF_TOPIC_INTENT)] += scores[ids.index(MEMBERSHIP_INTENT)]
-        scores[ids.index(MEMBERSHIP_INTENT)] = 0.0
+    if best_id in OUR_SYSTEMS_INTENTS + (OFF_TOPIC_INTENT,) and OFF_TOPIC_INTENT in ids and \
+            not said.isdisjoint(THEIR_SYSTEMS) and not names_ours:
+        scores = scores.copy()  # what we read as a question about our membership, account or site is about theirs
+        ours = np.isin(ids, OUR_SYSTEMS_INTENTS)
+        scores[ids.index(OFF_TOPIC_INTENT)] += scores[ours].sum()
+        scores[ours] = 0.0
     return scores
