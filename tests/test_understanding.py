@@ -241,7 +241,8 @@ def test_what_the_message_says_picks_the_answer(bot, message, template):
     ("how do I redeem a prime video promo code?", "off_topic.other_company_system"),
     ("my echo dot arrived with a cracked case", "damaged_or_wrong_item.ask_id_which"),
     ("I'm locked out of my account after too many tries", "account_access.locked"),
-    ("the promo code SPRING10 isn\u2019t working at checkout", "promo_code.not_working"),  # a phone's apostrophe
+    ("the promo code SPRING10 isn\u2019t working at checkout", "promo_code.not_working_given"),  # a phone's apostrophe
+    ("my voucher won't apply at checkout", "promo_code.not_working"),
 ])
 def test_their_device_or_account_is_theirs_and_a_refused_code_gets_why(bot, message, template):
     """Round 12's raters marked down our lock-out steps for an Amazon account, "try another browser" for an Echo Dot

@@ -25,6 +25,14 @@ OTHER_GIFT_CARD = (
     r"\bgift ?(?:cards?|vouchers?) (?:from|of) (?:another|other|a different)(?: (?:shops?|stores?|company|companies|"
     r"retailers?|brands?))?\b|\bgift ?(?:cards?|vouchers?) from (?:" + _BRANDS + r")\b)")
 
+# Well-known companies whose own apps, accounts, devices and subscriptions customers write about (other_company_system
+# below); not words that are also plain English ("next", "target", "ring", "boots")
+_SERVICES = (r"amazon|prime|ebay|paypal|apple|itunes|icloud|google|youtube|netflix|hulu|disney\+?|spotify|deezer|"
+             r"xbox|playstation|ps|nintendo|steam|samsung|fitbit|garmin|peloton|sonos|roku|kobo|audible|uber|lyft|"
+             r"deliveroo|just eat|doordash|instacart|starbucks|walmart\+?|costco|tesco|sainsbury'?s|asda|argos|"
+             r"clubcard|nectar|klarna|clearpay|afterpay|venmo|revolut|whatsapp|facebook|instagram|tiktok|twitter|"
+             r"snapchat|microsoft|outlook|hotmail|gmail|yahoo|paramount\+?|hbo|sky|vodafone|verizon|t-mobile")
+
 # The ways customers suggest a change (suggests_a_change below), one per line.
 _SUGGESTING = [
     r"\bwish (?:you|u|they|@\S+|the \w+|\w+ stores?)(?: would| could)?\b[^.!?\n]{0,15}?\b(?:had|sold|stocked|offered|"
@@ -158,6 +166,8 @@ FACTS = {
     # "my Echo Dot won't connect to the Fire Stick", "set up my Clubcard app", "locked out of my Amazon account", "my
     # Prime promo code": another company's device, app, account, loyalty scheme or offer, which only it can see or fix
     "other_company_system": re.compile(
+        r"\b(?:" + _SERVICES + r")\s+(?:\w+\s+)?(?:app|apps|account|accounts|membership|subscription|rewards?|points|"
+        r"premium|plus|pass|wallet|balance|trial|perk|log ?in|id|profile|device|tv|speaker|stars)\b|"
         r"\b(?:echo (?:dot|plus|show|spot|studio|auto|buds)|alexa|kindle|fire ?(?:tv|stick|tablet|hd)|firestick|"
         r"prime (?:video|music|pantry|now|reading|gaming|photos|promo|trial|codes?|account|day deals?)|"
         r"amazon (?:account|music|photos|drive|echo|devices?|smile|pay|app|household|fresh)|audible|"
@@ -193,9 +203,22 @@ FACTS = {
     "code_not_working": re.compile(
         r"\b(?:codes?|coupons?|vouchers?|discount|promo|offer|deal)\b[^.!?\n]{0,40}?\b(?:isn'?t|is not|not|won'?t|"
         r"wont|doesn'?t|doesnt|does not|didn'?t|didnt|did not|never|can'?t|cannot|failed to|fails to|keeps? failing to)"
-        r"\s+(?:be\s+)?(?:work\w*|appl\w*|accept\w*|valid|go(?:ing)? through|com\w* off|tak\w* off|deduct\w*|redeem\w*|"
+        r"\s+(?:be\s+)?(?:work\w*|appl\w*|accept\w*|valid|go(?:ing)? (?:through|thru)|com\w* off|tak\w* off|deduct\w*|redeem\w*|"
         r"recogni[sz]\w*)|\b(?:invalid|expired|not valid|rejected|declined) (?:promo |discount |voucher )?(?:codes?|"
-        r"coupons?|vouchers?)\b|\b(?:codes?|coupons?|vouchers?) (?:is |was |keeps )?(?:invalid|expired|rejected|declined)\b",
+        r"coupons?|vouchers?)\b|\b(?:codes?|coupons?|vouchers?) (?:is |was |keeps )?(?:invalid|expired|rejected|declined)\b|"
+        r"\b(?:codes?|coupons?|vouchers?)\b[^.!?\n]{0,40}?\b(?:says?|saying|said|comes? up|came up|coming up|shows?|"
+        r"showing|gives?|gave|keeps?|got|gets?|getting)\b[^.!?\n]{0,20}?\b(?:invalid|expired|not valid|"
+        r"not recogni[sz]ed|rejected|declined|already (?:been )?used|not applicable|can'?t be (?:applied|used)|"
+        r"not eligible|an error|error)\b|"
+        r"\b(?:won'?t|wont|doesn'?t|doesnt|didn'?t|didnt|isn'?t|can'?t|cant)\b[^.!?\n]{0,25}?\b(?:codes?|coupons?|"
+        r"vouchers?|discount)\s+(?:work|apply|go through)\b",  # "why won't my birthday code work"
+        re.IGNORECASE),
+    # "the code SPRING10", "'wishlist10' code", "BUT3GET30 coupon": the code itself is quoted (no asking for it again)
+    "code_given": re.compile(
+        r"['\"“][\w-]{3,20}['\"”]\s*(?:promo |discount |coupon )?(?:codes?|coupons?|vouchers?)\b|"
+        r"\b(?:codes?|coupons?|vouchers?)(?: is| was|:| called| named)?\s*['\"“][\w-]{3,20}['\"”]|"
+        r"\b(?=[a-z-]*\d)(?=[\d-]*[a-z])[a-z\d-]{4,20}\s+(?:promo |discount |coupon )?(?:codes?|coupons?|vouchers?)\b|"
+        r"\b(?:codes?|coupons?|vouchers?)(?: is| was|:| called| named)?\s+(?=[a-z-]*\d)(?=[\d-]*[a-z])[a-z\d-]{4,20}\b",
         re.IGNORECASE),
     # "I forgot to use my promo code", "didn't put the discount code in": a valid code left off the order
     "forgot_code": re.compile(

@@ -14,7 +14,8 @@ from bot.dialogue import case_report
 from bot.dialogue.facts import FACTS
 
 COMPLAINT_INTENT = "complaint"
-_WENT_WRONG = re.compile(
+# What went wrong on a visit (the staff, the queue, the lifts): not sarcasm.py's signs of an order gone wrong
+_VISIT_WENT_WRONG = re.compile(
     r"\b(?:rude|ignored|ignoring|disgrace\w*|ridiculous|terrible|awful|appalling|shocking|unacceptable|disappoint\w*|"
     r"annoy\w*|fuming|useless|no one|nobody|not one|closed|shut|queue\w*|waited|waiting|broken|not working|dirty|"
     r"filthy|never|worst|poor|bad|upset|angry|complain\w*|isn'?t working|doesn'?t work|out of order)\b|[😡😠😤🙄😒👎]",
@@ -24,5 +25,5 @@ _WENT_WRONG = re.compile(
 def complaint_about_a_visit(message: str) -> bool:
     """Does the message name a visit to a store and something that went wrong there (and no order of theirs:
     "still waiting for 2 items, one missing in store" is about the order)?"""
-    return bool(FACTS["in_store_visit"].search(message)) and bool(_WENT_WRONG.search(message)) and \
+    return bool(FACTS["in_store_visit"].search(message)) and bool(_VISIT_WENT_WRONG.search(message)) and \
         not case_report.reports_a_case(message)

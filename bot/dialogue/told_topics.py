@@ -30,10 +30,10 @@ FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defe
 # Weaker facts name a topic only when no keyword or stock question named one first: feedback ("why did you stop
 # selling the cord jacket?") is feedback, but "is it back in stock?" beside it is a stock question.
 # A shelf label's price is a price question; another company's gift card is a gift-card question; another company's
-# device, app or account ("my Echo Dot won't connect") is not ours to fix.
+# device, app or account ("my Echo Dot won't connect") is not ours to fix; a code refused is a code question.
 FALLBACK_FACT_TOPICS = {"suggests_a_change": "feedback", "shelf_price": "price_adjustment",
                         "other_gift_card": "gift_cards", "other_gift_card_trouble": "gift_cards",
-                        "other_company_system": "off_topic"}
+                        "other_company_system": "off_topic", "code_not_working": "promo_code"}
 # ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
 CARE_INTENT = "product_care"
 NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)

@@ -6,15 +6,15 @@ import re
 
 import numpy as np
 
+from bot.dialogue import clarify, greeting, in_store, issues, order_access, sarcasm, told_topics
+from bot.dialogue.facts import facts_in
+from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
+from bot.dialogue.state import DialogueState
 from bot.encoder import Encoder
 from bot.pii import EMAIL
 from bot.shop import product_questions
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
-from bot.dialogue import clarify, greeting, in_store, issues, order_access, sarcasm, told_topics
-from bot.dialogue.facts import facts_in
-from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
-from bot.dialogue.state import DialogueState
 
 # "order 12345", "order #12345", "#12345", "order number is 12345"; else a lone number in the store's
 # 5-digit order format. Product and model numbers ("SKU 48213", "model NT-4821") are never order numbers.
