@@ -308,8 +308,9 @@ _ORDER_TROUBLE = re.compile(r"\b(?:orders?|ordered|arrived|delivered|deliver(?:y
 UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "other_gift_card_trouble": lambda text: bool(FACTS["other_gift_card"].search(text)),
           "card_lost": lambda text: bool(FACTS["other_gift_card_trouble"].search(text)),  # only its maker replaces it
-          "other_company_system": lambda text: bool(FACTS["other_programme"].search(text))  # the membership's answer
-          or bool(_ORDER_TROUBLE.search(text))}  # "my Echo Dot arrived cracked" is their order's trouble
+          # their membership has its own answer; "my Echo Dot arrived cracked" is their order's trouble
+          "other_company_system": lambda text: bool(FACTS["other_programme"].search(text)
+                                                    or _ORDER_TROUBLE.search(text))}
 
 
 def facts_in(text: str) -> set[str]:
