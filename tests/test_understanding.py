@@ -241,12 +241,15 @@ def test_what_the_message_says_picks_the_answer(bot, message, template):
     ("how do I redeem a prime video promo code?", "off_topic.other_company_system"),
     ("my echo dot arrived with a cracked case", "damaged_or_wrong_item.ask_id_which"),
     ("I'm locked out of my account after too many tries", "account_access.locked"),
+    ("My mum got a call from someone claiming to be from your bank dept, is this a scam?", "scam_concern.advice"),
+    ("is this legit or a scam", "scam_concern.ask"),
     ("the promo code SPRING10 isn\u2019t working at checkout", "promo_code.not_working_given"),  # a phone's apostrophe
     ("my voucher won't apply at checkout", "promo_code.not_working"),
 ])
 def test_their_device_or_account_is_theirs_and_a_refused_code_gets_why(bot, message, template):
     """Round 12's raters marked down our lock-out steps for an Amazon account, "try another browser" for an Echo Dot
-    and the steps to enter a code for one that was refused. Their device that arrived broken is still our case."""
+    and the steps to enter a code for one that was refused. Their device that arrived broken is still our case.
+    Round 13's: "how did it reach you?" to "a call claiming to be from Amazon" (the advice, then what it asked)."""
     turn = bot.reply(f"theirs-{message[:14]}", message)
     assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
 

@@ -185,6 +185,12 @@ FACTS = {
         r"[^.!?\n]{0,30}\b(?:password|pin|card|bank|pay|payment|fee|gift ?cards?|verify|confirm|details|code|log ?in|"
         r"click)\b|\b(?:redelivery|release|customs|delivery) fee\b|\bverify your account\b",
         re.IGNORECASE),
+    # "got an email saying...", "a call claiming to be from you", "a text with a link": how a suspicious message came
+    # (a scam check need not ask it again)
+    "scam_channel_told": re.compile(
+        r"\b(?:e-?mails?|emailed|texts?|texted|sms|calls?|called|rang|ringing|phone ?calls?|voicemails?|letters?|dms?|"
+        r"direct messages?|whatsapp|pop-?ups?|facebook message|instagram message)\b",
+        re.IGNORECASE),
     # "someone changed my email", "I've been hacked", "orders I didn't place": the account is in someone else's hands
     "account_taken_over": re.compile(
         r"\b(?:someone|somebody|hackers?)\b[^.!?\n]{0,30}\b(?:changed|reset|got into|accessed|logged (?:in|into)|used|"
