@@ -26,11 +26,11 @@ OTHER_GIFT_CARD = (
     r"retailers?|brands?))?\b|\bgift ?(?:cards?|vouchers?) from (?:" + _BRANDS + r")\b)")
 
 # Well-known companies whose own apps, accounts, devices and subscriptions customers write about (other_company_system
-# below); not words that are also plain English ("next", "target", "ring", "boots")
+# below); not words that are also plain English ("next", "target", "ring", "boots"), nor shops like ours (a
+# supermarket's or catalogue shop's own app or account is what a shop's answer fits: "your app won't load")
 _SERVICES = (r"amazon|prime|ebay|paypal|apple|itunes|icloud|google|youtube|netflix|hulu|disney\+?|spotify|deezer|"
              r"xbox|playstation|ps|nintendo|steam|samsung|fitbit|garmin|peloton|sonos|roku|kobo|audible|uber|lyft|"
-             r"deliveroo|just eat|doordash|instacart|starbucks|walmart\+?|costco|tesco|sainsbury'?s|asda|argos|"
-             r"clubcard|nectar|klarna|clearpay|afterpay|venmo|revolut|whatsapp|facebook|instagram|tiktok|twitter|"
+             r"deliveroo|just eat|doordash|instacart|starbucks|clubcard|nectar|klarna|clearpay|afterpay|venmo|revolut|whatsapp|facebook|instagram|tiktok|twitter|"
              r"snapchat|microsoft|outlook|hotmail|gmail|yahoo|paramount\+?|hbo|sky|vodafone|verizon|t-mobile")
 
 # The ways customers suggest a change (suggests_a_change below), one per line.
