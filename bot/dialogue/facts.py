@@ -291,6 +291,46 @@ FACTS = {
         r"(?!orders?\b|parcels?\b|packages?\b|items?\b|refund\b|deliver\w*\b|email\b|code\b)[a-z]+|"
         r"\bonly (?:got|received|came with|had) \d+ (?:of|out of) (?:the |my )?\d+ [a-z]+",
         re.IGNORECASE),
+    # "the pans look used", "arrived already opened", "someone else's return", "clearly second hand": not new, as sold
+    "arrived_used": re.compile(
+        r"\b(?:looks?|looked|seems?|seemed|was|were|is|are|they'?re|it'?s|came|arrived|been|obviously|clearly|definitely)\s+"
+        r"(?:\w+\s+)?"
+        r"(?:used|second[- ]?hand|pre-?owned|pre-?loved|refurb(?:ished)?|worn(?! out)(?! after)|re-?sealed)\b|"
+        r"\b(?:already|been) opened\b|\bsomeone else'?s (?:return|returned item)\b|"
+        r"\b(?:sent|got|received|given|delivered|sold) (?:me |us )?(?:a |an )?(?:used|second[- ]?hand|refurb(?:ished)?|"
+        r"pre-?owned)\b|\b(?:not|isn'?t|wasn'?t|never|far from) (?:brand )?new\b|\bsold as (?:brand )?new\b|"
+        r"\bordered (?:a )?(?:brand )?new\b",
+        re.IGNORECASE),
+    # "I cancelled the order but you still took the money", "order was cancelled yet I've been charged": money taken
+    # for an order that will not come
+    "charged_after_cancel": re.compile(
+        r"^(?=.*\bcancel(?:l?ed|lation)\b)(?=.*\b(?:charged|charging|charge|taken|took|debited|deducted|(?:came|come|gone|"
+        r"went) out|left my (?:account|bank|card)|still (?:paid|pending)|billed)\b)"
+        r"(?!.*\b(?:membership|subscription|prime|plan|trial|renewal|renews?)\b)",  # a membership's charges are its own
+        re.IGNORECASE | re.DOTALL),
+    # "not getting any emails from you", "never got the order confirmation email", "dispatch emails stopped coming":
+    # an email of ours that does not arrive (not "too many emails")
+    "emails_not_arriving": re.compile(
+        r"\b(?:not|never|no longer|stopped|haven'?t|havent|didn'?t|didnt|don'?t|dont|isn'?t|aren'?t|not been)\s+"
+        r"(?:\w+\s+){0,2}?(?:get|getting|got|receiv\w*|arriv\w*|com(?:e|ing)|sen[dt]\w*|been sent)\b[^.!?\n]{0,30}?"
+        r"\b(?:e-?mails?|confirmation|notifications?|alerts?)\b|"
+        r"\b(?:e-?mails?|confirmations?|notifications?|alerts?)\b[^.!?\n]{0,30}?\b(?:not|never|no longer|stopped|"
+        r"aren'?t|isn'?t|haven'?t|didn'?t)\s+(?:\w+\s+)?(?:being sent|sent|arriv\w*|com(?:e|ing)|work\w*|received)\b|"
+        r"\b(?:no|zero|not a single|not one)\s+(?:\w+\s+){0,2}?(?:e-?mails?|confirmation)\b(?! address)",
+        re.IGNORECASE),
+    # "pre-ordered it in June and still nothing", "when will my preorder come?": a pre-order waited for
+    "preorder_waiting": re.compile(
+        r"^(?=.*\bpre-?\s?order(?:ed|s)?\b)(?=.*\b(?:still|not (?:yet|arrived|here|received|dispatched|shipped|come)|"
+        r"never|when|yet|late|delay\w*|wait\w*|hasn'?t|haven'?t|arriv\w*|delivered|deliver|dispatch\w*|"
+        r"ship(?:ped|ping)?|where'?s (?:my|it|the)|wheres (?:my|it|the))\b)"
+        r"(?!.*\b(?:(?:can|could) (?:i|we|you) pre-?\s?order|change|cancel\w*|address)\b)",
+        re.IGNORECASE | re.DOTALL),
+    # "I cancelled my order by mistake", "accidentally cancelled it, can you reinstate it?": wants the order back
+    "cancelled_by_mistake": re.compile(
+        r"^(?=.*\b(?:cancel(?:l?ed|lation)|un-?cancel\w*|(?:pressed|hit|clicked|tapped) cancel)\b)(?=.*(?:\b(?:restor\w*|reinstat\w*|reactivat\w*|un-?cancel\w*|revers\w*|undo|"
+        r"accidentally|accidently|mistakenly|in error)\b|\bby (?:mistake|accident)\b|\bstill want (?:it|them|the order)\b|"
+        r"\b(?:put|get) (?:it|them|the order|my order|the whole thing|the whole order) back\b))",
+        re.IGNORECASE | re.DOTALL),
     # "Happy Thanksgiving!", "merry christmas everyone", "so excited for Christmas": good wishes, not a request
     "seasonal_wishes": re.compile(
         r"\b(?:happy|merry)\s+(?:thanksgiving|christmas|xmas|holidays|new year|easter|diwali|eid|hanukkah|halloween|"
@@ -307,6 +347,16 @@ _ORDER_TROUBLE = re.compile(r"\b(?:orders?|ordered|arrived|delivered|deliver(?:y
                             r"received|come|came|arrived|turned up))\b", re.IGNORECASE)
 
 
+# A code, card or points "used" is no item used; a box "already opened" is a parcel's trouble (often a missing item);
+# "can I return it if I've opened it?" is a returns question
+_NOT_AN_ITEM = re.compile(r"\b(?:codes?|vouchers?|coupons?|gift ?cards?|points|discount|promo|offer|balance|box|boxes|parcel|"
+                          r"package|envelope)\b[^.!?\n]{0,25}\b(?:used|opened)\b", re.IGNORECASE)
+
+
+_ASKS_TO_RETURN = re.compile(r"\b(?:can|could|may) (?:i|we) (?:still )?(?:return|send (?:it |them )?back|exchange)\b",
+                             re.IGNORECASE)
+
+
 # A fact that another reading of the message overrules: feedback beside their own order's trouble ("big mistake
 # ordering from you, my jacket arrived ripped") is that trouble; paying with another company's card is no trouble
 # with it; another company's lost card is not ours to replace; another company's membership has its own answer, and
@@ -314,6 +364,7 @@ _ORDER_TROUBLE = re.compile(r"\b(?:orders?|ordered|arrived|delivered|deliver(?:y
 UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "other_gift_card_trouble": lambda text: bool(FACTS["other_gift_card"].search(text)),
           "card_lost": lambda text: bool(FACTS["other_gift_card_trouble"].search(text)),  # only its maker replaces it
+          "arrived_used": lambda text: bool(_NOT_AN_ITEM.search(text) or _ASKS_TO_RETURN.search(text)),
           # their membership has its own answer; "my Echo Dot arrived cracked" is their order's trouble
           "other_company_system": lambda text: bool(FACTS["other_programme"].search(text)
                                                     or _ORDER_TROUBLE.search(text))}

@@ -24,16 +24,22 @@ import numpy as np
 # fact -> the topic it names. Poor goods are a damaged item whatever "bag" or "delivered" makes the model read;
 # someone hurt by what we sold gets the faulty item's safety answer however unsure the model is (safety first,
 # never a handover queue or a guess); an empty box is a missing item; a locker's code is about a parcel that is
-# there but out of reach.
+# there but out of reach; an item that came used is a wrong item; money taken for a cancelled order is a refund
+# owed (round 13).
 FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defective_item",
-               "empty_box": "missing_item", "locker_code": "package_not_received"}
+               "empty_box": "missing_item", "locker_code": "package_not_received",
+               "arrived_used": "damaged_or_wrong_item", "charged_after_cancel": "refund_status"}
 # Weaker facts name a topic only when no keyword or stock question named one first: feedback ("why did you stop
 # selling the cord jacket?") is feedback, but "is it back in stock?" beside it is a stock question.
 # A shelf label's price is a price question; another company's gift card is a gift-card question; another company's
-# device, app or account ("my Echo Dot won't connect") is not ours to fix; a code refused is a code question.
+# device, app or account ("my Echo Dot won't connect") is not ours to fix; a code refused is a code question; an
+# email of ours that never comes is a fault of our systems (not "too many emails"); a pre-order waited for is a late
+# parcel; an order cancelled by mistake is a cancellation question (round 13).
 FALLBACK_FACT_TOPICS = {"suggests_a_change": "feedback", "shelf_price": "price_adjustment",
                         "other_gift_card": "gift_cards", "other_gift_card_trouble": "gift_cards",
-                        "other_company_system": "off_topic", "code_not_working": "promo_code"}
+                        "other_company_system": "off_topic", "code_not_working": "promo_code",
+                        "emails_not_arriving": "website_issue", "preorder_waiting": "delivery_delayed",
+                        "cancelled_by_mistake": "cancel_order"}
 # ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
 CARE_INTENT = "product_care"
 NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)
