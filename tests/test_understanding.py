@@ -236,7 +236,8 @@ def test_what_the_message_says_picks_the_answer(bot, message, template):
 
 
 @pytest.mark.parametrize("message, template", [
-    ("I'm locked out of my amazon account and the reset text never comes", "off_topic.other_company_system"),
+    ("I'm locked out of my amazon account and the reset text never comes", "off_topic.other_company_account"),
+    ("someone logged into my amazon account and changed the email", "off_topic.other_company_account"),
     ("my echo dot won't connect to the wifi any more", "off_topic.other_company_system"),
     ("how do I redeem a prime video promo code?", "off_topic.other_company_system"),
     ("my echo dot arrived with a cracked case", "damaged_or_wrong_item.ask_id_which"),

@@ -174,6 +174,13 @@ FACTS = {
         r"clubcard|nectar (?:card|points|app|account)|ebay (?:account|app)|paypal (?:account|balance|app)|"
         r"google (?:home|nest)|apple (?:id|tv|watch|music)|roku|xbox live|playstation (?:network|plus))\b",
         re.IGNORECASE),
+    # "locked out", "hacked", "the verification code never comes", "someone changed my password": trouble getting
+    # into an account or keeping it safe (with other_company_system, another company's account: its own answer)
+    "account_trouble": re.compile(
+        r"\b(?:locked|lock(?:ed)? (?:me )?out|hack\w*|compromis\w*|password|log ?in|logging in|sign ?in|signing in|"
+        r"verif\w*|2fa|two[- ](?:factor|step)|logged (?:in|into)|got into|changed (?:my|the) (?:email|password)|suspended|"
+        r"disabled|deactivated)\b",
+        re.IGNORECASE),
     # "have you discontinued the oat biscuits?", "why did you stop selling X": gone for good, or only out of stock?
     "asks_if_discontinued": re.compile(
         r"(?:" + GONE_WORDS + r")(?![^.!?\n]{0,30}\b(?:deliver\w*|shipping|paypal|klarna|payments?|returns?|service|option)\b)",
