@@ -676,3 +676,18 @@ def test_which_item_is_missing_is_not_asked_when_they_said(bot, message, named):
     turn = bot.reply(f"named-missing-{message[:16]}", message)
     assert turn.intent == "missing_item", turn.text
     assert ("which item" not in turn.text.lower()) == named, turn.text
+
+
+@pytest.mark.parametrize("message, named", [
+    ("the fitbit app wont sync with my watch since yesterday", "Fitbit"),
+    ("my kindle app keeps crashing when I open a book", "Amazon"),
+    ("how do I cancel my Prime membership?", "Amazon"),
+    ("my smart fridge account keeps logging me out", None),  # nobody we know: the answer says "another company"
+])
+def test_the_answer_that_it_is_not_ours_names_who_runs_it(bot, message, named):
+    """Round 13's raters: "that's another company's service" is honest but generic; name the company."""
+    turn = bot.reply(f"named-{message[:14]}", message)
+    if named is None:
+        assert "another company" in turn.text or turn.intent != "off_topic", turn.text
+    else:
+        assert turn.intent == "off_topic" and named in turn.text, turn.text

@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 from bot.dialogue import clarify, greeting, in_store, issues, order_access, sarcasm, told_topics
-from bot.dialogue.facts import facts_in
+from bot.dialogue.facts import facts_in, other_company_name
 from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
 from bot.dialogue.state import DialogueState
 from bot.encoder import Encoder
@@ -173,6 +173,8 @@ class DialogueTracker:
         said = facts_in(message)
         if said:  # what the customer told us stays told: no reply asks for it again
             state.slots["said"] = sorted(set(state.slots.get("said", ())) | said)
+        if not said.isdisjoint(("other_company_system", "other_programme")):  # "That's run by Fitbit", not us
+            state.slots["other_company"] = other_company_name(message)
 
         words = intent_text(message)
         unnamed = message
