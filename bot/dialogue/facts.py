@@ -30,8 +30,8 @@ OTHER_GIFT_CARD = (
 # supermarket's or catalogue shop's own app or account is what a shop's answer fits: "your app won't load")
 _SERVICES = (r"amazon|prime|ebay|paypal|apple|itunes|icloud|google|youtube|netflix|hulu|disney\+?|spotify|deezer|"
              r"xbox|playstation|ps|nintendo|steam|samsung|fitbit|garmin|peloton|sonos|roku|kobo|audible|uber|lyft|"
-             r"deliveroo|just eat|doordash|instacart|starbucks|clubcard|nectar|klarna|clearpay|afterpay|venmo|revolut|whatsapp|facebook|instagram|tiktok|twitter|"
-             r"snapchat|microsoft|outlook|hotmail|gmail|yahoo|paramount\+?|hbo|sky|vodafone|verizon|t-mobile")
+             r"deliveroo|just eat|doordash|instacart|starbucks|clubcard|nectar|klarna|clearpay|afterpay|venmo|revolut|"
+             r"whatsapp|facebook|instagram|tiktok|twitter|snapchat|microsoft|outlook|hotmail|gmail|yahoo|paramount\+?|hbo|sky|vodafone|verizon|t-mobile")
 
 # The ways customers suggest a change (suggests_a_change below), one per line.
 _SUGGESTING = [
@@ -334,7 +334,8 @@ FACTS = {
         re.IGNORECASE | re.DOTALL),
     # "I cancelled my order by mistake", "accidentally cancelled it, can you reinstate it?": wants the order back
     "cancelled_by_mistake": re.compile(
-        r"^(?=.*\b(?:cancel(?:l?ed|lation)|un-?cancel\w*|(?:pressed|hit|clicked|tapped) cancel)\b)(?=.*(?:\b(?:restor\w*|reinstat\w*|reactivat\w*|un-?cancel\w*|revers\w*|undo|"
+        r"^(?=.*\b(?:cancel(?:l?ed|lation)|un-?cancel\w*|(?:pressed|hit|clicked|tapped) cancel)\b)"
+        r"(?=.*(?:\b(?:restor\w*|reinstat\w*|reactivat\w*|un-?cancel\w*|revers\w*|undo|"
         r"accidentally|accidently|mistakenly|in error)\b|\bby (?:mistake|accident)\b|\bstill want (?:it|them|the order)\b|"
         r"\b(?:put|get) (?:it|them|the order|my order|the whole thing|the whole order) back\b))",
         re.IGNORECASE | re.DOTALL),
