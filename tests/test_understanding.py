@@ -265,6 +265,7 @@ def test_their_device_or_account_is_theirs_and_a_refused_code_gets_why(bot, mess
     ("Can I change the delivery address on my pre-order?", None),
     ("I cancelled my order by mistake, can you reinstate it?", "cancel_order.undo"),
     ("Placed an order by mistake 5 mins ago, can I still cancel before it ships?", None),
+    ("my parcel is late and I never got a confirmation email either", None),  # the parcel is the question
 ])
 def test_a_used_item_a_cancelled_charge_missing_emails_a_preorder_and_an_undone_cancel(bot, message, template):
     """Round 13, from the whole-set rating and a misfire hunt: "which item is missing?" to pans that came used, the

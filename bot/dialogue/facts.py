@@ -361,6 +361,11 @@ _NOT_AN_ITEM = re.compile(r"\b(?:codes?|vouchers?|coupons?|gift ?cards?|points|d
                           r"package|envelope)\b[^.!?\n]{0,25}\b(?:used|opened)\b", re.IGNORECASE)
 
 
+# "my parcel is late and I never got a confirmation email either": the parcel is the question
+_PARCEL_TROUBLE = re.compile(
+    r"\b(?:parcel|package|order|delivery|item)s?\b[^.!?\n]{0,20}\b(?:late|delayed|overdue|hasn'?t (?:arrived|come)|"
+    r"not (?:arrived|here)|never (?:arrived|came)|damaged|broken)\b|\b(?:late|delayed|overdue) (?:parcel|package|order|"
+    r"delivery)\b", re.IGNORECASE)
 _ASKS_TO_RETURN = re.compile(r"\b(?:can|could|may) (?:i|we) (?:still )?(?:return|send (?:it |them )?back|exchange)\b",
                              re.IGNORECASE)
 
@@ -373,6 +378,7 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "other_gift_card_trouble": lambda text: bool(FACTS["other_gift_card"].search(text)),
           "card_lost": lambda text: bool(FACTS["other_gift_card_trouble"].search(text)),  # only its maker replaces it
           "arrived_used": lambda text: bool(_NOT_AN_ITEM.search(text) or _ASKS_TO_RETURN.search(text)),
+          "emails_not_arriving": lambda text: bool(_PARCEL_TROUBLE.search(text)),  # a late parcel comes first
           # their membership has its own answer; "my Echo Dot arrived cracked" is their order's trouble
           "other_company_system": lambda text: bool(FACTS["other_programme"].search(text)
                                                     or _ORDER_TROUBLE.search(text))}
