@@ -173,7 +173,7 @@ class DialogueTracker:
         said = facts_in(message)
         if said:  # what the customer told us stays told: no reply asks for it again
             state.slots["said"] = sorted(set(state.slots.get("said", ())) | said)
-        if not said.isdisjoint(("other_company_system", "other_programme")):  # "That's run by Fitbit", not us
+        if not said.isdisjoint(told_topics.THEIR_SYSTEMS):  # the answer says "That's run by Fitbit", not "us"
             state.slots["other_company"] = other_company_name(message)
 
         words = intent_text(message)
