@@ -243,6 +243,8 @@ def test_what_the_message_says_picks_the_answer(bot, message, template):
     ("my echo dot arrived with a cracked case", "damaged_or_wrong_item.ask_id_which"),
     ("I'm locked out of my account after too many tries", "account_access.locked"),
     ("the tesco app keeps crashing at checkout", "website_issue.troubleshoot"),  # a shop's own app: a shop's answer
+    ("YouTube Premium says payment failed but my card is fine", "off_topic.other_company_system"),
+    ("a fraudulent transaction of $99 on my credit card for Amazon Prime, how?", "off_topic.other_company_account"),
     ("My mum got a call from someone claiming to be from your bank dept, is this a scam?", "scam_concern.advice"),
     ("is this legit or a scam", "scam_concern.ask"),
     ("the promo code SPRING10 isn\u2019t working at checkout", "promo_code.not_working_given"),  # a phone's apostrophe

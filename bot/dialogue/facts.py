@@ -169,17 +169,17 @@ FACTS = {
         r"\b(?:" + _SERVICES + r")\s+(?:\w+\s+)?(?:app|apps|account|accounts|membership|subscription|rewards?|points|"
         r"premium|plus|pass|wallet|balance|trial|perk|log ?in|id|profile|device|tv|speaker|stars)\b|"
         r"\b(?:echo (?:dot|plus|show|spot|studio|auto|buds)|alexa|kindle|fire ?(?:tv|stick|tablet|hd)|firestick|"
-        r"prime (?:video|music|pantry|now|reading|gaming|photos|promo|trial|codes?|account|day deals?)|"
+        r"prime (?:video|music|pantry|now|reading|gaming|photos|promo|trial|codes?|account|day deals?)|amazon prime|"
         r"amazon (?:account|music|photos|drive|echo|devices?|smile|pay|app|household|fresh)|audible|"
         r"clubcard|nectar (?:card|points|app|account)|ebay (?:account|app)|paypal (?:account|balance|app)|"
         r"google (?:home|nest)|apple (?:id|tv|watch|music)|roku|xbox live|playstation (?:network|plus))\b",
         re.IGNORECASE),
-    # "locked out", "hacked", "the verification code never comes", "someone changed my password": trouble getting
-    # into an account or keeping it safe (with other_company_system, another company's account: its own answer)
+    # "locked out", "hacked", "a fraudulent transaction", "the verification code never comes": trouble getting into
+    # an account or keeping it safe (with other_company_system, another company's account: its own answer)
     "account_trouble": re.compile(
-        r"\b(?:locked|lock(?:ed)? (?:me )?out|hack\w*|compromis\w*|password|log ?in|logging in|sign ?in|signing in|"
-        r"verif\w*|2fa|two[- ](?:factor|step)|logged (?:in|into)|got into|changed (?:my|the) (?:email|password)|suspended|"
-        r"disabled|deactivated)\b",
+        r"\b(?:locked|lock(?:ed)? (?:me )?out|hack\w*|compromis\w*|fraud\w*|unauthori[sz]ed|password|log ?in|logging in|"
+        r"sign ?in|signing in|verif\w*|2fa|two[- ](?:factor|step)|logged (?:in|into)|got into|"
+        r"changed (?:my|the) (?:email|password)|suspended|disabled|deactivated)\b",
         re.IGNORECASE),
     # "have you discontinued the oat biscuits?", "why did you stop selling X": gone for good, or only out of stock?
     "asks_if_discontinued": re.compile(

@@ -46,7 +46,8 @@ NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.I
 PROMO_INTENT, MEMBERSHIP_INTENT, OFF_TOPIC_INTENT = "promo_code", "membership_subscription", "off_topic"
 # The topics about our own systems, which another company's account, device, app or membership is not about. A case
 # with their order ("my Prime delivery is late") keeps its topic: we answer orders whoever the customer wrote to.
-OUR_SYSTEMS_INTENTS = (MEMBERSHIP_INTENT, PROMO_INTENT, "account_access", "website_issue", "unauthorized_charge")
+OUR_SYSTEMS_INTENTS = (MEMBERSHIP_INTENT, PROMO_INTENT, "account_access", "website_issue", "unauthorized_charge",
+                       "payment_failed", "double_charged")  # "YouTube Premium says payment failed": theirs
 THEIR_SYSTEMS = ("other_programme", "other_company_system")
 
 
