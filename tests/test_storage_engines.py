@@ -90,9 +90,10 @@ def converse(replay: ReplayBuffer) -> None:
                      "100% sure: it's 'shipped'?"]
             meta = {"handover": "customer_asked"} if (s, k) == (4, 2) else {"template": f"t{k}"}
             message = f"where is my order {10020 + s}? call +44 20 7946 0{s}58" if k == 0 else f"and now? {k}"
-            replay.log_turn(turn(f"t-{s}-{k}", session, texts, chosen=(s + k) % 4, meta=meta), message, history, k,
-                            slots={"order_id": str(10020 + s)}, dropped=[(Candidate("We refund you twice", "retrieval"),
-                                                                          "promise")] if k == 1 else [])
+            intent = "feedback" if (s, k) == (2, 1) else "order_status"  # one conversation with a suggestion
+            dropped = [(Candidate("We refund you twice", "retrieval"), "promise")] if k == 1 else []
+            replay.log_turn(turn(f"t-{s}-{k}", session, texts, chosen=(s + k) % 4, meta=meta, intent=intent), message,
+                            history, k, slots={"order_id": str(10020 + s)}, dropped=dropped)
             history = history + [("customer", message), ("bot", texts[(s + k) % 4])]
             if (s + k) % 3 == 0:
                 replay.add_feedback(f"t-{s}-{k}", 1)
@@ -144,6 +145,7 @@ def reads(replay: ReplayBuffer, store: RatingStore) -> dict:
         "conversations": sorted(reports.conversations(replay), key=lambda c: c["session_id"]),
         "thumbs_down": sorted(c["session_id"] for c in reports.conversations(replay, only="thumbs_down")),
         "unrated": [c["session_id"] for c in reports.conversations(replay, only="unrated")],
+        "suggestions": sorted(c["session_id"] for c in reports.conversations(replay, only="suggestions")),
         "conversation": reports.conversation(replay, "conv-1"),
         "by_intent": reports.figures_by(replay, "intent"),
         "by_policy": reports.figures_by(replay, "policy_version"),

@@ -20,17 +20,17 @@ def conversations(replay: ReplayBuffer, limit: int = 200, only: str = "all") -> 
     (a customer gave feedback or a suggestion)."""
     if only == "escalated":
         return _only(replay, {e["session_id"] for e in escalations(replay)}, limit)
-    if only == "suggestions":
-        rows = replay.query("SELECT DISTINCT session_id FROM turns WHERE intent = ?", (FEEDBACK_INTENT,))
-        return _only(replay, {r["session_id"] for r in rows}, limit)
-    where = {"all": "", "thumbs_down": "HAVING SUM(CASE WHEN f.thumb = -1 THEN 1 ELSE 0 END) > 0",
-             "unrated": "HAVING s.ended_at IS NULL", "ended": "HAVING s.ended_at IS NOT NULL"}[only]
+    # suggestions: in the query itself, not every conversation loaded and filtered here
+    picked = "WHERE s.session_id IN (SELECT session_id FROM turns WHERE intent = ?) " if only == "suggestions" else ""
+    having = {"all": "", "suggestions": "", "thumbs_down": "HAVING SUM(CASE WHEN f.thumb = -1 THEN 1 ELSE 0 END) > 0",
+              "unrated": "HAVING s.ended_at IS NULL", "ended": "HAVING s.ended_at IS NOT NULL"}[only]
     return replay.query(
         "SELECT s.session_id, s.created_at, s.ended_at, s.csat, s.resolved, s.comment, COUNT(t.turn_id) AS turns, "
         "COALESCE(SUM(CASE WHEN f.thumb = 1 THEN 1 ELSE 0 END), 0) AS ups, COALESCE(SUM(CASE WHEN f.thumb = -1 THEN 1 ELSE 0 END), 0) AS downs, "
         "(SELECT user_text FROM turns WHERE session_id = s.session_id ORDER BY turn_index DESC LIMIT 1) AS last_message "
         "FROM sessions s LEFT JOIN turns t USING (session_id) LEFT JOIN feedback f USING (turn_id) "
-        f"GROUP BY s.session_id {where} ORDER BY s.created_at DESC LIMIT ?", (int(limit),))
+        f"{picked}GROUP BY s.session_id {having} ORDER BY s.created_at DESC LIMIT ?",
+        ((FEEDBACK_INTENT,) if picked else ()) + (int(limit),))
 
 
 def _only(replay: ReplayBuffer, sessions: set[str], limit: int) -> list[dict]:
