@@ -363,8 +363,9 @@ FACTS = {
     # see, change or refund (round 14's raters: "asking for an order number won't help")
     "other_company_order": re.compile(
         r"\b(?:" + _SHOPS + r")(?:\.(?:com|co\.uk|ca|in|de))?\s+(?:\w+\s+)?(?:orders?|deliver(?:y|ies)|parcels?|"
-        r"packages?|purchases?|refunds?|drivers?|couriers?)\b|\b(?:order(?:ed)?|bought|purchased)\b[^.!?\n]{0,25}?"
-        r"\b(?:from|on|through|via) (?:" + _SHOPS + r")\b",
+        r"packages?|purchases?|refunds?|drivers?|couriers?)\b|\b(?:order(?:ed)?|bought|buy|purchased)\b[^.!?\n]{0,25}?"
+        r"\b(?:from|on|through|via) (?:" + _SHOPS + r")\b|\b(?:received|delivered|sent|shipped|sold) (?:by|from) (?:" +
+        _SHOPS + r")\b",
         re.IGNORECASE),
     # "I've checked my spam folder", "nothing in junk", "not in my spam either": the usual "check your spam" was done
     "spam_checked": re.compile(
@@ -377,7 +378,7 @@ FACTS = {
     # marketplace's sellers and buyers; we sell only our own stock, so the marketplace is the one to ask
     "marketplace_trade": re.compile(
         r"\b(?:third[- ]party|marketplace|private|ebay|etsy|amazon) sellers?\b|\b(?:the|a|this|that|my) buyers?\b|"
-        r"\b(?:contact(?:ed)?|messaged|emailed|reported) (?:the|a|this) seller\b|"
+        r"\b(?:contact(?:ed|ing)?|messaged|emailed|reported) (?:the |a |this )?seller\b|"
         r"\bsellers? (?:on|from|at) (?:ebay|etsy|amazon|vinted|depop|gumtree|(?:facebook )?marketplace)\b|"
         r"\b(?:ebay|etsy|vinted|depop|gumtree|marketplace)\b[^.!?\n]{0,40}?\b(?:sellers?|buyers?|listings?|listed|"
         r"auctions?|bids?|sold|selling)\b|\bmy (?:listings?|auctions?)\b|\bbuy it now\b|\bwinning bid\b|"
