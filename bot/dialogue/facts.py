@@ -36,7 +36,14 @@ _SERVICES = (r"amazon|prime|ebay|paypal|apple|itunes|icloud|google|youtube|netfl
 # Other shops and marketplaces whose orders customers name ("my Amazon order"): not "next", "target" or "boots", which
 # are plain English too
 _SHOPS = (r"amazon|prime|ebay|tesco|argos|asda|sainsbury'?s|walmart|morrisons|currys|john lewis|best ?buy|ikea|asos|"
-          r"uber ?eats|deliveroo|just ?eat|flipkart|etsy|aliexpress|shein|waitrose|ocado|costco|kohl'?s|macy'?s")
+          r"uber ?eats|deliveroo|just ?eat|flipkart|etsy|aliexpress|shein|temu|waitrose|ocado|costco|kohl'?s|macy'?s|zara|"
+          r"primark|uniqlo|boohoo|wayfair")
+
+# Other companies' devices that customers own and write about when they go wrong (other_company_system)
+_DEVICES = (r"airpods?(?: pro| max)?|iphone(?: \d+\w*)?|ipad|macbook|apple watch|ps[45]|playstation(?: [45])?|"
+            r"nintendo switch|xbox(?: one| series [xs])?(?: controller)?|ps[45] controller|ring (?:doorbell|camera|cam|app|"
+            r"alarm)|nest(?: thermostat| cam| camera| hub| doorbell)?|chromecast|galaxy (?:s\d+|note|tab|buds|watch|phone)|"
+            r"fitbit|kindle(?: paperwhite)?|echo dot|fire ?stick|roku|sonos|garmin")
 
 # The ways customers suggest a change (suggests_a_change below), one per line.
 _SUGGESTING = [
@@ -105,14 +112,20 @@ FACTS = {
         r"\b(?:mouldy|moldy|mould (?:on|all over|in (?:the|my|it|this|every|all))|rotten|rotting|gone off|went off|"
         r"(?:was|were|are|went|gone|tastes?|tasted|already|totally) stale|rancid|out of date|past (?:its|the) "
         r"(?:use[- ]by|best[- ]before|sell[- ]by)|undercooked|not fresh|(?:smell|smells|smelled|smelt|taste|tastes|tasted) "
-        r"(?:off|funny|bad|awful|weird|strange|rotten)|(?:bits?|pieces?) of (?:bone|plastic|glass|metal|shell)|bones? in|"
+        r"(?:off|funny|bad|awful|weird|strange|rotten)|bones? in|"
         r"(?:a|an|dead|live|the) (?:slug|snail|maggot|insect|bug|fly|worm|caterpillar|spider)s?(?: shell)? (?:in|inside|came|"
         r"crawl\w*)|best before (?:date )?(?:is|was|of) \d+|"
-        r"(?:slugs|maggots|insects|worms) (?:in|inside|came|crawl\w*)|hairs? in (?:my|the|it|this)|husks|"
+        r"(?:slugs|maggots|insects|worms) (?:in|inside|came|crawl\w*)|husks|"
         r"quality control|(?:poor|bad|terrible|awful|shocking) quality (?:food|product|item|clothes|fabric|material)|"
         r"cheaply made|fell apart|falling apart|came apart|coming apart|bobbled|pilling|shr[ua]nk (?:in|after)|"
         r"faded after|inedible|not fit to eat|(?:found|look (?:at )?what i found|look what we found) (?:this|these|something|"
         r"a \w+) in (?:our|my|the|this|these)|expect(?:ed)? (?:them|it|these|this|my \w+|\w+) to look like (?:this|that)|"
+        r"bobbl\w*|pilled|shed(?:s|ding)? (?:fluff|everywhere|hairs?|fibres?|fibers?)|developed (?:a )?holes?|holes? after|"
+        r"seams? (?:\w+ )?(?:split|ripped|came undone|coming undone)|split after|went (?:completely |totally )?flat|"
+        r"(?:dye|colou?r) (?:has )?(?:run|ran|bled)|looks? nothing like (?:the|its|their) (?:photos?|pictures?|pics?|images?|"
+        r"description)|(?:barely|only) half (?:a|the|full)|hairs? (?:\w+ )?in(?:to)? (?:my|the|it|this|our)|"
+        r"(?:bits?|pieces?) of (?:\w+ )?(?:bone|plastic|glass|metal|shell)|(?:poor|bad|terrible|awful|shocking|cheap|low|"
+        r"rubbish) quality\b|feels? like sandpaper|(?:is|was|were|came|arrived) (?:just )?(?:dirty|soiled)|"
         r"(?:had|have|having|going) to (?:throw|bin)\b[^.!?\n]{0,25}?\b(?:out|away)|(?:tiny|small|pathetic|measly|stingy) "
         r"amount of \w+|barely any (?:filling|meat|chicken|cheese|\w+ in))\b",
         re.IGNORECASE),
@@ -181,10 +194,12 @@ FACTS = {
         r"amazon (?:account|music|photos|drive|echo|devices?|smile|pay|app|household|fresh)|audible|"
         r"clubcard|nectar (?:card|points|app|account)|ebay (?:account|app)|paypal (?:account|balance|app)|"
         r"google (?:home|nest)|apple (?:id|tv|watch|music)|roku|xbox live|playstation (?:network|plus))\b|"
-        # their devices the customer owns ("my AirPods", "our Ring doorbell"; not "a PS4 offer", "wanted to buy an iPhone")
-        r"\b(?:my|our)\s+(?:new\s+)?(?:airpods?(?: pro| max)?|iphone(?: \d+\w*)?|ipad|macbook|ps[45]|playstation [45]|"
-        r"nintendo switch|xbox(?: one| series [xs])?|ring (?:doorbell|camera|cam|app|alarm)|nest (?:thermostat|cam|camera|"
-        r"hub|doorbell)|chromecast|galaxy (?:s\d+|note|tab|buds|watch|phone))\b",
+        # their devices the customer owns ("my AirPods", "our Ring doorbell"; not "a PS4 offer", "wanted to buy an iPhone",
+        # nor "on my iPhone", the phone they reach our site with), or that are in trouble ("PS5 stuck on the update")
+        r"(?<!on )(?<!using )(?<!from )(?<!with )(?<!via )\b(?:my|our)\s+(?:new\s+)?(?:" + _DEVICES + r")\b|"
+        r"\b(?:" + _DEVICES + r")\b(?=[^.!?\n]{0,40}?\b(?:stuck|won'?t|wont|keeps?|stopped|disconnect\w*|sync\w*|"
+        r"updat\w*|offline|battery|charg\w*|drift\w*|pair\w*|freez\w*|crash\w*|error|says|reset\w*|dead|died|"
+        r"(?:not|isn'?t|doesn'?t|won'?t) (?:working|work|connecting|connect|charging|charge|turning on|turn on|syncing))\b)",
         re.IGNORECASE),
     # "locked out", "hacked", "a fraudulent transaction", "the verification code never comes": trouble getting into
     # an account or keeping it safe (with other_company_system, another company's account: its own answer)
@@ -335,7 +350,10 @@ FACTS = {
         r"\b(?:e-?mails?|confirmation|notifications?|alerts?)\b|"
         r"\b(?:e-?mails?|confirmations?|notifications?|alerts?)\b[^.!?\n]{0,30}?\b(?:not|never|no longer|stopped|"
         r"aren'?t|isn'?t|haven'?t|didn'?t)\s+(?:\w+\s+)?(?:being sent|sent|arriv\w*|com(?:e|ing)|work\w*|received)\b|"
-        r"\b(?:no|zero|not a single|not one)\s+(?:\w+\s+){0,2}?(?:e-?mails?|confirmation)\b(?! address)",
+        r"\b(?:no|zero|not a single|not one)\s+(?:\w+\s+){0,2}?(?:e-?mails?|confirmation)\b(?! address)|"
+        r"\b(?:still )?waiting (?:on|for) (?:my |the |a |an )?(?:\w+ ){0,2}?(?:e-?mails?|confirmation|e-?receipt)\b|"
+        r"\b(?:supposed|meant) to (?:be )?(?:e-?mailed|sent|get an e-?mail)\b[^.!?]{0,80}?\b(?:nothing|never|hasn'?t|not)\b|"
+        r"\be-?(?:mailed|receipt)\b[^!?]{0,40}?\bnothing\b",
         re.IGNORECASE),
     # "pre-ordered it in June and still nothing", "when will my preorder come?": a pre-order waited for
     "preorder_waiting": re.compile(
@@ -354,25 +372,33 @@ FACTS = {
     # "you cancelled my order", "my order was cancelled for no reason", "why did my order get cancelled?": the shop
     # cancelled it, not the customer (cancelled_by_mistake's "I cancelled it by mistake" is the customer's own)
     "cancelled_by_us": re.compile(
-        r"\b(?:you|u|they|you guys|y'?all|[a-z]+ (?:have|has))\s+(?:just\s+|randomly\s+|then\s+|now\s+|went and\s+|"
-        r"have\s+|had\s+|keep\s+)?cancell?(?:ed|ing)\s+(?:my|our|the|an?|\w+'?s)\b|"
-        r"\b(?:orders?|it|they|them|purchases?|items?)\s+(?:\w+\s+){0,2}?(?:was|were|has been|have been|had been|got|gets|"
-        r"get|keeps? getting|is being|are being|been)\s+(?:\w+\s+)?cancell?ed\b(?! (?:by me|myself))",
-        re.IGNORECASE),
+        r"\b(?:you|u|they|you guys|y'?all|you'?d|you'?ve|they'?ve|they'?d|(?:your|the) (?:team|store|shop|staff|company|"
+        r"warehouse|system)|[a-z]+ (?:have|has))\s+(?:just\s+|randomly\s+|then\s+|now\s+|went and\s+|have\s+|had\s+|"
+        r"keep\s+)?cancel(?:l?ed|s|l?ing)?\s+(?:my|our|the|an?|it|them|\w+'?s)\b|"
+        r"\b(?:orders?|it|they|them|purchases?|items?|reservations?|pre-?orders?|deliver(?:y|ies)|appointments?|bookings?|"
+        r"click (?:&|and) collect)(?:'s|s)?\s+(?:\w+\s+){0,2}?(?:was|were|has been|have been|had been|got|gets|get|"
+        r"keeps? getting|is being|are being|been)\s+(?:\w+\s+)?cancell?ed\b(?! (?:by me|myself))|"
+        r"\bwas (?:my|our|the) (?:\w+ )?(?:order|delivery|reservation|pre-?order|booking)s? cancell?ed\b|"
+        r"\b(?:why|how come) (?:did|would|do|does|has|have) (?:you|u|they|it|my order) (?:\w+ )?(?:cancel|get cancell?ed|"
+        r"been cancell?ed)\b|^(?=.*\bcancel)(?=.*\b(?:i )?(?:didn'?t|did not|never) (?:request|ask|cancel|want))",
+        re.IGNORECASE | re.DOTALL),
     # "my Amazon pantry order", "ordered from Amazon US", "an eBay purchase": another company's order, which only it can
     # see, change or refund (round 14's raters: "asking for an order number won't help")
     "other_company_order": re.compile(
         r"\b(?:" + _SHOPS + r")(?:\.(?:com|co\.uk|ca|in|de))?\s+(?:\w+\s+)?(?:orders?|deliver(?:y|ies)|parcels?|"
-        r"packages?|purchases?|refunds?|drivers?|couriers?)\b|\b(?:order(?:ed)?|bought|buy|purchased)\b[^.!?\n]{0,25}?"
-        r"\b(?:from|on|through|via) (?:" + _SHOPS + r")\b|\b(?:received|delivered|sent|shipped|sold) (?:by|from) (?:" +
-        _SHOPS + r")\b",
+        r"packages?|purchases?|refunds?|drivers?|couriers?|shop|shopping|pickup|click (?:&|and) collect)\b|"
+        r"\b(?:order(?:ed)?|bought|buy|purchased|returned|refund)\b[^.!?\n]{0,40}?\b(?:from|on|through|via|to) (?:" +
+        _SHOPS + r")\b|\b(?:received|delivered|sent|shipped|sold) (?:by|from) (?:" + _SHOPS + r")\b|"
+        r"\b(?:" + _SHOPS + r") (?:delivered|sent|shipped|charged|cancell?ed|lost|refunded|never delivered)\b|"
+        r"#?\bprime ?(?:(?:next|same|one)[- ]?day|deliver\w*)\b",
         re.IGNORECASE),
     # "I've checked my spam folder", "nothing in junk", "not in my spam either": the usual "check your spam" was done
     "spam_checked": re.compile(
         r"\b(?:checked|check(?:ing)?|looked|looking|searched|been through|gone through|tried)\b[^.!?\n]{0,25}?"
         r"\b(?:spam|junk|promotions)\b|\b(?:not|nothing|isn'?t|wasn'?t|aren'?t|no sign|none)\b[^.!?\n]{0,20}?"
         r"\b(?:in|on) (?:my |the |our )?(?:spam|junk)\b|\b(?:spam|junk)(?: folder| box| mail)?\b[^.!?\n]{0,15}?"
-        r"\b(?:nothing|empty|either|too|not there|isn'?t there)\b",
+        r"\b(?:nothing|empty|either|too|not there|isn'?t there)\b|\b(?:spam|junk)(?:'s| has| have| was| folders?)? "
+        r"(?:been )?(?:checked|looked at|searched)\b|\bchecked all (?:my )?folders\b",
         re.IGNORECASE),
     # "the seller on eBay won't reply", "a buyer opened a case", "my listing disappeared", "third party seller": a
     # marketplace's sellers and buyers; we sell only our own stock, so the marketplace is the one to ask
@@ -380,6 +406,9 @@ FACTS = {
         r"\b(?:third[- ]party|marketplace|private|ebay|etsy|amazon) sellers?\b|\b(?:the|a|this|that|my) buyers?\b|"
         r"\b(?:contact(?:ed|ing)?|messaged|emailed|reported) (?:the |a |this )?seller\b|"
         r"\bsellers? (?:on|from|at) (?:ebay|etsy|amazon|vinted|depop|gumtree|(?:facebook )?marketplace)\b|"
+        r"\b(?:facebook marketplace|depop|vinted|poshmark|mercari|gumtree)\b|\b(?:ebay|etsy) (?:sales?|shop|store|fees?|"
+        r"payouts?|suspended|support)\b|\bmy (?:ebay|etsy) (?:shop|store|sales?|items?)\b|"
+        r"\bpaypal\b[^.!?\n]{0,30}?\b(?:holding|held|hold)\b[^.!?\n]{0,40}?\b(?:sale|sold|funds|money|payment)\b|"
         r"\b(?:ebay|etsy|vinted|depop|gumtree|marketplace)\b[^.!?\n]{0,40}?\b(?:sellers?|buyers?|listings?|listed|"
         r"auctions?|bids?|sold|selling)\b|\bmy (?:listings?|auctions?)\b|\bbuy it now\b|\bwinning bid\b|"
         r"\bseller (?:fees?|account|protection|hub)\b|\bfinal value fees?\b|\bthe listing\b",
@@ -417,6 +446,13 @@ _PARCEL_TROUBLE = re.compile(
 FACTS["other_company_order"] = re.compile(FACTS["other_company_order"].pattern + r"|^(?=.*(?:" +
                                           FACTS["other_programme"].pattern + r"))(?=.*(?:" + _PARCEL_TROUBLE.pattern + r"))",
                                           re.IGNORECASE | re.DOTALL)
+# "do the smart bulbs you sell work with Alexa?", "does the Kindle cover fit the Paperwhite?": a product of ours that
+# goes with their device, which we answer
+_GOES_WITH_OURS = re.compile(r"\b(?:you sell|you stock|from you|bought from you|do you (?:sell|stock|have)|your (?:shop|store|"
+                             r"site|website|app|checkout)|at checkout|work with|works with|compatible|fits?)\b",
+                             re.IGNORECASE)
+_FROM_US = re.compile(r"\b(?:ordered|bought|purchased|got|get|buy)\b(?: \w+){0,4}? from (?:you|u|your (?:site|website|app|"
+                      r"store|shop))\b", re.IGNORECASE)
 _ASKS_TO_RETURN = re.compile(r"\b(?:can|could|may) (?:i|we) (?:still )?(?:return|send (?:it |them )?back|exchange)\b",
                              re.IGNORECASE)
 
@@ -432,9 +468,10 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "emails_not_arriving": lambda text: bool(_PARCEL_TROUBLE.search(text)),  # a late parcel comes first
           "other_programme": lambda text: bool(_PARCEL_TROUBLE.search(text)),  # "my Prime delivery is late": the parcel
           "cancelled_by_us": lambda text: bool(FACTS["cancelled_by_mistake"].search(text)),
+          "other_company_order": lambda text: bool(_FROM_US.search(text)),  # "ordered it from you, not from Amazon"
           # their membership has its own answer; "my Echo Dot arrived cracked" is their order's trouble
-          "other_company_system": lambda text: bool(FACTS["other_programme"].search(text)
-                                                    or _ORDER_TROUBLE.search(text))}
+          "other_company_system": lambda text: bool(FACTS["other_programme"].search(text) or _ORDER_TROUBLE.search(text)
+                                                    or _GOES_WITH_OURS.search(text))}
 
 
 # Who runs the device, app, account or membership that other_company_system or other_programme found, by the first
