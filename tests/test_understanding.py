@@ -694,3 +694,49 @@ def test_the_answer_that_it_is_not_ours_names_who_runs_it(bot, message, named):
         assert "another company" in turn.text or turn.intent != "off_topic", turn.text
     else:
         assert turn.intent == "off_topic" and named in turn.text, turn.text
+
+
+@pytest.mark.parametrize("message, template", [
+    ("my Amazon order is three days late, can you chase it?", "off_topic.other_company_order"),
+    ("I bought a lamp on Etsy and it never turned up", "off_topic.other_company_order"),
+    ("my parcel is late again, what am I even paying for Prime membership for", "off_topic.other_company_order"),
+    ("a buyer on ebay opened a case saying the parcel was empty", "off_topic.marketplace"),
+    ("how long does depop take to pay out after a sale?", "off_topic.marketplace"),
+    ("the seller won't reply and I paid 2 weeks ago, contacted the seller 3 times", "off_topic.marketplace"),
+    ("you cancelled my order without telling me, why?", "cancel_order.by_us"),
+    ("my click and collect got cancelled for no reason", "cancel_order.by_us"),
+    ("never got my confirmation email and I checked spam twice", "website_issue.emails_checked"),
+    ("no dispatch email, not in junk either", "website_issue.emails_checked"),
+    ("the jumper started bobbling after one wash", "damaged_or_wrong_item.quality"),
+    ("the duvet cover looks nothing like the photos", "damaged_or_wrong_item.quality"),
+    ("my AirPods keep disconnecting from my laptop", "off_topic.other_company_system"),
+    ("PS5 stuck on the update screen, what do I do", "off_topic.other_company_system"),
+])
+def test_another_shops_order_a_marketplace_our_cancellation_a_checked_spam_folder(bot, message, template):
+    """Round 14's baseline rating (base-r14): "asking for an order number won't help" for another shop's order, our
+    own cancellation policy for an eBay seller, "check your spam" to someone who had, a produce complaint read as a
+    missing parcel. Found on real_dev, mended on a helper's misfire hunt (hunt 4)."""
+    turn = bot.reply(f"r14-{message[:18]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
+
+
+@pytest.mark.parametrize("message, never", [
+    ("I ordered from you instead of Amazon and now it's late", "off_topic.other_company_order"),
+    ("can I cancel my order please?", "cancel_order.by_us"),
+    ("I cancelled my order by mistake, can I get it back?", "cancel_order.by_us"),
+    ("your emails keep going to my spam folder, how do I stop that", "website_issue.emails_checked"),
+    ("Apple Pay doesn't show up at checkout on my iPhone", "off_topic.other_company_system"),
+    ("do the phone cases you sell fit an iPhone 15?", "off_topic.other_company_system"),
+    ("wanted to buy an iPhone 8 but nobody could tell me the price", "off_topic.other_company_system"),
+    ("how do I wash the wool jumper so it doesn't shrink?", "damaged_or_wrong_item.quality"),
+])
+def test_near_misses_of_round_14s_rules(bot, message, never):
+    turn = bot.reply(f"r14near-{message[:16]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") != never, turn.text
+
+
+def test_the_answer_names_the_other_shop_and_links_do_not_move_the_reading(bot):
+    turn = bot.reply("r14-ikea", "ordered a bookcase from IKEA and half the screws are missing")
+    assert "IKEA" in turn.text, turn.text
+    from bot.dialogue.numbers import intent_text
+    assert intent_text("i never got it https://t.co/0evMMoQ35l @[handle] @shop #badapple") == "i never got it badapple"
