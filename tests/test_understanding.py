@@ -202,7 +202,7 @@ def test_a_gift_card_code_is_no_promo_code(bot):
 @pytest.mark.parametrize("message, template", [
     ("is item 123/4567 coming back in stock soon?", "product_question.stock_their_number"),
     ("is product code AB12345C coming back in stock?", "product_question.stock_their_number"),
-    ("are the lemon biscuits coming back in stock? https://t.co/Ab12cd34Ef", "product_question.stock_any"),
+    ("are the paisley napkins coming back in stock? https://t.co/Ab12cd34Ef", "product_question.stock_any"),
 ])
 def test_an_item_number_of_their_own_is_not_asked_for_again(bot, message, template):
     """Round 9-10 raters: a customer who gave their own item number was asked for "the SKU (it starts with NT-)".
@@ -223,8 +223,8 @@ def test_a_missed_delivery_while_home_is_not_asked_what_happened(bot):
     ("my card was declined but the money still came out of my account", "payment_failed.hold_seen"),
     ("how do I cancel my Prime membership?", "off_topic.other_membership"),
     ("how do I cancel my membership?", "membership_subscription.cancel"),
-    ("have you stopped selling those lemon biscuits? can't find them anywhere", "product_question.discontinued"),
-    ("found a snail in my bag of salad leaves", "damaged_or_wrong_item.quality"),
+    ("have you stopped selling those paisley napkins? can't find them anywhere", "product_question.discontinued"),
+    ("found a dead spider inside the new duvet cover", "damaged_or_wrong_item.quality"),
 ])
 def test_what_the_message_says_picks_the_answer(bot, message, template):
     """Round 11, from blind raters' reasons on real messages: "Sorry it stopped working!" to someone a product hurt,
@@ -242,7 +242,7 @@ def test_what_the_message_says_picks_the_answer(bot, message, template):
     ("how do I redeem a prime video promo code?", "off_topic.other_company_system"),
     ("my echo dot arrived with a cracked case", "damaged_or_wrong_item.ask_id_which"),
     ("I'm locked out of my account after too many tries", "account_access.locked"),
-    ("the tesco app keeps crashing at checkout", "website_issue.troubleshoot"),  # a shop's own app: a shop's answer
+    ("the app keeps crashing at checkout", "website_issue.troubleshoot"),  # our own app (Tesco's: round 14, theirs)
     ("YouTube Premium says payment failed but my card is fine", "off_topic.other_company_system"),
     ("a fraudulent transaction of $99 on my credit card for Amazon Prime, how?", "off_topic.other_company_account"),
     ("My mum got a call from someone claiming to be from your bank dept, is this a scam?", "scam_concern.advice"),
@@ -457,7 +457,7 @@ def test_it_after_the_membership_is_the_membership(bot):
 
 @pytest.mark.parametrize("message", [
     "any chance the pleated tennis skirt in black will be back in stock soon?",
-    "have you discontinued the oat biscuits? can't find them anywhere",
+    "have you discontinued the paisley napkins? can't find them anywhere",
     "when are you restocking the kids' wellies",
 ])
 def test_a_stock_question_about_a_product_we_cannot_find_gets_the_stock_answer(bot, message):
@@ -479,21 +479,22 @@ def test_an_order_out_of_stock_is_no_stock_question():
 
 @pytest.mark.parametrize("message", ["the bread I bought yesterday was mouldy", "found the cheese was out of date "
                                      "when I opened it", "half the apples in the bag were rotten"])
-def test_spoiled_goods_are_a_damaged_item(bot, message):
-    """Words that say what is wrong with the goods name the topic, however the rest reads."""
+def test_food_is_not_ours_to_refund(bot, message):
+    """We sell clothing and home goods. Round 14's raters (i, j; ab4-r14) rated "we'll refund or replace it" for a
+    supermarket's food 1, and "we don't sell food or drink, the shop that sells it can refund it" 4."""
     turn = bot.reply(f"spoiled-{message[:10]}", message)
-    assert turn.intent == "damaged_or_wrong_item" and turn.candidates[turn.chosen].source != "clarify", turn.text
+    assert turn.candidates[turn.chosen].meta.get("template") == "off_topic.groceries", turn.text
 
 
 @pytest.mark.parametrize("message, quality", [
-    ("the bread I bought yesterday was mouldy", True),
-    ("found a dead fly in the salad bag, disgusting", True),
-    ("there were bits of plastic in my cereal", True),
+    ("the towels started bobbling after one wash", True),
+    ("found a dead fly inside the lampshade packaging, disgusting", True),
+    ("the seams on the jeans split after two wears", True),
     ("the parcel arrived and the mug inside was smashed", False),
     ("do you sell insect repellent spray?", False),
 ])
 def test_poor_goods_get_the_quality_answer_not_the_delivery_one(bot, message, quality):
-    """Round 10's raters: mouldy food and bone in mince got "arrived damaged, or the wrong item, size or color?".
+    """Round 10's raters: poor goods got "arrived damaged, or the wrong item, size or color?" (food: round 14).
     A quality report is refunded or replaced wherever it was bought, and goes to the quality team; a smashed mug
     is still a damaged delivery."""
     turn = bot.reply(f"quality-{message[:12]}", message)

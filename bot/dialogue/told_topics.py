@@ -29,7 +29,8 @@ import numpy as np
 FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defective_item",
                "empty_box": "missing_item", "locker_code": "package_not_received",
                "arrived_used": "damaged_or_wrong_item", "charged_after_cancel": "refund_status",
-               "marketplace_trade": "off_topic", "other_company_order": "off_topic"}
+               "marketplace_trade": "off_topic", "other_company_order": "off_topic", "other_shop_named": "off_topic",
+               "groceries": "off_topic"}
 # Weaker facts name a topic only when no keyword or stock question named one first: feedback ("why did you stop
 # selling the cord jacket?") is feedback, but "is it back in stock?" beside it is a stock question.
 # A shelf label's price is a price question; another company's gift card is a gift-card question; another company's
@@ -49,7 +50,7 @@ PROMO_INTENT, MEMBERSHIP_INTENT, OFF_TOPIC_INTENT = "promo_code", "membership_su
 # with their order ("my Prime delivery is late") keeps its topic: we answer orders whoever the customer wrote to.
 OUR_SYSTEMS_INTENTS = (MEMBERSHIP_INTENT, PROMO_INTENT, "account_access", "website_issue", "unauthorized_charge",
                        "payment_failed", "double_charged")  # "YouTube Premium says payment failed": theirs
-THEIR_SYSTEMS = ("other_programme", "other_company_system", "other_company_order")
+THEIR_SYSTEMS = ("other_programme", "other_company_system", "other_company_order", "other_shop_named")
 
 
 def set_aside(scores: np.ndarray, ids: list[str], intents) -> np.ndarray:
