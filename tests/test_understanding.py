@@ -319,7 +319,7 @@ def test_the_answers_that_need_a_fact_still_come_when_it_is_said(bot, message, t
 
 
 def test_a_piece_missing_is_a_missing_item(bot):
-    turn = bot.reply("piece", "the wardrobe came with a part missing, I don't want to return it all, just need that part")
+    turn = bot.reply("piece", "the lamp came with a part missing, I don't want to return it all, just need that part")
     assert turn.intent == "missing_item", turn.text
 
 
@@ -686,7 +686,7 @@ def test_which_item_is_missing_is_not_asked_when_they_said(bot, message, named):
     ("the fitbit app wont sync with my watch since yesterday", "Fitbit"),
     ("my kindle app keeps crashing when I open a book", "Amazon"),
     ("how do I cancel my Prime membership?", "Amazon"),
-    ("my smart fridge account keeps logging me out", None),  # nobody we know: the answer says "another company"
+    ("my smart home hub account keeps logging me out", None),  # nobody we know: the answer says "another company"
 ])
 def test_the_answer_that_it_is_not_ours_names_who_runs_it(bot, message, named):
     """Round 13's raters: "that's another company's service" is honest but generic; name the company."""
@@ -741,3 +741,30 @@ def test_the_answer_names_the_other_shop_and_links_do_not_move_the_reading(bot):
     assert "IKEA" in turn.text, turn.text
     from bot.dialogue.numbers import intent_text
     assert intent_text("i never got it https://t.co/0evMMoQ35l @[handle] @shop #badapple") == "i never got it badapple"
+
+
+@pytest.mark.parametrize("message, template", [
+    ("my new TV stopped working after a week, can you repair it", "off_topic.not_our_range"),
+    ("you sent me the wrong chairs!!", "off_topic.not_our_range"),
+    ("the textbook is missing 20 pages", "off_topic.not_our_range"),
+    ("lego set from you is missing a bag of pieces", "off_topic.not_our_range"),
+    ("Ordered a sofa from IKEA and the delivery keeps getting moved", "off_topic.other_company_order"),  # named: theirs
+    ("the shirt came with deodorant marks under the arms", "damaged_or_wrong_item.used"),
+])
+def test_a_kind_of_thing_we_do_not_sell_is_said_so(bot, message, template):
+    """Round 14: a TV, chairs and a textbook got a handover or our damaged-item steps; raters of the other honest
+    answers (ab1-r14, ab4-r14) rated "that's not ours, here is who can help" 4."""
+    turn = bot.reply(f"range-{message[:18]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
+
+
+@pytest.mark.parametrize("message", [
+    "the table lamp flickers when I switch it on",
+    "does the canvas tote fit a 15 inch laptop?",
+    "the jute rug is meant to go under my sofa but it curls at the edges",
+    "my phone died so I couldn't show the QR code at the till",
+    "saw your TV advert for the winter sale, when does it start?",
+])
+def test_our_own_goods_beside_those_words_are_ours(bot, message):
+    turn = bot.reply(f"range-near-{message[:14]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") != "off_topic.not_our_range", turn.text

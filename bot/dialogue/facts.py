@@ -58,6 +58,18 @@ _GROCERIES = (r"apples|bananas|oranges|grapes|strawberries|avocados?|onions|pota
 _GROCERY_GOODS = r"(?:stand|bin|board|glass(?:es)?|bowls?|tins?|knife|knives|rack|maker|dish(?:es)?|plates?|jars?|mugs?|" \
                  r"tray|print|scented|candles?|bags?|boxes|containers?|pans?|safe|grade|storage|processor|prep|warmer)"
 
+# Kinds of things we don't sell: electronics, furniture, books, toys, bikes, pets' things (round 14: a TV that stopped
+# working, "the wrong chairs", a textbook missing pages); not our own lamp, kettle or rug, nor a cushion for a chair
+_NOT_OUR_RANGE = (r"tvs?|televisions?|telly|laptops?|computers?|desktop pc|monitors?|printers?|headphones|earbuds|"
+                  r"speakers?|smart ?watch(?:es)?|(?:smart|mobile|new|cell) ?phones?|consoles?|video games?|ps4|ps5|xbox|"
+                  r"nintendo|vacuums?|hoover|washing machines?|dishwashers?|fridges?|freezers?|fridge freezers?|"
+                  r"vacuum cleaners?|microwaves?|ovens?|cookers?|tumble dryers?|sofas?|couch(?:es)?|settees?|chairs?|armchairs?|"
+                  r"wardrobes?|mattress(?:es)?|bed ?frames?|beds|desks?|dining tables?|bookcases?|text ?books?|"
+                  r"books?|novels?|toys?|lego|bikes?|bicycles?|scooters?|tyres?|pet food|cat food|dog food|cat litter|"
+                  r"cat carriers?|dog beds?|medicines?|medication|prescriptions?|vitamins?|paracetamol|ibuprofen|calpol")
+_RANGE_GOODS = r"(?:covers?|cushions?|throws?|sheets?|linen|protectors?|toppers?|bags?|cases?|sleeves?|stands?|advert\w*|" \
+               r"ads?|lamps?|rugs?|mats?|pyjamas|characters?|print|themed|line|number|app|shaped)"
+
 # The ways customers suggest a change (suggests_a_change below), one per line.
 _SUGGESTING = [
     r"\bwish (?:you|u|they|@\S+|the \w+|\w+ stores?)(?: would| could)?\b[^.!?\n]{0,15}?\b(?:had|sold|stocked|offered|"
@@ -343,7 +355,8 @@ FACTS = {
         r"\b(?:already|been) opened\b|\bsomeone else'?s (?:return|returned item)\b|"
         r"\b(?:sent|got|received|given|delivered|sold) (?:me |us )?(?:a |an )?(?:used|second[- ]?hand|refurb(?:ished)?|"
         r"pre-?owned)\b|\b(?:not|isn'?t|wasn'?t|never|far from) (?:brand )?new\b|\bsold as (?:brand )?new\b|"
-        r"\bordered (?:a )?(?:brand )?new\b",
+        r"\bordered (?:a )?(?:brand )?new\b|\b(?:armpit|sweat|deodorant|make-?up|foundation) (?:stains?|marks?)\b|"
+        r"\bsomeone else'?s (?:hair|make-?up|stains?|perfume)\b",
         re.IGNORECASE),
     # "I cancelled the order but you still took the money", "order was cancelled yet I've been charged": money taken
     # for an order that will not come
@@ -415,6 +428,12 @@ FACTS = {
         r"store|shop|card|checkout|till|care plan|engineer)\b|\b(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL + r") (?:is|are|has|have|did|does|don'?t|doesn'?t|won'?t|"
         r"keeps?|never|always|sent|charged|said|told|refused|locked|took|believe|should)\b|\b(?:my|cancell?ed|cancel) prime\b",
         re.IGNORECASE),
+    # "my TV stopped working", "you sent the wrong chairs", "the textbook is missing pages": a kind of thing we don't
+    # sell (not "the rug for under my sofa", "a cover for my laptop", "the TV advert", a phone that died)
+    "not_our_range": re.compile(
+        r"(?:^|\b(?:my|the|our|a|an|this|these|those|new|your|ur|\d+)\s+)(?:[\w'-]+\s+){0,2}?(?:" + _NOT_OUR_RANGE +
+        r")\b(?! (?:" + _RANGE_GOODS + r")\b)(?! (?:died|battery|ran out|signal|number|line|calls?|bill|contract|app|allowed)\b)",
+        re.IGNORECASE),
     # "I've checked my spam folder", "nothing in junk", "not in my spam either": the usual "check your spam" was done
     "spam_checked": re.compile(
         r"\b(?:checked|check(?:ing)?|looked|looking|searched|been through|gone through|tried)\b[^.!?\n]{0,25}?"
@@ -481,6 +500,9 @@ _NOT_THEIRS = re.compile(r"\b(?:cheaper|price[ds]?|pric(?:e|ing) match\w*|than|l
                          r"sell (?:on|at|in)|stock(?:ed)? (?:at|in)|scam\w*|phish\w*|suspicious|fake|legit\w*|genuine|"
                          r"switch\w*|moved|move over|to (?:you|u)|over to)\b",
                          re.IGNORECASE)
+_WITH_OUR_GOODS = re.compile(r"\b(?:under|on|onto|over|beside|next to|for|fit|fits|fitting|match|matches|with|in|into) "
+                             r"(?:my|the|a|our|"
+                             r"your)\s+(?:[\w-]+\s+){0,2}?(?:" + _NOT_OUR_RANGE + r")\b", re.IGNORECASE)
 _CARE = re.compile(r"\b(?:stains?|stained|spill\w*|wash\w*|clean\w*|marks?)\b", re.IGNORECASE)
 _ASKS_TO_RETURN = re.compile(r"\b(?:can|could|may) (?:i|we) (?:still )?(?:return|send (?:it |them )?back|exchange)\b",
                              re.IGNORECASE)
@@ -501,6 +523,8 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           # a comparison ("cheaper at Argos", "like Currys do"), their gift card, a scam in their name, paying with them
           "other_shop_named": lambda text: bool(_FROM_US.search(text) or _NOT_THEIRS.search(text)),
           "groceries": lambda text: bool(_CARE.search(text)),  # "spilled wine on the tablecloth": a care question
+          # "the rug fits under my sofa", "does the tote fit a laptop?": a product of ours beside the thing
+          "not_our_range": lambda text: bool(_WITH_OUR_GOODS.search(text)),
           # their membership has its own answer; "my Echo Dot arrived cracked" is their order's trouble
           "other_company_system": lambda text: bool(FACTS["other_programme"].search(text) or _ORDER_TROUBLE.search(text)
                                                     or _GOES_WITH_OURS.search(text))}
