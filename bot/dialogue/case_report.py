@@ -32,3 +32,27 @@ _CASE = re.compile(
 def reports_a_case(message: str) -> bool:
     """Something happened to the customer's own order, parcel or money (not a question about how things work)."""
     return bool(_CASE.search(message))
+
+
+# Two narrower vocabularies of an order's trouble, each tuned to the rule that reads it (bot/dialogue/facts.py,
+# bot/dialogue/not_ours.py):
+# An order or what came in it: another company's device or account beside these is an order's trouble, which we answer
+ORDER_TROUBLE = re.compile(r"\b(?:orders?|ordered|arrived|delivered|deliver(?:y|ies)|parcels?|packages?|refunds?|"
+                           r"returns?|returned|damaged|broken|cracked|smashed|faulty|defective|missing|"
+                           r"(?:never|not|didn'?t|did not|hasn'?t|has not|haven'?t|have not) (?:yet )?(?:got|get|"
+                           r"received|come|came|arrived|turned up))\b", re.IGNORECASE)
+# "my parcel is late and I never got a confirmation email either": the parcel is the question
+PARCEL_TROUBLE = re.compile(
+    r"\b(?:parcel|package|order|delivery|item)s?\b[^.!?\n]{0,20}\b(?:late|delayed|overdue|hasn'?t (?:arrived|come)|"
+    r"not (?:arrived|here)|never (?:arrived|came)|damaged|broken)\b|\b(?:late|delayed|overdue) (?:parcel|package|order|"
+    r"delivery)\b", re.IGNORECASE)
+
+
+def order_trouble(message: str) -> bool:
+    """Words of an order's trouble anywhere in the message: "my Echo Dot arrived cracked" is ours to answer."""
+    return bool(ORDER_TROUBLE.search(message))
+
+
+def parcel_trouble(message: str) -> bool:
+    """A late, missing or damaged parcel: it comes before a missing email or their membership."""
+    return bool(PARCEL_TROUBLE.search(message))

@@ -7,7 +7,8 @@ import re
 import numpy as np
 
 from bot.dialogue import clarify, greeting, in_store, issues, order_access, sarcasm, told_topics
-from bot.dialogue.facts import facts_in, other_company_name
+from bot.dialogue.facts import facts_in
+from bot.dialogue.not_ours import other_company_name
 from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
 from bot.dialogue.state import DialogueState
 from bot.encoder import Encoder
