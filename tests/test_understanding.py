@@ -768,3 +768,23 @@ def test_a_kind_of_thing_we_do_not_sell_is_said_so(bot, message, template):
 def test_our_own_goods_beside_those_words_are_ours(bot, message):
     turn = bot.reply(f"range-near-{message[:14]}", message)
     assert turn.candidates[turn.chosen].meta.get("template") != "off_topic.not_our_range", turn.text
+
+
+@pytest.mark.parametrize("message, template", [
+    ("a slug came out of this cauliflower when we cut it", "off_topic.groceries"),
+    ("have you stopped selling the gravy granules?", "off_topic.groceries"),
+    ("you sent me the wrong game", "off_topic.not_our_range"),
+    ("the seller won't reply about the scammy listing", "off_topic.marketplace"),
+    ("thanks for the Tesco lorry idling outside my window at 5am, lovely start to the day", "off_topic.other_shop"),
+])
+def test_round_14s_words_found_in_its_whole_set_rating(bot, message, template):
+    """Food, games, a marketplace's seller and another shop's lorry that the first version's vocabulary missed
+    (final-r14, raters o, p, on real_dev's training half)."""
+    turn = bot.reply(f"r14-words-{message[:14]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
+
+
+@pytest.mark.parametrize("message", ["game day outfit ideas?", "this jumper is a game changer, do you have it in navy?"])
+def test_a_game_in_a_phrase_is_no_game(bot, message):
+    turn = bot.reply(f"r14-game-{message[:14]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") != "off_topic.not_our_range", turn.text

@@ -42,14 +42,17 @@ _GROCERIES = (r"apples|bananas|oranges|grapes|strawberries|avocados?|onions|pota
               r"sandwich(?:es)?|crisps|chips|chocolates?|biscuits|cookies|cakes?|doughnuts|donuts|cola|coke|pepsi|juice|wine|"
               r"beer|lager|cereal|pizzas?|soup|ready meals?|meal deal|lunch deal|party food|frozen peas|peas|groceries|"
               r"grocery|food shop|food shopping|foods?|snacks?|sweets|fish|prawns|curry|naan|mr kipling|whirls|cheddar|"
-              r"brie|buns|hot cross|coffee beans|ground coffee|tea ?bags|crackers|pasta|rice|flour|sugar")
+              r"brie|buns|hot cross|coffee beans|ground coffee|tea ?bags|crackers|pasta|rice|flour|sugar|cauliflowers?|"
+              r"broccoli|cabbages?|lettuces?|spinach|mushrooms|peppers|cucumbers?|tomato(?:es)?|oats|porridge|gravy|"
+              r"bisto|(?:fresh )?produce|vindaloo|ketchup|noodles|fruit and veg|meat|pork|lamb chops|turkey|salmon|tuna")
 _GROCERY_GOODS = r"(?:stand|bin|board|glass(?:es)?|bowls?|tins?|knife|knives|rack|maker|dish(?:es)?|plates?|jars?|mugs?|" \
                  r"tray|print|scented|candles?|bags?|boxes|containers?|pans?|safe|grade|storage|processor|prep|warmer)"
 
 # Kinds of things we don't sell: electronics, furniture, books, toys, bikes, pets' things (round 14: a TV that stopped
 # working, "the wrong chairs", a textbook missing pages); not our own lamp, kettle or rug, nor a cushion for a chair
 _NOT_OUR_RANGE = (r"tvs?|televisions?|telly|laptops?|computers?|desktop pc|monitors?|printers?|headphones|earbuds|"
-                  r"speakers?|smart ?watch(?:es)?|(?:smart|mobile|new|cell) ?phones?|consoles?|video games?|ps4|ps5|xbox|"
+                  r"speakers?|smart ?watch(?:es)?|(?:smart|mobile|new|cell) ?phones?|consoles?|video games?|games?|ps4|ps5|xbox|"
+                  r"cameras?|camera lens(?:es)?|lens(?:es)?|"
                   r"nintendo|vacuums?|hoover|washing machines?|dishwashers?|fridges?|freezers?|fridge freezers?|"
                   r"vacuum cleaners?|microwaves?|ovens?|cookers?|tumble dryers?|sofas?|couch(?:es)?|settees?|chairs?|armchairs?|"
                   r"wardrobes?|mattress(?:es)?|bed ?frames?|beds|desks?|dining tables?|bookcases?|text ?books?|"
@@ -86,7 +89,7 @@ FACTS = {
     # see, change or refund (round 14's raters: "asking for an order number won't help")
     "other_company_order": re.compile(
         r"\b(?:" + _SHOPS + r")(?:\.(?:com|co\.uk|ca|in|de))?\s+(?:\w+\s+)?(?:orders?|deliver(?:y|ies)|parcels?|"
-        r"packages?|purchases?|refunds?|drivers?|couriers?|shop|shopping|pickup|click (?:&|and) collect)\b|"
+        r"packages?|purchases?|refunds?|drivers?|couriers?|shop|shopping|pickup|click (?:&|and) collect|lockers?)\b|"
         r"\b(?:order(?:ed)?|bought|buy|purchased|returned|refund)\b[^.!?\n]{0,40}?\b(?:from|on|through|via|to) (?:" +
         _SHOPS + r")\b|\b(?:received|delivered|sent|shipped|sold) (?:by|from) (?:" + _SHOPS + r")\b|"
         r"\b(?:" + _SHOPS + r") (?:delivered|sent|shipped|charged|cancell?ed|lost|refunded|never delivered)\b|"
@@ -99,7 +102,7 @@ FACTS = {
         r"(?:^|\s)@(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL + r")\b|"
         r"\b(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL + r")(?: india| uk| us| usa| express| extra| local)?(?:'s)? "
         r"(?:\w+ )?(?:customer (?:service|care|support)|support|staff|call ?cent(?:re|er)|service|app|website|site|account|"
-        r"store|shop|card|checkout|till|care plan|engineer)\b|"
+        r"store|shop|card|checkout|till|care plan|engineer|lorry|lorries|van|vans|truck|trucks|drivers?)\b|"
         r"\b(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL + r") (?:is|are|has|have|did|does|don'?t|doesn'?t|won'?t|keeps?|"
         r"never|always|sent|charged|said|told|refused|locked|took|believe|should)\b|\b(?:my|cancell?ed|cancel) prime\b",
         re.IGNORECASE),
@@ -114,7 +117,9 @@ FACTS = {
         r"\bpaypal\b[^.!?\n]{0,30}?\b(?:holding|held|hold)\b[^.!?\n]{0,40}?\b(?:sale|sold|funds|money|payment)\b|"
         r"\b(?:ebay|etsy|vinted|depop|gumtree|marketplace)\b[^.!?\n]{0,40}?\b(?:sellers?|buyers?|listings?|listed|"
         r"auctions?|bids?|sold|selling)\b|\bmy (?:listings?|auctions?)\b|\bbuy it now\b|\bwinning bid\b|"
-        r"\bseller (?:fees?|account|protection|hub)\b|\bfinal value fees?\b|\bthe listing\b",
+        r"\bseller (?:fees?|account|protection|hub)\b|\bfinal value fees?\b|\bthe listing\b|"
+        r"\b(?:add|new|create|edit|scammy|fake) (?:new )?listings?\b|\bthe seller (?:won'?t|isn'?t|hasn'?t|never|is not|"
+        r"has not|refuses|ignor\w*|didn'?t)\b",
         re.IGNORECASE),
     # "the onions I bought look like this", "no frozen peas in the Reading store", "have you stopped your own cola?":
     # food and drink, which a clothing and home-goods shop doesn't sell (not a stain, a spill or a wash: care questions)
@@ -122,9 +127,9 @@ FACTS = {
     # "my TV stopped working", "you sent the wrong chairs", "the textbook is missing pages": a kind of thing we don't
     # sell (not "the rug for under my sofa", "a cover for my laptop", "the TV advert", a phone that died)
     "not_our_range": re.compile(
-        r"(?:^|\b(?:my|the|our|a|an|this|these|those|new|your|ur|\d+)\s+)(?:[\w'-]+\s+){0,2}?(?:" + _NOT_OUR_RANGE +
+        r"(?:^|\b(?:my|the|our|a|an|this|these|those|new|your|ur|some|\d+)\s+)(?:[\w'-]+\s+){0,2}?(?:" + _NOT_OUR_RANGE +
         r")\b(?! (?:" + _RANGE_GOODS + r")\b)"
-        r"(?! (?:died|battery|ran out|signal|number|line|calls?|bill|contract|app|allowed)\b)",
+        r"(?! (?:died|battery|ran out|signal|number|line|calls?|bill|contract|app|allowed|day|changer|night|plan)\b)",
         re.IGNORECASE),
 }
 
@@ -141,11 +146,12 @@ _GOES_WITH_OURS = re.compile(r"\b(?:you sell|you stock|from you|bought from you|
                              re.IGNORECASE)
 _FROM_US = re.compile(r"\b(?:ordered|bought|purchased|got|get|buy)\b(?: \w+){0,4}? from (?:you|u|your (?:site|website|app|"
                       r"store|shop))\b", re.IGNORECASE)
-_NOT_THEIRS = re.compile(r"\b(?:cheaper|price[ds]?|pric(?:e|ing) match\w*|than|like|instead of|rather than|vs\.?|versus|"
-                         r"compared|gift ?cards?|vouchers?|claim\w* to be|pretend\w*|pay with|paid with|apple pay|google pay|"
-                         r"sell (?:on|at|in)|stock(?:ed)? (?:at|in)|scam\w*|phish\w*|suspicious|fake|legit\w*|genuine|"
-                         r"switch\w*|moved|move over|to (?:you|u)|over to)\b",
-                         re.IGNORECASE)
+_NOT_THEIRS = re.compile(r"\b(?:cheaper|price[ds]?|pric(?:e|ing) match\w*|compared|gift ?cards?|vouchers?|claim\w* to be|"
+                         r"pretend\w*|pay with|paid with|apple pay|google pay|sell (?:on|at|in)|stock(?:ed)? (?:at|in)|scam\w*|"
+                         r"phish\w*|suspicious|fake|legit\w*|genuine|switch\w*|moved|move over|to (?:you|u)|over to)\b|"
+                         # a comparison names them right after: "better than Amazon", "like Currys do" (not "I'd like to")
+                         r"\b(?:than|like|unlike|instead of|versus|vs\.?) (?:\w+ )?@?(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL +
+                         r")\b", re.IGNORECASE)
 _WITH_OUR_GOODS = re.compile(r"\b(?:under|on|onto|over|beside|next to|for|fit|fits|fitting|match|matches|with|in|into) "
                              r"(?:my|the|a|our|your)\s+(?:[\w-]+\s+){0,2}?(?:" + _NOT_OUR_RANGE + r")\b", re.IGNORECASE)
 _CARE = re.compile(r"\b(?:stains?|stained|spill\w*|wash\w*|clean\w*|marks?)\b", re.IGNORECASE)
