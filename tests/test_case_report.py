@@ -52,7 +52,7 @@ def test_a_policy_question_still_gets_the_policy(bot):
     assert "no_order" not in template.needs, template.id
 
 
-@pytest.mark.parametrize("message", ["you sent me the wrong game", "the mug set arrived smashed", "the rug was mouldy"])
+@pytest.mark.parametrize("message", ["you sent me the wrong jumper", "the mug set arrived smashed", "the rug was mouldy"])
 def test_what_is_wrong_with_the_item_is_not_asked_again(bot, message):
     """ "Could you give me ... a quick description (arrived damaged, or the wrong item ...)?" after the customer said
     which: the answer that asks only for the order and the item goes first."""

@@ -504,7 +504,7 @@ def test_poor_goods_get_the_quality_answer_not_the_delivery_one(bot, message, qu
 
 
 @pytest.mark.parametrize("message, intent", [
-    ("you sent me the wrong game", "damaged_or_wrong_item"),
+    ("you sent me the wrong jumper", "damaged_or_wrong_item"),
     ("you sent me the wrong charger", "damaged_or_wrong_item"),
     ("delivered wrong product, I asked for a speaker", "damaged_or_wrong_item"),
     ("would like to speak to a supervisor about my complaint", "human_agent"),
@@ -512,7 +512,7 @@ def test_poor_goods_get_the_quality_answer_not_the_delivery_one(bot, message, qu
     ("got a sorry we missed you card but I was in all day", "delivery_complaint"),
 ])
 def test_words_that_name_the_topic_outright_decide_it(bot, message, intent):
-    """A plain "you sent me the wrong game" was read with 0.15 confidence and asked about."""
+    """A plain "you sent me the wrong game" (round 14: a game is not ours; now a jumper) was read with 0.15 confidence and asked about."""
     turn = bot.reply(f"named-{message[:10]}", message)
     assert turn.intent == intent and turn.candidates[turn.chosen].source != "clarify", turn.text
 
