@@ -108,7 +108,8 @@ def test_new_intents_and_the_handover_flag_load():
     assert new <= ids
     for intent_id in new:
         intent = kb.intent(intent_id)
-        assert 14 <= len(intent.examples) <= 20 and 4 <= len(intent.answers) <= 12
+        # (off_topic holds rounds 13-14's answers that say whose a thing is: another company's order, shop, food...)
+        assert 14 <= len(intent.examples) <= 20 and 4 <= len(intent.answers) <= 16
         assert intent.passage and intent.description
     assert [i.id for i in kb.intents if i.handover] == ["unauthorized_charge"]
     product = kb.intent("product_question")

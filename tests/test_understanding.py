@@ -788,3 +788,15 @@ def test_round_14s_words_found_in_its_whole_set_rating(bot, message, template):
 def test_a_game_in_a_phrase_is_no_game(bot, message):
     turn = bot.reply(f"r14-game-{message[:14]}", message)
     assert turn.candidates[turn.chosen].meta.get("template") != "off_topic.not_our_range", turn.text
+
+
+@pytest.mark.parametrize("message, template", [
+    ("Helloooo!!! anybody there?? you've been ignoring my emails for a week!!", "complaint.slow_reply"),
+    ("still no reply to my email, I want to speak to a supervisor", None),  # a person asked for: handed over
+])
+def test_a_wait_complained_of_is_answered_a_person_asked_for_is_handed_over(bot, message, template):
+    """Round 14's raters (o, p): "I'm sorry you had to wait so long... I'm here now" 4.5, a handover 3.0, to someone
+    who complained of being ignored without asking for a person."""
+    turn = bot.reply(f"r14-wait-{message[:14]}", message)
+    chosen = turn.candidates[turn.chosen]
+    assert chosen.meta.get("template") == template if template else chosen.source == "handover", turn.text

