@@ -697,28 +697,57 @@ def test_the_answer_that_it_is_not_ours_names_who_runs_it(bot, message, named):
         assert turn.intent == "off_topic" and named in turn.text, turn.text
 
 
+
+def test_the_answer_names_the_other_shop_and_links_do_not_move_the_reading(bot):
+    turn = bot.reply("r14-ikea", "ordered a bookcase from IKEA and half the screws are missing")
+    assert "IKEA" in turn.text, turn.text
+    from bot.dialogue.numbers import intent_text
+    assert intent_text("i never got it https://t.co/0evMMoQ35l @[handle] @shop #badapple") == "i never got it badapple"
+
+
+
+def served_template(bot, key: str, message: str) -> tuple[str, str]:
+    """(the template id of the reply served to `message`, the reply): a new conversation for each new key."""
+    turn = bot.reply(key, message)
+    return turn.candidates[turn.chosen].meta.get("template") or "", turn.text
+
+
 @pytest.mark.parametrize("message, template", [
+    # another shop's order, a marketplace, our own cancellation, a spam folder checked, goods that wear badly, their
+    # device: round 14's baseline rating (base-r14) and misfire hunt 4
     ("my Amazon order is three days late, can you chase it?", "off_topic.other_company_order"),
     ("I bought a lamp on Etsy and it never turned up", "off_topic.other_company_order"),
     ("my parcel is late again, what am I even paying for Prime membership for", "off_topic.other_company_order"),
+    ("Ordered a sofa from IKEA and the delivery keeps getting moved", "off_topic.other_company_order"),  # named: theirs
     ("a buyer on ebay opened a case saying the parcel was empty", "off_topic.marketplace"),
     ("how long does depop take to pay out after a sale?", "off_topic.marketplace"),
     ("the seller won't reply and I paid 2 weeks ago, contacted the seller 3 times", "off_topic.marketplace"),
+    ("the seller won't reply about the scammy listing", "off_topic.marketplace"),
     ("you cancelled my order without telling me, why?", "cancel_order.by_us"),
     ("my click and collect got cancelled for no reason", "cancel_order.by_us"),
     ("never got my confirmation email and I checked spam twice", "website_issue.emails_checked"),
     ("no dispatch email, not in junk either", "website_issue.emails_checked"),
     ("the jumper started bobbling after one wash", "damaged_or_wrong_item.quality"),
     ("the duvet cover looks nothing like the photos", "damaged_or_wrong_item.quality"),
+    ("the shirt came with deodorant marks under the arms", "damaged_or_wrong_item.used"),
     ("my AirPods keep disconnecting from my laptop", "off_topic.other_company_system"),
     ("PS5 stuck on the update screen, what do I do", "off_topic.other_company_system"),
+    # food and drink, another shop named, kinds of things we don't sell (ab4-r14, ab5-r14; hunts 5 and 6; final-r14)
+    ("a slug came out of this cauliflower when we cut it", "off_topic.groceries"),
+    ("have you stopped selling the gravy granules?", "off_topic.groceries"),
+    ("thanks for the Tesco lorry idling outside my window at 5am, lovely start to the day", "off_topic.other_shop"),
+    ("my new TV stopped working after a week, can you repair it", "off_topic.not_our_range"),
+    ("you sent me the wrong chairs!!", "off_topic.not_our_range"),
+    ("you sent me the wrong game", "off_topic.not_our_range"),
+    ("the textbook is missing 20 pages", "off_topic.not_our_range"),
+    ("lego set from you is missing a bag of pieces", "off_topic.not_our_range"),
 ])
-def test_another_shops_order_a_marketplace_our_cancellation_a_checked_spam_folder(bot, message, template):
-    """Round 14's baseline rating (base-r14): "asking for an order number won't help" for another shop's order, our
-    own cancellation policy for an eBay seller, "check your spam" to someone who had, a produce complaint read as a
-    missing parcel. Found on real_dev, mended on a helper's misfire hunt (hunt 4)."""
-    turn = bot.reply(f"r14-{message[:18]}", message)
-    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
+def test_what_is_not_ours_is_said_so_and_what_was_told_is_not_asked(bot, message, template):
+    """Round 14's raters: "asking for an order number won't help" for another shop's order, our own cancellation
+    policy for an eBay seller, "we'll refund it" for a supermarket's onions or a TV, "check your spam" to someone who
+    had. The answers that say whose it is were rated about 4 against 1.7-2.1 (ab1-r14 to ab7-r14)."""
+    chosen, text = served_template(bot, f"r14-{message}", message)
+    assert chosen == template, text
 
 
 @pytest.mark.parametrize("message, never", [
@@ -730,64 +759,17 @@ def test_another_shops_order_a_marketplace_our_cancellation_a_checked_spam_folde
     ("do the phone cases you sell fit an iPhone 15?", "off_topic.other_company_system"),
     ("wanted to buy an iPhone 8 but nobody could tell me the price", "off_topic.other_company_system"),
     ("how do I wash the wool jumper so it doesn't shrink?", "damaged_or_wrong_item.quality"),
+    ("the table lamp flickers when I switch it on", "off_topic.not_our_range"),
+    ("does the canvas tote fit a 15 inch laptop?", "off_topic.not_our_range"),
+    ("the jute rug is meant to go under my sofa but it curls at the edges", "off_topic.not_our_range"),
+    ("my phone died so I couldn't show the QR code at the till", "off_topic.not_our_range"),
+    ("saw your TV advert for the winter sale, when does it start?", "off_topic.not_our_range"),
+    ("game day outfit ideas?", "off_topic.not_our_range"),
+    ("this jumper is a game changer, do you have it in navy?", "off_topic.not_our_range"),
 ])
 def test_near_misses_of_round_14s_rules(bot, message, never):
-    turn = bot.reply(f"r14near-{message[:16]}", message)
-    assert turn.candidates[turn.chosen].meta.get("template") != never, turn.text
-
-
-def test_the_answer_names_the_other_shop_and_links_do_not_move_the_reading(bot):
-    turn = bot.reply("r14-ikea", "ordered a bookcase from IKEA and half the screws are missing")
-    assert "IKEA" in turn.text, turn.text
-    from bot.dialogue.numbers import intent_text
-    assert intent_text("i never got it https://t.co/0evMMoQ35l @[handle] @shop #badapple") == "i never got it badapple"
-
-
-@pytest.mark.parametrize("message, template", [
-    ("my new TV stopped working after a week, can you repair it", "off_topic.not_our_range"),
-    ("you sent me the wrong chairs!!", "off_topic.not_our_range"),
-    ("the textbook is missing 20 pages", "off_topic.not_our_range"),
-    ("lego set from you is missing a bag of pieces", "off_topic.not_our_range"),
-    ("Ordered a sofa from IKEA and the delivery keeps getting moved", "off_topic.other_company_order"),  # named: theirs
-    ("the shirt came with deodorant marks under the arms", "damaged_or_wrong_item.used"),
-])
-def test_a_kind_of_thing_we_do_not_sell_is_said_so(bot, message, template):
-    """Round 14: a TV, chairs and a textbook got a handover or our damaged-item steps; raters of the other honest
-    answers (ab1-r14, ab4-r14) rated "that's not ours, here is who can help" 4."""
-    turn = bot.reply(f"range-{message[:18]}", message)
-    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
-
-
-@pytest.mark.parametrize("message", [
-    "the table lamp flickers when I switch it on",
-    "does the canvas tote fit a 15 inch laptop?",
-    "the jute rug is meant to go under my sofa but it curls at the edges",
-    "my phone died so I couldn't show the QR code at the till",
-    "saw your TV advert for the winter sale, when does it start?",
-])
-def test_our_own_goods_beside_those_words_are_ours(bot, message):
-    turn = bot.reply(f"range-near-{message[:14]}", message)
-    assert turn.candidates[turn.chosen].meta.get("template") != "off_topic.not_our_range", turn.text
-
-
-@pytest.mark.parametrize("message, template", [
-    ("a slug came out of this cauliflower when we cut it", "off_topic.groceries"),
-    ("have you stopped selling the gravy granules?", "off_topic.groceries"),
-    ("you sent me the wrong game", "off_topic.not_our_range"),
-    ("the seller won't reply about the scammy listing", "off_topic.marketplace"),
-    ("thanks for the Tesco lorry idling outside my window at 5am, lovely start to the day", "off_topic.other_shop"),
-])
-def test_round_14s_words_found_in_its_whole_set_rating(bot, message, template):
-    """Food, games, a marketplace's seller and another shop's lorry that the first version's vocabulary missed
-    (final-r14, raters o, p, on real_dev's training half)."""
-    turn = bot.reply(f"r14-words-{message[:14]}", message)
-    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
-
-
-@pytest.mark.parametrize("message", ["game day outfit ideas?", "this jumper is a game changer, do you have it in navy?"])
-def test_a_game_in_a_phrase_is_no_game(bot, message):
-    turn = bot.reply(f"r14-game-{message[:14]}", message)
-    assert turn.candidates[turn.chosen].meta.get("template") != "off_topic.not_our_range", turn.text
+    chosen, text = served_template(bot, f"r14near-{message}", message)
+    assert chosen != never, text
 
 
 @pytest.mark.parametrize("message, template", [
