@@ -86,8 +86,9 @@ FACTS = {
         r"\b(?:arrived|came|turned up|was|were|is|are)\s+(?:\w+\s+)?(?:damaged|broken|smashed|cracked|crushed|torn|ripped|dented|"
         r"stained|mouldy|moldy|rotten|faulty|defective)\b|\b(?:mouldy|moldy|rotten|out of date)\b",
         re.IGNORECASE),
-    # "the cheese was mouldy", "bits of bone in the mince", "a slug in the cauliflower", "fell apart after one wash":
-    # the goods themselves are poor, bought online or in a store (the answer says where the item came from counts)
+    # "fell apart after one wash", "bobbling already", "the seams split", "looks nothing like the photo": the goods
+    # themselves are poor, bought online or in a store (the answer says where the item came from counts). Food matches
+    # too ("mouldy", "a slug in"), but we sell none: not_ours.py's groceries is answered instead (round 14)
     "quality_problem": re.compile(
         r"\b(?:mouldy|moldy|mould (?:on|all over|in (?:the|my|it|this|every|all))|rotten|rotting|gone off|went off|"
         r"(?:was|were|are|went|gone|tastes?|tasted|already|totally) stale|rancid|out of date|past (?:its|the) "

@@ -25,7 +25,9 @@ import numpy as np
 # someone hurt by what we sold gets the faulty item's safety answer however unsure the model is (safety first,
 # never a handover queue or a guess); an empty box is a missing item; a locker's code is about a parcel that is
 # there but out of reach; an item that came used is a wrong item; money taken for a cancelled order is a refund
-# owed (round 13).
+# owed (round 13). Another shop's order, a marketplace, another shop named, food and kinds of things we don't sell are
+# not ours (bot/dialogue/not_ours.py, round 14); they come last, so that mouldy bread's poor quality yields to its
+# being food: the last topic lifted is the one answered.
 FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defective_item",
                "empty_box": "missing_item", "locker_code": "package_not_received",
                "arrived_used": "damaged_or_wrong_item", "charged_after_cancel": "refund_status",
@@ -47,7 +49,8 @@ CARE_INTENT = "product_care"
 NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)
 PROMO_INTENT, MEMBERSHIP_INTENT, OFF_TOPIC_INTENT = "promo_code", "membership_subscription", "off_topic"
 # The topics about our own systems, which another company's account, device, app or membership is not about. A case
-# with their order ("my Prime delivery is late") keeps its topic: we answer orders whoever the customer wrote to.
+# with an order ("my Echo Dot arrived cracked") keeps its topic, unless the order is named as theirs ("my Amazon order
+# is late": other_company_order, round 14).
 OUR_SYSTEMS_INTENTS = (MEMBERSHIP_INTENT, PROMO_INTENT, "account_access", "website_issue", "unauthorized_charge",
                        "payment_failed", "double_charged")  # "YouTube Premium says payment failed": theirs
 THEIR_SYSTEMS = ("other_programme", "other_company_system", "other_company_order", "other_shop_named")

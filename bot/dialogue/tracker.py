@@ -44,7 +44,7 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 
-HUMAN_AGENT_INTENT = "human_agent"
+HUMAN_AGENT_INTENT = "human_agent"  # (handover.py's too; it imports this module, so the name is repeated here)
 
 # How much of the previous turns' intent evidence carries into this one: "it's 12345" keeps the topic.
 # The carry shrinks as the new message speaks for itself ("I want to return a sweater" changes topic).
