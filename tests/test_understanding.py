@@ -741,6 +741,8 @@ def served_template(bot, key: str, message: str) -> tuple[str, str]:
     ("you sent me the wrong game", "off_topic.not_our_range"),
     ("the textbook is missing 20 pages", "off_topic.not_our_range"),
     ("lego set from you is missing a bag of pieces", "off_topic.not_our_range"),
+    ("do you sell gaming chairs? need one with lumbar support", "off_topic.not_our_range"),  # held-out hunt 7
+    ("Primark wouldn't give me a receipt and now they won't let me return a top", "off_topic.other_shop"),
 ])
 def test_what_is_not_ours_is_said_so_and_what_was_told_is_not_asked(bot, message, template):
     """Round 14's raters: "asking for an order number won't help" for another shop's order, our own cancellation
@@ -766,6 +768,9 @@ def test_what_is_not_ours_is_said_so_and_what_was_told_is_not_asked(bot, message
     ("saw your TV advert for the winter sale, when does it start?", "off_topic.not_our_range"),
     ("game day outfit ideas?", "off_topic.not_our_range"),
     ("this jumper is a game changer, do you have it in navy?", "off_topic.not_our_range"),
+    ("the plant pot came salmon pink, not terracotta like the photo", "off_topic.groceries"),  # held-out hunt 7
+    ("I usually shop at Zara but a friend swears by your jeans, do they run small?", "off_topic.other_shop"),
+    ("can I book an appointment for a fitting in store?", "off_topic.not_our_range"),
 ])
 def test_near_misses_of_round_14s_rules(bot, message, never):
     chosen, text = served_template(bot, f"r14near-{message}", message)

@@ -46,7 +46,8 @@ _GROCERIES = (r"apples|bananas|oranges|grapes|strawberries|avocados?|onions|pota
               r"broccoli|cabbages?|lettuces?|spinach|mushrooms|peppers|cucumbers?|tomato(?:es)?|oats|porridge|gravy|"
               r"bisto|(?:fresh )?produce|vindaloo|ketchup|noodles|fruit and veg|meat|pork|lamb chops|turkey|salmon|tuna")
 _GROCERY_GOODS = r"(?:stand|bin|board|glass(?:es)?|bowls?|tins?|knife|knives|rack|maker|dish(?:es)?|plates?|jars?|mugs?|" \
-                 r"tray|print|scented|candles?|bags?|boxes|containers?|pans?|safe|grade|storage|processor|prep|warmer)"
+                 r"tray|print|scented|candles?|bags?|boxes|containers?|pans?|safe|grade|storage|processor|prep|warmer|" \
+                 r"pink|red|brown|green|colou?r(?:ed)?|shade|tone)"  # "salmon pink", "chocolate brown": a colour
 
 # Kinds of things we don't sell: electronics, furniture, books, toys, bikes, pets' things (round 14: a TV that stopped
 # working, "the wrong chairs", a textbook missing pages); not our own lamp, kettle or rug, nor a cushion for a chair
@@ -55,8 +56,8 @@ _NOT_OUR_RANGE = (r"tvs?|televisions?|telly|laptops?|computers?|desktop pc|monit
                   r"cameras?|camera lens(?:es)?|lens(?:es)?|"
                   r"nintendo|vacuums?|hoover|dysons?|washing machines?|dishwashers?|fridges?|freezers?|fridge freezers?|"
                   r"vacuum cleaners?|microwaves?|ovens?|cookers?|tumble dryers?|sofas?|couch(?:es)?|settees?|chairs?|armchairs?|"
-                  r"wardrobes?|mattress(?:es)?|bed ?frames?|beds|desks?|dining tables?|bookcases?|text ?books?|"
-                  r"books?|novels?|toys?|lego|bikes?|bicycles?|scooters?|tyres?|pet food|cat food|dog food|cat litter|"
+                  r"wardrobes?|mattress(?:es)?|bed ?frames?|beds|desks?|(?:dining|bedside|coffee|side) tables?|bookcases?|text ?books?|"
+                  r"books?(?! (?:a|an|in|me|my|for|it|online|now|us)\b)|novels?|toys?|lego|bikes?|bicycles?|scooters?|tyres?|pet food|cat food|dog food|cat litter|"
                   r"cat carriers?|dog beds?|medicines?|medication|prescriptions?|vitamins?|paracetamol|ibuprofen|calpol")
 _RANGE_GOODS = r"(?:covers?|cushions?|throws?|sheets?|linen|protectors?|toppers?|bags?|cases?|sleeves?|stands?|advert\w*|" \
                r"ads?|lamps?|rugs?|mats?|pyjamas|characters?|print|themed|line|number|app|shaped)"
@@ -104,7 +105,8 @@ FACTS = {
         r"(?:\w+ )?(?:customer (?:service|care|support)|support|staff|call ?cent(?:re|er)|service|app|website|site|account|"
         r"store|shop|card|checkout|till|care plan|engineer|lorry|lorries|van|vans|truck|trucks|drivers?)\b|"
         r"\b(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL + r") (?:is|are|has|have|did|does|don'?t|doesn'?t|won'?t|keeps?|"
-        r"never|always|sent|charged|said|told|refused|locked|took|believe|should)\b|\b(?:my|cancell?ed|cancel) prime\b",
+        r"never|always|sent|charged|said|says|told|refused|locked|took|believe|should|wouldn'?t|couldn'?t|didn'?t|"
+        r"can'?t)\b|\b(?:my|cancell?ed|cancel) prime\b",
         re.IGNORECASE),
     # "the seller on eBay won't reply", "a buyer opened a case", "my listing disappeared", "third party seller": a
     # marketplace's sellers and buyers; we sell only our own stock, so the marketplace is the one to ask
@@ -127,7 +129,8 @@ FACTS = {
     # "my TV stopped working", "you sent the wrong chairs", "the textbook is missing pages": a kind of thing we don't
     # sell (not "the rug for under my sofa", "a cover for my laptop", "the TV advert", a phone that died)
     "not_our_range": re.compile(
-        r"(?:^|\b(?:my|the|our|a|an|this|these|those|new|your|ur|some|\d+)\s+)(?:[\w'-]+\s+){0,2}?(?:" + _NOT_OUR_RANGE +
+        r"(?:^|\b(?:my|the|our|a|an|this|these|those|new|your|ur|some|any|sell|stock|carry|\d+)\s+)(?:[\w'-]+\s+){0,2}?"
+        r"(?:" + _NOT_OUR_RANGE +
         r")\b(?! (?:" + _RANGE_GOODS + r")\b)"
         r"(?! (?:died|battery|ran out|signal|number|line|calls?|bill|contract|app|allowed|day|changer|night|plan)\b)",
         re.IGNORECASE),
@@ -148,7 +151,8 @@ _FROM_US = re.compile(r"\b(?:ordered|bought|purchased|got|get|buy)\b(?: \w+){0,4
                       r"store|shop))\b", re.IGNORECASE)
 _NOT_THEIRS = re.compile(r"\b(?:cheaper|price[ds]?|pric(?:e|ing) match\w*|compared|gift ?cards?|vouchers?|claim\w* to be|"
                          r"pretend\w*|pay with|paid with|apple pay|google pay|sell (?:on|at|in)|stock(?:ed)? (?:at|in)|scam\w*|"
-                         r"phish\w*|suspicious|fake|legit\w*|genuine|switch\w*|moved|move over|to (?:you|u)|over to)\b|"
+                         r"phish\w*|suspicious|fake|legit\w*|genuine|switch\w*|moved|move over|to (?:you|u)|over to|"
+                         r"usually|normally)\b|"
                          # a comparison names them right after: "better than Amazon", "like Currys do" (not "I'd like to")
                          r"\b(?:than|like|unlike|instead of|versus|vs\.?) (?:\w+ )?@?(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL +
                          r")\b", re.IGNORECASE)
