@@ -33,6 +33,7 @@ COMMANDS = [
     (("bench", "serve"), "training.serving.bench_serve"),
     (("bench", "intents"), "training.intents.bench"),
     (("bench", "issues"), "training.intents.bench_issues"),
+    (("bench", "misfires"), "training.intents.bench_misfires"),
     (("bench", "policy"), "training.policy.bench"),
     (("bench", "drafting"), "training.drafter.bench"),
 ]
@@ -40,7 +41,7 @@ COMMANDS = [
 GROUP_HELP = {
     "train": "train the reward model, the selection policy, the drafter or the intent model",
     "eval": "evaluate the reward model, a selection policy, or the replies to real messages (blind ratings)",
-    "bench": "benchmarks: turn latency, serving replicas, intent recognition, several issues in one message, policy regret, drafting speed and quality",
+    "bench": "benchmarks: turn latency, serving replicas, intent recognition, several issues in one message, misfire hunts, policy regret, drafting speed and quality",
 }
 
 

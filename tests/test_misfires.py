@@ -1,0 +1,35 @@
+"""The misfire hunts (`rlcs bench misfires`, tests/data/misfire_hunts.jsonl): helpers' own first messages, each with
+the answer its reply must get (or must not get). A floor under today's figures, so a rule that starts misfiring on
+ordinary messages, or stops firing, fails here rather than in the next blind rating."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from bot import Bot, BotConfig
+from training.intents.bench_misfires import HUNT_FILE, read_rows, score
+
+
+@pytest.fixture(scope="module")
+def groups(tmp_path_factory):
+    bot = Bot(BotConfig(db_path=str(tmp_path_factory.mktemp("misfires") / "replay.sqlite3"), policy="first"))
+    return score(bot, read_rows(HUNT_FILE))
+
+
+@pytest.mark.parametrize("hunt, min_hits, max_false_alarms", [
+    ("hunt 4", 60, 4),   # another shop's order, marketplace, our cancellation, spam checked, quality, their device
+    ("hunt 5", 28, 2),   # another shop named, food
+    ("hunt 6", 18, 2),   # kinds of things we don't sell
+    ("hunt 7", 27, 1),   # held out until round 14's rules were final: 70 ordinary messages for us, 30 for others
+])
+def test_the_reading_rules_hold_on_the_hunts(groups, hunt, min_hits, max_false_alarms):
+    group = groups[hunt]
+    assert group["hits"] >= min_hits and group["false_alarms"] <= max_false_alarms, group
+
+
+def test_a_hunt_line_needs_a_message_and_one_expectation(tmp_path):
+    path = tmp_path / "hunt.jsonl"
+    path.write_text(json.dumps({"id": "x", "message": "hi", "expect": ["a"], "never": ["b"]}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="hunt.jsonl:1: expected a message and one of 'expect' or 'never'"):
+        read_rows(path)

@@ -1,0 +1,87 @@
+"""`rlcs bench misfires`: do the reading rules fire where they should, and stay quiet where they should not?
+
+Each line of the file (default tests/data/misfire_hunts.jsonl) is a first message written by a helper who saw neither
+the code nor real_dev, with what the served reply's template must be or must not be:
+
+    {"id": "h4-1", "hunt": 4, "situation": "other_order", "message": "...", "expect": ["off_topic.other_company_order"]}
+    {"id": "h4-13", "hunt": 4, "situation": "other_order", "message": "...", "never": ["off_topic.other_company_order"]}
+
+A row with "expect" is a hit when the served template is one of them; a row with "never" (a near miss that shares the
+situation's words) is a false alarm when it is one of them. Each message opens a new conversation with the default
+bot and the policy `first` (the drafter's best answer), so the figure is about reading, not sampling.
+The hunts are documented in docs/reply-quality.md (rounds 13-14): hunts 4-6 were mended on, hunt 7 was held out until
+round 14's rules were final.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+from collections import defaultdict
+from pathlib import Path
+
+from training.results import write_result
+
+REPO = Path(__file__).resolve().parents[2]
+HUNT_FILE = REPO / "tests" / "data" / "misfire_hunts.jsonl"
+
+
+def read_rows(path: Path) -> list[dict]:
+    rows = []
+    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        if not isinstance(row.get("message"), str) or ("expect" in row) == ("never" in row):
+            raise ValueError(f"{path}:{number}: expected a message and one of 'expect' or 'never'")
+        rows.append(row)
+    return rows
+
+
+def served_template(bot, row: dict) -> str:
+    turn = bot.reply(f"misfire-{row.get('hunt', '')}-{row['id']}", row["message"])
+    chosen = turn.candidates[turn.chosen]
+    return chosen.meta.get("template") or chosen.source  # "handover" or "clarify" when no template was served
+
+
+def score(bot, rows: list[dict]) -> dict:
+    """Per hunt and situation: hits of the "expect" rows and false alarms of the "never" rows, with the misses listed."""
+    groups: dict[str, dict] = defaultdict(lambda: {"hits": 0, "expected": 0, "false_alarms": 0, "near_misses": 0,
+                                                   "wrong": []})
+    for row in rows:
+        template = served_template(bot, row)
+        for key in (f"hunt {row.get('hunt', '?')}", f"hunt {row.get('hunt', '?')} / {row.get('situation', '?')}"):
+            group = groups[key]
+            if "expect" in row:
+                group["expected"] += 1
+                group["hits"] += template in row["expect"]
+            else:
+                group["near_misses"] += 1
+                group["false_alarms"] += template in row["never"]
+        if ("expect" in row) != (template in row.get("expect", row.get("never"))):
+            groups[f"hunt {row.get('hunt', '?')}"]["wrong"].append({"id": row["id"], "served": template})
+    return dict(groups)
+
+
+def run(args) -> int:
+    from bot import Bot, BotConfig
+
+    rows = read_rows(Path(args.messages))
+    scratch = args.scratch_db or str(Path(tempfile.mkdtemp(prefix="rlcs-misfires-")) / "scratch.sqlite3")
+    bot = Bot(BotConfig(db_path=scratch, policy="first"))
+    groups = score(bot, rows)
+    for name, group in sorted(groups.items()):
+        print(f"{name:40s} hits {group['hits']:3d} of {group['expected']:3d}   "
+              f"false alarms {group['false_alarms']:3d} of {group['near_misses']:3d}")
+    write_result(args.output, {"messages": str(args.messages), "groups": groups})
+    return 0
+
+
+def make_parser(subparsers) -> argparse.ArgumentParser:
+    parser = subparsers.add_parser("misfires", help="misfire hunts: the reading rules' hits and false alarms",
+                                   description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", default=str(HUNT_FILE), help="JSONL of hunts (default: %(default)s)")
+    parser.add_argument("--scratch-db", default=None, help="scratch file the bot writes (default: a temporary file)")
+    parser.add_argument("--output", default="runs/bench/misfires.json", help="JSON result (default: %(default)s)")
+    parser.set_defaults(func=run)
+    return parser
