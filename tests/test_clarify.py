@@ -7,6 +7,9 @@ import pytest
 from bot import Bot, BotConfig
 from bot.dialogue import clarify, handover
 from bot.dialogue.state import DialogueState
+import needs  # tests/needs.py
+
+pytestmark = needs.bitext_intent_model  # every test here pins the shipped model's confidence
 
 
 @pytest.fixture(scope="module")

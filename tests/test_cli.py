@@ -6,6 +6,7 @@ import sys
 import pytest
 
 from ui.cli import COMMANDS, build_parser
+import needs  # tests/needs.py: skips when the shared reference data is missing
 
 
 def rlcs(*args, timeout=180):
@@ -54,6 +55,7 @@ def test_terminal_chat_answers_and_takes_feedback(tmp_path):
     assert con.execute("SELECT csat, resolved FROM sessions").fetchall() == [(5, 1)]
 
 
+@needs.bitext
 def test_bench_intents_recognises_most_unseen_requests(tmp_path):
     out = tmp_path / "intents.json"
     result = rlcs("bench", "intents", "--limit", "60", "--scratch-db", str(tmp_path / "scratch.sqlite3"), "--output", str(out))

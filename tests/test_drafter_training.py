@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import needs  # tests/needs.py: skips when the shared reference data is missing
 
 torch = pytest.importorskip("torch")
 pytest.importorskip("trl")
@@ -36,6 +37,7 @@ def tiny_reward_model(path):
     return str(path)
 
 
+@needs.bitext
 def test_data_is_grounded_and_split_like_the_reward_model(kb):
     from training.drafter.data import bitext_records, fill_bitext, first_sentences, store_records
     from training.reward.data import DataPaths
@@ -72,6 +74,7 @@ def test_kb_consistency_reward(kb):
     assert kb_consistency_score("", facts, context, None, guard) == -1.0
 
 
+@needs.bitext
 def test_sft_then_grpo_on_a_tiny_model(kb, tmp_path):
     from ui.cli import main
     from bot.drafting.generative import GenerativeDrafter

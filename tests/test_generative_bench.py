@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import needs  # tests/needs.py: skips when the shared reference data is missing
 
 pytest.importorskip("torch")
 
@@ -22,6 +23,7 @@ def test_rouge_l():
     assert rouge_l("order was shipped", "your order has shipped") == pytest.approx(2 * (2 / 3) * (2 / 4) / (2 / 3 + 2 / 4))
 
 
+@needs.bitext
 def test_bench_drafting_on_a_tiny_model(tmp_path, cache_dir):
     from ui.cli import main
 

@@ -8,6 +8,7 @@ from bot.dialogue import issues
 from bot.dialogue.issues import clauses, clauses_to_read
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.paths import STORE_DIR
+import needs  # tests/needs.py: skips when the shared reference data is missing
 
 TWO_ISSUES = "Hi, where is my order 10023? Also, can I get an invoice for it?"  # track_order + invoice_request
 # Signalled ("also", "too"), yet one request: a clause leans to another intent, below the threshold.
@@ -93,6 +94,7 @@ def test_a_yes_takes_it_up_only_right_after_we_named_it(make_bot):
     assert bot.reply("later", "and the other question?").intent == other
 
 
+@needs.bitext_intent_model
 def test_a_security_case_comes_first_and_the_other_request_waits(make_bot):
     bot = make_bot(policy="first")
     turn = bot.reply("fraud", "There's an order on my account I didn't place, someone is using my card. "

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 from bot.ratings.store import RatingStore
+import needs  # tests/needs.py: skips when the shared reference data is missing
 
 
 def rlcs(*args):
@@ -73,6 +74,7 @@ def test_versus_session_rates_two_policies_only_where_their_replies_differ(tmp_p
     assert result["served_minus_versus"][0] == 2.0 and result["versus"]["mean"] == 3.0 and "out_of_scope" not in result
 
 
+@needs.bitext_intent_model
 def test_clarify_session_pairs_the_named_guess_with_the_generic_question(tmp_path):
     messages = tmp_path / "messages.jsonl"
     rows = [{"id": "g1", "message": "its broke and late"},   # short and unsure: a named guess

@@ -6,8 +6,9 @@ import pytest
 
 from training.reward.data import DataPaths, build_mixture, parse_mix, split_of
 from training.reward.sources import bitext, mwoz, ratings, seed, stc3
+from training.shared_data import shared_data_dir
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+SHARED = shared_data_dir()
 
 
 def write(path: Path, text: str) -> Path:

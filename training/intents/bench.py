@@ -25,10 +25,10 @@ from training.bitext_intents import BITEXT_TO_OURS
 
 
 def bitext_test_rows(shared_data: str | None, limit: int, seed: int) -> list[tuple[str, set[str]]]:
-    from training.reward.data import shared_data_dir
+    from training.shared_data import bitext_file
     from training.reward.pairs import split_of
 
-    path = shared_data_dir(shared_data) / "bitext" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
+    path = bitext_file(shared_data)
     if not path.exists():
         raise FileNotFoundError(f"Bitext not found at {path} (pass --shared-data or set RLCS_SHARED_DATA)")
     rows = []
@@ -48,9 +48,9 @@ def real_dev_rows(shared_data: str | None, half: str = "all") -> list[tuple[str,
     """(message, acceptable intents) of real_dev; half "train" / "test": only that half (real_dev_split.py)."""
     from training.intents.real_dev_labels import ACCEPTABLE
     from training.intents.real_dev_split import half_of
-    from training.reward.data import shared_data_dir
+    from training.shared_data import real_dev_file
 
-    path = shared_data_dir(shared_data) / "real_dev" / "messages.jsonl"
+    path = real_dev_file(shared_data)
     if not path.exists():
         return []
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

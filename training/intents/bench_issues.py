@@ -90,7 +90,7 @@ def run(args) -> int:
     from bot import Bot, BotConfig
     from bot.dialogue import issues
     from bot.shop.paths import STORE_DIR
-    from training.reward.data import shared_data_dir
+    from training.shared_data import real_dev_file
 
     with tempfile.TemporaryDirectory() as tmp:
         bot = Bot(BotConfig(db_path=args.scratch_db or str(Path(tmp) / "bench.sqlite3"), seed=0, policy="first"))
@@ -121,7 +121,7 @@ def run(args) -> int:
             print(f"two_issue/{part:8s} other issue found {found}/{len(rows)} = {found / len(rows):.1%} "
                   f"(both issues right {both})")
 
-        real = shared_data_dir(args.shared_data) / "real_dev" / "messages.jsonl"
+        real = real_dev_file(args.shared_data)
         if real.exists():
             texts = [r["message"] for r in read_jsonl(real)]
             flagged = []

@@ -43,7 +43,7 @@ def training_half_pairs(pair_files: list[str], messages_path: Path) -> tuple[lis
 
 
 def main(argv: list[str] | None = None) -> int:
-    from training.reward.data import shared_data_dir
+    from training.shared_data import real_dev_file
 
     parser = argparse.ArgumentParser(prog="python -m training.intents.real_dev_split", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -52,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shared-data", default=None, help="reference data folder (default: ../shared/data)")
     args = parser.parse_args(argv)
     kept, dropped = training_half_pairs([p for p in args.pairs.split(",") if p],
-                                        shared_data_dir(args.shared_data) / "real_dev" / "messages.jsonl")
+                                        real_dev_file(args.shared_data))
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")

@@ -39,9 +39,9 @@ class IntentTrainConfig:
 
 
 def bitext_path(shared_data: str | None) -> Path:
-    from training.reward.data import shared_data_dir
+    from training.shared_data import bitext_file
 
-    return shared_data_dir(shared_data) / "bitext" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
+    return bitext_file(shared_data)
 
 
 def bitext_messages(shared_data: str | None, known: set[str], per_intent: int, seed: int) -> tuple[list, list, dict]:

@@ -15,7 +15,6 @@ Each also has a held-out "test" split that training never sees (`split="test"`);
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,11 +24,7 @@ DEFAULT_MIX = "mwoz=6,stc3=1,bitext=3,seed=1,replay=1,ratings=2"
 from bot.selection.checksums import sha256_file as file_sha256  # noqa: F401  (data cards hash their files)
 from bot.shop.paths import REPO_ROOT
 from training.reward.pairs import pair, split_of  # noqa: F401  (part of this module's interface)
-
-
-def shared_data_dir(override: str | None = None) -> Path:
-    """../shared/data next to the repository, or $RLCS_SHARED_DATA, or the given folder."""
-    return Path(override or os.environ.get("RLCS_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
+from training.shared_data import shared_data_dir
 
 
 @dataclass
