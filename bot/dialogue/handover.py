@@ -25,7 +25,7 @@ import re
 import unicodedata
 
 from bot.candidate import Candidate
-from bot.dialogue import clarify, languages, order_access, sarcasm
+from bot.dialogue import clarify, handover_areas, languages, order_access, sarcasm
 from bot.dialogue.state import DialogueState
 from bot.dialogue.tracker import only_gives_a_number
 
@@ -134,7 +134,10 @@ def decide(state: DialogueState, kb) -> Candidate | None:
         if told:
             reply = _handover(TOLD_TEXT, "unsure", store)
             reply.meta.update(intent=state.intent, confidence=state.intent_score)  # our guess, for the person
-            if "order_id" not in state.slots:  # the tracker keeps any order number the message gave
+            area = handover_areas.area_of(state, kb)
+            if area is not None:  # sure of the area if not of the intent: named, with what happens next
+                reply.text, reply.meta["area"] = handover_areas.text(area, state, store), area
+            elif "order_id" not in state.slots:  # the tracker keeps any order number the message gave
                 reply.text += ADD_ORDER_TEXT  # the person will need it; never asked for when given
             return reply
         if first_message:
