@@ -38,6 +38,9 @@ STREET = re.compile(r"\b\d+[a-z]?\s+(?:[a-z]+\s+){1,3}(?:street|st|avenue|ave|ro
                      r"way|court|ct|place|pl|terrace|crescent|square)\b.*", re.IGNORECASE | re.DOTALL)
 _PRODUCT_REF = re.compile(r"\b(?:sku|model|style|article|(?:item|product|part)\s*(?:no\b|nr\b|number|code|id\b|#))"
                           r"[\s.:#]*(?:no\b|nr\b|number)?[\s.:#]*(?:[a-z]{1,4}[\s-]?)?\d+", re.IGNORECASE)
+# A carrier's tracking number is no order number of ours ("Tracking #: Q22607183783"): the order is asked for instead
+_TRACKING_REF = re.compile(r"\btracking\s*(?:#|no\b\.?|nr\b|number|num\b|code|id\b|ref\b)?[\s.:#]*(?:is\s+)?[a-z]{0,4}\d[\w-]{5,}",
+                           re.IGNORECASE)
 _DATE = re.compile(
     r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}"
     r"|today|yesterday|tomorrow|last week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
@@ -81,7 +84,7 @@ def only_gives_a_number(text: str) -> bool:
 
 
 def extract_order_id(text: str) -> str | None:
-    text = _PRODUCT_REF.sub(" ", text)
+    text = _TRACKING_REF.sub(" ", _PRODUCT_REF.sub(" ", text))
     foreign = _FOREIGN_ORDER_REF.search(text)
     if foreign:
         return foreign.group(1) or foreign.group(0)
