@@ -104,8 +104,14 @@ def test_an_unsure_opening_that_tells_what_happened_goes_to_a_person(bot):
     turn = bot.reply("told-1", "my frend is going to colect for me, is that ok")
     served = turn.candidates[turn.chosen]
     assert served.source == "handover" and served.meta["handover"] == "unsure" and served.meta["confidence"] < handover.CLARIFY_BELOW
-    assert not clarify.is_question(turn.text) and turn.text.endswith(handover.ADD_ORDER_TEXT)
+    assert not clarify.is_question(turn.text) and handover.ADD_ORDER_TEXT in turn.text
+    assert turn.text.endswith(handover.PHONE_TEXT.format(support_phone=bot.kb.store["support_phone"]))  # if it can't wait
     assert [e["reason"] for e in escalations(bot.replay) if e["session_id"] == "told-1"] == ["unsure"]
+
+
+def test_the_phone_line_is_not_offered_to_someone_the_phone_failed(bot):
+    turn = bot.reply("told-phone", "rang your number twice today about the thing I mentioned and nobody picked up at all")
+    assert turn.candidates[turn.chosen].source == "handover" and bot.kb.store["support_phone"] not in turn.text
 
 
 def test_a_told_opening_below_even_odds_goes_to_a_person_unless_the_store_says_lower(bot, tmp_path):

@@ -470,6 +470,18 @@ def test_a_stock_question_about_a_product_we_cannot_find_gets_the_stock_answer(b
     assert turn.candidates[turn.chosen].meta.get("template") == expected, turn.text
 
 
+@pytest.mark.parametrize("message, expected", [
+    ("when will the hulkbuster figure be back in stock?", "product_question.stock_range"),
+    ("have you discontinued the mango squash? can't find it anywhere", "product_question.discontinued_range"),
+])
+def test_a_stock_question_naming_none_of_the_goods_we_sell_says_what_we_sell(bot, message, expected):
+    """Round 14's raters rated 2 the stock answer that implied we sell squash or a toy: when the message names none of
+    the kinds of things we sell, the answer says what we sell and that another shop's item is theirs to know."""
+    turn = bot.reply(f"range-{message[:12]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") == expected, turn.text
+    assert "clothing and home goods" in turn.text
+
+
 def test_an_order_out_of_stock_is_no_stock_question():
     from bot.shop.product_questions import is_stock_question
 

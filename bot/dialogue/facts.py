@@ -353,6 +353,16 @@ FACTS = {
         r"mother'?s day|father'?s day|valentine'?s(?: day)?)\b|\bseason'?s greetings\b|\bexcited for (?:christmas|xmas|"
         r"the holidays|thanksgiving)\b",
         re.IGNORECASE),
+    # "is the chevron skirt back in stock?", "looking at a coat": the kind of thing we sell (clothing and home goods), so
+    # a stock answer need not say what we sell and that another shop's item is theirs to know
+    "names_our_goods": re.compile(
+        r"\b(?:skirts?|dress(?:es)?|coats?|jackets?|jeans|trousers|shorts|leggings|tops?|t-?shirts?|tees?|shirts?|blouses?|"
+        r"jumpers?|sweaters?|cardigans?|hoodies?|knitwear|socks|tights|pyjamas|scarf|scarves|hats?|gloves|belts?|"
+        r"shoes|boots|wellies|wellingtons|trainers|sandals|slippers|"
+        r"clothes|clothing|outfits?|bedding|duvets?(?: covers?)?|sheets|pillows?(?:cases?)?|cushions?|throws?|blankets?|"
+        r"curtains?|rugs?|towels?|bath ?mats?|mugs?|plates?|bowls?|glasses|tumblers?|napkins?|tablecloths?|"
+        r"kitchenware|cookware|pans?|lamps?|candles?|vases?|baskets?|totes?)\b",
+        re.IGNORECASE),
 }
 
 
