@@ -236,6 +236,18 @@ def test_what_the_message_says_picks_the_answer(bot, message, template):
 
 
 @pytest.mark.parametrize("message, template", [
+    ("remind me why I pay for next day delivery when my parcel is 3 days late", "delivery_delayed.paid_for_speed"),
+    ("someone changed the email on my account and I think I've been hacked, help", "unauthorized_charge.taken_over"),
+    ("my account seems compromised, there are orders I didn't place", "unauthorized_charge.taken_over"),
+])
+def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
+    """Round 15, from round 14's raters: a late parcel paid to come fast gets what happens to the express fee, and an
+    account taken over is not asked first for a charge's date and amount when none was mentioned."""
+    turn = bot.reply(f"paid-{message[:14]}", message)
+    assert turn.candidates[turn.chosen].meta.get("template") == template, turn.text
+
+
+@pytest.mark.parametrize("message, template", [
     ("I'm locked out of my amazon account and the reset text never comes", "off_topic.other_company_account"),
     ("someone logged into my amazon account and changed the email", "off_topic.other_company_account"),
     ("my echo dot won't connect to the wifi any more", "off_topic.other_company_system"),

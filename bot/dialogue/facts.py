@@ -353,6 +353,12 @@ FACTS = {
         r"mother'?s day|father'?s day|valentine'?s(?: day)?)\b|\bseason'?s greetings\b|\bexcited for (?:christmas|xmas|"
         r"the holidays|thanksgiving)\b",
         re.IGNORECASE),
+    # "I paid for next day delivery", "glad I paid for fast shipping", "what's the point of paying for express": the
+    # customer paid for speed (a late parcel's answer says what happens to that fee)
+    "paid_for_speed": re.compile(
+        r"\b(?:paid|pay|paying|payed)\b[^.!?\n]{0,30}?\b(?:next[- ]day|express|fast|faster|priority|premium|same[- ]day|"
+        r"speedy|expedited|nominated[- ]day)\b(?: (?:delivery|shipping|postage|service))?",
+        re.IGNORECASE),
     # "is the chevron skirt back in stock?", "looking at a coat": the kind of thing we sell (clothing and home goods), so
     # a stock answer need not say what we sell and that another shop's item is theirs to know
     "names_our_goods": re.compile(
