@@ -356,18 +356,18 @@ FACTS = {
     # "I paid for next day delivery", "glad I paid for fast shipping", "what's the point of paying for express": the
     # customer paid for speed (a late parcel's answer says what happens to that fee)
     "paid_for_speed": re.compile(
-        r"\b(?:paid|pay|paying|payed)\b[^.!?\n]{0,30}?\b(?:next[- ]day|express|fast|faster|priority|premium|same[- ]day|"
-        r"speedy|expedited|nominated[- ]day)\b(?: (?:delivery|shipping|postage|service))?",
+        r"\b(?:paid|pay|paying|payed)\b[^.!?\n]{0,30}?\b(?:(?:next[- ]day|express|same[- ]day|expedited|nominated[- ]day)\b|"
+        r"(?:fast|faster|quick|quicker|priority|premium|speedy) (?:delivery|shipping|postage|service)\b)",
         re.IGNORECASE),
     # "is the chevron skirt back in stock?", "looking at a coat": the kind of thing we sell (clothing and home goods), so
     # a stock answer need not say what we sell and that another shop's item is theirs to know
     "names_our_goods": re.compile(
-        r"\b(?:skirts?|dress(?:es)?|coats?|jackets?|jeans|trousers|shorts|leggings|tops?|t-?shirts?|tees?|shirts?|blouses?|"
+        r"\b(?:skirts?|dress(?:es)?|coats?|jackets?|jeans|trousers|shorts|leggings|tops|t-?shirts?|tees|shirts?|blouses?|"
         r"jumpers?|sweaters?|cardigans?|hoodies?|knitwear|socks|tights|pyjamas|scarf|scarves|hats?|gloves|belts?|"
         r"shoes|boots|wellies|wellingtons|trainers|sandals|slippers|"
         r"clothes|clothing|outfits?|bedding|duvets?(?: covers?)?|sheets|pillows?(?:cases?)?|cushions?|throws?|blankets?|"
-        r"curtains?|rugs?|towels?|bath ?mats?|mugs?|plates?|bowls?|glasses|tumblers?|napkins?|tablecloths?|"
-        r"kitchenware|cookware|pans?|lamps?|candles?|vases?|baskets?|totes?)\b",
+        r"curtains?|rugs?|towels?|bath ?mats?|mugs?|dinner ?plates|bowls?|(?:wine |drinking )?glasses|glassware|tumblers?|"
+        r"napkins?|tablecloths?|kitchenware|cookware|saucepans?|frying pans?|lamps?|candles?|vases?|baskets?|totes?)\b",
         re.IGNORECASE),
 }
 
