@@ -32,7 +32,8 @@ FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defe
                "empty_box": "missing_item", "locker_code": "package_not_received",
                "arrived_used": "damaged_or_wrong_item", "charged_after_cancel": "refund_status",
                "marketplace_trade": "off_topic", "other_company_order": "off_topic", "other_shop_named": "off_topic",
-               "groceries": "off_topic", "not_our_range": "off_topic"}
+               "groceries": "off_topic", "not_our_range": "off_topic",
+               "late_express": "delivery_delayed"}  # "where is my order?? I paid for next day" is late (round 15)
 # Weaker facts name a topic only when no keyword or stock question named one first: feedback ("why did you stop
 # selling the cord jacket?") is feedback, but "is it back in stock?" beside it is a stock question.
 # A shelf label's price is a price question; another company's gift card is a gift-card question; another company's
