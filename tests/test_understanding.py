@@ -767,6 +767,7 @@ def served_template(bot, key: str, message: str) -> tuple[str, str]:
     ("lego set from you is missing a bag of pieces", "off_topic.not_our_range"),
     ("do you sell gaming chairs? need one with lumbar support", "off_topic.not_our_range"),  # held-out hunt 7
     ("Primark wouldn't give me a receipt and now they won't let me return a top", "off_topic.other_shop"),
+    ("worst service ever, never buying again #boycottamazon", "off_topic.other_shop"),  # the name inside a hashtag
 ])
 def test_what_is_not_ours_is_said_so_and_what_was_told_is_not_asked(bot, message, template):
     """Round 14's raters: "asking for an order number won't help" for another shop's order, our own cancellation

@@ -113,7 +113,9 @@ FACTS = {
         r"store|shop|card|checkout|till|care plan|engineer|lorry|lorries|van|vans|truck|trucks|drivers?)\b|"
         r"\b(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL + r") (?:is|are|has|have|did|does|don'?t|doesn'?t|won'?t|keeps?|"
         r"never|always|sent|charged|said|says|told|refused|locked|took|believe|should|wouldn'?t|couldn'?t|didn'?t|"
-        r"can'?t)\b|\b(?:my|cancell?ed|cancel) prime\b",
+        r"can'?t)\b|\b(?:my|cancell?ed|cancel) prime\b|"
+        # a hashtag that names them: "#saynotoamazon", "#amazonfail", "#tescofail" (not "#primetime": prime is a word)
+        r"#\w*?(?:" + _SHOPS.replace(" ?", "").replace(" ", "").replace("|prime|", "|") + r")\w*",
         re.IGNORECASE),
     # "the seller on eBay won't reply", "a buyer opened a case", "my listing disappeared", "third party seller": a
     # marketplace's sellers and buyers; we sell only our own stock, so the marketplace is the one to ask
@@ -209,4 +211,8 @@ def other_company_name(text: str) -> str:
     found = FACTS["other_company_system"].search(text) or FACTS["other_programme"].search(text) or \
         FACTS["other_company_order"].search(text) or FACTS["other_shop_named"].search(text)
     words = re.findall(r"[a-z][a-z'+&-]*", found.group(0).lower()) if found else []
-    return next((COMPANY_NAMES[w.rstrip("+")] for w in words if w.rstrip("+") in COMPANY_NAMES), "another company")
+    named = next((COMPANY_NAMES[w.rstrip("+")] for w in words if w.rstrip("+") in COMPANY_NAMES), None)
+    if named is None and found and found.group(0).startswith("#"):  # "#saynotoamazon": the name inside the hashtag
+        named = next((COMPANY_NAMES[name] for name in sorted(COMPANY_NAMES, key=len, reverse=True)
+                      if len(name) > 3 and name in found.group(0).lower()), None)
+    return named or "another company"
