@@ -67,7 +67,11 @@ _NOT_HERE_YET = (r"\b(?:late|later|overdue|delayed|still (?:not|no|nothing|waiti
                  r"haven'?t|have not|not|never|didn'?t|did not) (?:yet )?(?:arrived|come|came|turned up|shown up|showed up|"
                  r"been delivered|moved|left|shipped|collected|picked up|dispatched|been sent)|(?:nothing|nobody|no one|no-one) "
                  r"(?:came|arrived|turned up|has come|showed up)|no (?:sign|parcel|package)|not (?:here|received)|"
-                 r"where(?:'s| is) my|stuck|sitting (?:in|at)|past (?:the|its|their) (?:estimated|expected|due|delivery))\b")
+                 r"where(?:'s| is) my|stuck|sitting (?:in|at)|past (?:the|its|their) (?:estimated|expected|due|delivery)|"
+                 r"(?:comes?|came|arriv\w+|takes?|took) (?:in )?(?:\d+|two|three|four|five|six|seven) (?:days|working days)|"
+                 r"(?:\d+|two|three|four|five|six|seven) days (?:later|late))\b")
+# Asking to switch to a faster delivery is no faster delivery paid for ("can I switch to nominated day?")
+_ASKS_FOR_SPEED = (r"\b(?:switch|change|upgrade|move|add|swap)\b[^.!?\n]{0,20}?\b(?:to |for )?(?:a |the )?" + _SPEED)
 
 
 FACTS = {
@@ -208,7 +212,13 @@ FACTS = {
         r"\b(?:email|e-mail|password|phone number|security settings|(?:account |my )?address(?:es)?|name)(?: address)?\b"
         r"[^.!?\n]{0,20}\b(?:was|were|has been|have been|had been|got|been) (?:changed|updated|altered|swapped)\b(?! by me)|"
         r"\b(?:orders?|purchases?) (?:i|we) (?:didn'?t|did not|never) (?:place|make|made)\b|"
-        r"\b(?:orders?|purchases?)\b[^.!?\n]{0,40}\b(?:i|we) (?:never|didn'?t|did not) (?:made|make|placed?|order(?:ed)?)\b",
+        r"\b(?:orders?|purchases?|returns?)\b[^.!?\n]{0,40}\b(?:i|we) (?:never|didn'?t|did not) (?:made|make|placed?|"
+        r"order(?:ed)?|request(?:ed)?)\b|"
+        # "my password was reset but I didn't request it", "the reset link goes to an email I don't recognise", "a saved
+        # address I never added"
+        r"\b(?:password|email)\b[^.!?\n]{0,20}\breset\b[^.!?\n]{0,30}\b(?:didn'?t|did not|never) (?:request|ask)|"
+        r"\b(?:email|e-mail|address|number|device|card)(?: address)? (?:that )?(?:i|we) (?:don'?t|do not|didn'?t) recogni[sz]e\b|"
+        r"\b(?:address|email|card|number)\b[^.!?\n]{0,40}\b(?:i|we) (?:never|didn'?t|did not) add(?:ed)?\b",
         re.IGNORECASE),
     # "I lost the gift card", "threw the card away by mistake": a lost card (replaced with proof of purchase)
     "card_lost": re.compile(
@@ -379,7 +389,8 @@ FACTS = {
     "paid_for_speed": re.compile(_SPEED, re.IGNORECASE),
     # the same beside a parcel not here yet (not one marked delivered): a late parcel, whatever else the message says
     "late_express": re.compile(r"^(?=.*" + _SPEED + r")(?=.*" + _NOT_HERE_YET + r")(?!.*\b(?:says|shows|showing|marked|"
-                               r"tracking says) (?:as |it was |it's |its )?delivered\b)", re.IGNORECASE | re.DOTALL),
+                               r"tracking says) (?:as |it was |it's |its )?delivered\b)(?!.*" + _ASKS_FOR_SPEED + r")",
+                               re.IGNORECASE | re.DOTALL),
     # "is the chevron skirt back in stock?", "looking at a coat": the kind of thing we sell (clothing and home goods), so
     # a stock answer need not say what we sell and that another shop's item is theirs to know
     "names_our_goods": re.compile(

@@ -107,7 +107,7 @@ FACTS = {
     # the customer is dealing with (round 14's raters: a Northwind colleague can't help; say whose it is)
     "other_shop_named": re.compile(
         r"\b(?:dear|c'?mon|by|from|with|at|to|in) @?(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL + r")\b|"
-        r"(?:^|\s)@(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL + r")\b|"
+        r"(?:^|\s)@(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL + r")(?:help|helps|uk|us|support|care|service|news)?\b|"
         r"\b(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL + r")(?: india| uk| us| usa| express| extra| local)?(?:'s)? "
         r"(?:\w+ )?(?:customer (?:service|care|support)|support|staff|call ?cent(?:re|er)|service|app|website|site|account|"
         r"store|shop|card|checkout|till|care plan|engineer|lorry|lorries|van|vans|truck|trucks|drivers?)\b|"
@@ -128,7 +128,7 @@ FACTS = {
         r"\bpaypal\b[^.!?\n]{0,30}?\b(?:holding|held|hold)\b[^.!?\n]{0,40}?\b(?:sale|sold|funds|money|payment)\b|"
         r"\b(?:ebay|etsy|vinted|depop|gumtree|marketplace)\b[^.!?\n]{0,40}?\b(?:sellers?|buyers?|listings?|listed|"
         r"auctions?|bids?|sold|selling)\b|\bmy (?:listings?|auctions?)\b|\bbuy it now\b|\bwinning bid\b|"
-        r"\bseller (?:fees?|account|protection|hub)\b|\bfinal value fees?\b|\bthe listing\b|"
+        r"\bseller (?:fees?|account|protection|hub)\b|\bfinal value fees?\b|"
         r"\b(?:add|new|create|edit|scammy|fake) (?:new )?listings?\b|\bthe seller (?:won'?t|isn'?t|hasn'?t|never|is not|"
         r"has not|refuses|ignor\w*|didn'?t)\b",
         re.IGNORECASE),
