@@ -15,11 +15,12 @@ KB = KnowledgeBase.load(STORE_DIR)
 STORE = KB.store
 
 
-def state_with(probabilities: dict[str, float], said=(), order_id=None) -> DialogueState:
+def state_with(probabilities: dict[str, float], said=(), order_id=None,
+               message="my parcel still hasn't come and the tracking makes no sense") -> DialogueState:
     ids = [i.id for i in KB.intents]
     rest = (1.0 - sum(probabilities.values())) / (len(ids) - len(probabilities))
     scores = np.array([probabilities.get(i, rest) for i in ids])
-    state = DialogueState("s", intent_memory=scores.tolist())
+    state = DialogueState("s", history=[("customer", message)], intent_memory=scores.tolist())
     state.slots["said"] = list(said)
     if order_id:
         state.slots["order_id"] = order_id
@@ -37,13 +38,18 @@ def test_an_area_below_the_bar_is_not_named():
     assert handover_areas.area_of(state, KB) is None  # 0.4 (and whatever the rest spreads there) < AREA_SURE
 
 
+def test_a_question_that_reports_no_trouble_is_not_named():
+    state = state_with({"product_question": 0.3, "sizing_help": 0.3}, message="is the long camel coat coming back in a 10?")
+    assert handover_areas.area_of(state, KB) is None  # "sorry about the trouble with the item" was rated 1
+
+
 def test_what_happened_in_a_store_is_not_named_as_an_online_area():
     state = state_with({"refund_status": 0.4, "refund_policy": 0.3}, said=["in_store_visit"])
     assert handover_areas.area_of(state, KB) is None
 
 
 def test_a_scam_is_its_own_area_not_the_account():
-    state = state_with({"scam_concern": 0.6})
+    state = state_with({"scam_concern": 0.6}, message="I got an email about my order asking me to confirm my card, is it you?")
     assert handover_areas.area_of(state, KB) == "scam"
     assert "don't click its links" in handover_areas.text("scam", state, STORE)
 

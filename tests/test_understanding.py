@@ -507,7 +507,8 @@ def test_food_is_not_ours_to_refund(bot, message):
     """We sell clothing and home goods. Round 14's raters (i, j; ab4-r14) rated "we'll refund or replace it" for a
     supermarket's food 1, and "we don't sell food or drink, the shop that sells it can refund it" 4."""
     turn = bot.reply(f"spoiled-{message[:10]}", message)
-    assert turn.candidates[turn.chosen].meta.get("template") == "off_topic.groceries", turn.text
+    # round 15 (ab7-r15, raters m, n): what was wrong with it gets what to keep for that shop (packaging, receipt)
+    assert turn.candidates[turn.chosen].meta.get("template") == "off_topic.groceries_fault", turn.text
 
 
 @pytest.mark.parametrize("message, quality", [
@@ -757,7 +758,7 @@ def served_template(bot, key: str, message: str) -> tuple[str, str]:
     ("my AirPods keep disconnecting from my laptop", "off_topic.other_company_system"),
     ("PS5 stuck on the update screen, what do I do", "off_topic.other_company_system"),
     # food and drink, another shop named, kinds of things we don't sell (ab4-r14, ab5-r14; hunts 5 and 6; final-r14)
-    ("a slug came out of this cauliflower when we cut it", "off_topic.groceries"),
+    ("a slug came out of this cauliflower when we cut it", "off_topic.groceries_fault"),
     ("have you stopped selling the gravy granules?", "off_topic.groceries"),
     ("thanks for the Tesco lorry idling outside my window at 5am, lovely start to the day", "off_topic.other_shop"),
     ("my new TV stopped working after a week, can you repair it", "off_topic.not_our_range"),
@@ -799,7 +800,7 @@ def test_what_is_not_ours_is_said_so_and_what_was_told_is_not_asked(bot, message
 ])
 def test_near_misses_of_round_14s_rules(bot, message, never):
     chosen, text = served_template(bot, f"r14near-{message}", message)
-    assert chosen != never, text
+    assert not chosen.startswith(never), text  # (off_topic.groceries covers its variant off_topic.groceries_fault)
 
 
 @pytest.mark.parametrize("message, template", [
