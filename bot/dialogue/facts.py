@@ -384,9 +384,6 @@ FACTS = {
         r"mother'?s day|father'?s day|valentine'?s(?: day)?)\b|\bseason'?s greetings\b|\bexcited for (?:christmas|xmas|"
         r"the holidays|thanksgiving)\b",
         re.IGNORECASE),
-    # Fifteen words or more: the customer has told what happened, so a complaint's answer does not ask "what happened?"
-    # (round 15's raters marked that down after a story told in full)
-    "story_told": re.compile(r"^\W*(?:\S+\s+){14,}\S"),
     # "I paid for next day delivery", "glad I paid for fast shipping", "went for the express option": a faster
     # delivery service, which the customer paid for (a late parcel's answer says what happens to that fee)
     "paid_for_speed": re.compile(_SPEED, re.IGNORECASE),
