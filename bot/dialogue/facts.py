@@ -384,8 +384,8 @@ FACTS = {
         r"mother'?s day|father'?s day|valentine'?s(?: day)?)\b|\bseason'?s greetings\b|\bexcited for (?:christmas|xmas|"
         r"the holidays|thanksgiving)\b",
         re.IGNORECASE),
-    # "I paid for next day delivery", "glad I paid for fast shipping", "went for the express option": a faster
-    # delivery service, which the customer paid for (a late parcel's answer says what happens to that fee)
+    # "I paid for next day delivery", "glad I paid for fast shipping", "went for the express option": a faster delivery
+    # service named; only a late parcel's answer uses it, to say what happens to the fee paid for it
     "paid_for_speed": re.compile(_SPEED, re.IGNORECASE),
     # the same beside a parcel not here yet (not one marked delivered): a late parcel, whatever else the message says
     "late_express": re.compile(r"^(?=.*" + _SPEED + r")(?=.*" + _NOT_HERE_YET + r")(?!.*\b(?:says|shows|showing|marked|"
