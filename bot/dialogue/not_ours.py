@@ -44,7 +44,9 @@ _GROCERIES = (r"apples|bananas|oranges|grapes|strawberries|avocados?|onions|pota
               r"grocery|food shop|food shopping|foods?|snacks?|sweets|fish|prawns|curry|naan|mr kipling|whirls|cheddar|"
               r"brie|buns|hot cross|coffee beans|ground coffee|tea ?bags|crackers|pasta|rice|flour|sugar|cauliflowers?|"
               r"broccoli|cabbages?|lettuces?|spinach|mushrooms|peppers|cucumbers?|tomato(?:es)?|oats|porridge|gravy|"
-              r"bisto|(?:fresh )?produce|vindaloo|ketchup|noodles|fruit and veg|meat|pork|lamb chops|turkey|salmon|tuna")
+              r"bisto|(?:fresh )?produce|vindaloo|ketchup|noodles|fruit and veg|meat|pork|lamb chops|turkey|salmon|tuna|"
+              r"pittas?|pitas?|wraps|bagels|crumpets|croissants|digestives|muesli|granola|mince pies|mulled wine|"
+              r"ice cream|soft drinks?|fizzy drinks?|cream soda|lemonade|chocolate spread|choc")
 _GROCERY_GOODS = r"(?:stand|bin|board|glass(?:es)?|bowls?|tins?|knife|knives|rack|maker|dish(?:es)?|plates?|jars?|mugs?|" \
                  r"tray|print|scented|candles?|bags?|boxes|containers?|pans?|safe|grade|storage|processor|prep|warmer|" \
                  r"pink|red|brown|green|colou?r(?:ed)?|shade|tone)"  # "salmon pink", "chocolate brown": a colour
@@ -59,7 +61,9 @@ _NOT_OUR_RANGE = (r"tvs?|televisions?|telly|laptops?|computers?|desktop pc|monit
                   r"armchairs?|wardrobes?|mattress(?:es)?|bed ?frames?|beds|desks?|(?:dining|bedside|coffee|side) tables?|"
                   r"bookcases?|text ?books?|books?(?! (?:a|an|in|me|my|for|it|online|now|us)\b)|novels?|toys?|lego|bikes?|"
                   r"bicycles?|scooters?|tyres?|pet food|cat food|dog food|cat litter|"
-                  r"cat carriers?|dog beds?|medicines?|medication|prescriptions?|vitamins?|paracetamol|ibuprofen|calpol")
+                  r"cat carriers?|dog beds?|medicines?|medication|prescriptions?|vitamins?|paracetamol|ibuprofen|calpol|"
+                  r"tablets?(?! (?:of|to)\b)|sd cards?|memory cards?|phone chargers?|power tools?|drills?|make-?up|"
+                  r"lipsticks?|perfumes?|opticians?|eye tests?")
 _RANGE_GOODS = r"(?:covers?|cushions?|throws?|sheets?|linen|protectors?|toppers?|bags?|cases?|sleeves?|stands?|advert\w*|" \
                r"ads?|lamps?|rugs?|mats?|pyjamas|characters?|print|themed|line|number|app|shaped)"
 
