@@ -391,13 +391,6 @@ FACTS = {
     "late_express": re.compile(r"^(?=.*" + _SPEED + r")(?=.*" + _NOT_HERE_YET + r")(?!.*\b(?:says|shows|showing|marked|"
                                r"tracking says) (?:as |it was |it's |its )?delivered\b)(?!.*" + _ASKS_FOR_SPEED + r")",
                                re.IGNORECASE | re.DOTALL),
-    # "Tracking #: Q22607183783", "tracking number 1Z999AA10123456784", a Royal Mail "RX739204816GB": the carrier's
-    # number, given (the answer sends them to the carrier's page and asks for our order number only if it's still late)
-    "tracking_number_given": re.compile(
-        r"\btracking\s*(?:#|no\b\.?|nr\b|number|num\b|code|id\b|ref\b)?[\s.:#]*(?:is\s+)?[a-z]{0,4}\d[\w-]{5,}|"
-        r"\b1z[0-9a-z]{16}\b|\b[a-z]{2}\d{9}gb\b|\b(?:yodel|dpd|evri|hermes|royal mail|parcelforce|ups|usps|fedex|dhl)"
-        r"\s*(?:tracking\s*)?(?:#|no\b\.?|number)?[\s:#]*[a-z]{0,4}\d[\w-]{7,}",
-        re.IGNORECASE),
     # "is the chevron skirt back in stock?", "looking at a coat": the kind of thing we sell (clothing and home goods), so
     # a stock answer need not say what we sell and that another shop's item is theirs to know
     "names_our_goods": re.compile(
