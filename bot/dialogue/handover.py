@@ -136,13 +136,15 @@ def decide(state: DialogueState, kb) -> Candidate | None:
         # tracker's carried intent answers. Only an opening message we cannot read gets a question, or a person
         # when it told us what happened.
         if told:
-            reply = _handover(TOLD_TEXT, "unsure", store)
-            reply.meta.update(intent=state.intent, confidence=state.intent_score)  # our guess, for the person
             area = handover_areas.area_of(state, kb)
             if area is not None:  # sure of the area if not of the intent: named, with what happens next
-                reply.text, reply.meta["area"] = handover_areas.text(area, state, store), area
-            elif "order_id" not in state.slots:  # the tracker keeps any order number the message gave
-                reply.text += ADD_ORDER_TEXT  # the person will need it; never asked for when given
+                told_text = handover_areas.template(area, state)
+            else:  # the tracker keeps any order number the message gave: never asked for when given
+                told_text = TOLD_TEXT + ("" if "order_id" in state.slots else ADD_ORDER_TEXT)
+            reply = _handover(told_text, "unsure", store)
+            reply.meta.update(intent=state.intent, confidence=state.intent_score)  # our guess, for the person
+            if area is not None:
+                reply.meta["area"] = area
             return _with_phone(reply, message, store)
         if first_message:
             return Candidate(clarify.question(state, kb), "clarify", 1.0,

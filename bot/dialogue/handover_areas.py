@@ -81,12 +81,10 @@ def area_of(state, kb) -> str | None:
     return surest if surest in AREAS and by_area[surest] >= AREA_SURE else None
 
 
-def text(area: str, state, store: dict) -> str:
-    """The handover reply for a message about this area."""
+def template(area: str, state) -> str:
+    """The handover text for a message about this area, with {store_name} and {support_hours} left for handover.py."""
     chosen = AREAS[area]
     detail = chosen.detail
     if chosen.about_an_order:
         detail = (HAVE_ORDER if "order_id" in state.slots else ASK_ORDER) + detail
-    return TEXT.format(sorry=chosen.sorry, person_will=chosen.person_will, detail=detail,
-                       store_name=store.get("store_name", "our store"),
-                       support_hours=store.get("support_hours", "")).replace(" ()", "")
+    return TEXT.replace("{sorry}", chosen.sorry).replace("{person_will}", chosen.person_will).replace("{detail}", detail)

@@ -209,6 +209,10 @@ COMPANY_NAMES = {
     "boots": "Boots", "zara": "Zara", "primark": "Primark", "uniqlo": "Uniqlo", "boohoo": "boohoo", "wayfair": "Wayfair", "temu": "Temu"}
 
 
+# Inside a hashtag there are no word boundaries: the longest name found wins ("#saynotoamazon" is Amazon, not "Sky")
+_NAMES_LONGEST_FIRST = sorted((name for name in COMPANY_NAMES if len(name) > 3), key=len, reverse=True)
+
+
 def other_company_name(text: str) -> str:
     """Who runs the other company's system, membership or order the message names (the first company word of what
     the fact matched: "Echo Dot" is Amazon's, "ordered from eBay" eBay's); "another company" when we can't tell."""
@@ -217,6 +221,5 @@ def other_company_name(text: str) -> str:
     words = re.findall(r"[a-z][a-z'+&-]*", found.group(0).lower()) if found else []
     named = next((COMPANY_NAMES[w.rstrip("+")] for w in words if w.rstrip("+") in COMPANY_NAMES), None)
     if named is None and found and found.group(0).startswith("#"):  # "#saynotoamazon": the name inside the hashtag
-        named = next((COMPANY_NAMES[name] for name in sorted(COMPANY_NAMES, key=len, reverse=True)
-                      if len(name) > 3 and name in found.group(0).lower()), None)
+        named = next((COMPANY_NAMES[name] for name in _NAMES_LONGEST_FIRST if name in found.group(0).lower()), None)
     return named or "another company"

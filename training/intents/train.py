@@ -38,12 +38,6 @@ class IntentTrainConfig:
     seed: int = field(default=0, metadata={"help": "seed for rewrites and sampling"})
 
 
-def bitext_path(shared_data: str | None) -> Path:
-    from training.shared_data import bitext_file
-
-    return bitext_file(shared_data)
-
-
 def bitext_messages(shared_data: str | None, known: set[str], per_intent: int, seed: int) -> tuple[list, list, dict]:
     """([(text, our intent)] of the train split, the same for a calibration slice, a description for the card)."""
     import random
@@ -51,8 +45,9 @@ def bitext_messages(shared_data: str | None, known: set[str], per_intent: int, s
     from training.bitext_intents import BITEXT_TO_OURS
     from training.reward.data import file_sha256
     from training.reward.sources.bitext import load
+    from training.shared_data import bitext_file
 
-    path = bitext_path(shared_data)
+    path = bitext_file(shared_data)
     if not path.exists():
         raise FileNotFoundError(f"Bitext not found at {path} (pass --shared-data, or --no-bitext)")
     by_intent: dict[str, list] = {}
@@ -77,13 +72,14 @@ def train(cfg: IntentTrainConfig):
     from bot.shop.knowledge import KnowledgeBase
     from bot.shop.paths import STORE_DIR
     from bot.versioning import code_version
+    from training.shared_data import bitext_file
 
     started = time.perf_counter()
     store = Path(cfg.store_dir) if cfg.store_dir else STORE_DIR
     kb = KnowledgeBase.load(store)
     extra, extra_held, data = [], [], {"store": str(store)}
-    if cfg.bitext and not bitext_path(cfg.shared_data).exists():
-        print(f"Bitext not found at {bitext_path(cfg.shared_data)}: fitting on the store's own messages only")
+    if cfg.bitext and not bitext_file(cfg.shared_data).exists():
+        print(f"Bitext not found at {bitext_file(cfg.shared_data)}: fitting on the store's own messages only")
     elif cfg.bitext:
         extra, extra_held, data["bitext"] = bitext_messages(cfg.shared_data, {i.id for i in kb.intents},
                                                             cfg.bitext_per_intent, cfg.seed)

@@ -24,7 +24,7 @@ DEFAULT_MIX = "mwoz=6,stc3=1,bitext=3,seed=1,replay=1,ratings=2"
 from bot.selection.checksums import sha256_file as file_sha256  # noqa: F401  (data cards hash their files)
 from bot.shop.paths import REPO_ROOT
 from training.reward.pairs import pair, split_of  # noqa: F401  (part of this module's interface)
-from training.shared_data import shared_data_dir
+from training.shared_data import BITEXT_FILE, shared_data_dir
 
 
 @dataclass
@@ -44,7 +44,7 @@ class DataPaths:
         if source == "stc3":
             return shared / "stc3" / "train_data_en.json"
         if source in ("bitext", "bitext_store"):
-            return shared / "bitext" / "Bitext_Sample_Customer_Support_Training_Dataset.csv"
+            return shared / BITEXT_FILE
         if source == "seed":
             return Path(self.seed_file) if self.seed_file else REPO_ROOT / "data" / "store" / "seed_pairs.jsonl"
         if source == "store":
