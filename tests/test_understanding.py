@@ -251,6 +251,34 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
 
 
 @pytest.mark.parametrize("message, template", [
+    ("is there a way to reprint gift receipts? the ones I asked for weren't in the box", "invoice_request.gift_receipt"),
+    ("can you send me a receipt without the prices on, it's a present", "invoice_request.gift_receipt"),
+    ("I need an invoice with my company name for my expenses", None),  # an invoice: not the gift receipt
+    ("I was charged 104 bucks for something I didn't purchase and still no refund", "unauthorized_charge.*"),
+    ("there's a payment to you on my statement I don't recognise", "unauthorized_charge.*"),
+    ("you charged me for next day delivery that I didn't order", "!unauthorized_charge.*"),  # a real order's extra
+    ("are you ever gonna deliver my COD WW2, pre ordered it in June!!", "off_topic.not_our_range"),
+    ("what's going on with the Xbox one x pre orders, no dispatch email yet", "off_topic.not_our_range"),
+    ("have you stopped selling the pineapple and mango squash?", "off_topic.groceries_stock"),
+    ("is the lego millennium falcon back in stock?", "off_topic.not_our_range_stock"),
+    ("do u still sell the tea towels with lemons on?", None),  # our tea towels, lemons their print
+    ("got to the cafe at 3 and was turned away, it was closing early, not what the store hours say", "complaint.in_store"),
+])
+def test_a_gift_receipt_a_charge_for_nothing_bought_and_goods_we_dont_sell(bot, message, template):
+    """Round 16, from round 15's raters on real messages: an invoice offered for gift receipts, a pending refund for
+    money taken for nothing bought, a pre-order answer for a video game, "I can't see that one in our catalogue" at
+    length for a drink we plainly don't sell. None: the message keeps an answer of its own topic; "!": not that answer."""
+    turn = bot.reply(f"r16-{message[:14]}", message)
+    chosen = turn.candidates[turn.chosen].meta.get("template")
+    if template is None:
+        assert not chosen.startswith(("invoice_request.gift_receipt", "off_topic.")), (chosen, turn.text)
+    elif template.startswith("!"):
+        assert not fnmatch(chosen or "handover", template[1:]), (chosen, turn.text)
+    else:
+        assert fnmatch(chosen, template), (chosen, turn.text)
+
+
+@pytest.mark.parametrize("message, template", [
     ("I'm locked out of my amazon account and the reset text never comes", "off_topic.other_company_account"),
     ("someone logged into my amazon account and changed the email", "off_topic.other_company_account"),
     ("my echo dot won't connect to the wifi any more", "off_topic.other_company_system"),
@@ -278,7 +306,7 @@ def test_their_device_or_account_is_theirs_and_a_refused_code_gets_why(bot, mess
     ("can i return something i've already opened and used?", None),  # a returns question
     ("I cancelled my order yesterday but you've still taken the money", "refund_status.cancelled"),
     ("I'm not getting any emails from you, no order confirmation nothing", "website_issue.emails"),
-    ("pre ordered the game in June and it still hasn't come", "delivery_delayed.preorder"),
+    ("pre ordered the coat in June and it still hasn't come", "delivery_delayed.preorder"),
     ("Can I change the delivery address on my pre-order?", None),
     ("I cancelled my order by mistake, can you reinstate it?", "cancel_order.undo"),
     ("Placed an order by mistake 5 mins ago, can I still cancel before it ships?", None),
@@ -487,14 +515,16 @@ def test_a_stock_question_about_a_product_we_cannot_find_gets_the_stock_answer(b
 
 @pytest.mark.parametrize("message, expected", [
     ("when will the hulkbuster figure be back in stock?", "product_question.stock_range"),
-    ("have you discontinued the mango squash? can't find it anywhere", "product_question.discontinued_range"),
+    ("have you discontinued the sunrise range? can't find it anywhere", "product_question.discontinued_range"),
+    ("have you discontinued the mango squash? can't find it anywhere", "off_topic.groceries_stock"),  # round 16: plainly food
 ])
 def test_a_stock_question_naming_none_of_the_goods_we_sell_says_what_we_sell(bot, message, expected):
     """Round 14's raters rated 2 the stock answer that implied we sell squash or a toy: when the message names none of
-    the kinds of things we sell, the answer says what we sell and that another shop's item is theirs to know."""
+    the kinds of things we sell, the answer says what we sell and that another shop's item is theirs to know (round 16:
+    and when it names food or a kind of thing we don't sell, that we don't sell it)."""
     turn = bot.reply(f"range-{message[:12]}", message)
     assert turn.candidates[turn.chosen].meta.get("template") == expected, turn.text
-    assert "clothing and home goods" in turn.text
+    assert re.search(r"clothing and home.goods", turn.text)
 
 
 def test_an_order_out_of_stock_is_no_stock_question():
@@ -762,14 +792,14 @@ def served_template(bot, key: str, message: str) -> tuple[str, str]:
     ("PS5 stuck on the update screen, what do I do", "off_topic.other_company_system"),
     # food and drink, another shop named, kinds of things we don't sell (ab4-r14, ab5-r14; hunts 5 and 6; final-r14)
     ("a slug came out of this cauliflower when we cut it", "off_topic.groceries_fault"),
-    ("have you stopped selling the gravy granules?", "off_topic.groceries"),
+    ("have you stopped selling the gravy granules?", "off_topic.groceries_stock"),
     ("thanks for the Tesco lorry idling outside my window at 5am, lovely start to the day", "off_topic.other_shop"),
     ("my new TV stopped working after a week, can you repair it", "off_topic.not_our_range"),
     ("you sent me the wrong chairs!!", "off_topic.not_our_range"),
     ("you sent me the wrong game", "off_topic.not_our_range"),
     ("the textbook is missing 20 pages", "off_topic.not_our_range"),
     ("lego set from you is missing a bag of pieces", "off_topic.not_our_range"),
-    ("do you sell gaming chairs? need one with lumbar support", "off_topic.not_our_range"),  # held-out hunt 7
+    ("do you sell gaming chairs? need one with lumbar support", "off_topic.not_our_range_stock"),  # held-out hunt 7
     ("Primark wouldn't give me a receipt and now they won't let me return a top", "off_topic.other_shop"),
     ("worst service ever, never buying again #boycottamazon", "off_topic.other_shop"),  # the name inside a hashtag
 ])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from bot.dialogue import case_report, not_ours
-from bot.shop.product_questions import GONE_WORDS
+from bot.shop.product_questions import GONE_WORDS, STOCK_WORDS
 
 # Another company's gift card or voucher: by name (big retailers and platforms; not prepaid Visa or Mastercard cards,
 # which are cards), or "another shop's". Used by other_gift_card and other_gift_card_trouble below.
@@ -259,7 +259,8 @@ FACTS = {
         r"\bempty (?:box|package|parcel|envelope|bag)\b|\b(?:box|package|parcel|envelope|bag) (?:was|is|came|arrived) "
         r"(?:completely |totally )?empty\b|\bnothing (?:was )?in(?:side)? (?:the|it)\b",
         re.IGNORECASE),
-    # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early"
+    # "the till woman at your Farlington store", "queued 20 minutes in store", "your branch closed early", "the cafe
+    # closed at 3", "no one in the changing rooms"
     "in_store_visit": re.compile(
         r"\b(?:your|the|this|that|our local|my local)(?: (?-i:[A-Z])\w+)* (?:store|superstore)\b"
         r"(?!'?s? (?:website|site|app|online))|"
@@ -267,7 +268,9 @@ FACTS = {
         r"\b(?:your|the|my local|our local)(?: (?-i:[A-Z])\w+)+ shop\b|\bbranch\b|\b(?:store|shop) (?:in|at)\b|\btills\b|"
         r"\b(?:the|at the|on the) till\b|\btill (?:woman|man|lady|girl|guy|staff|operator|assistant|worker)\b|"
         r"\bcashiers?\b|\bself[- ]?checkouts?\b|\bcar ?park\b|\bstore manager\b|\bshop floor\b|"
-        r"\bcustomer service desk\b",
+        r"\bcustomer service desk\b|\b(?:fitting|changing) rooms?\b|\btoilets?\b|\btrolleys?\b|"
+        r"\bcaf[eé]\b(?! next door| down the road| across| opposite)|"
+        r"\b(?:in[- ]store|store'?s?) (?:restaurant|coffee shop)\b",
         re.IGNORECASE),
     # "really wish you had more vegetarian options", "please bring back the old recipe", "why have you changed the
     # apple pie?", "you should do a petite range", "would be nice if you sold...", "suggestion: ...": feedback on what
@@ -391,13 +394,39 @@ FACTS = {
     "late_express": re.compile(r"^(?=.*" + _SPEED + r")(?=.*" + _NOT_HERE_YET + r")(?!.*\b(?:says|shows|showing|marked|"
                                r"tracking says) (?:as |it was |it's |its )?delivered\b)(?!.*" + _ASKS_FOR_SPEED + r")",
                                re.IGNORECASE | re.DOTALL),
+    # "is it back in stock?", "have you stopped selling it?", "which stores have it?": whether something is sold or in
+    # stock; beside goods we don't sell, the answer says so outright instead of "I can't see that one in our catalogue"
+    "stock_question": re.compile(
+        STOCK_WORDS + r"|\b(?:do|does|will|are) (?:you|u|ya|your stores?) (?:\w+ )?(?:sell|stock|have|carry|get)\b|"
+        r"\b(?:which|what|any) (?:stores?|shops?|branch(?:es)?)\b[^.!?\n]{0,30}\b(?:have|has|stock\w*|sell\w*|got)\b|"
+        r"\bwhere (?:can|do) (?:i|we) (?:get|buy|find)\b|\bin stock\b|\bback in\b",
+        re.IGNORECASE),
+    # "can I get a gift receipt?", "reprint the gift receipts", "a receipt without the prices, it's a present": a gift
+    # receipt (items, no prices), not an invoice; not the gift receipt a customer returns something with (UNLESS)
+    "gift_receipt": re.compile(
+        r"\bgift (?:receipts?|slips?|invoices?)\b|\b(?:receipts?|invoices?|packing slips?)\b[^.!?\n]{0,40}?\b(?:without|"
+        r"no|hide|hidden|remove|off)\b (?:the |any )?prices?\b",
+        re.IGNORECASE),
+    # "charged for something I didn't purchase", "a charge I don't recognise", "money taken and I never ordered anything":
+    # money taken for nothing they bought, which is the security team's (unauthorized_charge); not an extra charge on a
+    # real order ("charged for express I didn't choose", "the size I didn't order": UNLESS)
+    "charged_for_unbought": re.compile(
+        r"\b(?:charg\w*|billed|debited|taken|took|payments?|transactions?|money|statement)\b[^.!?\n]{0,60}?\b(?:i|we) "
+        r"(?:didn'?t|didnt|did not|never|haven'?t|have not|had not) (?:even )?(?:buy|bought|purchased?|order(?:ed)?|make|made|"
+        r"authori[sz]e\w*|place|placed)\b|"
+        r"\b(?:i|we) (?:didn'?t|didnt|did not|never|haven'?t|have not) (?:even )?(?:buy|bought|purchased?|order(?:ed)?|"
+        r"place[d]?)\b[^.!?\n]{0,60}?\b(?:charged|billed|debited|taken|took)\b|"
+        r"\b(?:charges?|payments?|transactions?|amounts?|debits?)\b[^.!?\n]{0,30}?\b(?:i|we) (?:don'?t|do not|didn'?t) "
+        r"recogni[sz]e\b|\b(?:unrecogni[sz]ed|unknown|mystery|random) (?:charges?|payments?|transactions?|debits?)\b",
+        re.IGNORECASE),
     # "is the chevron skirt back in stock?", "looking at a coat": the kind of thing we sell (clothing and home goods), so
     # a stock answer need not say what we sell and that another shop's item is theirs to know
     "names_our_goods": re.compile(
         r"\b(?:skirts?|dress(?:es)?|coats?|jackets?|jeans|trousers|shorts|leggings|tops|t-?shirts?|tees|shirts?|blouses?|"
         r"jumpers?|sweaters?|cardigans?|hoodies?|knitwear|socks|tights|pyjamas|scarf|scarves|hats?|gloves|belts?|"
         r"shoes|boots|wellies|wellingtons|trainers|sandals|slippers|"
-        r"clothes|clothing|outfits?|bedding|duvets?(?: covers?)?|sheets?|pillows?(?:cases?)?|cushions?|throws?|blankets?|"
+        r"clothes|clothing|outfits?|bedding|duvets?(?: covers?)?|sheets?|pillows?(?:cases?)?|cushions?|blankets?|throws|"
+        r"(?:a|the|my|this|that|your) throw(?! \w+ (?:away|out))|"  # not "had to throw the lot away"
         r"curtains?|rugs?|towels?|bath ?mats?|mugs?|dinner ?plates|bowls?|(?:wine |drinking )?glasses|glassware|tumblers?|"
         r"napkins?|tablecloths?|kitchenware|cookware|saucepans?|frying pans?|lamps?|candles?|vases?|baskets?|totes?)\b",
         re.IGNORECASE),
@@ -414,6 +443,14 @@ _ASKS_TO_RETURN = re.compile(r"\b(?:can|could|may) (?:i|we) (?:still )?(?:return
                              re.IGNORECASE)
 
 
+# Returning or swapping a present with its gift receipt is a returns question
+_RETURNS_WITH_IT = re.compile(r"\b(?:return\w*|exchang\w*|swap\w*|refund\w*|send (?:it|them) back|take (?:it|them) back)\b",
+                              re.IGNORECASE)
+# An extra on an order they did make: a delivery service, a size or colour, a wrap, cover or protection plan
+_A_REAL_ORDERS_EXTRA = re.compile(r"\b(?:deliver\w*|shipping|postage|express|next[- ]day|size|colou?r|gift ?wrap\w*|insurance|"
+                                  r"warranty|protection|twice|double\w*|two times|same (?:order|item))\b", re.IGNORECASE)
+
+
 # A fact that another reading of the message overrules: feedback beside their own order's trouble ("big mistake
 # ordering from you, my jacket arrived ripped") is that trouble; paying with another company's card is no trouble
 # with it; another company's lost card is not ours to replace; another company's membership has its own answer, and
@@ -425,7 +462,11 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "arrived_used": lambda text: bool(_NOT_AN_ITEM.search(text) or _ASKS_TO_RETURN.search(text)),
           "emails_not_arriving": lambda text: case_report.parcel_trouble(text),  # a late parcel comes first
           "cancelled_by_us": lambda text: bool(FACTS["cancelled_by_mistake"].search(text)),
-          **not_ours.UNLESS}
+          "gift_receipt": lambda text: bool(_RETURNS_WITH_IT.search(text)),  # "I have a gift receipt, can I swap it?"
+          "charged_for_unbought": lambda text: bool(_A_REAL_ORDERS_EXTRA.search(text)),
+          **not_ours.UNLESS,
+          # "tea towels with lemons on", "a chocolate brown throw": goods of ours named, the food is their print or colour
+          "groceries": lambda text: not_ours.UNLESS["groceries"](text) or bool(FACTS["names_our_goods"].search(text))}
 
 
 def facts_in(text: str) -> set[str]:

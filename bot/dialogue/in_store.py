@@ -18,7 +18,8 @@ COMPLAINT_INTENT = "complaint"
 _VISIT_WENT_WRONG = re.compile(
     r"\b(?:rude|ignored|ignoring|disgrace\w*|ridiculous|terrible|awful|appalling|shocking|unacceptable|disappoint\w*|"
     r"annoy\w*|fuming|useless|no one|nobody|not one|closed|shut|queue\w*|waited|waiting|broken|not working|dirty|"
-    r"filthy|never|worst|poor|bad|upset|angry|complain\w*|isn'?t working|doesn'?t work|out of order)\b|[😡😠😤🙄😒👎]",
+    r"filthy|never|worst|poor|bad|upset|angry|complain\w*|isn'?t working|doesn'?t work|out of order|"
+    r"closing|turned away|no staff)\b|[😡😠😤🙄😒👎]",
     re.IGNORECASE)
 
 

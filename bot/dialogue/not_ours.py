@@ -40,13 +40,14 @@ _DEVICES = (r"airpods?(?: pro| max)?|iphone(?: \d+\w*)?|ipad|macbook|apple watch
 _GROCERIES = (r"apples|bananas|oranges|grapes|strawberries|avocados?|onions|potatoes|carrots|tomatoes|greens|salads?|veg|"
               r"vegetables|fruit|bread|loaf|milk|cheeses?|butter|yog(?:h)?urts?|eggs|chicken|beef|mince|sausages?|bacon|ham|"
               r"sandwich(?:es)?|crisps|chips|chocolates?|biscuits|cookies|cakes?|doughnuts|donuts|cola|coke|pepsi|juice|wine|"
-              r"beer|lager|cereal|pizzas?|soup|ready meals?|meal deal|lunch deal|party food|frozen peas|peas|groceries|"
+              r"beer|lager|cereal|pizzas?|soup|ready meals?|meal deals?|lunch deals?|party food|frozen peas|peas|groceries|"
               r"grocery|food shop|food shopping|foods?|snacks?|sweets|fish|prawns|curry|naan|mr kipling|whirls|cheddar|"
               r"brie|buns|hot cross|coffee beans|ground coffee|tea ?bags|crackers|pasta|rice|flour|sugar|cauliflowers?|"
               r"broccoli|cabbages?|lettuces?|spinach|mushrooms|peppers|cucumbers?|tomato(?:es)?|oats|porridge|gravy|"
               r"bisto|(?:fresh )?produce|vindaloo|ketchup|noodles|fruit and veg|meat|pork|lamb chops|turkey|salmon|tuna|"
               r"pittas?|pitas?|wraps|bagels|crumpets|croissants|digestives|muesli|granola|mince pies|mulled wine|"
-              r"ice cream|soft drinks?|fizzy drinks?|cream soda|lemonade|chocolate spread|choc")
+              r"ice cream|soft drinks?|fizzy drinks?|cream soda|lemonade|chocolate spread|choc|pineapples?|mangos?|mangoes|"
+              r"passion ?fruits?|lemons|limes|berries|squash|cordials?|smoothies?|(?:vegetarian|vegan) options")
 _GROCERY_GOODS = r"(?:stand|bin|board|glass(?:es)?|bowls?|tins?|knife|knives|rack|maker|dish(?:es)?|plates?|jars?|mugs?|" \
                  r"tray|print|scented|candles?|bags?|boxes|containers?|pans?|safe|grade|storage|processor|prep|warmer|" \
                  r"pink|red|brown|green|colou?r(?:ed)?|shade|tone)"  # "salmon pink", "chocolate brown": a colour
@@ -63,7 +64,9 @@ _NOT_OUR_RANGE = (r"tvs?|televisions?|telly|laptops?|computers?|desktop pc|monit
                   r"bicycles?|scooters?|tyres?|pet food|cat food|dog food|cat litter|"
                   r"cat carriers?|dog beds?|medicines?|medication|prescriptions?|vitamins?|paracetamol|ibuprofen|calpol|"
                   r"tablets?(?! (?:of|to)\b)|sd cards?|memory cards?|phone chargers?|power tools?|drills?|make-?up|"
-                  r"lipsticks?|perfumes?|opticians?|eye tests?")
+                  r"lipsticks?|perfumes?|opticians?|eye tests?|call of duty|cod ww ?(?:2|ii)|fifa(?: ?\d+)?|gta(?: ?v| ?5)?|"
+                  r"snes(?: mini| classic)?|nes (?:mini|classic)|playseats?|gaming chairs?|graphics cards?|dvds?|blu-?rays?|"
+                  r"box ?sets?")
 _RANGE_GOODS = r"(?:covers?|cushions?|throws?|sheets?|linen|protectors?|toppers?|bags?|cases?|sleeves?|stands?|advert\w*|" \
                r"ads?|lamps?|rugs?|mats?|pyjamas|characters?|print|themed|line|number|app|shaped)"
 
@@ -163,7 +166,9 @@ _NOT_THEIRS = re.compile(r"\b(?:cheaper|price[ds]?|pric(?:e|ing) match\w*|compar
                          # a comparison names them right after: "better than Amazon", "like Currys do" (not "I'd like to")
                          r"\b(?:than|like|unlike|instead of|versus|vs\.?) (?:\w+ )?@?(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL +
                          r")\b", re.IGNORECASE)
-_WITH_OUR_GOODS = re.compile(r"\b(?:under|on|onto|over|beside|next to|for|fit|fits|fitting|match|matches|with|in|into) "
+# (not "what's going on with the Xbox pre-orders", "something wrong with my laptop": that thing is the subject)
+_WITH_OUR_GOODS = re.compile(r"(?<!going on )(?<!wrong )(?<!problem )(?<!problems )(?<!issue )(?<!issues )(?<!up )"
+                             r"\b(?:under|on|onto|over|beside|next to|for|fit|fits|fitting|match|matches|with|in|into) "
                              r"(?:my|the|a|our|your)\s+(?:[\w-]+\s+){0,2}?(?:" + _NOT_OUR_RANGE + r")\b", re.IGNORECASE)
 _CARE = re.compile(r"\b(?:stains?|stained|spill\w*|wash\w*|clean\w*|marks?)\b", re.IGNORECASE)
 
