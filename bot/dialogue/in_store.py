@@ -14,17 +14,21 @@ from bot.dialogue import case_report
 from bot.dialogue.facts import FACTS
 
 COMPLAINT_INTENT = "complaint"
-# What went wrong on a visit (the staff, the queue, the lifts): not sarcasm.py's signs of an order gone wrong
+# What went wrong on a visit (the staff, the queue, the lifts, "to be told the cafe was closing", "refused"):
+# not sarcasm.py's signs of an order gone wrong. Round 15's raters rated the in-store complaint answer 4 where a
+# handover to a person got 3 (a cafe closed early, in four sessions).
 _VISIT_WENT_WRONG = re.compile(
     r"\b(?:rude|ignored|ignoring|disgrace\w*|ridiculous|terrible|awful|appalling|shocking|unacceptable|disappoint\w*|"
     r"annoy\w*|fuming|useless|no one|nobody|not one|closed|shut|queue\w*|waited|waiting|broken|not working|dirty|"
     r"filthy|never|worst|poor|bad|upset|angry|complain\w*|isn'?t working|doesn'?t work|out of order|"
-    r"closing|turned away|no staff)\b|[😡😠😤🙄😒👎]",
+    r"closing|turned away|no staff|refus\w*|(?:to be|was|were) told)\b|[😡😠😤🙄😒👎]",
     re.IGNORECASE)
+
+_WE_ARRIVED = re.compile(r"\b(?:arrived|got there|turned up) (?:at|in)\b", re.IGNORECASE)  # the customer, not a parcel
 
 
 def complaint_about_a_visit(message: str) -> bool:
-    """Does the message name a visit to a store and something that went wrong there (and no order of theirs:
-    "still waiting for 2 items, one missing in store" is about the order)?"""
+    """Does the message name a visit to a store and something that went wrong there (and no order of theirs in
+    trouble: "still waiting for 2 items, one missing in store" is about the order; "I bought a cold drink" is not)?"""
     return bool(FACTS["in_store_visit"].search(message)) and bool(_VISIT_WENT_WRONG.search(message)) and \
-        not case_report.reports_a_case(message)
+        not (case_report.reports_a_case(message) and case_report.order_trouble(_WE_ARRIVED.sub(" ", message)))
