@@ -238,7 +238,7 @@ def test_what_the_message_says_picks_the_answer(bot, message, template):
 @pytest.mark.parametrize("message, template", [
     ("remind me why I pay for next day delivery when my parcel is 3 days late", "delivery_delayed.paid_for_speed"),
     ("the pitta bread I bought yesterday has gone mouldy already", "off_topic.groceries_fault"),
-    ("my new tablet arrived with a cracked screen", "off_topic.not_our_range"),
+    ("my new tablet arrived with a cracked screen", "off_topic.not_our_range_fault"),
     ("someone changed the email on my account and I think I've been hacked, help", "unauthorized_charge.taken_over"),
     ("my account seems compromised, there are orders I didn't place", "unauthorized_charge.taken_over"),
 ])
@@ -794,11 +794,11 @@ def served_template(bot, key: str, message: str) -> tuple[str, str]:
     ("a slug came out of this cauliflower when we cut it", "off_topic.groceries_fault"),
     ("have you stopped selling the gravy granules?", "off_topic.groceries_stock"),
     ("thanks for the Tesco lorry idling outside my window at 5am, lovely start to the day", "off_topic.other_shop"),
-    ("my new TV stopped working after a week, can you repair it", "off_topic.not_our_range"),
-    ("you sent me the wrong chairs!!", "off_topic.not_our_range"),
-    ("you sent me the wrong game", "off_topic.not_our_range"),
-    ("the textbook is missing 20 pages", "off_topic.not_our_range"),
-    ("lego set from you is missing a bag of pieces", "off_topic.not_our_range"),
+    ("my new TV stopped working after a week, can you repair it", "off_topic.not_our_range_fault"),
+    ("you sent me the wrong chairs!!", "off_topic.not_our_range_fault"),
+    ("you sent me the wrong game", "off_topic.not_our_range_fault"),
+    ("the textbook is missing 20 pages", "off_topic.not_our_range_fault"),
+    ("lego set from you is missing a bag of pieces", "off_topic.not_our_range_fault"),
     ("do you sell gaming chairs? need one with lumbar support", "off_topic.not_our_range_stock"),  # held-out hunt 7
     ("Primark wouldn't give me a receipt and now they won't let me return a top", "off_topic.other_shop"),
     ("worst service ever, never buying again #boycottamazon", "off_topic.other_shop"),  # the name inside a hashtag

@@ -21,7 +21,8 @@ _VISIT_WENT_WRONG = re.compile(
     r"\b(?:rude|ignored|ignoring|disgrace\w*|ridiculous|terrible|awful|appalling|shocking|unacceptable|disappoint\w*|"
     r"annoy\w*|fuming|useless|no one|nobody|not one|closed|shut|queue\w*|waited|waiting|broken|not working|dirty|"
     r"filthy|never|worst|poor|bad|upset|angry|complain\w*|isn'?t working|doesn'?t work|out of order|"
-    r"closing|turned away|no staff|refus\w*|(?:to be|was|were) told)\b|[😡😠😤🙄😒👎]",
+    r"closing|turned away|no staff|refus\w*|disgusting|gross|humiliat\w*|embarrass\w*|locked|followed me|"
+    r"(?:to be|was|were) told)\b|[😡😠😤🙄😒👎]",
     re.IGNORECASE)
 
 _WE_ARRIVED = re.compile(r"\b(?:arrived|got there|turned up) (?:at|in)\b", re.IGNORECASE)  # the customer, not a parcel

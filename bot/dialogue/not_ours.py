@@ -47,7 +47,8 @@ _GROCERIES = (r"apples|bananas|oranges|grapes|strawberries|avocados?|onions|pota
               r"bisto|(?:fresh )?produce|vindaloo|ketchup|noodles|fruit and veg|meat|pork|lamb chops|turkey|salmon|tuna|"
               r"pittas?|pitas?|wraps|bagels|crumpets|croissants|digestives|muesli|granola|mince pies|mulled wine|"
               r"ice cream|soft drinks?|fizzy drinks?|cream soda|lemonade|chocolate spread|choc|pineapples?|mangos?|mangoes|"
-              r"passion ?fruits?|lemons|limes|berries|squash|cordials?|smoothies?|(?:vegetarian|vegan) options")
+              r"passion ?fruits?|lemons|limes|berries|squash|cordials?|smoothies?|(?:vegetarian|vegan) options|corn ?flakes|"
+              r"weetabix|shreddies|coco pops|frosties|rice krispies|houmous|hummus")
 _GROCERY_GOODS = r"(?:stand|bin|board|glass(?:es)?|bowls?|tins?|knife|knives|rack|maker|dish(?:es)?|plates?|jars?|mugs?|" \
                  r"tray|print|scented|candles?|bags?|boxes|containers?|pans?|safe|grade|storage|processor|prep|warmer|" \
                  r"pink|red|brown|green|colou?r(?:ed)?|shade|tone)"  # "salmon pink", "chocolate brown": a colour
@@ -65,8 +66,9 @@ _NOT_OUR_RANGE = (r"tvs?|televisions?|telly|laptops?|computers?|desktop pc|monit
                   r"cat carriers?|dog beds?|medicines?|medication|prescriptions?|vitamins?|paracetamol|ibuprofen|calpol|"
                   r"tablets?(?! (?:of|to)\b)|sd cards?|memory cards?|phone chargers?|power tools?|drills?|make-?up|"
                   r"lipsticks?|perfumes?|opticians?|eye tests?|call of duty|cod ww ?(?:2|ii)|fifa(?: ?\d+)?|gta(?: ?v| ?5)?|"
-                  r"snes(?: mini| classic)?|nes (?:mini|classic)|playseats?|gaming chairs?|graphics cards?|dvds?|blu-?rays?|"
-                  r"box ?sets?")
+                  r"snes(?: mini| classic)?|nes (?:mini|classic)|playseats?|gaming chairs?|graphics cards?|dvds?|blu[- ]?rays?|"
+                  r"steelbooks?|box ?sets?|vr headsets?|headsets?|pok[eé]mon|plush(?:ies)?|soft toys?|teddy bears?|teddies|"
+                  r"dolls?|action figures?|(?:garden )?sheds?|lawn ?mowers?|strimmers?|trampolines?|hot tubs?|bbqs?|barbecues?")
 _RANGE_GOODS = r"(?:covers?|cushions?|throws?|sheets?|linen|protectors?|toppers?|bags?|cases?|sleeves?|stands?|advert\w*|" \
                r"ads?|lamps?|rugs?|mats?|pyjamas|characters?|print|themed|line|number|app|shaped)"
 
