@@ -263,11 +263,17 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
     ("is the lego millennium falcon back in stock?", "off_topic.not_our_range_stock"),
     ("do u still sell the tea towels with lemons on?", None),  # our tea towels, lemons their print
     ("got to the cafe at 3 and was turned away, it was closing early, not what the store hours say", "complaint.in_store"),
+    ("saw a PS4 offer in store, went in to be told it isn't genuine, very misleading", "!complaint.in_store"),
+    ("does your Blackpool store take Apple Pay?", "payment_methods.in_store"),
+    ("can I pay with Apple Pay on the website?", "!payment_methods.in_store"),
+    ("how do I return something? ordered the wrong size", "!return_item.exclusions"),
+    ("anyone else having trouble booking a delivery slot this morning?", "off_topic.groceries"),
 ])
 def test_a_gift_receipt_a_charge_for_nothing_bought_and_goods_we_dont_sell(bot, message, template):
     """Round 16, from round 15's raters on real messages: an invoice offered for gift receipts, a pending refund for
     money taken for nothing bought, a pre-order answer for a video game, "I can't see that one in our catalogue" at
-    length for a drink we plainly don't sell. None: the message keeps an answer of its own topic; "!": not that answer."""
+    length for a drink we plainly don't sell, our online payment methods for a store's till, the return exclusions to
+    "how do I return it?". None: the message keeps an answer of its own topic; "!": not that answer."""
     turn = bot.reply(f"r16-{message[:14]}", message)
     chosen = turn.candidates[turn.chosen].meta.get("template")
     if template is None:

@@ -264,7 +264,8 @@ FACTS = {
     "in_store_visit": re.compile(
         r"\b(?:your|the|this|that|our local|my local)(?: (?-i:[A-Z])\w+)* (?:store|superstore)\b"
         r"(?!'?s? (?:website|site|app|online))|"
-        r"\b(?:your|my local|our local) (?!online\b|app\b|web\b|play\b|google\b|apple\b)[a-z]+ (?:store|superstore)\b|"
+        r"\b(?:your|my local|our local) (?!online\b|app\b|web\b|play\b|google\b|apple\b)(?:[a-z]+ ){1,3}(?:store|superstore)\b|"
+        r"\b(?:your|the) (?:stores|shops|branches)\b(?! online)|\bin[- ]store\b|"
         r"\b(?:your|the|my local|our local)(?: (?-i:[A-Z])\w+)+ shop\b|\bbranch\b|\b(?:store|shop) (?:in|at)\b|\btills\b|"
         r"\b(?:the|at the|on the) till\b|\btill (?:woman|man|lady|girl|guy|staff|operator|assistant|worker)\b|"
         r"\bcashiers?\b|\bself[- ]?checkouts?\b|\bcar ?park\b|\bstore manager\b|\bshop floor\b|"
@@ -408,6 +409,11 @@ FACTS = {
         r"\b(?:stopped working|not working|doesn'?t work|won'?t (?:work|start|turn on|charge|switch on|connect|load)|broke|"
         r"broken|faulty|defective|cracked|smashed|damaged|dead|died|drains?|missing|torn|leak\w*|repair\w*|replace\w*|"
         r"refund\w*|warranty|guarantee|money back|wrong)\b",
+        re.IGNORECASE),
+    # "how do I return something?", "what's the process to send it back": the steps are asked for, not the rules
+    "asks_how_to": re.compile(
+        r"\bhow (?:do|can|should|would|does) (?:i|we|you|one)\b|\bhow to\b|\bwhat(?:'s| is) the (?:process|procedure)\b|"
+        r"\bwhat do i (?:need to |have to )?do to\b",
         re.IGNORECASE),
     # "can I get a gift receipt?", "reprint the gift receipts", "a receipt without the prices, it's a present": a gift
     # receipt (items, no prices), not an invoice; not the gift receipt a customer returns something with (UNLESS)
