@@ -48,8 +48,7 @@ _GROCERIES = (r"apples|bananas|oranges|grapes|strawberries|avocados?|onions|pota
               r"pittas?|pitas?|wraps|bagels|crumpets|croissants|digestives|muesli|granola|mince pies|mulled wine|"
               r"ice cream|soft drinks?|fizzy drinks?|cream soda|lemonade|chocolate spread|choc|pineapples?|mangos?|mangoes|"
               r"passion ?fruits?|lemons|limes|berries|squash|cordials?|smoothies?|(?:vegetarian|vegan) options|corn ?flakes|"
-              r"weetabix|shreddies|coco pops|frosties|rice krispies|houmous|hummus|delivery slots?|book(?:ing)? a (?:delivery )?slot|"
-              r"slot booking")
+              r"weetabix|shreddies|coco pops|frosties|rice krispies|houmous|hummus")
 _GROCERY_GOODS = r"(?:stand|bin|board|glass(?:es)?|bowls?|tins?|knife|knives|rack|maker|dish(?:es)?|plates?|jars?|mugs?|" \
                  r"tray|print|scented|candles?|bags?|boxes|containers?|pans?|safe|grade|storage|processor|prep|warmer|" \
                  r"pink|red|brown|green|colou?r(?:ed)?|shade|tone)"  # "salmon pink", "chocolate brown": a colour
