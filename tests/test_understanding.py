@@ -267,6 +267,9 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
     ("does your Blackpool store take Apple Pay?", "payment_methods.in_store"),
     ("can I pay with Apple Pay on the website?", "!payment_methods.in_store"),
     ("how do I return something? ordered the wrong size", "!return_item.exclusions"),
+    ("my basket has 3 books and the BOOKS30 code is not working", "off_topic.not_our_range"),  # not our code answer
+    ("can't checkout my groceries, tried Firefox and Chrome", "off_topic.groceries"),  # not "the fault is on our side"
+    ("your website is crawling and crashing on my laptop", "!website_issue.clarify"),  # what happens was told
 ])
 def test_a_gift_receipt_a_charge_for_nothing_bought_and_goods_we_dont_sell(bot, message, template):
     """Round 16, from round 15's raters on real messages: an invoice offered for gift receipts, a pending refund for

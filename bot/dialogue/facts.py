@@ -415,6 +415,13 @@ FACTS = {
         r"\bhow (?:do|can|should|would|does) (?:i|we|you|one)\b|\bhow to\b|\bwhat(?:'s| is) the (?:process|procedure)\b|"
         r"\bwhat do i (?:need to |have to )?do to\b",
         re.IGNORECASE),
+    # "it's crawling and crashing", "the page won't load", "blank screen at checkout": what the site does wrong, told
+    # (website_issue.clarify would ask it again)
+    "site_symptom_told": re.compile(
+        r"\b(?:crawl\w*|so slow|really slow|very slow|crash\w*|freez\w*|frozen|(?:won'?t|doesn'?t|does not|not|isn'?t|wont) "
+        r"(?:load\w*|open\w*)|blank (?:page|screen)|error (?:message|code|page)|spinning|tim(?:ed|ing) out|keeps? (?:logging "
+        r"me out|kicking me out|refreshing))\b",
+        re.IGNORECASE),
     # "can I get a gift receipt?", "reprint the gift receipts", "a receipt without the prices, it's a present": a gift
     # receipt (items, no prices), not an invoice; not the gift receipt a customer returns something with (UNLESS)
     "gift_receipt": re.compile(
@@ -465,6 +472,9 @@ _ASKS_TO_RETURN = re.compile(r"\b(?:can|could|may) (?:i|we) (?:still )?(?:return
 _RETURNS_WITH_IT = re.compile(r"^(?=.*\b(?:return\w*|exchang\w*|swap\w*|refund\w*|send (?:it|them) back|take (?:it|them) "
                               r"back)\b)(?=.*\b(?:have|got|has|with|using|use) (?:a |the |my |their |his |her )?gift receipts?\b)",
                               re.IGNORECASE | re.DOTALL)
+# A thing broken or wanting a remedy, whatever else failed
+_A_THING_FAILS = re.compile(r"\b(?:stopped working|broke|broken|faulty|defective|cracked|smashed|damaged|dead|died|leak\w*|"
+                            r"repair\w*|replace\w*|refund\w*|money back)\b", re.IGNORECASE)
 # An extra on an order they did make: a delivery service, a size or colour, a wrap, cover or protection plan
 _A_REAL_ORDERS_EXTRA = re.compile(r"\b(?:deliver\w*|shipping|postage|express|next[- ]day|size|colou?r|gift ?wrap\w*|insurance|"
                                   r"warranty|protection|twice|double\w*|two times|same (?:order|item))\b", re.IGNORECASE)
@@ -483,6 +493,8 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "cancelled_by_us": lambda text: bool(FACTS["cancelled_by_mistake"].search(text)),
           "gift_receipt": lambda text: bool(_RETURNS_WITH_IT.search(text)),  # "I have a gift receipt, can I swap it?"
           "charged_for_unbought": lambda text: bool(_A_REAL_ORDERS_EXTRA.search(text)),
+          # "the 30 % off code is not working": the code, not a thing, fails
+          "item_fault": lambda text: bool(FACTS["code_not_working"].search(text)) and not _A_THING_FAILS.search(text),
           **not_ours.UNLESS,
           # "tea towels with lemons on", "a chocolate brown throw": goods of ours named, the food is their print or colour
           "groceries": lambda text: not_ours.UNLESS["groceries"](text) or bool(FACTS["names_our_goods"].search(text))}

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from bot.candidate import Candidate
+from bot.dialogue import not_ours
 from bot.dialogue.numbers import normalise_numbers
 from bot.dialogue.state import DialogueState
 
@@ -42,7 +43,6 @@ MIN_CLAUSE_WORDS = 3  # "thanks", "hi there", "order 10023": too short to be a r
 # Conversation moves rather than requests: the store files them under topic "general" (greeting,
 # goodbye_thanks, praise, complaint, off_topic, human_agent). "Also, thanks!" is not a second issue.
 NOT_A_REQUEST_TOPIC = "general"
-NOT_OURS_INTENT = "off_topic"  # another company's matter, or goods we don't sell: none of its points is ours either
 
 # Where a point ends: sentence ends, line breaks, ';', and the words customers use to start another point
 # (dropped with the cut). "plus" only after a comma, since "Northwind Plus" is a product.
@@ -114,7 +114,7 @@ def find_other_issue(tracker, state: DialogueState, message: str) -> str | None:
     A message with nothing to read costs nothing; otherwise one encoder call for all its clauses."""
     found = clauses_to_read(message)
     state.cache["clauses"] = []  # (clause, signalled, best intent, its probability): for the bench and tests
-    if not found or state.intent == NOT_OURS_INTENT:
+    if not found or state.intent == not_ours.NOT_OURS_INTENT:
         # (a sofa we don't sell "arrived with a snapped leg, also the wrong colour": "I can't help with that one"
         # and then "you also mentioned a damaged item" contradict each other; round 16's raters rated it 2)
         return None

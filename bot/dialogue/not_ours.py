@@ -13,6 +13,8 @@ import re
 
 from bot.dialogue import case_report
 
+NOT_OURS_INTENT = "off_topic"  # the knowledge base's intent whose answers say whose it is
+
 # Well-known companies whose own apps, accounts, devices and subscriptions customers write about (other_company_system
 # below); not words that are also plain English ("next", "target", "ring", "boots")
 _SERVICES = (r"amazon|prime|ebay|paypal|apple|itunes|icloud|google|youtube|netflix|hulu|disney\+?|spotify|deezer|"

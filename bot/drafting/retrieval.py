@@ -19,7 +19,7 @@ from bot.drafting.base import Drafter
 from bot.encoder import Encoder
 from bot.shop.catalogue import product_slots
 from bot.shop.knowledge import KnowledgeBase, fill_slots, needs_met
-from bot.dialogue import case_report, order_access
+from bot.dialogue import case_report, not_ours, order_access
 from bot.dialogue.state import DialogueState
 
 INTENT_WEIGHT = 0.7  # intent evidence is the stronger signal; answer similarity breaks ties within an intent
@@ -43,6 +43,8 @@ class RetrievalDrafter(Drafter):
         self.builds_on_said = np.array([any(n.startswith("said:") for n in t.needs) for t in self.templates],
                                        dtype=float)
         self.handover_intents = {intent.id for intent in kb.intents if intent.handover}
+        intent_ids = [i.id for i in kb.intents]
+        self.not_ours_index = intent_ids.index(not_ours.NOT_OURS_INTENT) if not_ours.NOT_OURS_INTENT in intent_ids else -1
         self.about = [set(t.about) for t in self.templates]
 
     def slot_values(self, state: DialogueState) -> dict:
@@ -77,7 +79,14 @@ class RetrievalDrafter(Drafter):
             scores = scores + ORDER_BONUS * self.on_unknown_order
         elif case_report.reports_a_case(state.last_message):
             scores = scores + CASE_BONUS * self.asks_for_order  # "my parcel never came": ask for it, don't recite
-        scores = scores + SAID_BONUS * self.builds_on_said  # offered only when met (applies): what they told us first
+        said = set(state.slots.get("said", ()))  # facts the customer stated (bot/dialogue/facts.py)
+        builds_on_said = self.builds_on_said
+        if state.intent == not_ours.NOT_OURS_INTENT and not said.isdisjoint(not_ours.FACTS):
+            # goods or a company not ours read: what they told us about them ("a code that won't apply" to "30 % off
+            # books", "tried two browsers" for a supermarket's checkout) is no case of ours, so only the not-ours
+            # answers build on it (round 15's raters rated our code and checkout answers there 2)
+            builds_on_said = builds_on_said * (self.template_intent == self.not_ours_index)
+        scores = scores + SAID_BONUS * builds_on_said  # offered only when met (applies): what they told us first
         asked = state.cache.get("asked_about", set())  # the product facts asked for (the tracker)
         if asked:
             # all that was asked first, then the answer with least else: "how much?" gets the price before the
@@ -89,7 +98,6 @@ class RetrievalDrafter(Drafter):
         values = self.slot_values(state)
         candidates, seen = [], set()
         asks = order_access.proof_requests(state, self.kb.store)  # until the order is proven, these stand in
-        said = set(state.slots.get("said", ()))  # facts the customer stated (bot/dialogue/facts.py)
         for index in np.argsort(-scores):
             template = self.templates[index]
             if template.intent in self.handover_intents and template.intent != state.intent:
