@@ -270,6 +270,10 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
     ("my basket has 3 books and the BOOKS30 code is not working", "off_topic.not_our_range"),  # not our code answer
     ("can't checkout my groceries, tried Firefox and Chrome", "off_topic.groceries"),  # not "the fault is on our side"
     ("your website is crawling and crashing on my laptop", "!website_issue.clarify"),  # what happens was told
+    ("the courier never came to collect my return yesterday", "return_status.not_collected"),
+    ("my return was collected last week, where's my refund?", "!return_status.not_collected"),
+    ("the money on my gift card has gone and I didn't spend it", "unauthorized_charge.gift_card"),
+    ("got a fake order confirmation email for an iPhone asking me to verify my address", "scam_concern.*"),
 ])
 def test_a_gift_receipt_a_charge_for_nothing_bought_and_goods_we_dont_sell(bot, message, template):
     """Round 16, from round 15's raters on real messages: an invoice offered for gift receipts, a pending refund for

@@ -422,6 +422,24 @@ FACTS = {
         r"(?:load\w*|open\w*)|blank (?:page|screen)|error (?:message|code|page)|spinning|tim(?:ed|ing) out|keeps? (?:logging "
         r"me out|kicking me out|refreshing))\b",
         re.IGNORECASE),
+    # "my return still hasn't been picked up", "the courier never came to collect it": a return's collection that didn't
+    # happen (not "where is my refund for the return I sent")
+    "return_not_collected": re.compile(
+        r"^(?=.*\breturn\w*)(?=.*\b(?:not|never|hasn'?t been|haven'?t been|wasn'?t|weren'?t|yet to be|still (?:not|hasn'?t "
+        r"been)|didn'?t get|no one|nobody|no-one)\b[^.!?\n]{0,20}\b(?:picked(?: up)?|collected|pick(?:ed)? it up|collect(?:ed)? "
+        r"it|come to collect|came to collect|turned up|came|come)\b)(?!.*\brefund)",
+        re.IGNORECASE | re.DOTALL),
+    # "the money on my gift card is gone and I didn't spend it", "gift card balance disappeared": someone else spent it
+    "gift_card_drained": re.compile(
+        r"^(?=.*\bgift ?cards?\b)(?=.*\b(?:balance|money|credit|funds|it)\b[^.!?\n]{0,30}\b(?:gone|disappeared|vanished|"
+        r"missing|zero|been (?:used|spent|taken|drained)|wiped|emptied)\b|.*\b(?:didn'?t|did not|never) (?:spend|use) it\b)",
+        re.IGNORECASE | re.DOTALL),
+    # "a fraudulent order confirmation email", "a fake text saying my parcel is held", "phishing email from you": a message
+    # that isn't ours, which the scam answers cover (not a charge on the customer's account)
+    "suspicious_message": re.compile(
+        r"\b(?:fraudulent|fake|phishing|phishy|dodgy|suspicious|scam|spoof\w*|bogus)\s+(?:\w+\s+)?(?:order\s+)?"
+        r"(?:confirmations?|e-?mails?|texts?|sms|messages?|calls?|links?|websites?|sites?)\b",
+        re.IGNORECASE),
     # "can I get a gift receipt?", "reprint the gift receipts", "a receipt without the prices, it's a present": a gift
     # receipt (items, no prices), not an invoice; not the gift receipt a customer returns something with (UNLESS)
     "gift_receipt": re.compile(

@@ -25,7 +25,8 @@ import numpy as np
 # someone hurt by what we sold gets the faulty item's safety answer however unsure the model is (safety first,
 # never a handover queue or a guess); an empty box is a missing item; a locker's code is about a parcel that is
 # there but out of reach; an item that came used is a wrong item; money taken for a cancelled order is a refund
-# owed (round 13); money taken for nothing they bought is the security team's, and a gift receipt is a receipt
+# owed (round 13); money taken for nothing they bought or a gift card's balance spent by someone else is the security
+# team's, a fake confirmation email is a scam, a return never collected is a return, and a gift receipt is a receipt
 # (round 16). Another shop's order, a marketplace, another shop named, food and kinds of things we don't sell are
 # not ours (bot/dialogue/not_ours.py, round 14); they come last, so that mouldy bread's poor quality yields to its
 # being food: the last topic lifted is the one answered.
@@ -33,6 +34,8 @@ FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defe
                "empty_box": "missing_item", "locker_code": "package_not_received",
                "arrived_used": "damaged_or_wrong_item", "charged_after_cancel": "refund_status",
                "charged_for_unbought": "unauthorized_charge", "gift_receipt": "invoice_request",
+               "gift_card_drained": "unauthorized_charge", "suspicious_message": "scam_concern",
+               "return_not_collected": "return_status",
                "marketplace_trade": "off_topic", "other_company_order": "off_topic", "other_shop_named": "off_topic",
                "groceries": "off_topic", "not_our_range": "off_topic",
                "late_express": "delivery_delayed"}  # "where is my order?? I paid for next day" is late (round 15)
