@@ -25,6 +25,8 @@ def groups(tmp_path_factory):
     ("hunt 8", 40, 1),   # round 15: a paid-for fast delivery that's late, an account taken over, goods we sell or not
     ("hunt 9", 34, 1),   # held out until round 15's rules were final: 80 ordinary messages for us, 40 for its rules
     ("hunt 10", 56, 1),  # round 16: gift receipts, charges for nothing bought, goods we don't sell, store visits
+    ("hunt 11", 50, 1),  # held out until round 16's rules for hunt 10's situations were final
+    ("hunt 12", 60, 1),  # round 16: returns never collected, gift cards drained, phishing, store payments, how to return
 ])
 def test_the_reading_rules_hold_on_the_hunts(groups, hunt, min_hits, max_false_alarms):
     group = groups[hunt]

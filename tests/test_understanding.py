@@ -274,6 +274,9 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
     ("my return was collected last week, where's my refund?", "!return_status.not_collected"),
     ("the money on my gift card has gone and I didn't spend it", "unauthorized_charge.gift_card"),
     ("got a fake order confirmation email for an iPhone asking me to verify my address", "scam_concern.*"),
+    ("can I get cashback at the till in your stores?", "payment_methods.in_store"),
+    ("i asked for cashback at one of your stores and it hasn't come out of my bank", "!payment_methods.in_store"),
+    ("does your website accept Amex? my Visa's maxed out till payday", "!payment_methods.in_store"),
 ])
 def test_a_gift_receipt_a_charge_for_nothing_bought_and_goods_we_dont_sell(bot, message, template):
     """Round 16, from round 15's raters on real messages: an invoice offered for gift receipts, a pending refund for

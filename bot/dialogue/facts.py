@@ -413,7 +413,8 @@ FACTS = {
     # "how do I return something?", "what's the process to send it back": the steps are asked for, not the rules
     "asks_how_to": re.compile(
         r"\bhow (?:do|can|should|would|does) (?:i|we|you|one)\b|\bhow to\b|\bwhat(?:'s| is) the (?:process|procedure)\b|"
-        r"\bwhat do i (?:need to |have to )?do to\b",
+        r"\bwhat do i (?:need to |have to )?do to\b|\bhow (?:do|does) (?:the )?(?:returns?|exchanges?|refunds?) work\b|"
+        r"\b(?:what are the )?steps to\b",
         re.IGNORECASE),
     # "it's crawling and crashing", "the page won't load", "blank screen at checkout": what the site does wrong, told
     # (website_issue.clarify would ask it again)
@@ -425,21 +426,44 @@ FACTS = {
     # "my return still hasn't been picked up", "the courier never came to collect it": a return's collection that didn't
     # happen (not "where is my refund for the return I sent")
     "return_not_collected": re.compile(
-        r"^(?=.*\breturn\w*)(?=.*\b(?:not|never|hasn'?t been|haven'?t been|wasn'?t|weren'?t|yet to be|still (?:not|hasn'?t "
-        r"been)|didn'?t get|no one|nobody|no-one)\b[^.!?\n]{0,20}\b(?:picked(?: up)?|collected|pick(?:ed)? it up|collect(?:ed)? "
-        r"it|come to collect|came to collect|turned up|came|come)\b)(?!.*\brefund)",
+        r"^(?=.*\b(?:return\w*|send(?:ing)? (?:it |them |\w+ )?back)\b)(?=.*(?:"
+        r"\b(?:not|never|hasn'?t been|haven'?t been|wasn'?t|weren'?t|yet to be|still (?:not|hasn'?t been)|didn'?t get|"
+        r"no one|nobody|no-one)\b[^.!?\n]{0,20}\b(?:picked(?: up)?|collected|pick(?:ed)? it up|collect(?:ed)? it|"
+        r"come to collect|came to collect|turned up|came|come)\b|"
+        r"\b(?:collection|pick-?up)s?\b[^.!?\n]{0,30}\b(?:missed|never|no[- ]show|didn'?t|failed|got missed)\b|"
+        r"\b(?:missed|no[- ]show|failed)\b[^.!?\n]{0,25}\b(?:collection|pick-?up)\b|\bno (?:driver|courier)\b|"
+        r"\bcourier\b[^.!?\n]{0,30}\b(?:never|didn'?t|no[- ]show|no one|nobody)\b|\bnever (?:showed|turned up|came)\b|"
+        r"\b(?:supposed|meant|due) to (?:be )?(?:picked up|collected|collect|pick (?:it |them )?up)\b))",
         re.IGNORECASE | re.DOTALL),
     # "the money on my gift card is gone and I didn't spend it", "gift card balance disappeared": someone else spent it
     "gift_card_drained": re.compile(
-        r"^(?=.*\bgift ?cards?\b)(?=.*\b(?:balance|money|credit|funds|it)\b[^.!?\n]{0,30}\b(?:gone|disappeared|vanished|"
-        r"missing|zero|been (?:used|spent|taken|drained)|wiped|emptied)\b|.*\b(?:didn'?t|did not|never) (?:spend|use) it\b)",
+        r"^(?=.*\be-?gift ?cards?\b|.*\bgift ?card'?s?\b)(?:"
+        r"(?=.*\b(?:gone|disappeared|vanished|missing|zero|nothing|empty|emptied|drained|wiped|dropped|insufficient|"
+        r"(?:fully )?redeemed|0\.00)\b|.*[£$€]\s?0\b)"
+        r"(?=.*\b(?:(?:haven'?t|hasn'?t|have not|has not|never|didn'?t|did not|wasn'?t|not) (?:even )?(?:been )?(?:used|use|"
+        r"spent|spend|touched|touch|bought|buy|redeemed)|not (?:by )?me|someone|somebody|fraud\w*)\b)|"
+        r"(?=.*\b(?:drained|some ?one'?s? (?:has )?(?:spent|used)|been (?:spent|used|taken|drained) by)\b))",
         re.IGNORECASE | re.DOTALL),
     # "a fraudulent order confirmation email", "a fake text saying my parcel is held", "phishing email from you": a message
     # that isn't ours, which the scam answers cover (not a charge on the customer's account)
     "suspicious_message": re.compile(
         r"\b(?:fraudulent|fake|phishing|phishy|dodgy|suspicious|scam|spoof\w*|bogus)\s+(?:\w+\s+)?(?:order\s+)?"
-        r"(?:confirmations?|e-?mails?|texts?|sms|messages?|calls?|links?|websites?|sites?)\b",
+        r"(?:confirmations?|e-?mails?|texts?|sms|messages?|calls?|links?|websites?|sites?)\b|"
+        # "there's a link to 'cancel order', should I click it?", "spelling mistakes everywhere, the logo is blurry"
+        r"\b(?:should i|safe to|is it safe to|do i) (?:click|open|tap|trust|reply)\b|\bspelling mistakes\b|"
+        r"\bdoesn'?t look (?:right|legit|genuine|real)\b|\blooks? (?:dodgy|fake|phishy|suspicious)\b",
         re.IGNORECASE),
+    # "does your Leeds store take Apple Pay?", "can I get cashback at the till?", "can I spend my gift card in your
+    # shops?": a question about paying in one of our stores (not "I asked for cashback at one of your stores and it
+    # doesn't show", nor "I paid in store and want to return it online")
+    "store_payment": re.compile(
+        r"^(?=.*\?|\W*(?:(?:hi|hello|hey)\W+)?(?:can|could|do|does|will|is|are|what|whats|what's|how|please|pls)\b)"  # asked
+        r"(?=.*(?:\bin[- ]store\b|\b(?:your|the|our local|my local|one of your) (?:[a-z]+ ){0,3}(?:stores?|shops?|"
+        r"branch(?:es)?)\b|\bthe tills?\b|\btills\b))(?=.*(?:\b(?:take|takes|accept|accepts)\b[^.!?\n]{0,15}\b(?:cash|cards?|"
+        r"apple pay|google pay|contactless|amex|american express|visa|mastercard|cheques?|coins?|notes|gift ?cards?|paypal|"
+        r"klarna)\b|\b(?:pay|paying) (?:with|by|in cash|cash|contactless)\b|\bspend (?:my |a |the )?(?:gift ?card|voucher)|"
+        r"\bsplit (?:the |my )?(?:payment|bill)|\bcashback\b|\bcontactless\b|\bcoins?\b))",
+        re.IGNORECASE | re.DOTALL),
     # "can I get a gift receipt?", "reprint the gift receipts", "a receipt without the prices, it's a present": a gift
     # receipt (items, no prices), not an invoice; not the gift receipt a customer returns something with (UNLESS)
     "gift_receipt": re.compile(

@@ -52,7 +52,8 @@ _GROCERIES = (r"apples|bananas|oranges|grapes|strawberries|avocados?|onions|pota
               r"passion ?fruits?|lemons|limes|berries|squash|cordials?|smoothies?|(?:vegetarian|vegan) options|corn ?flakes|"
               r"weetabix|shreddies|coco pops|frosties|rice krispies|houmous|hummus")
 _GROCERY_GOODS = r"(?:stand|bin|board|glass(?:es)?|bowls?|tins?|knife|knives|rack|maker|dish(?:es)?|plates?|jars?|mugs?|" \
-                 r"tray|print|scented|candles?|bags?|boxes|containers?|pans?|safe|grade|storage|processor|prep|warmer|" \
+                 r"tray|print|scented|candles?|bags?|boxes|containers?|pans?|safe|grade|storage|processor|prep|warmer|toasters?|" \
+                 r"press(?:es)?|machines?|kettles?|" \
                  r"pink|red|brown|green|colou?r(?:ed)?|shade|tone)"  # "salmon pink", "chocolate brown": a colour
 
 # Kinds of things we don't sell: electronics, furniture, books, toys, bikes, pets' things (round 14: a TV that stopped
@@ -63,7 +64,7 @@ _NOT_OUR_RANGE = (r"tvs?|televisions?|telly|laptops?|computers?|desktop pc|monit
                   r"nintendo|vacuums?|hoover|dysons?|washing machines?|dishwashers?|fridges?|freezers?|fridge freezers?|"
                   r"vacuum cleaners?|microwaves?|ovens?|cookers?|tumble dryers?|sofas?|couch(?:es)?|settees?|chairs?|"
                   r"armchairs?|wardrobes?|mattress(?:es)?|bed ?frames?|beds|desks?|(?:dining|bedside|coffee|side) tables?|"
-                  r"bookcases?|text ?books?|books?(?! (?:a|an|in|me|my|for|it|online|now|us)\b)|novels?|toys?|lego|bikes?|"
+                  r"bookcases?|bookshel(?:f|ves)|text ?books?|books?(?! (?:a|an|in|me|my|for|it|online|now|us)\b)|novels?|toys?|lego|bikes?|"
                   r"bicycles?|scooters?|tyres?|pet food|cat food|dog food|cat litter|"
                   r"cat carriers?|dog beds?|medicines?|medication|prescriptions?|vitamins?|paracetamol|ibuprofen|calpol|"
                   r"tablets?(?! (?:of|to)\b)|sd cards?|memory cards?|phone chargers?|power tools?|drills?|make-?up|"

@@ -35,7 +35,7 @@ FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defe
                "arrived_used": "damaged_or_wrong_item", "charged_after_cancel": "refund_status",
                "charged_for_unbought": "unauthorized_charge", "gift_receipt": "invoice_request",
                "gift_card_drained": "unauthorized_charge", "suspicious_message": "scam_concern",
-               "return_not_collected": "return_status",
+               "return_not_collected": "return_status", "store_payment": "payment_methods",
                "marketplace_trade": "off_topic", "other_company_order": "off_topic", "other_shop_named": "off_topic",
                "groceries": "off_topic", "not_our_range": "off_topic",
                "late_express": "delivery_delayed"}  # "where is my order?? I paid for next day" is late (round 15)

@@ -11,8 +11,9 @@ situation's words) is a false alarm when it is one of them. Each message opens a
 bot and the policy `first` (the drafter's best answer), so the figure is about reading, not sampling.
 The hunts are documented in docs/reply-quality.md (rounds 13-15): hunts 4-6 were mended on, hunt 7 was held out until
 round 14's rules were final, hunt 8 (round 15) was run once on its rules' first version, then mended on, hunt 9
-was held out until round 15's rules were final, and hunt 10 (round 16) was run once on its rules' first version, then
-mended on.
+was held out until round 15's rules were final; hunt 10 (round 16) was run once on its rules' first version, then
+mended on, hunt 11 was held out until those rules were final, and hunt 12 was run once on the round's later rules,
+then mended on.
 """
 from __future__ import annotations
 
