@@ -197,6 +197,7 @@ FACTS = {
     # (a scam check need not ask it again)
     "scam_channel_told": re.compile(
         r"\b(?:e-?mails?|emailed|texts?|texted|sms|calls?|called|rang|ringing|phone ?calls?|voicemails?|letters?|dms?|"
+        r"(?:order )?confirmations?|"
         r"direct messages?|whatsapp|pop-?ups?|facebook message|instagram message)\b",
         re.IGNORECASE),
     # "someone changed my email", "I've been hacked", "orders I didn't place", "someone's been logging into my account",
@@ -473,6 +474,13 @@ FACTS = {
         r"^(?=.*\b(?:gift|present|birthday|surprise)\b)(?=.*\bprices?\b[^.!?\n]{0,20}\b(?:aren'?t|are not|not|isn'?t|is not|"
         r"won'?t be|hidden|off)\b[^.!?\n]{0,15}\b(?:shown|showing|show|included|visible|on)\b)",
         re.IGNORECASE | re.DOTALL),
+    # "the parcel had no gift receipt in it", "ticked gift receipt but the invoice with the price was in the box": the
+    # gift receipt asked for didn't come (an apology first, not "of course")
+    "gift_receipt_missing": re.compile(
+        r"\b(?:no|missing|forgot(?:ten)?|without (?:a|the|any))\b[^.!?\n]{0,12}\bgift (?:receipts?|slips?)\b(?! (?:for|with|please))|"
+        r"\bgift (?:receipts?|slips?)\b[^.!?\n]{0,30}\b(?:wasn'?t|weren'?t|not|never|missing|didn'?t)\b[^.!?\n]{0,15}\b(?:in|"
+        r"included|there|come|came|arrive|arrived|put)\b|\bticked\b[^.!?\n]{0,30}\bgift (?:receipts?|slips?|box|option)\b",
+        re.IGNORECASE),
     # "charged for something I didn't purchase", "a charge I don't recognise", "money taken and I never ordered anything":
     # money taken for nothing they bought, which is the security team's (unauthorized_charge); not an extra charge on a
     # real order ("charged for express I didn't choose", "the size I didn't order": UNLESS)
