@@ -278,6 +278,8 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
     ("the parcel had no gift receipt in it even though I ticked the box", "invoice_request.gift_receipt_missing"),
     ("can you print me a gift receipt for something I bought in store on Saturday?", "invoice_request.gift_receipt_in_store"),
     ("can you send a gift receipt with no prices on", "invoice_request.gift_receipt"),
+    ("can I cancel one please? Order is 206-6069573-0432343", "off_topic.other_company_order"),  # Amazon's shape
+    ("tracking says delivered on Friday but I was home all weekend and nothing", "!package_not_received.policy"),
     ("i asked for cashback at one of your stores and it hasn't come out of my bank", "!payment_methods.in_store"),
     ("does your website accept Amex? my Visa's maxed out till payday", "!payment_methods.in_store"),
 ])

@@ -465,6 +465,13 @@ FACTS = {
         r"klarna)\b|\b(?:pay|paying) (?:with|by|in cash|cash|contactless)\b|\bspend (?:my |a |the )?(?:gift ?card|voucher)|"
         r"\bsplit (?:the |my )?(?:payment|bill)|\bcashback\b|\bcontactless\b|\bcoins?\b))",
         re.IGNORECASE | re.DOTALL),
+    # "says delivered on Friday", "marked delivered 3 days ago", "delivered... home all weekend": the scan was days ago,
+    # so "wait one more day" has been done already
+    "delivered_days_ago": re.compile(
+        r"^(?=.*\b(?:(?:says|said|shows|showing|marked|status|scanned)(?: as| it was| it'?s)? delivered|delivered on)\b)"
+        r"(?=.*\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|last week|\d+ days|days ago|a week|"
+        r"two days|three days|several days)\b)",
+        re.IGNORECASE | re.DOTALL),
     # "can I get a gift receipt?", "reprint the gift receipts", "a receipt without the prices, it's a present": a gift
     # receipt (items, no prices), not an invoice; not the gift receipt a customer returns something with (UNLESS)
     "gift_receipt": re.compile(

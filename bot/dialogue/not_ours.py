@@ -75,6 +75,9 @@ _NOT_OUR_RANGE = (r"tvs?|televisions?|telly|laptops?|computers?|desktop pc|monit
 _RANGE_GOODS = r"(?:covers?|cushions?|throws?|sheets?|linen|protectors?|toppers?|bags?|cases?|sleeves?|stands?|advert\w*|" \
                r"ads?|lamps?|rugs?|mats?|pyjamas|characters?|print|themed|line|number|app|shaped)"
 
+# The shape of an Amazon order number: 3, 7 and 7 digits
+_AMAZON_ORDER_NUMBER = r"\b\d{3}-\d{7}-\d{7}\b"
+
 # Another company's membership or subscription, by name ("my Prime membership", "Clubcard account")
 _PROGRAMME = (r"\b(?:amazon )?(?:prime|clubcard|nectar|costco|walmart\+?|netflix|spotify|audible|kindle unlimited|deliveroo|"
               r"uber ?one|instacart|flipkart plus|ebay plus)\b(?: \w+)?\s+(?:membership|subscription|member|account|plan|"
@@ -113,7 +116,10 @@ FACTS = {
         # "my parcel is late again, what am I paying the Prime membership for?": their membership beside a late or
         # missing parcel is their order's trouble, not a membership question (round 13's raters marked down "that
         # membership belongs to Amazon"; round 14's wanted "that order is with Amazon")
-        r"^(?=.*(?:" + _PROGRAMME + r"))(?=.*(?:" + case_report.PARCEL_TROUBLE.pattern + r"))",
+        r"^(?=.*(?:" + _PROGRAMME + r"))(?=.*(?:" + case_report.PARCEL_TROUBLE.pattern + r"))|"
+        # "Order is 206-6069573-0432343": Amazon's order numbers (ours have 5 digits; round 16's raters: "it's an
+        # Amazon-style number")
+        + _AMAZON_ORDER_NUMBER,
         re.IGNORECASE | re.DOTALL),
     # "Amazon customer service is the worst", "c'mon Nike", "worst experience with amazon": another shop is the one
     # the customer is dealing with (round 14's raters: a Northwind colleague can't help; say whose it is)
@@ -232,4 +238,6 @@ def other_company_name(text: str) -> str:
     named = next((COMPANY_NAMES[w.rstrip("+")] for w in words if w.rstrip("+") in COMPANY_NAMES), None)
     if named is None and found and found.group(0).startswith("#"):  # "#saynotoamazon": the name inside the hashtag
         named = next((COMPANY_NAMES[name] for name in _NAMES_LONGEST_FIRST if name in found.group(0).lower()), None)
+    if named is None and found and re.fullmatch(_AMAZON_ORDER_NUMBER, found.group(0)):
+        named = "Amazon"
     return named or "another company"
