@@ -272,7 +272,8 @@ FACTS = {
         r"\bcashiers?\b|\bself[- ]?checkouts?\b|\bcar ?park\b|\bstore manager\b|\bshop floor\b|"
         r"\bcustomer service desk\b|\b(?:fitting|changing) rooms?\b|\btoilets?\b|\btrolleys?\b|"
         r"\bcaf[eé]\b(?! next door| down the road| across| opposite)|\b(?:one|1|no) tills?\b|\btills? open\b|"
-        r"\bsecurity (?:guards?|staff)\b|\b(?:round|around) the (?:shop|store)\b|\bdoors? (?:were |was )?(?:still )?(?:locked|shut)\b|"
+        r"\bsecurity (?:guards?|staff)\b|\b(?:round|around) the (?:shop|store)\b|"
+        r"\bdoors? (?:were |was )?(?:still )?(?:locked|shut)\b|"
         r"\b(?:in[- ]store|store'?s?) (?:restaurant|coffee shop)\b",
         re.IGNORECASE),
     # "really wish you had more vegetarian options", "please bring back the old recipe", "why have you changed the
@@ -484,7 +485,8 @@ FACTS = {
     # "the parcel had no gift receipt in it", "ticked gift receipt but the invoice with the price was in the box": the
     # gift receipt asked for didn't come (an apology first, not "of course")
     "gift_receipt_missing": re.compile(
-        r"\b(?:no|missing|forgot(?:ten)?|without (?:a|the|any))\b[^.!?\n]{0,12}\bgift (?:receipts?|slips?)\b(?! (?:for|with|please))|"
+        r"\b(?:no|missing|forgot(?:ten)?|without (?:a|the|any))\b[^.!?\n]{0,12}\bgift (?:receipts?|slips?)\b"
+        r"(?! (?:for|with|please))|"
         r"\bgift (?:receipts?|slips?)\b[^.!?\n]{0,30}\b(?:wasn'?t|weren'?t|not|never|missing|didn'?t)\b[^.!?\n]{0,15}\b(?:in|"
         r"included|there|come|came|arrive|arrived|put)\b|\bticked\b[^.!?\n]{0,30}\bgift (?:receipts?|slips?|box|option)\b",
         re.IGNORECASE),

@@ -21,6 +21,8 @@ import re
 
 import numpy as np
 
+from bot.dialogue import not_ours
+
 # fact -> the topic it names. Poor goods are a damaged item whatever "bag" or "delivered" makes the model read;
 # someone hurt by what we sold gets the faulty item's safety answer however unsure the model is (safety first,
 # never a handover queue or a guess); an empty box is a missing item; a locker's code is about a parcel that is
@@ -53,7 +55,7 @@ FALLBACK_FACT_TOPICS = {"suggests_a_change": "feedback", "shelf_price": "price_a
 # ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
 CARE_INTENT = "product_care"
 NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)
-PROMO_INTENT, MEMBERSHIP_INTENT, OFF_TOPIC_INTENT = "promo_code", "membership_subscription", "off_topic"
+PROMO_INTENT, MEMBERSHIP_INTENT, OFF_TOPIC_INTENT = "promo_code", "membership_subscription", not_ours.NOT_OURS_INTENT
 # The topics about our own systems, which another company's account, device, app or membership is not about. A case
 # with an order ("my Echo Dot arrived cracked") keeps its topic, unless the order is named as theirs ("my Amazon order
 # is late": other_company_order, round 14).
