@@ -274,7 +274,7 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
     ("my return was collected last week, where's my refund?", "!return_status.not_collected"),
     ("the money on my gift card has gone and I didn't spend it", "unauthorized_charge.gift_card"),
     ("got a fake order confirmation email for an iPhone asking me to verify my address", "scam_concern.*"),
-    ("can I get cashback at the till in your stores?", "payment_methods.in_store"),
+    ("can I get cashback at the till in your stores?", "payment_methods.in_store_cashback"),
     ("the parcel had no gift receipt in it even though I ticked the box", "invoice_request.gift_receipt_missing"),
     ("can you print me a gift receipt for something I bought in store on Saturday?", "invoice_request.gift_receipt_in_store"),
     ("can you send a gift receipt with no prices on", "invoice_request.gift_receipt"),

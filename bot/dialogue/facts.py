@@ -466,6 +466,8 @@ FACTS = {
         r"klarna)\b|\b(?:pay|paying) (?:with|by|in cash|cash|contactless)\b|\bspend (?:my |a |the )?(?:gift ?card|voucher)|"
         r"\bsplit (?:the |my )?(?:payment|bill)|\bcashback\b|\bcontactless\b|\bcoins?\b))",
         re.IGNORECASE | re.DOTALL),
+    # "can I get cashback at the till?": cashback asked for (our stores give none)
+    "asks_cashback": re.compile(r"\bcash ?back\b", re.IGNORECASE),
     # "says delivered on Friday", "marked delivered 3 days ago", "delivered... home all weekend": the scan was days ago,
     # so "wait one more day" has been done already
     "delivered_days_ago": re.compile(
