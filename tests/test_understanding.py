@@ -280,6 +280,9 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
     ("can you send a gift receipt with no prices on", "invoice_request.gift_receipt"),
     ("can I cancel one please? Order is 206-6069573-0432343", "off_topic.other_company_order"),  # Amazon's shape
     ("tracking says delivered on Friday but I was home all weekend and nothing", "!package_not_received.policy"),
+    ("why the sudden price increase? it was 650 two days ago", "price_adjustment.price_rose"),
+    ("the jumper dropped in price a week after I bought it, can I get the difference?", "price_adjustment.ask_id"),
+    ("can I switch my eGift card to a print at home one?", "gift_cards.print"),
     ("i asked for cashback at one of your stores and it hasn't come out of my bank", "!payment_methods.in_store"),
     ("does your website accept Amex? my Visa's maxed out till payday", "!payment_methods.in_store"),
 ])

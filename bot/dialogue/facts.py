@@ -129,7 +129,8 @@ FACTS = {
     "price_dropped": re.compile(
         r"^(?!.*\b(?:price[- ]?match\w*|match (?:the |their )?price|didn'?t buy|haven'?t bought|not bought|before (?:i|we) buy)\b)"
         r".*\b(?:cheaper|price (?:has |have |had )?(?:dropped|fallen|gone down|went down|reduced|lowered|been cut)|"
-        r"(?:dropped|reduced|lowered|cut) (?:the |its |their )?price|(?:went|gone|is|now) on sale|on sale now|"
+        r"(?:dropped|reduced|lowered|cut) (?:the |its |their )?price|(?:dropped|gone down|went down|fallen|fell) in price|"
+        r"(?:went|gone|is|now) on sale|on sale now|"
         r"price difference|difference in price|difference back|price (?:adjustment|adjustmnt|protection|drop))\b",
         re.IGNORECASE),
     # "28 minutes on the phone", "no reply to my emails", "you've been ignoring my DMs": our slowness is the complaint
@@ -468,6 +469,18 @@ FACTS = {
         re.IGNORECASE | re.DOTALL),
     # "can I get cashback at the till?": cashback asked for (our stores give none)
     "asks_cashback": re.compile(r"\bcash ?back\b", re.IGNORECASE),
+    # "why the sudden price increase?", "it was 650 two days ago, now 2000": a price that went up (not one that dropped
+    # after the order, price_adjustment's own case)
+    "price_rose": re.compile(
+        r"\bprices? (?:has |have )?(?:went up|gone up|go up|increase[ds]?|rise|rose|risen|jump(?:ed)?|hike[ds]?|doubled)\b|"
+        r"\b(?:sudden|massive|huge|big) (?:price )?(?:increase|rise|hike|jump)\b|\bprice (?:increase|rise|hike|jump)\b|"
+        r"\bputting (?:the |your )?prices? up\b",
+        re.IGNORECASE),
+    # "can I switch my eGift card to a print-at-home one?", "do you do physical gift cards?": the card's format
+    "gift_card_format": re.compile(
+        r"^(?=.*\b(?:e-?gift|gift ?cards?|gift vouchers?)\b)(?=.*\b(?:print(?:ed|able)?(?:[- ]at[- ]home)?|physical|plastic|"
+        r"paper|in a card|post(?:ed)?)\b)",
+        re.IGNORECASE | re.DOTALL),
     # "says delivered on Friday", "marked delivered 3 days ago", "delivered... home all weekend": the scan was days ago,
     # so "wait one more day" has been done already
     "delivered_days_ago": re.compile(
