@@ -51,7 +51,8 @@ FALLBACK_FACT_TOPICS = {"suggests_a_change": "feedback", "shelf_price": "price_a
                         "other_gift_card": "gift_cards", "other_gift_card_trouble": "gift_cards",
                         "other_company_system": "off_topic", "code_not_working": "promo_code",
                         "emails_not_arriving": "website_issue", "preorder_waiting": "delivery_delayed",
-                        "cancelled_by_mistake": "cancel_order", "cancelled_by_us": "cancel_order"}
+                        "cancelled_by_mistake": "cancel_order", "cancelled_by_us": "cancel_order",
+                        "gift_card_format": "gift_cards", "price_rose": "price_adjustment"}  # round 16
 # ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
 CARE_INTENT = "product_care"
 NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)
