@@ -625,7 +625,8 @@ def test_good_wishes_are_returned_not_turned_away(bot, message):
 ])
 def test_an_order_number_in_another_shops_format_is_heard_whole(bot, message, number):
     """Blind raters of real messages: "Order is 206-6069573-0432343" got "What's the order number?", and
-    "order FT287235" became 287235. The number is heard as given, and the answer says we can't find it."""
+    "order FT287235" became 287235. The number is heard as given, and the answer says we can't find it; since round
+    16, a number in Amazon's 3-7-7 shape gets "that order is with Amazon" (raters: "it's an Amazon-style number")."""
     from bot.dialogue.tracker import extract_order_id
 
     assert extract_order_id(message) == number
@@ -633,7 +634,7 @@ def test_an_order_number_in_another_shops_format_is_heard_whole(bot, message, nu
     turn = bot.reply(f"foreign-{number}", message)
     assert "What's the order number?" not in turn.text
     if turn.candidates[turn.chosen].source == "retrieval":
-        assert number in turn.text, turn.text
+        assert ("with Amazon" if number.count("-") == 2 else number) in turn.text, turn.text
 
 
 @pytest.mark.parametrize("message, template", [
