@@ -74,6 +74,11 @@ _NOT_HERE_YET = (r"\b(?:late|later|overdue|delayed|still (?:not|no|nothing|waiti
 _ASKS_FOR_SPEED = (r"\b(?:switch|change|upgrade|move|add|swap)\b[^.!?\n]{0,20}?\b(?:to |for )?(?:a |the )?" + _SPEED)
 
 
+# A thing broken or wanting a remedy: item_fault's words that hold whatever else failed (a code that won't apply beside
+# them is still a broken thing)
+_A_THING_FAILS = (r"stopped working|broke|broken|faulty|defective|cracked|smashed|damaged|dead|died|leak\w*|repair\w*|"
+                  r"replace\w*|refund\w*|money back")
+
 FACTS = {
     # "tracking says delivered", "it shows as delivered", "marked delivered but", "status: delivered"
     "tracking_delivered": re.compile(
@@ -409,9 +414,8 @@ FACTS = {
     # "it stopped working", "won't turn on", "2 panels missing", "I want a refund": something wrong with a thing, or a
     # remedy asked for (beside a thing we don't sell, the answer says its seller or maker can repair, replace or refund)
     "item_fault": re.compile(
-        r"\b(?:stopped working|not working|doesn'?t work|won'?t (?:work|start|turn on|charge|switch on|connect|load)|broke|"
-        r"broken|faulty|defective|cracked|smashed|damaged|dead|died|drains?|missing|torn|leak\w*|repair\w*|replace\w*|"
-        r"refund\w*|warranty|guarantee|money back|wrong)\b",
+        r"\b(?:" + _A_THING_FAILS + r"|not working|doesn'?t work|won'?t (?:work|start|turn on|charge|switch on|connect|load)|"
+        r"drains?|missing|torn|warranty|guarantee|wrong)\b",
         re.IGNORECASE),
     # "how do I return something?", "what's the process to send it back": the steps are asked for, not the rules
     "asks_how_to": re.compile(
@@ -546,9 +550,7 @@ _ASKS_TO_RETURN = re.compile(r"\b(?:can|could|may) (?:i|we) (?:still )?(?:return
 _RETURNS_WITH_IT = re.compile(r"^(?=.*\b(?:return\w*|exchang\w*|swap\w*|refund\w*|send (?:it|them) back|take (?:it|them) "
                               r"back)\b)(?=.*\b(?:have|got|has|with|using|use) (?:a |the |my |their |his |her )?gift receipts?\b)",
                               re.IGNORECASE | re.DOTALL)
-# A thing broken or wanting a remedy, whatever else failed
-_A_THING_FAILS = re.compile(r"\b(?:stopped working|broke|broken|faulty|defective|cracked|smashed|damaged|dead|died|leak\w*|"
-                            r"repair\w*|replace\w*|refund\w*|money back)\b", re.IGNORECASE)
+_THING_FAILS = re.compile(r"\b(?:" + _A_THING_FAILS + r")\b", re.IGNORECASE)
 # An extra on an order they did make: a delivery service, a size or colour, a wrap, cover or protection plan
 _A_REAL_ORDERS_EXTRA = re.compile(r"\b(?:deliver\w*|shipping|postage|express|next[- ]day|size|colou?r|gift ?wrap\w*|insurance|"
                                   r"warranty|protection|twice|double\w*|two times|same (?:order|item))\b", re.IGNORECASE)
@@ -568,7 +570,7 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "gift_receipt": lambda text: bool(_RETURNS_WITH_IT.search(text)),  # "I have a gift receipt, can I swap it?"
           "charged_for_unbought": lambda text: bool(_A_REAL_ORDERS_EXTRA.search(text)),
           # "the 30 % off code is not working": the code, not a thing, fails
-          "item_fault": lambda text: bool(FACTS["code_not_working"].search(text)) and not _A_THING_FAILS.search(text),
+          "item_fault": lambda text: bool(FACTS["code_not_working"].search(text)) and not _THING_FAILS.search(text),
           **not_ours.UNLESS,
           # "tea towels with lemons on", "a chocolate brown throw": goods of ours named, the food is their print or colour
           "groceries": lambda text: not_ours.UNLESS["groceries"](text) or bool(FACTS["names_our_goods"].search(text))}
