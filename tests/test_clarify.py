@@ -192,3 +192,14 @@ def test_meant_thanks_are_returned_even_when_the_model_is_unsure(bot):
     state.intent = "complaint"  # as unsure about anything else: a person reads it
     assert handover.decide(state, bot.kb).source == "handover"
 
+
+
+def test_a_plea_for_help_with_no_topic_is_asked_what_it_is_about(bot):
+    for n, message in enumerate(["I need help!! !", "hi, I need some help", "can someone help me please?"]):
+        turn = bot.reply(f"help-{n}", message)
+        assert turn.candidates[turn.chosen].source == "clarify" and turn.text == clarify.HELP_TEXT, message
+    # A topic is no plea: it is answered (or asked about) as its own.
+    turn = bot.reply("help-topic", "i need help with my order 10023, where is it")
+    assert turn.text != clarify.HELP_TEXT
+    # The plea is a question: a bare "no" to it afterwards is not taken for an answer to something else.
+    assert clarify.is_question(clarify.HELP_TEXT)

@@ -32,6 +32,14 @@ CLARIFY_TEXT = ("I want to get this right. Is it about an order (where it is, a 
 GUESS_START = "I want to get this right: is it about "
 GUESS_TEXT = (GUESS_START + "{guesses}? If it's something else, a few words on what happened "
               "(an order, a payment, your account or one of our products) will help me answer properly.")
+# "I need help!!" and nothing else: no topic to guess, so the menu, without "to get this right" (nothing was said yet).
+HELP_TEXT = ("Of course. What is it about: an order (where it is, a return or refund, something missing or broken), a "
+             "payment, your account, or one of our products? A few words on what happened will help me answer properly.")
+_ONLY_ASKS_FOR_HELP = re.compile(
+    r"^\W*(?:(?:hi|hello|hey|hiya|please|pls|plz|urgent|guys|there)\W+)*"
+    r"(?:i\s+(?:really\s+|urgently\s+)?need|need|(?:can|could)\s+(?:someone|somebody|anyone|you))?\s*"
+    r"(?:some\s+|your\s+)?(?:help|assistance)(?:\W+(?:please|pls|plz|asap|me|now|urgently|here))*[\W_]*$",
+    re.IGNORECASE)
 WHICH_START = "Sorry, which one is it: "
 WHICH_TEXT = WHICH_START + "{guesses}? Or tell me in a few words what happened."
 SECOND_GUESS_SHARE = 0.5  # name the runner-up too when it is at least half as probable as the top guess
@@ -45,7 +53,12 @@ _WORDS = re.compile(r"[a-z0-9']+", re.IGNORECASE)
 
 def is_question(text: str) -> bool:
     """Is this reply of ours a clarifying question (generic or naming a guess)?"""
-    return text == CLARIFY_TEXT or text.startswith((GUESS_START, WHICH_START))
+    return text in (CLARIFY_TEXT, HELP_TEXT) or text.startswith((GUESS_START, WHICH_START))
+
+
+def only_asks_for_help(message: str) -> bool:
+    """ "I need help!!", "can someone help me please": a plea with no topic in it."""
+    return bool(_ONLY_ASKS_FOR_HELP.match(message))
 
 
 def guesses(state: DialogueState, kb) -> list[str]:

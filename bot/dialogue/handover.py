@@ -6,6 +6,7 @@
     customer asks      the human_agent intent escalates as well, unless the message only asks for our phone
                        number or email (the intent's own templates give them) or gives an email or postcode
                        (an answer to our question, not a request for a person)
+    asks for help      "I need help!!" and no topic, as a first message: what is it about? (clarify.HELP_TEXT)
     unsure             (not thanks or praise that is meant: bot/dialogue/sarcasm.py, those are returned)
                        an opening message whose intent probability is below CLARIFY_BELOW: a short one
                        ("I need help!!") gets a question naming our best guess (bot/dialogue/clarify.py);
@@ -127,6 +128,8 @@ def decide(state: DialogueState, kb) -> Candidate | None:
         state.intent_memory = None
         return Candidate(clarify.CLARIFY_TEXT, "clarify", 1.0,
                          meta={"intent": state.intent, "confidence": state.intent_score})
+    if first_message and clarify.only_asks_for_help(message):  # nothing to guess from: what is it about?
+        return Candidate(clarify.HELP_TEXT, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score})
     if state.intent in sarcasm.PRAISE_INTENTS and sarcasm.sincere_praise(message):
         return None  # thanks are returned, however unsure the model (bot/dialogue/sarcasm.py)
     if state.intent_score < unsure_below and not number_only:
