@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogue import case_report, not_ours
+from bot.dialogue import case_report, not_ours, shop_matters
 from bot.shop.product_questions import GONE_WORDS, STOCK_WORDS
 
 # Another company's gift card or voucher: by name (big retailers and platforms; not prepaid Visa or Mastercard cards,
@@ -165,9 +165,10 @@ FACTS = {
     # "it burnt my hand", "needed stitches", "ripped my hair out": someone was hurt by what we sold
     "someone_hurt": re.compile(
         r"\b(?:injur\w*|hurt (?:me|my|him|her|them|myself|himself|herself)|burn(?:t|ed|s)? (?:me|my|him|her|his|their)|"
-        r"cut (?:my|his|her|their) (?:hand|finger|thumb|mouth|lip|foot)|stitches|bleeding|bled|hospital|a&e|"
+        r"cut (?:my|his|her|their) (?:hand|finger|thumb|mouth|lip|foot)|stitches|(?:bleeding|bled)(?! (?:\\w+ )?(?:dye|colou?r|ink))|"
+        r"hospital|a&e|"
         r"ripped (?:my|his|her) hair|electric shock|shocked me|allergic reaction|"
-        r"chok(?:ed|ing)|rash|caught fire|on fire|burst into flames|sparked)\b",
+        r"choked|choking(?! (?:hazard|risk))|rash|caught fire|on fire|burst into flames|sparked)\b",
         re.IGNORECASE),
     # "any current promo codes?", "do you have a discount code for shoes": asking us for a code, not about one
     "asks_for_a_code": re.compile(
@@ -561,6 +562,7 @@ _A_REAL_ORDERS_EXTRA = re.compile(r"\b(?:deliver\w*|shipping|postage|express|nex
 # with it; another company's lost card is not ours to replace; another company's membership has its own answer, and
 # their device or account beside an order's trouble is that trouble.
 FACTS.update(not_ours.FACTS)  # another company's order, account or shop, food, what we don't sell (bot/dialogue/not_ours.py)
+FACTS.update(shop_matters.FACTS)  # stock alerts, competitions, parcels sent back, partnerships... (bot/dialogue/shop_matters.py)
 UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "other_gift_card_trouble": lambda text: bool(FACTS["other_gift_card"].search(text)),
           "card_lost": lambda text: bool(FACTS["other_gift_card_trouble"].search(text)),  # only its maker replaces it
@@ -572,8 +574,21 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           # "the 30 % off code is not working": the code, not a thing, fails
           "item_fault": lambda text: bool(FACTS["code_not_working"].search(text)) and not _THING_FAILS.search(text),
           **not_ours.UNLESS,
+          **shop_matters.UNLESS,
+          # "a DM says I won your giveaway and must pay shipping, is that you?", "a text says my order is held at customs":
+          # a message to check, which the scam answers cover
+          "competition": lambda text: _checks_a_message(text), "tracking_stuck": lambda text: _checks_a_message(text),
           # "tea towels with lemons on", "a chocolate brown throw": goods of ours named, the food is their print or colour
           "groceries": lambda text: not_ours.UNLESS["groceries"](text) or bool(FACTS["names_our_goods"].search(text))}
+
+
+_IS_IT_YOU = re.compile(r"\bis (?:that|this|it) (?:actually |really )?(?:you|from you|legit|real|genuine)\b|"
+                        r"\b(?:need|have|asked|asking|wants?) (?:me )?to pay (?:the |a )?(?:shipping|postage|fee|customs|duty|[£$]\d)",
+                        re.IGNORECASE)
+
+
+def _checks_a_message(text: str) -> bool:
+    return bool(FACTS["suspicious_message"].search(text) or FACTS["scam_signs"].search(text) or _IS_IT_YOU.search(text))
 
 
 def facts_in(text: str) -> set[str]:

@@ -32,12 +32,19 @@ from bot.dialogue import not_ours
 # (round 16). Another shop's order, a marketplace, another shop named, food and kinds of things we don't sell are
 # not ours (bot/dialogue/not_ours.py, round 14); they come last, so that mouldy bread's poor quality yields to its
 # being food: the last topic lifted is the one answered.
-FACT_TOPICS = {"quality_problem": "damaged_or_wrong_item", "someone_hurt": "defective_item",
+FACT_TOPICS = {"safety_concern": "feedback",  # round 17 (bot/dialogue/shop_matters.py): before someone hurt, who comes first
+               "quality_problem": "damaged_or_wrong_item", "someone_hurt": "defective_item",
                "empty_box": "missing_item", "locker_code": "package_not_received",
                "arrived_used": "damaged_or_wrong_item", "charged_after_cancel": "refund_status",
                "charged_for_unbought": "unauthorized_charge", "gift_receipt": "invoice_request",
                "gift_card_drained": "unauthorized_charge", "suspicious_message": "scam_concern",
                "return_not_collected": "return_status", "store_payment": "payment_methods",
+               # round 17 (shop_matters.py): a stock alert, a competition, a store's price against the website's, a
+               # parcel sent back to us, tracking that stopped, and a charity's or a business's request
+               "stock_alert": "product_question", "store_online_price": "price_adjustment",
+               "returned_to_sender": "package_not_received", "tracking_stuck": "delivery_delayed",
+               "split_delivery": "missing_item", "competition": "promo_code",  # a prize "not come, nothing since" is a prize
+               "business_request": "off_topic",
                "marketplace_trade": "off_topic", "other_company_order": "off_topic", "other_shop_named": "off_topic",
                "groceries": "off_topic", "not_our_range": "off_topic",
                "late_express": "delivery_delayed"}  # "where is my order?? I paid for next day" is late (round 15)
@@ -83,7 +90,7 @@ def after_the_lifts(scores: np.ndarray, ids: list[str], message: str, said: set[
                     our_membership: str | None) -> np.ndarray:
     """The scores once the keyword lifts are done ("code isn't working" and "membership" are keywords)."""
     best_id = ids[int(np.argmax(scores))]
-    if best_id == PROMO_INTENT and NOT_A_PROMO_CODE.search(message):
+    if best_id == PROMO_INTENT and NOT_A_PROMO_CODE.search(message) and "competition" not in said:  # (a prize card is)
         scores = set_aside(scores, ids, [PROMO_INTENT])
         return scores / scores.sum()  # the card or locker is named outright: its topic keeps the odds promo had
     names_ours = bool(our_membership) and our_membership.lower() in message.lower()
