@@ -1,8 +1,8 @@
 """Facts about the shop's own matters beyond one order's trouble (round 17): what real traffic asks a shop that the
 intents' examples don't cover, each with an answer of its own in the knowledge base ("needs": ["said:<fact>"]).
 
-    stock_alert          "never got the back-in-stock email", "how do I get told when it's back?"
-    competition          a competition, giveaway or prize draw we ran: winners, prizes, entering
+    stock_alert          "never got the back-in-stock email" (stock_alert_missed), "how do I get told when it's back?"
+    competition          a competition, giveaway or prize draw we ran: winners and prizes, or how to enter (asks_to_enter)
     store_online_price   a store's price and the website's differ
     returned_to_sender   their parcel is undeliverable or on its way back to us (not a return they sent)
     tracking_stuck       tracking that hasn't moved for days, stuck at a depot, "label created" for a week
@@ -21,7 +21,7 @@ import re
 
 # A store of ours, not "the online store", "the app store" or "store credit"
 _A_STORE = (r"(?:\bin-?store\b|\binstore\b|(?<!online )(?<!web )(?<!app )\b(?:stores?|shops?|branch(?:es)?)\b(?! credit)|"
-            r"\b(?:at the till|on the shelf|shelf (?:price|label|tag)|price tag)\b)")
+            r"\b(?:at the till|the till|tills|cashiers?|on the shelf|shelf (?:price|label|tag)|price tag)\b)")
 # Where a parcel waits: a depot, a hub, customs, or a status that is no movement
 _WAITING_PLACE = (r"(?:depot|hub|warehouse|facility|fulfil?ment|sort\w*|distribution|customs|clearance|processing|label created|"
                   r"information received|info received|awaiting (?:collection|pickup|pick-up))")
@@ -34,6 +34,18 @@ FACTS = {
         r"\b(?:notif(?:y|ied|ication)|alert(?:ed|s)?|e-?mail(?:ed)?|tell|told|let (?:me|us) know|message[ds]?|texts?)\b"
         r"[^.!?\n]{0,40}?\b(?:back in stock|comes? back|(?:is|are|was|were) back|restock(?:ed|s)?|in stock again|"
         r"available again|when (?:it'?s|they'?re) back)\b",
+        re.IGNORECASE),
+    # "signed up for the restock email and never got it", "my back in stock alerts have stopped": an alert that failed
+    "stock_alert_missed": re.compile(
+        r"^(?=.*\b(?:signed up|sign(?:ed)? me up|subscribed|registered|put my (?:e-?mail|name) (?:in|down)|clicked|set (?:it )?up|"
+        r"alerts?|notifications?)\b)(?=.*\b(?:never (?:got|received|came|had)|didn'?t (?:get|receive|come)|did not (?:get|"
+        r"receive)|no (?:e-?mails?|alerts?|notifications?)|got nothing|nothing came|not once|without a peep|stopped "
+        r"(?:coming|working|arriving)|not (?:received|getting|coming))\b)",
+        re.IGNORECASE | re.DOTALL),
+    # "how do I enter?", "is it open to Canada?", "what's the prize?", "can I enter twice?": the rules, not the winners
+    "asks_to_enter": re.compile(
+        r"\b(?:how (?:do|can|would) (?:i|we|you) enter|can (?:i|we) enter|enter (?:more than|twice|again)|open to|eligib\w*|"
+        r"(?:what'?s|what is|what are) the prizes?|t ?& ?cs|terms and conditions|rules)\b",
         re.IGNORECASE),
     # a giveaway or prize draw named is one; "competition", "contest" or "quiz" only beside winning words ("your
     # competition is cheaper" is a rival)
@@ -53,15 +65,19 @@ FACTS = {
     "returned_to_sender": re.compile(
         r"\b(?:return(?:ed|ing)? to (?:the )?(?:sender|shipper|origin)|undeliverable|undelivered and returned|"
         r"(?:on its way|going|being sent|been sent|was sent|got sent|heading|en route|going) back to (?:you|u|your "
-        r"(?:warehouse|depot)|the (?:sender|warehouse|shop|store|seller|depot))|rts)\b",
-        re.IGNORECASE),
+        r"(?:warehouse|depot)|the (?:sender|warehouse|shop|store|seller|depot))|rts)\b|"
+        # sent back, beside why a delivery failed ("my order got sent back because the buzzer wasn't working")
+        r"^(?=.*\b(?:sent back|being returned|was returned|been returned|got returned)\b)(?=.*\b(?:refused|buzzer|no ?one "
+        r"(?:was )?(?:home|in)|nobody (?:was )?(?:home|in)|wasn'?t (?:even )?home|couldn'?t (?:be )?deliver\w*|failed "
+        r"(?:to )?deliver\w*|delivery attempts?|attempted|address|customs)\b)",
+        re.IGNORECASE | re.DOTALL),
     "tracking_stuck": re.compile(
         r"\btracking\b[^.!?\n]{0,40}?\b(?:hasn'?t|has not|hasnt|not|never|didn'?t|won'?t|doesn'?t|isn'?t)\b "
         r"(?:been )?(?:moved|updated|update|changed|change|budged|move|moving)\b|\b(?:tracking|it)(?:'s| is) frozen\b|"
-        r"\b(?:stuck|sat|sitting|held|been) (?:at|in|on)\b[^.!?\n]{0,40}?\b" + _WAITING_PLACE + r"|"
+        r"\b(?:stuck|sat|sitting|held|been)\b[^.!?\n]{0,40}?\b(?:" + _WAITING_PLACE + r"|in transit)|"
         r"\blabel created\b|\b(?:hasn'?t|has not|not|never) (?:moved|budged|updated)\b|\bnothing since\b|"
         r"\bno (?:tracking )?(?:updates?|movement|scans?)\b[^.!?\n]{0,20}?\b(?:for|in|since)\b|"
-        r"\b(?:information|info) received\b",
+        r"\b(?:information|info) received\b|\bawaiting (?:carrier |courier )?(?:collection|pickup|pick-up)\b",
         re.IGNORECASE),
     # "2 parcels out of 3", "came in two boxes and the second hasn't come", "the rest is shipped separately"
     "split_delivery": re.compile(
@@ -70,20 +86,26 @@ FACTS = {
         r"separate (?:parcels|packages|boxes|shipments|deliveries)|(?:\d|one|two|three) (?:parcels?|packages?|boxes) "
         r"(?:out )?of (?:\d|two|three|four|five)|(?:only )?half (?:of )?(?:my|the) (?:order|parcels?|packages?|stuff)|"
         r"the other (?:half|parcels?|packages?|box(?:es)?)|(?:the )?rest (?:of (?:my|the) order|is on its way|on its way)|"
-        r"(?:arrived|came|delivered) in (?:\d|two|three|four|several) (?:boxes|parcels|packages))\b",
+        r"(?:arrived|came|delivered) in (?:\d|two|three|four|several) (?:boxes|parcels|packages)|"
+        r"in (?:multiple|several|separate|\d|two|three) (?:boxes|parcels|packages)|(?:\d|one|two|three) (?:out )?of "
+        r"(?:\d|two|three|four|five) (?:parcels|packages|boxes)|(?:parcel|package|box) (?:\d|one|two) of (?:\d|two|three)|"
+        r"(?:a |the )?second (?:package|parcel|box|shipment))\b",
         re.IGNORECASE),
     "business_request": re.compile(
         r"\b(?:raffle prizes?|tombola|sponsor(?:ship|ing|ed)?s?|fund ?rais(?:er|ing)|collab(?:oration|orate)?s?|"
         r"influencers?|brand ambassadors?|partnership|partner with (?:you|u)|wholesale|stockists?|suppliers?|"
         r"supply (?:you|u|your)|buying team|buyers|b2b|press (?:enquiry|inquiry)|media (?:enquiry|inquiry)|"
         r"affiliate program(?:me)?|portfolio|lookbook shoot|(?:pitch|propose) (?:a|an|our|my)\b|charity (?:requests?|events?|"
-        r"auctions?|raffles?|partners?|appeals?|balls?|nights?))\b|"
+        r"auctions?|raffles?|partners?|appeals?|balls?|nights?)|procurement|supplying (?:you|your)|pr (?:contact|team|"
+        r"department|agency)|in exchange for (?:free )?(?:products?|items)|in bulk|bulk (?:orders?|buys?|discounts?|pricing)|"
+        r"trade (?:accounts?|pricing|discounts?)|corporate (?:orders?|gifting|gifts))\b|"
         r"^(?=.*\b(?:donat(?:e|ion|ions|ing)|contribut\w+|spare)\b)(?=.*\b(?:charity|charities|school|pta|fundraiser|"
         r"fundraising|in aid of|raffle|auction|event|hospice|appeal|church|club|team|drive|families|in need|shelter)\b)",
         re.IGNORECASE | re.DOTALL),
     "safety_concern": re.compile(
         r"\b(?:choking (?:hazard|risk)|(?:could|might|can) (?:choke|swallow)|swallow(?:ed)? (?:them|it|one)|strangulation|"
-        r"suffocat\w+|flammable|fire (?:risk|hazard)|safety (?:risk|hazard|concern|issue|warning|standard|label|"
+        r"suffocat\w+|flammab\w*|(?:went|go|goes) up in flames|fire (?:risk|hazard)|"
+        r"dangerous (?:for|to) (?:babies|kids|children|toddlers|infants|little ones)|safety (?:risk|hazard|concern|issue|warning|standard|label|"
         r"recall|marking|mark)s?|unsafe|(?:not|n'?t|isn'?t|aren'?t) (?:\w+ )?safe (?:for|to|with)\b|hazard(?:ous)?|toxic|"
         r"lead paint|contains? lead|glazes? (?:contain|with) lead|food[- ]safe|recall(?:ed)?|allergens?|small parts|"
         r"mislabell?ed|wrong(?:ly)? label(?:l?ed)?|no (?:safety |warning |fire )?(?:warnings?|labels?)|missing (?:a |the )?"
