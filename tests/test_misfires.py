@@ -27,6 +27,9 @@ def groups(tmp_path_factory):
     ("hunt 10", 56, 1),  # round 16: gift receipts, charges for nothing bought, goods we don't sell, store visits
     ("hunt 11", 50, 1),  # held out until round 16's rules for hunt 10's situations were final
     ("hunt 12", 60, 1),  # round 16: returns never collected, gift cards drained, phishing, store payments, how to return
+    ("hunt 13", 74, 1),  # round 17: stock alerts, competitions, store vs website prices, parcels sent back, safety worries,
+    #                      business requests, orders split over parcels, stuck tracking (bot/dialogue/shop_matters.py)
+    ("hunt 14", 74, 1),  # the same situations by another writer, held out until hunt 13's first rules: 60 of 80 then
 ])
 def test_the_reading_rules_hold_on_the_hunts(groups, hunt, min_hits, max_false_alarms):
     group = groups[hunt]

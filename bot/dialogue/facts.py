@@ -165,7 +165,7 @@ FACTS = {
     # "it burnt my hand", "needed stitches", "ripped my hair out": someone was hurt by what we sold
     "someone_hurt": re.compile(
         r"\b(?:injur\w*|hurt (?:me|my|him|her|them|myself|himself|herself)|burn(?:t|ed|s)? (?:me|my|him|her|his|their)|"
-        r"cut (?:my|his|her|their) (?:hand|finger|thumb|mouth|lip|foot)|stitches|(?:bleeding|bled)(?! (?:\\w+ )?(?:dye|colou?r|ink))|"
+        r"cut (?:my|his|her|their) (?:hand|finger|thumb|mouth|lip|foot)|stitches|(?:bleeding|bled)(?! (?:\w+ )?(?:dye|colou?r|ink))|"
         r"hospital|a&e|"
         r"ripped (?:my|his|her) hair|electric shock|shocked me|allergic reaction|"
         r"choked|choking(?! (?:hazard|risk))|rash|caught fire|on fire|burst into flames|sparked)\b",
