@@ -11,9 +11,10 @@ intents' examples don't cover, each with an answer of its own in the knowledge b
     safety_concern       a worry about a product's safety (a label, a choking hazard, flammable), not an injury
 
 Found in round 16's blind ratings of real_dev (messages about these were handed over or answered as something else)
-and written from what shops are asked in general; hunt 13 was run on the first version, hunt 14 held out
-(docs/reply-quality.md, "Round 17"). bot/dialogue/facts.py merges these into its FACTS and told_topics.py names
-their topics.
+and written from what shops are asked in general. Three helper writers' hunts checked them (docs/reply-quality.md,
+"Round 17"): hunt 13 was run on the first version and mended on, hunts 14 and 15 were each held out until the rules
+before them were written, run once, then mended on. bot/dialogue/facts.py merges these into its FACTS, and
+told_topics.py names their topics.
 """
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ _WAITING_PLACE = (r"(?:depot|hub|warehouse|facility|fulfil?ment|sort\w*|distribu
 FACTS = {
     "stock_alert": re.compile(
         r"\b(?:back[- ]in[- ]stock|restock(?:ed|ing)?|stock|availability|in[- ]stock) (?:notifications?|alerts?|e-?mails?|"
-        r"notices?|reminders?)\b|\bnotify me\b|\b(?:wait ?lists?|waiting lists?)\b|"
+        r"notices?|reminders?)\b|\bnotify me\b|\bit'?s back!?'? (?:e-?mails?|alerts?|notifications?)\b|\b(?:wait ?lists?|waiting lists?)\b|"
         r"\b(?:add|put) me (?:on|to) (?:the|a|your) (?:list|wait ?list|waiting list)\b|"
         r"\b(?:notif(?:y|ied|ication)|alert(?:ed|s)?|e-?mail(?:ed)?|tell|told|let (?:me|us) know|message[ds]?|texts?)\b"
         r"[^.!?\n]{0,40}?\b(?:back in stock|comes? back|(?:is|are|was|were) back|restock(?:ed|s)?|in stock again|"
@@ -38,14 +39,16 @@ FACTS = {
     # "signed up for the restock email and never got it", "my back in stock alerts have stopped": an alert that failed
     "stock_alert_missed": re.compile(
         r"^(?=.*\b(?:signed up|sign(?:ed)? me up|subscribed|registered|put my (?:e-?mail|name) (?:in|down)|clicked|set (?:it )?up|"
-        r"alerts?|notifications?)\b)(?=.*\b(?:never (?:got|received|came|had)|didn'?t (?:get|receive|come)|did not (?:get|"
+        r"alerts?|notifications?|on (?:the|your) (?:list|wait ?list|waiting list)|notify me|(?:restock|back in stock) e-?mails?)\b)"
+        r"(?=.*\b(?:never (?:got|received|came|had)|no confirmation|(?:didn'?t|never|not) come through|didn'?t (?:get|receive|come)|did not (?:get|"
         r"receive)|no (?:e-?mails?|alerts?|notifications?)|got nothing|nothing came|not once|without a peep|stopped "
         r"(?:coming|working|arriving)|not (?:received|getting|coming))\b)",
         re.IGNORECASE | re.DOTALL),
     # "how do I enter?", "is it open to Canada?", "what's the prize?", "can I enter twice?": the rules, not the winners
     "asks_to_enter": re.compile(
         r"\b(?:how (?:do|can|would) (?:i|we|you) enter|can (?:i|we) enter|enter (?:more than|twice|again)|open to|eligib\w*|"
-        r"(?:what'?s|what is|what are) the prizes?|t ?& ?cs|terms and conditions|rules)\b",
+        r"(?:what'?s|what is|what are) the prizes?|t ?& ?cs|terms and conditions|rules|fine print|(?:have|need) to (?:buy|purchase)|"
+        r"purchase (?:necessary|required|needed))\b",
         re.IGNORECASE),
     # a giveaway or prize draw named is one; "competition", "contest" or "quiz" only beside winning words ("your
     # competition is cheaper" is a rival)
@@ -60,10 +63,11 @@ FACTS = {
     "store_online_price": re.compile(
         r"^(?=.*" + _A_STORE + r")"
         r"(?=.*\b(?:online|website|web ?site|site|app|internet)\b)"
-        r"(?=.*(?:\b(?:prices?d?|pricing|cheaper|dearer|more expensive|costs?|double|twice|half|deal|offer)\b|[£$]\d))",
+        r"(?=.*(?:\b(?:prices?d?|pricing|cheaper|dearer|more expensive|costs?|double|twice|half|deal|offer|charg\w* (?:more|less)|"
+        r"rip ?off)\b|[£$]\d))",
         re.IGNORECASE | re.DOTALL),
     "returned_to_sender": re.compile(
-        r"\b(?:return(?:ed|ing)? to (?:the )?(?:sender|shipper|origin)|undeliverable|undelivered and returned|"
+        r"\b(?:return(?:ed|ing)? to (?:the )?(?:sender|shipper|origin)|undeliverable|undelivered and returned|bounced back|"
         r"(?:on its way|going|being sent|been sent|was sent|got sent|heading|en route|going) back to (?:you|u|your "
         r"(?:warehouse|depot)|the (?:sender|warehouse|shop|store|seller|depot))|rts)\b|"
         # sent back, beside why a delivery failed ("my order got sent back because the buzzer wasn't working")
@@ -77,7 +81,7 @@ FACTS = {
         r"\b(?:stuck|sat|sitting|held|been)\b[^.!?\n]{0,40}?\b(?:" + _WAITING_PLACE + r"|in transit)|"
         r"\blabel created\b|\b(?:hasn'?t|has not|not|never) (?:moved|budged|updated)\b|\bnothing since\b|"
         r"\bno (?:tracking )?(?:updates?|movement|scans?)\b[^.!?\n]{0,20}?\b(?:for|in|since)\b|"
-        r"\b(?:information|info) received\b|\bawaiting (?:carrier |courier )?(?:collection|pickup|pick-up)\b",
+        r"\b(?:information|info) received\b|\bpre-?transit\b|\bsame\b[^.!?\n]{0,50}?\b(?:scan|status|update)\b|\bawaiting (?:carrier |courier )?(?:collection|pickup|pick-up)\b",
         re.IGNORECASE),
     # "2 parcels out of 3", "came in two boxes and the second hasn't come", "the rest is shipped separately"
     "split_delivery": re.compile(
@@ -89,23 +93,26 @@ FACTS = {
         r"(?:arrived|came|delivered) in (?:\d|two|three|four|several) (?:boxes|parcels|packages)|"
         r"in (?:multiple|several|separate|\d|two|three) (?:boxes|parcels|packages)|(?:\d|one|two|three) (?:out )?of "
         r"(?:\d|two|three|four|five) (?:parcels|packages|boxes)|(?:parcel|package|box) (?:\d|one|two) of (?:\d|two|three)|"
-        r"(?:a |the )?second (?:package|parcel|box|shipment))\b",
+        r"(?:a |the )?second (?:package|parcel|box|shipment)|remaining items|items? to follow)\b",
         re.IGNORECASE),
     "business_request": re.compile(
         r"\b(?:raffle prizes?|tombola|sponsor(?:ship|ing|ed)?s?|fund ?rais(?:er|ing)|collab(?:oration|orate)?s?|"
         r"influencers?|brand ambassadors?|partnership|partner with (?:you|u)|wholesale|stockists?|suppliers?|"
         r"supply (?:you|u|your)|buying team|buyers|b2b|press (?:enquiry|inquiry)|media (?:enquiry|inquiry)|"
-        r"affiliate program(?:me)?|portfolio|lookbook shoot|(?:pitch|propose) (?:a|an|our|my)\b|charity (?:requests?|events?|"
-        r"auctions?|raffles?|partners?|appeals?|balls?|nights?)|procurement|supplying (?:you|your)|pr (?:contact|team|"
+        r"affiliate program(?:me)?|portfolio|lookbook shoot|(?:pitch|propose) (?:a|an|our|my)\b|charity (?:requests?|partners?|"
+        r"appeals?)|procurement|sell to (?:independent |other |small )?(?:retailers|shops|stores|boutiques|businesses)|"
+        r"(?:carry|carrying|stock|stocking) your (?:\w+ )?(?:line|range|brand|products)|supplying (?:you|your)|pr (?:contact|team|"
         r"department|agency)|in exchange for (?:free )?(?:products?|items)|in bulk|bulk (?:orders?|buys?|discounts?|pricing)|"
         r"trade (?:accounts?|pricing|discounts?)|corporate (?:orders?|gifting|gifts))\b|"
-        r"^(?=.*\b(?:donat(?:e|ion|ions|ing)|contribut\w+|spare)\b)(?=.*\b(?:charity|charities|school|pta|fundraiser|"
+        r"^(?=.*\b(?:donat(?:e|ion|ions|ing)|contribut\w+|spare|on ?board|get (?:you )?involved|support (?:us|our))\b)(?=.*\b(?:charity|charities|school|pta|fundraiser|"
         r"fundraising|in aid of|raffle|auction|event|hospice|appeal|church|club|team|drive|families|in need|shelter)\b)",
         re.IGNORECASE | re.DOTALL),
     "safety_concern": re.compile(
         r"\b(?:choking (?:hazard|risk)|(?:could|might|can) (?:choke|swallow)|swallow(?:ed)? (?:them|it|one)|strangulation|"
         r"suffocat\w+|flammab\w*|(?:went|go|goes) up in flames|fire (?:risk|hazard)|"
-        r"dangerous (?:for|to) (?:babies|kids|children|toddlers|infants|little ones)|safety (?:risk|hazard|concern|issue|warning|standard|label|"
+        r"dangerous (?:for|to) (?:babies|kids|children|toddlers|infants|little ones)|(?:is|are) (?:this|it|they|these|those) "
+        r"(?:even |actually |really )?safe\b|flame[- ](?:resistant|retardant)|lead[- ]free|(?:isn'?t|is) (?:that|this|it) "
+        r"(?:banned|illegal|allowed)|safety (?:risk|hazard|concern|issue|warning|standard|label|"
         r"recall|marking|mark)s?|unsafe|(?:not|n'?t|isn'?t|aren'?t) (?:\w+ )?safe (?:for|to|with)\b|hazard(?:ous)?|toxic|"
         r"lead paint|contains? lead|glazes? (?:contain|with) lead|food[- ]safe|recall(?:ed)?|allergens?|small parts|"
         r"mislabell?ed|wrong(?:ly)? label(?:l?ed)?|no (?:safety |warning |fire )?(?:warnings?|labels?)|missing (?:a |the )?"

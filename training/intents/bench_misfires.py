@@ -14,7 +14,8 @@ round 14's rules were final, hunt 8 (round 15) was run once on its rules' first 
 was held out until round 15's rules were final; hunt 10 (round 16) was run once on its rules' first version, then
 mended on, hunt 11 was held out until those rules were final, and hunt 12 was run once on the round's later rules,
 then mended on; hunt 13 (round 17) was run once on its rules' first version, then mended on, and hunt 14 (the same
-situations by another writer) was held out until hunt 13's rules were written, run once, then mended on.
+situations by another writer) was held out until hunt 13's rules were written, run once, then mended on, as was hunt
+15 (a third writer) after the rules mended on both.
 """
 from __future__ import annotations
 
