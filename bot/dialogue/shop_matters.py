@@ -9,6 +9,9 @@ intents' examples don't cover, each with an answer of its own in the knowledge b
     split_delivery       an order that came in several parcels, one of them not (yet) here
     business_request     donations and raffle prizes, sponsorship, collaborations, wholesale: the partnerships team's
     safety_concern       a worry about a product's safety (a label, a choking hazard, flammable), not an injury
+  and a second batch: a store's opening hours (store_hours), jobs (careers), when a sale starts (sale_dates), gift
+  wrap and messages (gift_wrap), points or a loyalty card (loyalty_points), what a product works with or fits
+  (product_compatibility)
 
 Found in round 16's blind ratings of real_dev (messages about these were handed over or answered as something else)
 and written from what shops are asked in general. Three helper writers' hunts checked them (docs/reply-quality.md,
@@ -119,6 +122,63 @@ FACTS = {
         r"(?:warning|safety|fire) labels?|age restrict\w*|not suitable for (?:under|children|kids|babies|infants)|"
         r"fire retardant|(?:ul|csa|ce|ukca) (?:mark\w*|listed|certif\w*)|certified for)\b",
         re.IGNORECASE),
+    # round 17, second batch: a store's hours, jobs, sale dates, gift wrap, points, what a product works with
+    "store_hours": re.compile(
+        r"\b(?:opening (?:hours|times)|(?:store|shop|holiday|sunday|weekend|christmas|trading) (?:hours|opening times)|"
+        r"(?:your|the|store'?s?|shop'?s?) hours (?:on|for|at|over|this|today|tomorrow)|hours on (?:christmas|new years?|"
+        r"boxing|thanksgiving|sunday|the)|"
+        r"what time (?:do|does|is|are|will) (?:you|u|the|your|it|they)\b[^.!?\n]{0,40}?\b(?:open|close|shut)|"
+        r"(?:when|what time) (?:do|does|will|is) (?:you|u|it|they|the [\w ]{1,30}?(?:store|shop|branch)|your [\w ]{1,30}?"
+        r"(?:store|shop|branch)) (?:open|close|shut)|(?:is|are) (?:the|your|you) (?:[\w']+ ){0,3}(?:stores?|shops?|"
+        r"branch(?:es)?)? ?open (?:on|this|today|tomorrow|tonight|late|now|christmas|boxing|new years?|thanksgiving|sunday|"
+        r"easter|on the)|clos(?:e|es|ing) early|open late)\b",
+        re.IGNORECASE),
+    "careers": re.compile(
+        r"\b(?:are (?:you|u|y'?all) hiring|(?:is|are) [\w ]{0,30}?hiring|hiring for|jobs? (?:at|with|in) (?:your|the|northwind)|"
+        r"vacanc(?:y|ies)|(?:any|job) openings|apply (?:for|to) (?:a |the )?(?:job|position|role|work)|job applications?|"
+        r"applied (?:for|to) (?:a |the )?(?:[\w-]+ ){0,3}(?:job|position|role|work)|seasonal (?:work|jobs?|staff|positions?|"
+        r"roles?)|part[- ]time (?:jobs?|work|positions?|roles?)|careers? (?:page|site|opportunit\w+)|internships?|"
+        r"apprenticeships?|graduate (?:schemes?|programs?|programmes?)|(?:my|an|the) interview (?:for|at|with)|work (?:for|at) "
+        r"(?:you|u|your|northwind))\b",
+        re.IGNORECASE),
+    # when a sale starts or ends, whether something will be reduced; not "these shouldn't be on sale"
+    "sale_dates": re.compile(
+        r"\b(?:when (?:does|do|is|will|are) (?:the |your |ur |you )?(?:[\w-]+ ){0,3}(?:sales?|clearance) (?:start|begin|end|"
+        r"finish|be|happen|on)|(?:sale|clearance|black friday|cyber monday|boxing day) (?:start|starts|begin|begins|end|ends|"
+        r"date|dates|last|lasts|run|runs)|how long (?:does|is|will) (?:the |your )?(?:[\w-]+ ){0,3}(?:sale|clearance)|next sale|"
+        r"(?:will|when|does|do|is|are|ever|if)\b[^.!?\n]{0,50}?\b(?:go|goes|be|come|comes|going) on sale|when (?:is|does) "
+        r"(?:black friday|cyber monday|boxing day)|(?:black friday|cyber monday|boxing day) (?:deals|sales?|this year|"
+        r"discounts?)|(?:do|will) (?:you|u) (?:do|have|be doing|be having) (?:a |any )?(?:[\w-]+ )?(?:black friday|cyber monday|"
+        r"boxing day|sales?|clearance))\b|"
+        r"^(?=.*(?:\b(?:sales?|clearance)\b|\d+ ?% off))(?!.*\bcodes?\b)(?=.*\b(?:finish\w*|ending|ends?|still on|on all)\b"
+        r"[^.!?\n]{0,20}\b(?:this|next|today|tomorrow|tonight|weekend|week|month|soon)\b)",
+        re.IGNORECASE | re.DOTALL),
+    # gift wrap and gift messages, sending an order as a present; not a wrap dress, bubble wrap, nor a message that
+    # didn't come (UNLESS)
+    "gift_wrap": re.compile(
+        r"\bgift[- ]?wrap\w*|\bgift (?:box(?:es)?|bags?|messages?|notes?|options?|tags?)\b|(?<!bubble )(?<!shrink )(?<!plastic )"
+        r"\bwrap(?:s|ped|ping)?\b(?! (?:dress|dresses|top|tops|skirt|cardigan|coat|jumpsuit|blouse|around|round|bracelet))|"
+        r"\b(?:send|ship|deliver) (?:it|this|them|my order|an order|the order|a present|a gift|something) (?:straight |directly )?"
+        r"(?:as a gift|to (?:my|a|her|his) [\w ]{0,20}?as a (?:gift|present)|straight|directly)\b|"
+        r"\bsend (?:a gift|a present) to\b|\ba (?:card|note) (?:in )?with (?:a note|a message|it)|\ba note from me\b",
+        re.IGNORECASE),
+    "loyalty_points": re.compile(
+        r"\b(?:loyalty (?:points?|cards?|schemes?|program(?:me)?s?|rewards?|app)|rewards? (?:points?|cards?|programs?|"
+        r"programmes?|schemes?|account|tiers?|members?|membership)|(?:silver|gold|platinum) (?:tier|level|status)|"
+        r"(?:signed up for|joined|join) (?:the |your )?rewards|points (?:card|balance|scheme|program(?:me)?|tiers?)|my points|"
+        r"(?:earn|collect|redeem|spend|use|get|got|missing|add|added|claim) (?:my |the |any |reward |loyalty |bonus )?points|"
+        r"points (?:for|on|from) (?:my|the|this|last|that) (?:order|purchase|shop|shopping)|(?:\d+|double|bonus) points|"
+        r"points? (?:expire|expiring|expiry|off|back|didn'?t (?:show|appear|go))|the points)\b",
+        re.IGNORECASE),
+    "product_compatibility": re.compile(
+        r"\b(?:induction|compatible|compatibility|oven[- ]?(?:safe|proof)|work(?:s)? (?:with|on) (?:a |an |my |our )?"
+        r"(?:induction|gas|electric|ceramic|glass|aga|hob|stove|cooktop|bulbs?|dimmer|smart)|bulb (?:type|fitting|size|base)|"
+        r"what (?:bulbs?|size bulb|kind of bulbs?|type of bulbs?|wattage)|(?:fit|fits) (?:a |an |my |our )?(?:[\w-]+ ){0,3}"
+        r"(?:duvet|mattress|bed|pillows?|inserts?|window|rail|pole|lamp|lamp base|table)|fits? (?:a |an |my )?\d+ ?"
+        r"(?:x|by|cm|in\b|inch|\")|replacement (?:parts?|shades?|lids?|handles?|bulbs?|glass|knobs?)|spare (?:parts?|lids?|"
+        r"shades?|handles?)|(?:sell|buy|get) (?:a |the )?(?:lids?|shades?|handles?) (?:separately|on (?:its|their) own)|"
+        r"(?:lids?|shades?|parts?|handles?|covers?|inserts?)\b[^.!?\n]{0,30}\bsold separately)\b",
+        re.IGNORECASE),
 }
 # A return the customer sent ("my return is on its way back to you") is no parcel of theirs sent back; a driver's
 # driving or a delivery left in danger is the courier's (delivery_complaint), not a product's safety.
@@ -129,6 +189,17 @@ _COURIER = re.compile(r"\b(?:driver|courier|driving|drove|van|left (?:it|the par
 # An order in three boxes that all came is no parcel missing.
 _ALL_HERE = re.compile(r"\b(?:everything(?:'s| is)? (?:here|arrived|came|turned up)|all (?:arrived|here|came|there|turned up)|"
                        r"got (?:everything|it all)|nothing(?:'s| is) missing)\b", re.IGNORECASE)
+# A visit that found a store shut is a complaint about that visit (complaint.in_store), not a question of hours.
+_FOUND_IT_SHUT = re.compile(r"\b(?:turned up|went|arrived|got there|showed up|drove|walked)\b[^.!?\n]{0,60}\b(?:closed|locked|"
+                            r"shut)\b", re.IGNORECASE)
+_ASKS_THE_HOURS = re.compile(r"\bwhat (?:are|r) (?:the|your) (?:actual |real |correct |proper )?(?:opening )?hours\b",
+                             re.IGNORECASE)
+# "the gift message I wrote wasn't in the box": an order's trouble, not a question about gift wrap
+_GIFT_NOTE_MISSING = re.compile(r"\bgift (?:message|note|wrap\w*|box)\b[^.!?\n]{0,30}\b(?:wasn'?t|weren'?t|not|missing|never|"
+                                r"didn'?t)\b|\b(?:no|missing|forgot\w*|without (?:the|a|my)) gift (?:message|note|wrap\w*)\b",
+                                re.IGNORECASE)
 UNLESS = {"returned_to_sender": lambda text: bool(_OWN_RETURN.search(text)),
+          "store_hours": lambda text: bool(_FOUND_IT_SHUT.search(text)) and not _ASKS_THE_HOURS.search(text),
+          "gift_wrap": lambda text: bool(_GIFT_NOTE_MISSING.search(text)),
           "split_delivery": lambda text: bool(_ALL_HERE.search(text)),
           "safety_concern": lambda text: bool(_COURIER.search(text))}

@@ -44,7 +44,8 @@ FACT_TOPICS = {"safety_concern": "feedback",  # round 17 (bot/dialogue/shop_matt
                "stock_alert": "product_question", "store_online_price": "price_adjustment",
                "returned_to_sender": "package_not_received", "tracking_stuck": "delivery_delayed",
                "split_delivery": "missing_item", "competition": "promo_code",  # a prize "not come, nothing since" is a prize
-               "business_request": "off_topic",
+               "business_request": "off_topic", "careers": "off_topic", "store_hours": "store_pickup",
+               "sale_dates": "promo_code", "gift_wrap": "shipping_options", "loyalty_points": "membership_subscription",
                "marketplace_trade": "off_topic", "other_company_order": "off_topic", "other_shop_named": "off_topic",
                "groceries": "off_topic", "not_our_range": "off_topic",
                "late_express": "delivery_delayed"}  # "where is my order?? I paid for next day" is late (round 15)
@@ -59,7 +60,8 @@ FALLBACK_FACT_TOPICS = {"suggests_a_change": "feedback", "shelf_price": "price_a
                         "other_company_system": "off_topic", "code_not_working": "promo_code",
                         "emails_not_arriving": "website_issue", "preorder_waiting": "delivery_delayed",
                         "cancelled_by_mistake": "cancel_order", "cancelled_by_us": "cancel_order",
-                        "gift_card_format": "gift_cards", "price_rose": "price_adjustment"}  # round 16
+                        "gift_card_format": "gift_cards", "price_rose": "price_adjustment",  # round 16
+                        "product_compatibility": "product_question"}  # round 17: unless a case or keyword named one
 # ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
 CARE_INTENT = "product_care"
 NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)
