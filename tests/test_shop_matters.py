@@ -41,3 +41,29 @@ def test_a_choking_hazard_is_a_worry_not_someone_hurt():
     assert "safety_concern" in said and "someone_hurt" not in said
     assert "someone_hurt" in facts_in("my son choked on a bead from the teething ring")
     assert "someone_hurt" not in facts_in("the towels are bleeding blue dye in the wash")
+
+
+@pytest.mark.parametrize("fact, said, not_said", [
+    ("store_hours", "is the Fremont shop open on Sundays?", "your opening hours say 9 but I turned up at 9:15 and it was locked"),
+    ("careers", "are you hiring for the holidays? how do I apply", "great job on the delivery, thanks!"),
+    ("sale_dates", "when does the boxing day sale start?", "these lamps get so hot they shouldn't be on sale"),
+    ("gift_wrap", "can you gift wrap it and add a note from me?", "the wrap dress arrived in bubble wrap, love it"),
+    ("loyalty_points", "why didn't I get my loyalty points for my last order?", "which pickup points do you use?"),
+    ("product_compatibility", "will the saucepans work on an induction hob?", "how do I wash the saucepans?"),
+])
+def test_the_second_batch_is_read_and_its_near_miss_is_not(fact, said, not_said):
+    assert fact in facts_in(said), said
+    assert fact not in facts_in(not_said), not_said
+
+
+def test_a_compatibility_question_gets_the_answer_for_its_kind_of_product(tmp_path):
+    from bot import Bot, BotConfig
+
+    bot = Bot(BotConfig(db_path=str(tmp_path / "replay.sqlite3"), policy="first"))
+    for n, (message, template) in enumerate([
+            ("Will the copper-bottom saucepan work on an induction hob?", "product_question.compatibility_cookware"),
+            ("What bulb does the table lamp take, E26 or E12?", "product_question.compatibility_lamp"),
+            ("Will your queen duvet cover fit a 90x90 inch duvet?", "product_question.compatibility_bedding"),
+            ("Do you sell a replacement shade that fits the brass floor lamp?", "product_question.compatibility_part")]):
+        turn = bot.reply(f"fit-{n}", message)
+        assert turn.candidates[turn.chosen].meta.get("template") == template, (message, turn.text)

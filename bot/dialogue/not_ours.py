@@ -181,7 +181,10 @@ _NOT_THEIRS = re.compile(r"\b(?:cheaper|price[ds]?|pric(?:e|ing) match\w*|compar
 # (not "what's going on with the Xbox pre-orders", "something wrong with my laptop": that thing is the subject)
 _WITH_OUR_GOODS = re.compile(r"(?<!going on )(?<!wrong )(?<!problem )(?<!problems )(?<!issue )(?<!issues )(?<!up )"
                              r"\b(?:under|on|onto|over|beside|next to|for|fit|fits|fitting|match|matches|with|in|into) "
-                             r"(?:my|the|a|our|your)\s+(?:[\w-]+\s+){0,2}?(?:" + _NOT_OUR_RANGE + r")\b", re.IGNORECASE)
+                             r"(?:my|the|a|our|your)\s+(?:[\w-]+\s+){0,2}?(?:" + _NOT_OUR_RANGE + r")\b|"
+                             # a size first, only where it fits: "fit a 16 inch deep mattress" (not "for a 55 inch smart TV")
+                             r"\bfits? (?:my|the|a|our|your)\s+\d+[ -]?(?:inch|in|cm)\s+(?:[\w-]+\s+){0,2}?(?:"
+                             + _NOT_OUR_RANGE + r")\b", re.IGNORECASE)
 _CARE = re.compile(r"\b(?:stains?|stained|spill\w*|wash\w*|clean\w*|marks?)\b", re.IGNORECASE)
 
 

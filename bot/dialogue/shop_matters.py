@@ -131,7 +131,9 @@ FACTS = {
         r"(?:when|what time) (?:do|does|will|is) (?:you|u|it|they|the [\w ]{1,30}?(?:store|shop|branch)|your [\w ]{1,30}?"
         r"(?:store|shop|branch)) (?:open|close|shut)|(?:is|are) (?:the|your|you) (?:[\w']+ ){0,3}(?:stores?|shops?|"
         r"branch(?:es)?)? ?open (?:on|this|today|tomorrow|tonight|late|now|christmas|boxing|new years?|thanksgiving|sunday|"
-        r"easter|on the)|clos(?:e|es|ing) early|open late)\b",
+        r"easter|on the)|clos(?:e|es|ing) early|open late|opens? early|(?:be|stay) open|open or closed|closed for the holiday|"
+        r"(?:is|are|r) (?:the|your|ur|you|u|it|they)\b[^.!?\n]{0,40}?\bopen (?:on |this )?(?:sundays?|saturdays?|weekends?|"
+        r"holidays?|[\w]+ day|today|tomorrow|tonight))\b|^\W*open (?:today|tomorrow|now|tonight)\b",
         re.IGNORECASE),
     "careers": re.compile(
         r"\b(?:are (?:you|u|y'?all) hiring|(?:is|are) [\w ]{0,30}?hiring|hiring for|jobs? (?:at|with|in) (?:your|the|northwind)|"
@@ -139,13 +141,18 @@ FACTS = {
         r"applied (?:for|to) (?:a |the )?(?:[\w-]+ ){0,3}(?:job|position|role|work)|seasonal (?:work|jobs?|staff|positions?|"
         r"roles?)|part[- ]time (?:jobs?|work|positions?|roles?)|careers? (?:page|site|opportunit\w+)|internships?|"
         r"apprenticeships?|graduate (?:schemes?|programs?|programmes?)|(?:my|an|the) interview (?:for|at|with)|work (?:for|at) "
-        r"(?:you|u|your|northwind))\b",
+        r"(?:you|u|your|northwind)|interviewed (?:for|at|with)|my (?:job )?application|my (?:cv|resume|résumé)|"
+        r"do (?:you|u) hire|hire (?:warehouse|staff|people|students)|looking for (?:part[- ]time|seasonal|staff|sales "
+        r"associates?|workers|people)|jobs? (?:going|available|openings?)|any [\w /]{0,30}?jobs\b)\b",
         re.IGNORECASE),
     # when a sale starts or ends, whether something will be reduced; not "these shouldn't be on sale"
     "sale_dates": re.compile(
         r"\b(?:when (?:does|do|is|will|are) (?:the |your |ur |you )?(?:[\w-]+ ){0,3}(?:sales?|clearance) (?:start|begin|end|"
         r"finish|be|happen|on)|(?:sale|clearance|black friday|cyber monday|boxing day) (?:start|starts|begin|begins|end|ends|"
-        r"date|dates|last|lasts|run|runs)|how long (?:does|is|will) (?:the |your )?(?:[\w-]+ ){0,3}(?:sale|clearance)|next sale|"
+        r"date|dates|last|lasts|run|runs|happening|coming|again)|how long (?:does|is|will) (?:the |your )?(?:[\w-]+ ){0,3}(?:sale|clearance)|next (?:[\w-]+ )?sale|"
+        r"will there be (?:a |any )?(?:[\w-]+ ){0,2}(?:sales?|deals?|discounts?)|(?:is|are) there (?:a |any )?(?:[\w-]+ ){0,2}"
+        r"sales? (?:coming|soon|this|next)|(?:gets?|be|go|goes) "
+        r"(?:discounted|reduced|marked down)|"
         r"(?:will|when|does|do|is|are|ever|if)\b[^.!?\n]{0,50}?\b(?:go|goes|be|come|comes|going) on sale|when (?:is|does) "
         r"(?:black friday|cyber monday|boxing day)|(?:black friday|cyber monday|boxing day) (?:deals|sales?|this year|"
         r"discounts?)|(?:do|will) (?:you|u) (?:do|have|be doing|be having) (?:a |any )?(?:[\w-]+ )?(?:black friday|cyber monday|"
@@ -168,17 +175,26 @@ FACTS = {
         r"(?:signed up for|joined|join) (?:the |your )?rewards|points (?:card|balance|scheme|program(?:me)?|tiers?)|my points|"
         r"(?:earn|collect|redeem|spend|use|get|got|missing|add|added|claim) (?:my |the |any |reward |loyalty |bonus )?points|"
         r"points (?:for|on|from) (?:my|the|this|last|that) (?:order|purchase|shop|shopping)|(?:\d+|double|bonus) points|"
-        r"points? (?:expire|expiring|expiry|off|back|didn'?t (?:show|appear|go))|the points)\b",
+        r"(?<!pickup )(?<!pick up )(?<!pick-up )(?<!collection )(?<!drop-off )(?<!drop off )(?<!access )"  # not a parcel's points
+        r"points? (?:expire|expiring|expiry|off|back|didn'?t (?:show|appear|go)|do (?:i|you|we)|per)|the points)\b",
         re.IGNORECASE),
     "product_compatibility": re.compile(
         r"\b(?:induction|compatible|compatibility|oven[- ]?(?:safe|proof)|work(?:s)? (?:with|on) (?:a |an |my |our )?"
         r"(?:induction|gas|electric|ceramic|glass|aga|hob|stove|cooktop|bulbs?|dimmer|smart)|bulb (?:type|fitting|size|base)|"
         r"what (?:bulbs?|size bulb|kind of bulbs?|type of bulbs?|wattage)|(?:fit|fits) (?:a |an |my |our )?(?:[\w-]+ ){0,3}"
         r"(?:duvet|mattress|bed|pillows?|inserts?|window|rail|pole|lamp|lamp base|table)|fits? (?:a |an |my )?\d+ ?"
-        r"(?:x|by|cm|in\b|inch|\")|replacement (?:parts?|shades?|lids?|handles?|bulbs?|glass|knobs?)|spare (?:parts?|lids?|"
+        r"(?:x|by|cm|in\b|inch|\")|(?:go on|fit on|fit over) (?:a |an |my )?[\d.]+ ?(?:cm|in\b|inch|\")|go in the (?:oven|"
+        r"dishwasher|microwave)|replacement (?:parts?|shades?|lids?|handles?|bulbs?|glass|knobs?)|spare (?:parts?|lids?|"
         r"shades?|handles?)|(?:sell|buy|get) (?:a |the )?(?:lids?|shades?|handles?) (?:separately|on (?:its|their) own)|"
         r"(?:lids?|shades?|parts?|handles?|covers?|inserts?)\b[^.!?\n]{0,30}\bsold separately)\b",
         re.IGNORECASE),
+    # which product_compatibility answer: cookware, a lamp, bedding, or a part on its own
+    "about_cookware": re.compile(r"\b(?:induction|hobs?|stoves?|cooktops?|ovens?|broilers?|grills?|pans?|saucepans?|pots?|"
+                                 r"casseroles?|skillets?|baking dish(?:es)?|bakeware|dutch ovens?)\b", re.IGNORECASE),
+    "about_lamp": re.compile(r"\b(?:bulbs?|lamps?|dimmers?|wattage|e26|e27|e12|e14|b22)\b", re.IGNORECASE),
+    "about_bedding": re.compile(r"\b(?:duvets?|duvet covers?|comforters?|sheets?|shams?|pillows?|pillowcases?|mattress(?:es)?|"
+                                r"inserts?)\b", re.IGNORECASE),
+    "asks_for_part": re.compile(r"\b(?:replacement|spare|sold separately|separately|on (?:its|their) own)\b", re.IGNORECASE),
 }
 # A return the customer sent ("my return is on its way back to you") is no parcel of theirs sent back; a driver's
 # driving or a delivery left in danger is the courier's (delivery_complaint), not a product's safety.

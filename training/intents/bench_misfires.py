@@ -15,7 +15,8 @@ was held out until round 15's rules were final; hunt 10 (round 16) was run once 
 mended on, hunt 11 was held out until those rules were final, and hunt 12 was run once on the round's later rules,
 then mended on; hunt 13 (round 17) was run once on its rules' first version, then mended on, and hunt 14 (the same
 situations by another writer) was held out until hunt 13's rules were written, run once, then mended on, as was hunt
-15 (a third writer) after the rules mended on both.
+15 (a third writer) after the rules mended on both; hunt 16 (round 17's second batch) was run once, then mended on,
+and hunt 17 held out until those rules were written, run once, then mended on.
 """
 from __future__ import annotations
 
