@@ -111,8 +111,9 @@ def test_new_intents_and_the_handover_flag_load():
     for intent_id in new:
         intent = kb.intent(intent_id)
         # (off_topic holds rounds 13-16's answers that say whose a thing is: another company's order, shop, food, and
-        # goods we don't sell asked about in stock, broken or otherwise)
-        assert 14 <= len(intent.examples) <= 20 and 4 <= len(intent.answers) <= 20
+        # goods we don't sell asked about in stock, broken or otherwise; product_question round 17's stock alerts and
+        # what each kind of product works with)
+        assert 14 <= len(intent.examples) <= 20 and 4 <= len(intent.answers) <= 24
         assert intent.passage and intent.description
     assert [i.id for i in kb.intents if i.handover] == ["unauthorized_charge"]
     product = kb.intent("product_question")
