@@ -206,8 +206,8 @@ _COURIER = re.compile(r"\b(?:driver|courier|driving|drove|van|left (?:it|the par
 _ALL_HERE = re.compile(r"\b(?:everything(?:'s| is)? (?:here|arrived|came|turned up)|all (?:arrived|here|came|there|turned up)|"
                        r"got (?:everything|it all)|nothing(?:'s| is) missing)\b", re.IGNORECASE)
 # A visit that found a store shut is a complaint about that visit (complaint.in_store), not a question of hours.
-_FOUND_IT_SHUT = re.compile(r"\b(?:turned up|went|arrived|got there|showed up|drove|walked)\b[^.!?\n]{0,60}\b(?:closed|locked|"
-                            r"shut)\b", re.IGNORECASE)
+_FOUND_IT_SHUT = re.compile(r"\b(?:turned up|went|arrived|got (?:there|to)|showed up|drove|walked)\b[^.!?\n]{0,60}\b(?:closed|"
+                            r"closing|locked|shut|turned away)\b|\b(?:was|were|got) turned away\b", re.IGNORECASE)
 _ASKS_THE_HOURS = re.compile(r"\bwhat (?:are|r) (?:the|your) (?:actual |real |correct |proper )?(?:opening )?hours\b",
                              re.IGNORECASE)
 # "the gift message I wrote wasn't in the box": an order's trouble, not a question about gift wrap
