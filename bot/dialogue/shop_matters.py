@@ -9,15 +9,20 @@ intents' examples don't cover, each with an answer of its own in the knowledge b
     split_delivery       an order that came in several parcels, one of them not (yet) here
     business_request     donations and raffle prizes, sponsorship, collaborations, wholesale: the partnerships team's
     safety_concern       a worry about a product's safety (a label, a choking hazard, flammable), not an injury
-  and a second batch: a store's opening hours (store_hours), jobs (careers), when a sale starts (sale_dates), gift
-  wrap and messages (gift_wrap), points or a loyalty card (loyalty_points), what a product works with or fits
-  (product_compatibility)
+    store_hours          a store's opening or holiday hours (not a visit that found it shut: complaint.in_store)
+    careers              jobs, applications, interviews
+    sale_dates           when a sale starts or ends, whether something will be reduced
+    gift_wrap            gift wrap and gift messages, sending an order as a present
+    loyalty_points       points or a loyalty card (we have none)
+    product_compatibility  what a product works with or fits, answered by kind: about_cookware, about_lamp,
+                         about_bedding, or a part on its own (asks_for_part)
 
-Found in round 16's blind ratings of real_dev (messages about these were handed over or answered as something else)
-and written from what shops are asked in general. Three helper writers' hunts checked them (docs/reply-quality.md,
-"Round 17"): hunt 13 was run on the first version and mended on, hunts 14 and 15 were each held out until the rules
-before them were written, run once, then mended on. bot/dialogue/facts.py merges these into its FACTS, and
-told_topics.py names their topics.
+The first eight were found in round 16's blind ratings of real_dev (messages about them were handed over or answered
+as something else), the last five among hunt 13's ordinary messages that were handed over; each was written from what
+shops are asked in general. Helper writers' hunts checked them (docs/reply-quality.md, "Round 17"): hunts 13 and 16
+were run on the first version and mended on, hunts 14, 15 and 17 were each held out until the rules before them were
+written, run once, then mended on. bot/dialogue/facts.py merges these into its FACTS, and told_topics.py names their
+topics.
 """
 from __future__ import annotations
 

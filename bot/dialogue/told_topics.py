@@ -39,8 +39,9 @@ FACT_TOPICS = {"safety_concern": "feedback",  # round 17 (bot/dialogue/shop_matt
                "charged_for_unbought": "unauthorized_charge", "gift_receipt": "invoice_request",
                "gift_card_drained": "unauthorized_charge", "suspicious_message": "scam_concern",
                "return_not_collected": "return_status", "store_payment": "payment_methods",
-               # round 17 (shop_matters.py): a stock alert, a competition, a store's price against the website's, a
-               # parcel sent back to us, tracking that stopped, and a charity's or a business's request
+               # round 17 (shop_matters.py): a stock alert, a store's price against the website's, a parcel sent back
+               # to us, tracking that stopped, an order split over parcels, a competition, a charity's or a business's
+               # request, a job, a store's hours, a sale's dates, gift wrap, points
                "stock_alert": "product_question", "store_online_price": "price_adjustment",
                "returned_to_sender": "package_not_received", "tracking_stuck": "delivery_delayed",
                "split_delivery": "missing_item", "competition": "promo_code",  # a prize "not come, nothing since" is a prize
@@ -92,7 +93,8 @@ def after_the_lifts(scores: np.ndarray, ids: list[str], message: str, said: set[
                     our_membership: str | None) -> np.ndarray:
     """The scores once the keyword lifts are done ("code isn't working" and "membership" are keywords)."""
     best_id = ids[int(np.argmax(scores))]
-    if best_id == PROMO_INTENT and NOT_A_PROMO_CODE.search(message) and "competition" not in said:  # (a prize card is)
+    # (a gift card that is a competition's prize leaves the competition's answer in place)
+    if best_id == PROMO_INTENT and NOT_A_PROMO_CODE.search(message) and "competition" not in said:
         scores = set_aside(scores, ids, [PROMO_INTENT])
         return scores / scores.sum()  # the card or locker is named outright: its topic keeps the odds promo had
     names_ours = bool(our_membership) and our_membership.lower() in message.lower()
