@@ -557,6 +557,16 @@ _A_REAL_ORDERS_EXTRA = re.compile(r"\b(?:deliver\w*|shipping|postage|express|nex
                                   r"warranty|protection|twice|double\w*|two times|same (?:order|item))\b", re.IGNORECASE)
 
 
+_IS_IT_YOU = re.compile(r"\bis (?:that|this|it) (?:actually |really )?(?:you|from you|legit|real|genuine)\b|"
+                        r"\b(?:need|have|asked|asking|wants?) (?:me )?to pay (?:the |a )?(?:shipping|postage|fee|customs|duty|[£$]\d)",
+                        re.IGNORECASE)
+
+
+def _checks_a_message(text: str) -> bool:
+    """A message the customer asks us to check (a DM, a text): the scam answers cover it."""
+    return bool(FACTS["suspicious_message"].search(text) or FACTS["scam_signs"].search(text) or _IS_IT_YOU.search(text))
+
+
 # A fact that another reading of the message overrules: feedback beside their own order's trouble ("big mistake
 # ordering from you, my jacket arrived ripped") is that trouble; paying with another company's card is no trouble
 # with it; another company's lost card is not ours to replace; another company's membership has its own answer, and
@@ -577,18 +587,9 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           **shop_matters.UNLESS,
           # "a DM says I won your giveaway and must pay shipping, is that you?", "a text says my order is held at customs":
           # a message to check, which the scam answers cover
-          "competition": lambda text: _checks_a_message(text), "tracking_stuck": lambda text: _checks_a_message(text),
+          "competition": _checks_a_message, "tracking_stuck": _checks_a_message,
           # "tea towels with lemons on", "a chocolate brown throw": goods of ours named, the food is their print or colour
           "groceries": lambda text: not_ours.UNLESS["groceries"](text) or bool(FACTS["names_our_goods"].search(text))}
-
-
-_IS_IT_YOU = re.compile(r"\bis (?:that|this|it) (?:actually |really )?(?:you|from you|legit|real|genuine)\b|"
-                        r"\b(?:need|have|asked|asking|wants?) (?:me )?to pay (?:the |a )?(?:shipping|postage|fee|customs|duty|[£$]\d)",
-                        re.IGNORECASE)
-
-
-def _checks_a_message(text: str) -> bool:
-    return bool(FACTS["suspicious_message"].search(text) or FACTS["scam_signs"].search(text) or _IS_IT_YOU.search(text))
 
 
 def facts_in(text: str) -> set[str]:
