@@ -18,7 +18,7 @@ from bot.candidate import Candidate
 from bot.drafting.base import Drafter
 from bot.encoder import Encoder
 from bot.shop.catalogue import product_slots
-from bot.shop.knowledge import KnowledgeBase, fill_slots, needs_met
+from bot.shop.knowledge import KnowledgeBase, fill_slots, needs_met, without_optional_slots
 from bot.dialogue import case_report, not_ours, order_access
 from bot.dialogue.state import DialogueState
 
@@ -36,7 +36,8 @@ class RetrievalDrafter(Drafter):
         self.kb, self.encoder = kb, encoder
         self.templates = kb.answers
         self.template_intent = np.array([[i.id for i in kb.intents].index(t.intent) for t in self.templates])
-        self.answer_vectors = encoder.encode_cached([t.text for t in self.templates], cache_dir)
+        # (an optional slot, "{what_helps?}", is read without: whatever fills it, the answer is the same answer)
+        self.answer_vectors = encoder.encode_cached([without_optional_slots(t.text) for t in self.templates], cache_dir)
         self.uses_order = np.array(["order" in t.needs for t in self.templates], dtype=float)
         self.asks_for_order = np.array(["no_order" in t.needs for t in self.templates], dtype=float)
         self.on_unknown_order = np.array(["unknown_order" in t.needs for t in self.templates], dtype=float)
@@ -46,6 +47,7 @@ class RetrievalDrafter(Drafter):
         intent_ids = [i.id for i in kb.intents]
         self.not_ours_index = intent_ids.index(not_ours.NOT_OURS_INTENT) if not_ours.NOT_OURS_INTENT in intent_ids else -1
         self.about = [set(t.about) for t in self.templates]
+        self.tips = {intent.id: intent.tips for intent in kb.intents if intent.tips}
 
     def slot_values(self, state: DialogueState) -> dict:
         values = dict(self.kb.store)
@@ -96,6 +98,8 @@ class RetrievalDrafter(Drafter):
             scores = scores + ASKED_BONUS * np.array(fit)
 
         values = self.slot_values(state)
+        # each intent's first tip whose facts the customer stated, for its answers' {what_helps?} (bot/dialogue/elsewhere.py)
+        tip_for = {intent: first_tip(tips, said, values) for intent, tips in self.tips.items()}
         candidates, seen = [], set()
         asks = order_access.proof_requests(state, self.kb.store)  # until the order is proven, these stand in
         for index in np.argsort(-scores):
@@ -115,7 +119,7 @@ class RetrievalDrafter(Drafter):
                 continue  # an answer for another stage of the order ("reply 'yes, cancel'" to a shipped one)
             if not said.isdisjoint(template.asks):  # the customer told us already
                 continue
-            text = fill_slots(template.text, values)
+            text = fill_slots(template.text, {**values, "what_helps": tip_for.get(template.intent, "")})
             if text is None or text in seen:
                 continue
             seen.add(text)
@@ -124,3 +128,13 @@ class RetrievalDrafter(Drafter):
             if len(candidates) >= n:
                 break
         return candidates
+
+
+def first_tip(tips: list, said: set[str], values: dict) -> str:
+    """The first tip whose facts the customer stated, filled and with a space before it to follow a sentence; or ""."""
+    for tip in tips:
+        if needs_met(tip.needs, {}, said):
+            text = fill_slots(tip.text, values)
+            if text:
+                return " " + text
+    return ""

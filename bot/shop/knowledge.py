@@ -27,7 +27,7 @@ class AnswerTemplate:
 
     @property
     def slots(self) -> set[str]:
-        return {name for _, name, _, _ in string.Formatter().parse(self.text) if name}
+        return {name.rstrip("?") for _, name, _, _ in string.Formatter().parse(self.text) if name}
 
 
 @dataclass
@@ -43,6 +43,9 @@ class Intent:
     # Words that name this topic outright ("membership"): a message using one is about it, whatever the intent model
     # makes of the rest ("I'd like to cancel my membership" is no order cancellation). Store names in {slots}.
     keywords: list[str] = field(default_factory=list)
+    # One-sentence next steps for this intent's answers' optional {what_helps?} slot, most particular first: the first
+    # whose facts the customer stated is used (bot/dialogue/elsewhere.py)
+    tips: list[AnswerTemplate] = field(default_factory=list)
 
 
 class KnowledgeBaseError(ValueError):
@@ -87,33 +90,17 @@ class KnowledgeBase:
             for key in ("id", "examples", "answers"):
                 if key not in item:
                     raise KnowledgeBaseError(f"{where} has no '{key}'")
-            answers = []
-            for j, a in enumerate(item["answers"]):
-                needs = a.get("needs", [])
-                unknown = [n for n in needs if n not in NEEDS and not (n.startswith("said:") and n[5:] in FACTS)]
-                if unknown:
-                    raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown needs {sorted(unknown)} (known: "
-                                             f"{', '.join(sorted(NEEDS))}, or said:<fact> for a fact of facts.py)")
-                asks = a.get("asks", [])
-                if not set(asks) <= set(FACTS):
-                    raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown asks {sorted(set(asks) - set(FACTS))}")
-                statuses = a.get("statuses", [])
-                unknown = set(statuses) - set(raw.get("status_phrases", {}))
-                if unknown:
-                    raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown statuses {sorted(unknown)} (known: the "
-                                             "keys of status_phrases)")
-                if statuses and "order" not in needs:
-                    raise KnowledgeBaseError(f"{where}.answers[{j}]: 'statuses' needs \"needs\": [\"order\"]")
-                about = a.get("about", [])
-                if not set(about) <= set(ASKED):
-                    raise KnowledgeBaseError(f"{where}.answers[{j}]: unknown about {sorted(set(about) - set(ASKED))} "
-                                             f"(known: {', '.join(ASKED)})")
-                answers.append(AnswerTemplate(a.get("id", f"{item['id']}.{j}"), item["id"], a["text"], needs, asks,
-                                              statuses, about))
+            answers = [_answer(f"{where}.answers[{j}]", f"{item['id']}.{j}", item["id"], a, raw)
+                       for j, a in enumerate(item["answers"])]
+            tips = [_answer(f"{where}.tips[{j}]", f"{item['id']}.tip{j}", item["id"], tip, raw)
+                    for j, tip in enumerate(item.get("tips", []))]
+            for j, tip in enumerate(tips):
+                if not all(need.startswith("said:") for need in tip.needs):
+                    raise KnowledgeBaseError(f"{where}.tips[{j}]: a tip needs only said:<fact> (what the customer told us)")
             intents.append(Intent(item["id"], item.get("topic", ""), item.get("description", ""),
                                   list(item["examples"]), item.get("passage", ""), answers,
                                   bool(item.get("handover", False)), str(item.get("phrase") or ""),
-                                  [str(k).format(**raw.get("store", {})) for k in item.get("keywords", [])]))
+                                  [str(k).format(**raw.get("store", {})) for k in item.get("keywords", [])], tips))
         if not intents:
             raise KnowledgeBaseError(f"{path}: no intents")
         words = raw.get("store", {}).get("unsure_handover_words", 1)  # optional; its default is handover.TOLD_WORDS
@@ -126,7 +113,34 @@ class KnowledgeBase:
         return cls(raw.get("store", {}), raw.get("status_phrases", {}), intents)
 
 
-_SLOT = re.compile(r"\{(\w+)\}")
+def _answer(where: str, default_id: str, intent_id: str, a: dict, raw: dict) -> AnswerTemplate:
+    """One answer template (or tip) of an intent, its needs, asks, statuses and about checked against what exists."""
+    needs = a.get("needs", [])
+    unknown = [n for n in needs if n not in NEEDS and not (n.startswith("said:") and n[5:] in FACTS)]
+    if unknown:
+        raise KnowledgeBaseError(f"{where}: unknown needs {sorted(unknown)} (known: "
+                                 f"{', '.join(sorted(NEEDS))}, or said:<fact> for a fact of facts.py)")
+    asks = a.get("asks", [])
+    if not set(asks) <= set(FACTS):
+        raise KnowledgeBaseError(f"{where}: unknown asks {sorted(set(asks) - set(FACTS))}")
+    statuses = a.get("statuses", [])
+    unknown = set(statuses) - set(raw.get("status_phrases", {}))
+    if unknown:
+        raise KnowledgeBaseError(f"{where}: unknown statuses {sorted(unknown)} (known: the keys of status_phrases)")
+    if statuses and "order" not in needs:
+        raise KnowledgeBaseError(f"{where}: 'statuses' needs \"needs\": [\"order\"]")
+    about = a.get("about", [])
+    if not set(about) <= set(ASKED):
+        raise KnowledgeBaseError(f"{where}: unknown about {sorted(set(about) - set(ASKED))} (known: {', '.join(ASKED)})")
+    if "text" not in a:
+        raise KnowledgeBaseError(f"{where} has no 'text'")
+    return AnswerTemplate(a.get("id", default_id), intent_id, a["text"], needs, asks, statuses, about)
+
+
+# "{store_name}" must be filled; "{what_helps?}" may be empty (a tip that fits, or none: bot/dialogue/elsewhere.py)
+_SLOT = re.compile(r"\{(\w+)(\?)?\}")
+_OPTIONAL_SLOT = re.compile(r"\{\w+\?\}")
+
 
 
 def needs_met(needs: list[str], conditions: dict[str, bool], said: set[str]) -> bool:
@@ -135,15 +149,21 @@ def needs_met(needs: list[str], conditions: dict[str, bool], said: set[str]) -> 
     return all(need[5:] in said if need.startswith("said:") else conditions[need] for need in needs)
 
 
+def without_optional_slots(text: str) -> str:
+    """The template as it reads when its optional {slot?}s are empty."""
+    return _OPTIONAL_SLOT.sub("", text)
+
+
 def fill_slots(text: str, values: dict) -> str | None:
-    """Fill every {slot}; None if any slot has no (non-empty) value, so the template is not offered."""
+    """Fill every {slot}; None if any slot has no (non-empty) value, so the template is not offered. An optional
+    {slot?} with no value is left out."""
     missing = False
 
     def sub(match: re.Match) -> str:
         nonlocal missing
         value = values.get(match.group(1))
         if value is None or value == "":
-            missing = True
+            missing = match.group(2) is None or missing
             return ""
         return str(value)
 
