@@ -20,6 +20,9 @@ situations that facts.py doesn't read already are read here (FACTS, merged there
     wrong_or_damaged     the wrong thing came, or it came damaged, empty or with parts missing
     thing_broke          a thing that stopped working, won't turn on, whose battery dies
     price_fell           a price that fell after they bought it
+    declined_but_taken   a payment declined or failed, yet the money left the account
+    not_at_door          marked delivered but not there, or delivered to the wrong address
+    charged_twice        charged twice (or more) for one thing
     deal_not_applied     a code, coupon, offer or promotion that didn't apply or never came
     service_complaint    a complaint about a company's service as a whole ("worst service", "never again")
 """
@@ -33,7 +36,9 @@ FACTS = {
         r"\b(?:late|delayed|delay|overdue|running late|won'?t (?:be here|be delivered|arrive|come)|not (?:arrived|here|come|"
         r"shipped|dispatched|been (?:shipped|dispatched|delivered))|hasn'?t (?:arrived|come|shipped|been (?:shipped|"
         r"dispatched))|haven'?t (?:shipped|received)|never (?:got|received|arrived|came|turned up)|still waiting|"
-        r"no (?:update|sign) (?:on|of)|where(?:'?s| is) my)\b",
+        r"no (?:update|sign) (?:on|of)|where(?:'?s| is) my|due (?:yesterday|today|last \w+|on \w+)|pushed back|rescheduled|"
+        r"(?:in transit|preparing for dispatch|processing)'? for (?:\d+|a|two|three) (?:days?|weeks?)|still says|"
+        r"been waiting (?:\d+|a|two|three|over a) (?:days?|weeks?))\b",
         re.IGNORECASE),
     # "still waiting for my refund", "the refund hasn't come through", "when will I get my money back?"
     "refund_awaited": re.compile(
@@ -43,8 +48,9 @@ FACTS = {
         re.IGNORECASE),
     # "can I cancel one?", "change the size before it ships", "update the address on my order"
     "wants_order_changed": re.compile(
-        r"\b(?:change|changing|edit|amend|modify|update|swap)\b[^.!?\n]{0,30}?\b(?:size|colou?r|address|quantity|order)\b|"
-        r"\bcancel (?:one|it|them|my order|the order|this order|an order|part|one of)\b|\bbefore (?:it|they) (?:ships?|"
+        r"\b(?:change|changing|edit|amend|modify|update|swap)\b[^.!?\n]{0,45}?\b(?:size|colou?r|address|quantity|order)\b|"
+        r"\bcancel (?:one|it|them|part|one of|(?:my|the|this|an) (?:\w+ ){0,3}?order)\b|"
+        r"\badd (?:\w+ ){0,3}?to my (?:\w+ )?(?:order|delivery|basket)\b|\bbefore (?:it|they) (?:ships?|"
         r"dispatch\w*|goes? out)\b",
         re.IGNORECASE),
     # "cancel my Prime membership", "end my subscription", "the free trial charged me"
@@ -57,7 +63,8 @@ FACTS = {
     "tech_trouble": re.compile(
         r"\b(?:won'?t|wont|doesn'?t|not|can'?t|cannot|isn'?t) (?:connect|connecting|pair|pairing|sync|syncing|load|loading|"
         r"update|updating|open|opening|stream|streaming|play|playing)\b|\b(?:crash\w*|glitch\w*|freez(?:es|ing)|"
-        r"keeps? (?:logging|signing) (?:me )?out|error (?:code|message)|buffering)\b",
+        r"keeps? (?:logging|signing) (?:me )?out|error (?:code|message)|buffering|something went wrong|"
+        r"(?:app|icon|channel) (?:has )?(?:disappeared|vanished|gone missing))\b",
         re.IGNORECASE),
     # "sent me the wrong chairs", "turned up with the cover torn", "the box was empty", "missing 17 pages": what came
     # is not what was bought, or came damaged
@@ -69,13 +76,15 @@ FACTS = {
         r"\bbroken (?:\w+ )?(?:item|product|parcel|package|one)s? (?:received|delivered|arrived|came)\b|"
         r"\b(?:damaged|smashed|crushed|dented|crumpled|bashed) (?:in|during) (?:transit|delivery|the post)\b|"
         r"\b(?:box|parcel|package) was empty\b|\bempty (?:box|parcel|package)\b|"
-        r"\bmissing (?:\d+ )?(?:pages?|parts?|pieces?|screws?|bits?|cables?|items?)\b|\b(?:pages?|parts?|pieces?) (?:are |is )?missing\b",
+        r"\bmissing (?:\d+ )?(?:pages?|parts?|pieces?|screws?|bits?|cables?|items?)\b|\bno (?:screws|instructions|parts|fittings|"
+        r"charger|cable)\b|\b(?:pages?|parts?|pieces?) (?:are |is )?missing\b",
         re.IGNORECASE),
     # "stopped working yesterday", "the battery lasts 10 minutes", "won't turn on": a thing that fails in use
     "thing_broke": re.compile(
         r"\b(?:stopped working|broke|broken|faulty|defective|won'?t (?:turn|switch) on|not (?:turning|switching) on|"
         r"doesn'?t work|not working|(?:is|went|gone) dead|died|battery (?:lasts|dies|drains|only)|keeps? (?:turning|switching) "
-        r"off|overheat\w*|burnt out|leak\w*)\b",
+        r"off|won'?t charge|not charging|dead pixels?|drift\w*|no sound|"
+        r"overheat\w*|burnt out|leak\w*)\b",
         re.IGNORECASE),
     # "bought headphones and they're £10 off a day later": a price that fell after they bought it
     "price_fell": re.compile(
@@ -83,10 +92,29 @@ FACTS = {
         r"(?:dropped|fallen|gone down|went down|been (?:reduced|cut))|\b(?:now|got|has|have|had) [£$€]?\d+(?:\.\d+)? off\b|"
         r"\b(?:went|gone|is|now) on sale\b|\breduced\b|\bprice drop\b))",
         re.IGNORECASE | re.DOTALL),
+    # "it said declined but the money left my account": a payment that failed, yet money is gone (a pending hold)
+    "declined_but_taken": re.compile(
+        r"^(?=.*\b(?:declined|failed|didn'?t go through|did not go through|rejected|unsuccessful)\b)(?=.*\b(?:money|funds|"
+        r"amounts?|taken|left my|came out|coming out|gone out|pending|debited|deducted|charged|still paid)\b)",
+        re.IGNORECASE | re.DOTALL),
+    # "says delivered, nothing at my door", "delivered to the wrong address", "left it at number 42"
+    "not_at_door": re.compile(
+        r"\bdelivered\b[^.!?\n]{0,40}\b(?:but|wasn'?t|it wasn'?t|not|never|nothing|no)\b|\b(?:says|said|shows?|marked)\b"
+        r"[^.!?\n]{0,25}\b(?:delivered|left at)\b|\bwrong (?:address|house|door|flat|apartment|building)\b|"
+        r"\bleft (?:it |them |my \w+ )?(?:at|with|outside) (?:number|no\.?|the wrong|someone)|"
+        r"\bsomeone else'?s (?:door|house|porch|address)\b",
+        re.IGNORECASE),
+    # "netflix charged me twice", "three pending charges of 34.50", "double charged"
+    "charged_twice": re.compile(
+        r"\bcharged (?:me |us )?(?:twice|two times|three times|\d+ times|double)\b|\bdouble[- ]?(?:charged|charge|billed)\b|"
+        r"\b(?:two|three|2|3) (?:separate |different |pending |identical )?(?:charges|payments|amounts)\b",
+        re.IGNORECASE),
     # "the meal deal didn't apply", "never got the promotion coupon", "the 3 for 2 wasn't taken off"
     "deal_not_applied": re.compile(
         r"\b(?:promo(?:tion)?s?|offers?|deals?|discounts?|coupons?|vouchers?|codes?|cashback|3 for 2|bogof|multi-?buy)\b"
-        r"[^.!?\n]{0,40}?\b(?:not|didn'?t|doesn'?t|never|wasn'?t|isn'?t|won'?t|missing|no longer)\b|"
+        r"[^.!?\n]{0,40}?\b(?:not|didn'?t|doesn'?t|never|wasn'?t|isn'?t|won'?t|missing|no longer|invalid|expired|rejected)\b|"
+        r"\bprices? (?:wasn'?t|weren'?t|not|didn'?t) (?:applied|taken off|come off|scan\w*)|"
+        r"\b(?:sign|label|shelf|ticket|offer)\b[^.!?\n]{0,30}\bsa(?:id|ys)\b[^.!?\n]{0,60}\b(?:charged|rang up|scanned|till)\b|"
         r"\b(?:didn'?t|did not|never|not|doesn'?t|won'?t) (?:get|got|receive|received|apply|applied|taken off|take off|"
         r"come off|work)\b[^.!?\n]{0,40}?\b(?:promo\w*|offers?|deals?|discounts?|coupons?|vouchers?|codes?|cashback)\b",
         re.IGNORECASE),
@@ -94,6 +122,7 @@ FACTS = {
     "service_complaint": re.compile(
         r"\b(?:worst|terrible|awful|appall\w*|pathetic|useless|rubbish|disgrace\w*|shocking|fed up|sick of|never again|"
         r"not (?:gona|gonna|going to) (?:use|shop|buy)|done with|rip-?off|cheat\w*|harass\w*|incompeten\w*|headache|"
-        r"(?:poor|bad|stupid|awful|no) (?:customer )?service|no help|not impressed|getting worse)\b",
+        r"(?:poor|bad|stupid|awful|no) (?:customer )?service|no help|not impressed|getting worse|(?:is|are) a joke|shambles|"
+        r"daylight robbery|(?:again )?for the (?:\d+(?:st|nd|rd|th)|second|third|fourth|fifth) time)\b",
         re.IGNORECASE),
 }
