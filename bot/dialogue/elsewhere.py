@@ -89,7 +89,7 @@ FACTS = {
     # "bought headphones and they're £10 off a day later": a price that fell after they bought it
     "price_fell": re.compile(
         r"^(?=.*\b(?:bought|brought|purchased|ordered|paid|got (?:it|them|one))\b)(?=.*(?:\bcheaper\b|\bprice (?:has |had )?"
-        r"(?:dropped|fallen|gone down|went down|been (?:reduced|cut))|\b(?:now|got|has|have|had) [£$€]?\d+(?:\.\d+)? off\b|"
+        r"(?:dropped|fallen|gone down|went down|been (?:reduced|cut))|\b(?:now|got|has|have|had|they'?re|it'?s|is|are) [£$€]?\d+(?:\.\d+)? off\b|"
         r"\b(?:went|gone|is|now) on sale\b|\breduced\b|\bprice drop\b))",
         re.IGNORECASE | re.DOTALL),
     # "it said declined but the money left my account": a payment that failed, yet money is gone (a pending hold)
@@ -107,7 +107,7 @@ FACTS = {
     # "netflix charged me twice", "three pending charges of 34.50", "double charged"
     "charged_twice": re.compile(
         r"\bcharged (?:me |us )?(?:twice|two times|three times|\d+ times|double)\b|\bdouble[- ]?(?:charged|charge|billed)\b|"
-        r"\b(?:two|three|2|3) (?:separate |different |pending |identical )?(?:charges|payments|amounts)\b",
+        r"\b(?:two|three|2|3) (?:separate |different |pending |identical )?(?:charges|amounts)\b",
         re.IGNORECASE),
     # "the meal deal didn't apply", "never got the promotion coupon", "the 3 for 2 wasn't taken off"
     "deal_not_applied": re.compile(
