@@ -12,10 +12,12 @@ needs (like an answer's "needs": ["said:<fact>"]), most particular first. The re
 facts the customer stated into the answer's optional {what_helps?} slot, or nothing (bot/drafting/retrieval.py). The
 situations that facts.py doesn't read already are read here (FACTS, merged there):
 
-    parcel_late          late, delayed, not shipped yet, never came
+    parcel_late          late, delayed, rescheduled, never came
+    not_shipped          still processing, not dispatched yet
     refund_awaited       a refund waited for
     wants_order_changed  cancel or change an order: its size, colour, address, one of two
     membership_cancel    ending a membership, subscription or free trial, or charged for one after ending it
+    tried_the_basics     restarted, reinstalled, updated: the usual first steps already taken
     tech_trouble         an app or device that won't connect, crashes, glitches or won't load
     wrong_or_damaged     the wrong thing came, or it came damaged, empty or with parts missing
     thing_broke          a thing that stopped working, won't turn on, whose battery dies
@@ -33,12 +35,18 @@ import re
 FACTS = {
     # "my Prime delivery has been delayed", "still not shipped after a week", "bought a record and never got it"
     "parcel_late": re.compile(
-        r"\b(?:late|delayed|delay|overdue|running late|won'?t (?:be here|be delivered|arrive|come)|not (?:arrived|here|come|"
+        r"\b(?:(?<!too )late|delayed|delay|overdue|running late|won'?t (?:be here|be delivered|arrive|come)|not (?:arrived|here|come|"
         r"shipped|dispatched|been (?:shipped|dispatched|delivered))|hasn'?t (?:arrived|come|shipped|been (?:shipped|"
         r"dispatched))|haven'?t (?:shipped|received)|never (?:got|received|arrived|came|turned up)|still waiting|"
         r"no (?:update|sign) (?:on|of)|where(?:'?s| is) my|due (?:yesterday|today|last \w+|on \w+)|pushed back|rescheduled|"
         r"(?:in transit|preparing for dispatch|processing)'? for (?:\d+|a|two|three) (?:days?|weeks?)|still says|"
         r"been waiting (?:\d+|a|two|three|over a) (?:days?|weeks?))\b",
+        re.IGNORECASE),
+    # "still says 'processing' after 9 days", "why haven't you shipped them?": an order not yet sent
+    "not_shipped": re.compile(
+        r"\b(?:not (?:yet )?(?:been )?(?:shipped|dispatched|sent)|hasn'?t (?:been )?(?:shipped|dispatched|sent)|haven'?t "
+        r"(?:been )?(?:shipped|dispatched|sent)|still (?:says )?'?(?:processing|preparing)|preparing (?:for )?dispatch|"
+        r"(?:awaiting|waiting for) dispatch)\b",
         re.IGNORECASE),
     # "still waiting for my refund", "the refund hasn't come through", "when will I get my money back?"
     "refund_awaited": re.compile(
@@ -70,7 +78,8 @@ FACTS = {
     # is not what was bought, or came damaged
     "wrong_or_damaged": re.compile(
         r"\b(?:sent|sending|send|delivered|got|received|gave)\b (?:me |us )?(?:the |a )?wrong\b|\bwrong (?:\w+ ){0,2}?(?:item|"
-        r"product|size|colou?r|one|game|book|model|order|chairs?|thing|parcel|package|phone|tv)s?\b|\binstead of\b|"
+        r"product|size|colou?r|one|game|book|model|order|chairs?|thing|parcel|package|phone|tv)s?\b|"
+        r"\b(?:got|received|sent (?:me|us)|came with|arrived with|delivered)\b[^.!?\n]{0,40}\binstead of\b|"
         r"\b(?:arrived|came|turned up|delivered|received|got it|opened)\b[^.!?\n]{0,40}?\b(?:damaged|broken|smashed|cracked|"
         r"crushed|torn|ripped|dented|crumpled|beat up|bashed|shattered|leaking|open(?:ed)?)\b|"
         r"\bbroken (?:\w+ )?(?:item|product|parcel|package|one)s? (?:received|delivered|arrived|came)\b|"
@@ -102,12 +111,19 @@ FACTS = {
         r"\bdelivered\b[^.!?\n]{0,40}\b(?:but|wasn'?t|it wasn'?t|not|never|nothing|no)\b|\b(?:says|said|shows?|marked)\b"
         r"[^.!?\n]{0,25}\b(?:delivered|left at)\b|\bwrong (?:address|house|door|flat|apartment|building)\b|"
         r"\bleft (?:it |them |my \w+ )?(?:at|with|outside) (?:number|no\.?|the wrong|someone)|"
-        r"\bsomeone else'?s (?:door|house|porch|address)\b",
+        r"\bsomeone else'?s (?:door|house|porch|address)\b|\b(?:went|delivered|sent|left|dropped) (?:it )?(?:off )?(?:to|at) "
+        r"(?:\d+\w? \w+|the wrong|my old|a different|another|next door|my neighbou?r'?s?)\b[^.!?\n]{0,30}\b(?:instead|not (?:mine|"
+        r"my|\d+))\b",
         re.IGNORECASE),
     # "netflix charged me twice", "three pending charges of 34.50", "double charged"
     "charged_twice": re.compile(
         r"\bcharged (?:me |us )?(?:twice|two times|three times|\d+ times|double)\b|\bdouble[- ]?(?:charged|charge|billed)\b|"
         r"\b(?:two|three|2|3) (?:separate |different |pending |identical )?(?:charges|amounts)\b",
+        re.IGNORECASE),
+    # "tried everything", "tried resetting it twice", "latest update": the usual first steps were taken
+    "tried_the_basics": re.compile(
+        r"\btried (?:everything|all|restarting|resetting|reinstalling|updating|logging|signing|turning|unplugging|"
+        r"another|a different)\b|\blatest update\b|\balready (?:restarted|reset|reinstalled|updated)\b|\bup to date\b",
         re.IGNORECASE),
     # "the meal deal didn't apply", "never got the promotion coupon", "the 3 for 2 wasn't taken off"
     "deal_not_applied": re.compile(

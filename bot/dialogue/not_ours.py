@@ -259,11 +259,15 @@ _MENTIONED_NAMES = {"target": "Target", "wish": "Wish", "game": "GAME", "very": 
 _NAMES_LONGEST_FIRST = sorted((name for name in COMPANY_NAMES if len(name) > 3), key=len, reverse=True)
 
 
-def other_company_name(text: str) -> str:
+def other_company_name(text: str, seller_first: bool = False) -> str:
     """Who runs the other company's system, membership or order the message names (the first company word of what
-    the fact matched: "Echo Dot" is Amazon's, "ordered from eBay" eBay's); "another company" when we can't tell."""
-    found = FACTS["other_company_system"].search(text) or FACTS["other_programme"].search(text) or \
-        FACTS["other_company_order"].search(text) or FACTS["other_shop_named"].search(text)
+    the fact matched: "Echo Dot" is Amazon's, "ordered from eBay" eBay's); "another company" when we can't tell.
+    seller_first: the shop that sold it before the maker of the device ("the Samsung monitor I returned to Currys":
+    Currys owes the refund; round 18's raters marked "ask Samsung" down), for everything but the device's own trouble."""
+    systems = (FACTS["other_company_system"], FACTS["other_programme"])
+    sellers = (FACTS["other_company_order"], FACTS["other_shop_named"])
+    found = next((m for m in (pattern.search(text) for pattern in (sellers + systems if seller_first else systems + sellers))
+                  if m), None)
     words = re.findall(r"[a-z][a-z'+&-]*", found.group(0).lower()) if found else []
     named = next((COMPANY_NAMES[w.rstrip("+")] for w in words if w.rstrip("+") in COMPANY_NAMES), None)
     if named is None and found and found.group(0).startswith("#"):  # "#saynotoamazon": the name inside the hashtag

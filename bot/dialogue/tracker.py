@@ -47,6 +47,8 @@ _DATE = re.compile(
     re.IGNORECASE,
 )
 
+# Trouble with another company's device or account itself: its maker is the one to name, not the shop that sold it
+_THE_DEVICE_ITSELF = {"tech_trouble", "account_trouble", "account_taken_over"}
 HUMAN_AGENT_INTENT = "human_agent"  # (handover.py's too; it imports this module, so the name is repeated here)
 
 # How much of the previous turns' intent evidence carries into this one: "it's 12345" keeps the topic.
@@ -180,7 +182,8 @@ class DialogueTracker:
         if said:  # what the customer told us stays told: no reply asks for it again
             state.slots["said"] = sorted(set(state.slots.get("said", ())) | said)
         if not said.isdisjoint(told_topics.THEIR_SYSTEMS):  # the answer says "That's run by Fitbit", not "us"
-            state.slots["other_company"] = other_company_name(message)
+            # the device's maker for its own trouble ("my Fitbit won't sync"), else the shop ("my AirPods are in the Amazon locker")
+            state.slots["other_company"] = other_company_name(message, seller_first=not (said & _THE_DEVICE_ITSELF))
 
         words = intent_text(message)
         unnamed = message

@@ -131,9 +131,10 @@ class RetrievalDrafter(Drafter):
 
 
 def first_tip(tips: list, said: set[str], values: dict) -> str:
-    """The first tip whose facts the customer stated, filled and with a space before it to follow a sentence; or ""."""
+    """The first tip whose facts the customer stated, and that asks nothing they told us already ("restart it" to
+    someone who did), filled and with a space before it to follow a sentence; or ""."""
     for tip in tips:
-        if needs_met(tip.needs, {}, said):
+        if needs_met(tip.needs, {}, said) and said.isdisjoint(tip.asks):
             text = fill_slots(tip.text, values)
             if text:
                 return " " + text
