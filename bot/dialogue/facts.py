@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogue import case_report, elsewhere, not_ours, shop_matters
+from bot.dialogue import case_report, elsewhere, named_outright, not_ours, shop_matters
 from bot.shop.product_questions import GONE_WORDS, STOCK_WORDS
 
 # Another company's gift card or voucher: by name (big retailers and platforms; not prepaid Visa or Mastercard cards,
@@ -573,6 +573,7 @@ def _checks_a_message(text: str) -> bool:
 # their device or account beside an order's trouble is that trouble.
 FACTS.update(not_ours.FACTS)  # another company's order, account or shop, food, what we don't sell (bot/dialogue/not_ours.py)
 FACTS.update(shop_matters.FACTS)  # stock alerts, competitions, parcels sent back, partnerships... (bot/dialogue/shop_matters.py)
+FACTS.update(named_outright.FACTS)  # a return's steps asked, a scam check, a damaged arrival (bot/dialogue/named_outright.py)
 FACTS.update(elsewhere.FACTS)  # situations whose usual next step a not-ours answer names (bot/dialogue/elsewhere.py)
 UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "other_gift_card_trouble": lambda text: bool(FACTS["other_gift_card"].search(text)),

@@ -47,6 +47,8 @@ FACT_TOPICS = {"safety_concern": "feedback",  # round 17 (bot/dialogue/shop_matt
                "split_delivery": "missing_item", "competition": "promo_code",  # a prize "not come, nothing since" is a prize
                "business_request": "off_topic", "careers": "off_topic", "store_hours": "store_pickup",
                "sale_dates": "promo_code", "gift_wrap": "shipping_options", "loyalty_points": "membership_subscription",
+               # round 18 (bot/dialogue/named_outright.py): how to send it back, is this a scam, it came damaged
+               "asks_how_to_return": "return_item", "asks_if_scam": "scam_concern", "arrived_damaged": "damaged_or_wrong_item",
                "marketplace_trade": "off_topic", "other_company_order": "off_topic", "other_shop_named": "off_topic",
                "groceries": "off_topic", "not_our_range": "off_topic",
                "late_express": "delivery_delayed"}  # "where is my order?? I paid for next day" is late (round 15)
