@@ -146,7 +146,7 @@ def test_rlcs_escalations_lists_them(bot):
 def test_what_the_customer_already_said_is_not_asked_again(bot):
     """Listening: "tracking says delivered" means no reply asks whether tracking says delivered."""
     said = bot.reply("listen-1", "my parcel never came, the tracking says delivered but nothing is here")
-    assert bot._session("listen-1")[0].slots["said"] == ["tracking_delivered"]
+    assert "tracking_delivered" in bot._session("listen-1")[0].slots["said"]
     assert not any("whether the tracking says delivered" in c.text for c in said.candidates)
     unsaid = bot.reply("listen-2", "my parcel never came, where is it?")
     assert any("whether the tracking says delivered" in c.text for c in unsaid.candidates)  # the check can fail

@@ -19,6 +19,7 @@ situations that facts.py doesn't read already are read here (FACTS, merged there
     membership_cancel    ending a membership, subscription or free trial, or charged for one after ending it
     tried_the_basics     restarted, reinstalled, updated: the usual first steps already taken
     tech_trouble         an app or device that won't connect, crashes, glitches or won't load
+    they_cancelled       the seller cancelled the order, booking or flight
     wrong_or_damaged     the wrong thing came, or it came damaged, empty or with parts missing
     thing_broke          a thing that stopped working, won't turn on, whose battery dies
     price_fell           a price that fell after they bought it
@@ -57,7 +58,7 @@ FACTS = {
     # "can I cancel one?", "change the size before it ships", "update the address on my order"
     "wants_order_changed": re.compile(
         r"\b(?:change|changing|edit|amend|modify|update|swap)\b[^.!?\n]{0,45}?\b(?:size|colou?r|address|quantity|order)\b|"
-        r"\bcancel (?:one|it|them|part|one of|(?:my|the|this|an) (?:\w+ ){0,3}?order)\b|"
+        r"\bcancel (?:one|it|them|part|one of|(?:my|the|this|an) (?:\w+ ){0,3}?(?:order|click (?:&|and) collect|booking))\b|"
         r"\badd (?:\w+ ){0,3}?to my (?:\w+ )?(?:order|delivery|basket)\b|\bbefore (?:it|they) (?:ships?|"
         r"dispatch\w*|goes? out)\b",
         re.IGNORECASE),
@@ -74,9 +75,17 @@ FACTS = {
         r"keeps? (?:logging|signing) (?:me )?out|error (?:code|message)|buffering|something went wrong|"
         r"(?:app|icon|channel) (?:has )?(?:disappeared|vanished|gone missing))\b",
         re.IGNORECASE),
+    # "Deliveroo cancelled my order", "my pre-order got cancelled", "they cancelled half my order": the seller cancelled it
+    "they_cancelled": re.compile(
+        r"(?<!\bi )(?<!\bwe )(?<!\bi've )(?<!\bi just )\b(?:cancell?ed|cancell?ing) (?:my|our|the|half (?:of )?my|part of my) "
+        r"(?:\w+ ){0,2}?(?:order|booking|flight|pre-?order|delivery|reservation|subscription)s?\b|"
+        r"\b(?:order|booking|flight|pre-?order|delivery|reservation)s? (?:got|was|were|has been|have been) cancell?ed\b"
+        r"(?! by (?:me|mistake|accident))",
+        re.IGNORECASE),
     # "sent me the wrong chairs", "turned up with the cover torn", "the box was empty", "missing 17 pages": what came
     # is not what was bought, or came damaged
     "wrong_or_damaged": re.compile(
+        r"^(?!.*\b(?:ordered|picked|bought|chose|selected|clicked|put in|booked) (?:the |a )?wrong\b)(?=.*(?:"
         r"\b(?:sent|sending|send|delivered|got|received|gave)\b (?:me |us )?(?:the |a )?wrong\b|\bwrong (?:\w+ ){0,2}?(?:item|"
         r"product|size|colou?r|one|game|book|model|order|chairs?|thing|parcel|package|phone|tv)s?\b|"
         r"\b(?:got|received|sent (?:me|us)|came with|arrived with|delivered)\b[^.!?\n]{0,40}\binstead of\b|"
@@ -86,14 +95,15 @@ FACTS = {
         r"\b(?:damaged|smashed|crushed|dented|crumpled|bashed) (?:in|during) (?:transit|delivery|the post)\b|"
         r"\b(?:box|parcel|package) was empty\b|\bempty (?:box|parcel|package)\b|"
         r"\bmissing (?:\d+ )?(?:pages?|parts?|pieces?|screws?|bits?|cables?|items?)\b|\bno (?:screws|instructions|parts|fittings|"
-        r"charger|cable)\b|\b(?:pages?|parts?|pieces?) (?:are |is )?missing\b",
-        re.IGNORECASE),
+        r"charger|cable)\b|\b(?:pages?|parts?|pieces?) (?:are |is )?missing\b|\bmissing the (?:\w+ )?(?:screws|parts|fittings|"
+        r"bag of \w+)\b))",
+        re.IGNORECASE | re.DOTALL),
     # "stopped working yesterday", "the battery lasts 10 minutes", "won't turn on": a thing that fails in use
     "thing_broke": re.compile(
         r"\b(?:stopped working|broke|broken|faulty|defective|won'?t (?:turn|switch) on|not (?:turning|switching) on|"
         r"doesn'?t work|not working|(?:is|went|gone) dead|died|battery (?:lasts|dies|drains|only)|keeps? (?:turning|switching) "
         r"off|won'?t charge|not charging|dead pixels?|drift\w*|no sound|"
-        r"overheat\w*|burnt out|leak\w*)\b",
+        r"overheat\w*|burnt out)\b",
         re.IGNORECASE),
     # "bought headphones and they're £10 off a day later": a price that fell after they bought it
     "price_fell": re.compile(
@@ -118,7 +128,8 @@ FACTS = {
     # "netflix charged me twice", "three pending charges of 34.50", "double charged"
     "charged_twice": re.compile(
         r"\bcharged (?:me |us )?(?:twice|two times|three times|\d+ times|double)\b|\bdouble[- ]?(?:charged|charge|billed)\b|"
-        r"\b(?:two|three|2|3) (?:separate |different |pending |identical )?(?:charges|amounts)\b",
+        r"\b(?:two|three|2|3) (?:separate |different |pending |identical )?(?:[£$€]?\d+(?:\.\d+)? )?(?:charges|amounts|"
+        r"withdrawals|debits|transactions)\b|\b(?:took|taken|paid|debited|billed) (?:my |me |it |the )?(?:\w+ )?twice\b",
         re.IGNORECASE),
     # "tried everything", "tried resetting it twice", "latest update": the usual first steps were taken
     "tried_the_basics": re.compile(
