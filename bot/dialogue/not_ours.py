@@ -191,7 +191,7 @@ _GOES_WITH_OURS = re.compile(r"\b(?:you sell|you stock|from you|bought from you|
 _FROM_US = re.compile(r"\b(?:ordered|bought|purchased|got|get|buy)\b(?: \w+){0,4}? from (?:you|u|your (?:site|website|app|"
                       r"store|shop))\b", re.IGNORECASE)
 _NOT_THEIRS = re.compile(r"\b(?:cheaper|price[ds]?|pric(?:e|ing) match\w*|compared|gift ?cards?|gift vouchers?|"
-                         r"(?:a|an|my|the|their|your|this|that) (?:e-?)?vouchers?|vouchers? (?:codes?|balance)|claim\w* to be|"
+                         r"(?:a|an|my|the|their|your|this|that) (?:\w+ )?(?:e-?)?vouchers?|vouchers? (?:codes?|balance)|claim\w* to be|"
                          r"pretend\w*|pay with|paid with|apple pay|google pay|sell (?:on|at|in)|stock(?:ed)? (?:at|in)|scam\w*|"
                          r"phish\w*|suspicious|fake|legit\w*|genuine|switch\w*|moved|move over|to (?:you|u)|over to|"
                          r"usually|normally)\b|"
@@ -267,7 +267,7 @@ COMPANY_NAMES = {
     "google store": "Google", "apple store": "Apple", "walmart canada": "Walmart", "best buy canada": "Best Buy",
     "sport chek": "Sport Chek", "winners": "Winners", "hudson's bay": "Hudson's Bay", "hudsons bay": "Hudson's Bay",
     "marks and spencer": "M&S", "marks & spencer": "M&S", "m&s": "M&S", "ao.com": "AO.com", "wowcher": "Wowcher",
-    "groupon": "Groupon", "vodafone": "Vodafone", "plusnet": "Plusnet", "giffgaff": "giffgaff", "fido": "Fido",
+    "groupon": "Groupon", "plusnet": "Plusnet", "giffgaff": "giffgaff", "fido": "Fido",
     "koodo": "Koodo", "shaw": "Shaw", "videotron": "Vidéotron", "hydro one": "Hydro One", "bc hydro": "BC Hydro",
     "enbridge": "Enbridge", "british gas": "British Gas", "edf": "EDF", "octopus energy": "Octopus Energy",
     "e.on": "E.ON", "thames water": "Thames Water", "southern water": "Southern Water", "lufthansa": "Lufthansa",
