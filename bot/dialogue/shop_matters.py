@@ -98,11 +98,11 @@ FACTS = {
         r"(?:expected|expecting|ordered|waiting (?:for|on))\s+(?:\d+|two|three|four|five|six)\s+(?:packages|parcels|boxes|"
         r"deliveries)\b[^.!?\n]{0,40}?\bonly\s+(?:\d+|one|two|three|four)\b|ship(?:ped|ping|s)? (?:in|as) (?:\d|two|three|several|multiple|"
         r"separate) (?:parcels|packages|boxes|shipments|deliveries)|(?:shipped|sent|coming|arriv\w+|delivered) separately|"
-        r"separate (?:parcels|packages|boxes|shipments|deliveries)|(?:\d|one|two|three) (?:parcels?|packages?|boxes) "
+        r"separate (?:parcels?|packages?|boxes|shipments?|deliver(?:y|ies))|(?:\d|one|two|three) (?:parcels?|packages?|boxes) "
         r"(?:out )?of (?:\d|two|three|four|five)|(?:only )?half (?:of )?(?:my|the) (?:order|parcels?|packages?|stuff)|"
         r"the other (?:half|parcels?|packages?|box(?:es)?)|(?:the )?rest (?:of (?:my|the) order|is on its way|on its way)|"
         r"(?:arrived|came|delivered) in (?:\d|two|three|four|several) (?:boxes|parcels|packages)|"
-        r"in (?:multiple|several|separate|\d|two|three) (?:boxes|parcels|packages)|(?:\d|one|two|three) (?:out )?of "
+        r"in (?:multiple|several|separate|\d|two|three) (?:boxes|parcels|packages)|(?:\d|one|two|three) (?:out )?of (?:my |the )?"
         r"(?:\d|two|three|four|five) (?:parcels|packages|boxes)|(?:parcel|package|box) (?:\d|one|two) of (?:\d|two|three)|"
         r"(?:a |the )?second (?:package|parcel|box|shipment)|remaining items|items? to follow)\b",
         re.IGNORECASE),

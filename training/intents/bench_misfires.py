@@ -16,7 +16,10 @@ mended on, hunt 11 was held out until those rules were final, and hunt 12 was ru
 then mended on; hunt 13 (round 17) was run once on its rules' first version, then mended on, and hunt 14 (the same
 situations by another writer) was held out until hunt 13's rules were written, run once, then mended on, as was hunt
 15 (a third writer) after the rules mended on both; hunt 16 (round 17's second batch) was run once, then mended on,
-and hunt 17 held out until those rules were written, run once, then mended on.
+and hunt 17 held out until those rules were written, run once, then mended on. Round 18: hunt 18 (messages about
+another company) was mended on from the start, hunts 19 and 20 were each held out until the rules before them, run
+once, then mended on; hunt 21 (how to send it back, a scam check, a smashed parcel, parcels missing) was held out until
+its rules were written.
 """
 from __future__ import annotations
 
