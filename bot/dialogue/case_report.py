@@ -22,10 +22,11 @@ _CASE = re.compile(
     r"|\b(?:hasn'?t|has not|haven'?t|have not|didn'?t|did not|never|still not|not yet|still hasn'?t)\s+"
     r"(?:yet\s+)?(?:arrived|come|came|turned up|shown up|showed up|been delivered|delivered|received|got|get)\b"
     r"|\byou\s+(?:sent|delivered|charged|cancelled|canceled|lost|promised)\b"
-    r"|\b(?:arrived|came|turned up|was|were)\s+(?:\w+\s+)?(?:damaged|broken|smashed|cracked|late|wrong|open|opened|"
+    r"|\b(?:arrived|came|turned up|was|were|is|are)\s+(?:\w+\s+)?(?:damaged|broken|smashed|cracked|late|wrong|open|opened|"
     r"ripped|torn|crushed|dented|stained|mouldy|moldy|rotten|faulty)\b"
     r"|\b(?:expected|expecting|waiting (?:for|on))\s+(?:\w+\s+){0,3}?" + _OWN_PURCHASE + r"\b"  # "expected 4 packages"
-    r"|\b(?:missed|failed) deliver\w*|\bdelivery (?:failed|attempt)|\btracking (?:says|shows|said|number)\b",
+    r"|\b(?:missed|failed) deliver\w*|\bdelivery (?:failed|attempt)|\btracking (?:says|shows|said|number)\b"
+    r"|\bbox (?:was |is |came )?(?:smash\w*|crushed|bashed|battered)\b",  # "the box smashed, the lamp inside broken"
     re.IGNORECASE)
 
 

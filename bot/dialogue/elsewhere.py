@@ -12,6 +12,7 @@ needs (like an answer's "needs": ["said:<fact>"]), most particular first. The re
 facts the customer stated into the answer's optional {what_helps?} slot, or nothing (bot/drafting/retrieval.py). The
 situations that facts.py doesn't read already are read here (FACTS, merged there):
 
+    selling_there        a seller's own question on a marketplace: fees, payouts, funds held, listings
     parcel_late          late, delayed, rescheduled, never came
     not_shipped          still processing, not dispatched yet
     refund_awaited       a refund waited for
@@ -42,6 +43,13 @@ FACTS = {
         r"no (?:update|sign) (?:on|of)|where(?:'?s| is) my|due (?:yesterday|today|last \w+|on \w+)|pushed back|rescheduled|"
         r"(?:in transit|preparing for dispatch|processing)'? for (?:\d+|a|two|three) (?:days?|weeks?)|still says|"
         r"been waiting (?:\d+|a|two|three|over a) (?:days?|weeks?))\b",
+        re.IGNORECASE),
+    # "I've sold an item and PayPal are holding the funds", "do you take the fee at the time of sale?": a seller's question
+    "selling_there": re.compile(
+        r"\b(?:i'?ve|i have|i) (?:just )?(?:sold|listed)\b|\bmy (?:listings?|buyers?|sales|payouts?)\b|\bbuy it now\b|"
+        r"\bseller (?:fees?|account|protection|hub)\b|\bfinal value fees?\b|\bpayouts?\b|\b(?:funds|money|payment)\b"
+        r"[^.!?\n]{0,25}\b(?:on hold|pending|held|holding)\b|\bholding (?:the |my )?(?:funds|money|payment)\b|"
+        r"\b(?:add|new|create|edit) (?:new )?listings?\b|\bfees? at (?:the )?time of sale\b",
         re.IGNORECASE),
     # "still says 'processing' after 9 days", "why haven't you shipped them?": an order not yet sent
     "not_shipped": re.compile(
@@ -87,7 +95,7 @@ FACTS = {
     "wrong_or_damaged": re.compile(
         r"^(?!.*\b(?:ordered|picked|bought|chose|selected|clicked|put in|booked) (?:the |a )?wrong\b)(?=.*(?:"
         r"\b(?:sent|sending|send|delivered|got|received|gave)\b (?:me |us )?(?:the |a )?wrong\b|\bwrong (?:\w+ ){0,2}?(?:item|"
-        r"product|size|colou?r|one|game|book|model|order|chairs?|thing|parcel|package|phone|tv)s?\b|"
+        r"product|one|game|book|model|order|chairs?|thing|parcel|package|phone|tv)s?\b|"
         r"\b(?:got|received|sent (?:me|us)|came with|arrived with|delivered)\b[^.!?\n]{0,40}\binstead of\b|"
         r"\b(?:arrived|came|turned up|delivered|received|got it|opened)\b[^.!?\n]{0,40}?\b(?:damaged|broken|smashed|cracked|"
         r"crushed|torn|ripped|dented|crumpled|beat up|bashed|shattered|leaking|open(?:ed)?)\b|"
