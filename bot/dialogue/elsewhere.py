@@ -1,9 +1,9 @@
 """What usually helps when it's another company's: one practical next step in a not-ours answer.
 
 A not-ours answer says whose it is: "that order is with Amazon, they're the ones to ask" (bot/dialogue/not_ours.py). In
-round 17's blind rating of real_dev, every such answer that stopped there was rated 4 by both raters (93 of 93), while
-the one that also said what to do (the food answer: keep the packaging and its batch code, take a photo) was rated 5 by
-both, 8 times of 8. A support agent who can't fix it still knows how these things usually go: a refund takes a few
+round 17's blind rating of real_dev, every such answer that stopped there was rated 4 on average (93 answers, not one
+5), while the one that also said what to do (the food answer: keep the packaging and its batch code, take a photo) got
+a 5 from one of the two raters every time (8 of 8, 4.5 on average). A support agent who can't fix it still knows how these things usually go: a refund takes a few
 working days to reach a card, a declined payment's hold drops off by itself, an order can be changed until it's
 dispatched. So a not-ours answer adds the step for the customer's situation.
 
@@ -12,7 +12,7 @@ needs (like an answer's "needs": ["said:<fact>"]), most particular first. The re
 facts the customer stated into the answer's optional {what_helps?} slot, or nothing (bot/drafting/retrieval.py). The
 situations that facts.py doesn't read already are read here (FACTS, merged there):
 
-    selling_there        a seller's own question on a marketplace: fees, payouts, funds held, listings
+    selling_there        a seller's own question on a marketplace: fees, payouts, funds held
     parcel_late          late, delayed, rescheduled, never came
     not_shipped          still processing, not dispatched yet
     refund_awaited       a refund waited for
@@ -44,12 +44,12 @@ FACTS = {
         r"(?:in transit|preparing for dispatch|processing)'? for (?:\d+|a|two|three) (?:days?|weeks?)|still says|"
         r"been waiting (?:\d+|a|two|three|over a) (?:days?|weeks?))\b",
         re.IGNORECASE),
-    # "I've sold an item and PayPal are holding the funds", "do you take the fee at the time of sale?": a seller's question
+    # "I've sold an item and PayPal are holding the funds", "do you take the fee at the time of sale?": a seller's fees or
+    # money (not a listing's feature or a buyer to cancel: round 18's raters marked the fees tip down there)
     "selling_there": re.compile(
-        r"\b(?:i'?ve|i have|i) (?:just )?(?:sold|listed)\b|\bmy (?:listings?|buyers?|sales|payouts?)\b|\bbuy it now\b|"
-        r"\bseller (?:fees?|account|protection|hub)\b|\bfinal value fees?\b|\bpayouts?\b|\b(?:funds|money|payment)\b"
-        r"[^.!?\n]{0,25}\b(?:on hold|pending|held|holding)\b|\bholding (?:the |my )?(?:funds|money|payment)\b|"
-        r"\b(?:add|new|create|edit) (?:new )?listings?\b|\bfees? at (?:the )?time of sale\b",
+        r"\bseller fees?\b|\bfinal value fees?\b|\bpayouts?\b|\b(?:funds|money|payment)\b[^.!?\n]{0,25}\b(?:on hold|"
+        r"pending|held|holding)\b|\bholding (?:the |my )?(?:funds|money|payment)\b|\bfees? at (?:the )?time of sale\b|"
+        r"\b(?:take|charge|invoice)\w* (?:the |a |your )?fees?\b",
         re.IGNORECASE),
     # "still says 'processing' after 9 days", "why haven't you shipped them?": an order not yet sent
     "not_shipped": re.compile(

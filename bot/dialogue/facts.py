@@ -80,9 +80,6 @@ _A_THING_FAILS = (r"stopped working|broke|broken|faulty|defective|cracked|smashe
                   r"replace\w*|refund\w*|money back")
 
 FACTS = {
-    # a message of a dozen words or more has told us what happened: "what went wrong?" asks it again (round 18's raters:
-    # "asks what happened though it was described", to a missed optician's appointment and two failed calls)
-    "told_what_happened": re.compile(r"^\W*(?:[\w'’]+\W+){11,}[\w'’]+"),
     # "tracking says delivered", "it shows as delivered", "marked delivered but", "status: delivered"
     "tracking_delivered": re.compile(
         r"\b(?:says?|said|shows?|showing|marked|status|tracking)\b[^.!?\n]{0,25}\bdelivered\b|\bdelivered\b[^.!?\n]{0,20}\b(?:but|yet|never|not|no)\b",
