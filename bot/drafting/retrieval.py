@@ -119,7 +119,8 @@ class RetrievalDrafter(Drafter):
                 continue  # an answer for another stage of the order ("reply 'yes, cancel'" to a shipped one)
             if not said.isdisjoint(template.asks):  # the customer told us already
                 continue
-            text = fill_slots(template.text, {**values, "what_helps": tip_for.get(template.intent, "")})
+            values["what_helps"] = tip_for.get(template.intent, "")  # this template's intent's tip, or none
+            text = fill_slots(template.text, values)
             if text is None or text in seen:
                 continue
             seen.add(text)
