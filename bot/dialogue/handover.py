@@ -101,7 +101,7 @@ def decide(state: DialogueState, kb) -> Candidate | None:
     if not looks_english(message):
         reply = _handover(LANGUAGE_TEXT, "other_language", store)
         language = languages.which_language(message)
-        if language is not None:  # first a line they can read
+        if language in languages.SORRY:  # first a line they can read
             reply.text = languages.SORRY[language].format(store_name=store.get("store_name", "our store")) + \
                 " " + reply.text
         return reply

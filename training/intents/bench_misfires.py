@@ -50,7 +50,9 @@ def read_rows(path: Path) -> list[dict]:
 def served_template(bot, row: dict) -> str:
     turn = bot.reply(f"misfire-{row.get('hunt', '')}-{row['id']}", row["message"])
     chosen = turn.candidates[turn.chosen]
-    return chosen.meta.get("template") or chosen.source  # "handover" or "clarify" when no template was served
+    if chosen.source == "handover":  # "handover.other_language", "handover.unsure", ...
+        return f"handover.{chosen.meta.get('handover', '')}"
+    return chosen.meta.get("template") or chosen.source  # "clarify" when no template was served
 
 
 def score(bot, rows: list[dict]) -> dict:

@@ -170,10 +170,10 @@ def run_episode(env: SelectionEnv, choose, customer: Customer | None = None) -> 
 
 
 def log_conversations(bot, episodes: int, seed: int = 0, split: str = "train", feedback_rate: float = 1.0,
-                      prefix: str = "sim", progress: bool = True, csat_rate: float = 1.0) -> dict:
+                      prefix: str = "sim", progress: bool = True, csat_rate: float = 1.0, max_turns: int = 5) -> dict:
     """Let simulated customers talk to `bot` through its public API, so every turn lands in its replay buffer.
     feedback_rate: the share of turns thumbed; csat_rate: the share of conversations rated at the end (the
-    others end unrated, as most real chats do)."""
+    others end unrated, as most real chats do); max_turns: where a conversation stops (1: opening turns only)."""
     from tqdm import tqdm
 
     sim = Simulator.for_bot(bot, split)
@@ -184,7 +184,7 @@ def log_conversations(bot, episodes: int, seed: int = 0, split: str = "train", f
         customer = sim.sample_customer(rng)
         session = f"{prefix}-{seed}-{episode}"
         message, sats, resolved = sim.opening(customer, rng), [], False
-        for turn_number in range(1, 6):
+        for turn_number in range(1, max_turns + 1):
             turn = bot.reply(session, message)
             sat, kind = sim.judge(customer, turn.candidates[turn.chosen])
             sats.append(sat)
@@ -196,7 +196,7 @@ def log_conversations(bot, episodes: int, seed: int = 0, split: str = "train", f
                 bot.feedback(turn.turn_id, thumb=thumb)
                 totals["thumb_reward"].append((thumb + 1) / 2)
             resolved = kind in ("answer",) + ENDS and rng.random() < sat
-            if resolved or kind in ENDS or turn_number == 5:
+            if resolved or kind in ENDS or turn_number == max_turns:
                 break
             message = sim.follow_up(customer, kind, rng)
             if message is None:
