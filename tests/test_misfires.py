@@ -33,14 +33,16 @@ def groups(tmp_path_factory):
     ("hunt 15", 72, 1),  # a third writer, held out until the rules mended on hunts 13 and 14: 64 of 80 then
     ("hunt 16", 57, 1),  # round 17's second batch: store hours, jobs, sale dates, gift wrap, points, what fits what
     ("hunt 17", 57, 1),  # the same situations by another writer, held out until hunt 16's rules: 41 of 60 then
-    ("hunt 18", 64, 1),  # round 18: another company's late parcel, refund, charge, order change, fault, price, stock,
+    ("hunt 18", 67, 1),  # round 18: another company's late parcel, refund, charge, order change, fault, price, stock,
     #                      app or rant, read as theirs (not_ours.py; the tips of elsewhere.py are tests/test_elsewhere.py)
-    ("hunt 19", 57, 1),  # the same by another writer, held out until hunt 18's rules: 60 of 80 then
-    ("hunt 20", 50, 1),  # a third writer, held out until the rules mended on hunts 18 and 19: 45 of 80 then
+    ("hunt 19", 65, 1),  # the same by another writer, held out until hunt 18's rules: 60 of 80 then
+    ("hunt 20", 64, 1),  # a third writer, held out until the rules mended on hunts 18 and 19: 45 of 80 then
     ("hunt 21", 51, 2),  # round 18: how to send it back, is this a scam, it came smashed, parcels missing (held out
     #                      until named_outright.py was written: 49 of 60 then; its one false alarm is base's too)
     ("hunt 22", 58, 1),  # round 19: 60 messages in 19 other languages, 40 English ones with foreign names, greetings or
     #                      colours (held out until languages.py's new words were written: 59 of 60 and 0 then, base 38)
+    ("hunt 23", 70, 1),  # round 19: hunt 18's situations by a fourth writer, held out until another company named alone
+    #                      was read as theirs (not_ours._NAME_ALONE): 70 of 80 and 1 then, round 18's rules 64 and 1
 ])
 def test_the_reading_rules_hold_on_the_hunts(groups, hunt, min_hits, max_false_alarms):
     group = groups[hunt]

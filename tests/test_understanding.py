@@ -888,6 +888,26 @@ def test_near_misses_of_round_14s_rules(bot, message, never):
     assert not chosen.startswith(never), text  # (off_topic.groceries covers its variant off_topic.groceries_fault)
 
 
+@pytest.mark.parametrize("message, said", [
+    # round 19: the name alone, anywhere (hunts 18-20 handed these over)
+    ("Why did Netflix charge me twice this month?? $15.49 x2 on my Visa", True),
+    ("IKEA - need to move my kitchen delivery to next week but the website wont let me pick a new date", True),
+    ("Tesco Extra in Leeds has had no Yorkshire Tea for over a week, what's going on?", True),
+    ("the Loblaws on Queen St never has the PC brand frozen dumplings anymore", True),
+    # ...not as a landmark, beside a product of ours it goes with, or beside our own service
+    ("I dropped my return off at the InPost locker outside Tesco, when will the refund show?", False),
+    ("Will the double duvet cover fit my IKEA duvet? It's 200x200cm", False),
+    ("Amazon would've had this to me in 2 days. Your shipping is taking 10. Where's my flannel shirt", False),
+    ("paid with PayPal and the order still says pending", False),  # a way to pay is not named alone
+    ("Canada Post lost my Northwind parcel", False),  # nor a carrier
+    ("what's going on with the Xbox one x pre orders", False),  # a maker: not_our_range says shop or maker
+])
+def test_another_company_named_alone_is_theirs_unless_ours_is_beside_it(message, said):
+    from bot.dialogue.facts import facts_in
+
+    assert ("other_shop_named" in facts_in(message)) is said
+
+
 @pytest.mark.parametrize("message, template", [
     ("Helloooo!!! anybody there?? you've been ignoring my emails for a week!!", "complaint.slow_reply"),
     ("still no reply to my email, I want to speak to a supervisor", None),  # a person asked for: handed over

@@ -19,7 +19,8 @@ situations by another writer) was held out until hunt 13's rules were written, r
 and hunt 17 held out until those rules were written, run once, then mended on. Round 18: hunt 18 (messages about
 another company) was mended on from the start, hunts 19 and 20 were each held out until the rules before them, run
 once, then mended on; hunt 21 (how to send it back, a scam check, a smashed parcel, parcels missing) was held out until
-its rules were written.
+its rules were written. Round 19: hunt 22 (other languages, and English with foreign words) and hunt 23 (hunt 18's
+situations by a fourth writer) were each held out until their rules were written, run once, then mended on.
 """
 from __future__ import annotations
 
