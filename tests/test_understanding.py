@@ -310,7 +310,9 @@ def test_a_gift_receipt_a_charge_for_nothing_bought_and_goods_we_dont_sell(bot, 
     ("I'm locked out of my account after too many tries", "account_access.locked"),
     ("the app keeps crashing at checkout", "website_issue.troubleshoot"),  # our own app (Tesco's: round 14, theirs)
     ("YouTube Premium says payment failed but my card is fine", "off_topic.other_company_system"),
-    ("a fraudulent transaction of $99 on my credit card for Amazon Prime, how?", "off_topic.other_company_account"),
+    # (a charge, not the account: round 18's raters marked account recovery down, "disputing the charge" wanted)
+    ("a fraudulent transaction of $99 on my credit card for Amazon Prime, how?", "off_topic.other_company_system"),
+    ("someone hacked my Amazon account and changed the password", "off_topic.other_company_account"),
     ("My mum got a call from someone claiming to be from your bank dept, is this a scam?", "scam_concern.advice"),
     ("is this legit or a scam", "scam_concern.ask"),
     ("the promo code SPRING10 isn\u2019t working at checkout", "promo_code.not_working_given"),  # a phone's apostrophe

@@ -185,7 +185,9 @@ FACTS = {
     # "locked out", "hacked", "a fraudulent transaction", "the verification code never comes": trouble getting into
     # an account or keeping it safe (with other_company_system, another company's account: its own answer)
     "account_trouble": re.compile(
-        r"\b(?:locked|lock(?:ed)? (?:me )?out|hack\w*|compromis\w*|fraud\w*|unauthori[sz]ed|password|log ?in|logging in|"
+        r"\b(?:locked|lock(?:ed)? (?:me )?out|hack\w*|compromis\w*|password|log ?in|logging in|"
+        # (not "a fraudulent transaction": a charge, charged_for_unbought)
+        r"(?:fraud\w*|unauthori[sz]ed)(?! (?:charges?|payments?|transactions?|debits?|purchases?)\b)|"
         r"sign ?in|signing in|verif\w*|2fa|two[- ](?:factor|step)|logged (?:in|into)|got into|"
         r"changed (?:my|the) (?:email|password)|suspended|disabled|deactivated)\b",
         re.IGNORECASE),
@@ -515,12 +517,13 @@ FACTS = {
     # real order ("charged for express I didn't choose", "the size I didn't order": UNLESS)
     "charged_for_unbought": re.compile(
         r"\b(?:charg\w*|billed|debited|taken|took|payments?|transactions?|money|statement)\b[^.!?\n]{0,60}?\b(?:i|we) "
-        r"(?:didn'?t|didnt|did not|never|haven'?t|have not|had not) (?:even )?(?:buy|bought|purchased?|order(?:ed)?|make|made|"
-        r"authori[sz]e\w*|place|placed)\b|"
+        r"(?:didn'?t|didnt|did not|never|haven'?t|have not|had not|don'?t|dont|do not) (?:even )?(?:buy|bought|purchased?|"
+        r"order(?:ed)?|make|made|authori[sz]e\w*|place|placed|take|took|use|used|sign(?:ed)? up|subscribe[ds]?)\b|"
         r"\b(?:i|we) (?:didn'?t|didnt|did not|never|haven'?t|have not) (?:even )?(?:buy|bought|purchased?|order(?:ed)?|"
         r"place[d]?)\b[^.!?\n]{0,60}?\b(?:charged|billed|debited|taken|took)\b|"
         r"\b(?:charges?|payments?|transactions?|amounts?|debits?)\b[^.!?\n]{0,30}?\b(?:i|we) (?:don'?t|do not|didn'?t) "
-        r"recogni[sz]e\b|\b(?:unrecogni[sz]ed|unknown|mystery|random) (?:charges?|payments?|transactions?|debits?)\b",
+        r"recogni[sz]e\b|\b(?:unrecogni[sz]ed|unknown|mystery|random|fraudulent|unauthori[sz]ed) (?:charges?|payments?|"
+        r"transactions?|debits?|purchases?)\b",
         re.IGNORECASE),
     # "is the chevron skirt back in stock?", "looking at a coat": the kind of thing we sell (clothing and home goods), so
     # a stock answer need not say what we sell and that another shop's item is theirs to know
