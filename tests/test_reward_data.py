@@ -216,3 +216,32 @@ def test_bitext_store_pairs_answer_bitext_requests_with_our_mapped_intent(tmp_pa
     ours = {c.text for c in bot.retrieval.draft(state, len(bot.kb.answers)) if c.meta["intent"] == "cancel_order"}
     mine = [p for p in built if p["chosen_context"] == "Customer: i want to cancel my order number 7"]
     assert mine and all(p["chosen"] in ours and p["rejected"] not in ours and p["chosen"] != "theirs" for p in mine)
+
+
+def test_hunt_pairs_put_the_expected_draft_above_the_others_and_train_as_ratings(tmp_path, make_bot):
+    """training/reward/hunt_pairs.py: a hunt's "expect" row gives its fitting draft over the others; a "never" row the
+    best allowed draft over the ones it names; the file reads as the ratings source."""
+    from training.reward import hunt_pairs
+
+    from bot.dialogue.state import DialogueState
+
+    bot = make_bot(policy="first")
+    ours = "my Northwind order is 3 days late, tracking hasn't moved"
+    state = DialogueState("drafts")
+    bot.tracker.update(state, ours)
+    drafted = [hunt_pairs.template_of(c) for c in bot.draft(state)[0]]
+    rows = [{"id": "x1", "message": "my Amazon order is 3 days late and tracking hasn't moved",
+             "expect": ["off_topic.other_company_order"]},
+            {"id": "x2", "message": ours, "never": [drafted[0]]},  # rank 1 forbidden: rank 2 is chosen over it
+            {"id": "x3", "message": "hello", "expect": ["no.such_template"]}]  # nothing fits: no pair
+    found = hunt_pairs.build(bot, rows, per_message=2, progress=False)
+    assert {p["hunt_id"] for p in found} == {"x1", "x2"} and all(p["chosen"] != p["rejected"] for p in found)
+    assert all(p["chosen_template"] == "off_topic.other_company_order" != p["rejected_template"]
+               for p in found if p["hunt_id"] == "x1")
+    assert [(p["chosen_template"], p["rejected_template"]) for p in found if p["hunt_id"] == "x2"] == \
+        [(drafted[1], drafted[0])]
+    assert sum(p["hunt_id"] == "x1" for p in found) == 2  # --per-message caps the rejected drafts
+    out = tmp_path / "hunt-pairs.jsonl"
+    out.write_text("".join(json.dumps(p) + "\n" for p in found))
+    read = ratings.pairs(out, "train") + ratings.pairs(out, "test")
+    assert len(read) == len(found) and read[0]["chosen_context"].startswith("Customer: ")

@@ -198,3 +198,27 @@ def test_reply_choice_compares_rank_one_with_best_of_n_on_labelled_messages(trai
     assert not answers(Candidate("Could you tell me more?", "clarify", 1.0, meta={"intent": "promo_code"}), {"promo_code"})
     diff, low, high = paired_interval(np.array([1, 1, 0, 1] * 10), np.array([0, 1, 0, 0] * 10))
     assert diff == pytest.approx(0.5) and 0 < low < diff < high <= 1
+
+
+def test_eval_replies_rates_best_of_n_by_the_reward_model_against_rank_one(trained, make_bot, tmp_path):
+    """`rlcs eval replies --policy best_of_n --reward-model DIR --versus first`: the blind A/B that issue 13's
+    "best-of-N at least as good as rank 1" is measured with; the served side is the candidate the model scores best."""
+    from bot.ratings.store import RatingStore
+
+    texts = ["where is my order 10003, it was meant to come monday", "I want to return a jacket that doesn't fit",
+             "can I pay with paypal", "do you sell gift cards", "my parcel came damaged"]
+    messages = tmp_path / "messages.jsonl"
+    messages.write_text("\n".join(json.dumps({"id": f"m{n}", "message": t}) for n, t in enumerate(texts)))
+    db = tmp_path / "rating.sqlite3"
+    assert rlcs(["eval", "replies", "--messages", str(messages), "--db", str(db), "--session", "bon", "--policy",
+                 "best_of_n", "--reward-model", str(trained), "--versus", "first",
+                 "--scratch-db", str(tmp_path / "scratch.sqlite3")]) == 0
+    rows = RatingStore(str(db)).replay.query(
+        "SELECT i.external_id, c.source, c.text FROM rating_items i JOIN rating_candidates c ON c.item_id = i.item_id")
+    served = {r["external_id"]: r["text"] for r in rows if r["source"] == "served"}
+    assert served, "the tiny model should disagree with rank 1 on some message"
+    bot = make_bot(reward_model=str(trained), policy="first")
+    for row_id, text in served.items():
+        turn = bot.reply(f"check-{row_id}", texts[int(row_id[1:])])
+        best = max(turn.candidates, key=lambda c: c.reward)
+        assert text == best.text and text != turn.candidates[0].text

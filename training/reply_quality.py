@@ -43,7 +43,9 @@ def make_session(args) -> int:
     scratch = args.scratch_db or str(Path(tempfile.mkdtemp(prefix="rlcs-eval-replies-")) / "scratch.sqlite3")
     if Path(scratch).exists():
         raise ValueError(f"{scratch} exists: give a new --scratch-db (earlier conversations would be continued)")
-    bot = Bot(BotConfig(db_path=scratch, seed=args.seed))
+    # (--policy best_of_n --reward-model DIR --versus first: best-of-N by a reward model against rank 1, issue 13)
+    chosen = {"reward_model": args.reward_model, **({"policy": args.policy} if args.policy else {})}
+    bot = Bot(BotConfig(db_path=scratch, seed=args.seed, **chosen))
     public = bot.kb.public_details  # our own phone and email: raters see them as a customer would, unmasked
     if args.dump_replies:
         return dump_replies(args, rows, bot)
@@ -53,7 +55,8 @@ def make_session(args) -> int:
     if args.clarify_versus_generic:
         return make_paired_session(args, rows, clarify_pair(bot), "generic", "clarify versus generic", public)
     if args.versus:  # A/B: the default's reply against this policy's, on the messages where they differ
-        versus = Bot(BotConfig(db_path=scratch + ".versus", seed=args.seed, policy=args.versus))
+        versus = Bot(BotConfig(db_path=scratch + ".versus", seed=args.seed, policy=args.versus,
+                               reward_model=args.reward_model))
         return make_paired_session(args, rows, versus_pair(bot, versus, args.versus), "versus", f"versus {args.versus}",
                                    public)
     return make_paired_session(args, rows, served_pair(bot), "alternative", "", public)
@@ -236,6 +239,10 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
                              "version's --dump-replies), on the messages where they differ")
     parser.add_argument("--clarify-versus-generic", action="store_true",
                         help="items: the messages where the bot asks naming a guess; replies: that question and the generic one")
+    parser.add_argument("--policy", default=None,
+                        help="the policy whose replies are rated, or dumped (default: the one served by default)")
+    parser.add_argument("--reward-model", default=None, metavar="DIR",
+                        help="a trained reward model for both bots (--policy best_of_n or --versus best_of_n need one)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--scratch-db", default=None, help="new scratch file the bot writes (default: a temporary one)")
     parser.add_argument("--output", default="runs/eval/replies.json", help="JSON result of --report")

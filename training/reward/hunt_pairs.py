@@ -1,0 +1,88 @@
+"""Preference pairs from the misfire hunts: for each helper-written message, a drafted reply of the kind the hunt
+expects beside a drafted reply it does not.
+
+    python -m training.reward.hunt_pairs --output runs/rm19/hunt-pairs.jsonl [--messages FILE] [--per-message 3]
+
+Why: the reward model is to pick, among the drafter's candidates, the one that fits the message (issue 13: best-of-N
+by the reward model at least as good as rank 1). Rated pairs of real messages are few (about a thousand on
+real_dev's training half and the hunts' A/Bs), and they mostly set the served reply against the best other draft.
+The hunts (tests/data/misfire_hunts.jsonl, 2,246 messages by helpers who saw neither the code nor real_dev) say for
+each message which templates fit ("expect") or must not be served ("never"):
+- an "expect" row: the best-ranked candidate whose template is expected is chosen over up to N candidates whose
+  template is not (a draft of another intent, a handover, a question);
+- a "never" row (an ordinary message near a rule's words): the best-ranked candidate whose template is allowed is
+  chosen over the candidates the row names.
+A row whose candidates hold no expected (or no allowed) template gives no pair. Rows are JSONL in the format of
+`rlcs export --format reward`, so they train with `rlcs train reward --mix ...,ratings=W --ratings-file FILE`.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+
+def template_of(candidate) -> str:
+    return candidate.meta.get("template") or candidate.source
+
+
+def pairs_for(candidates: list, row: dict, per_message: int) -> list[dict]:
+    """The pairs one hunt row gives, best-ranked fitting candidate first (candidates come in the drafter's order)."""
+    if "expect" in row:
+        fits = [c for c in candidates if template_of(c) in row["expect"]]
+        misses = [c for c in candidates if template_of(c) not in row["expect"]]
+    else:
+        fits = [c for c in candidates if template_of(c) not in row["never"]]
+        misses = [c for c in candidates if template_of(c) in row["never"]]
+    if not fits:
+        return []
+    chosen = fits[0]
+    return [{"context": f"Customer: {row['message']}", "chosen": chosen.text, "rejected": rejected.text, "margin": 2.0,
+             "origin": "hunt", "hunt_id": row.get("id", ""), "chosen_template": template_of(chosen),
+             "rejected_template": template_of(rejected)}
+            for rejected in misses[:per_message] if rejected.text != chosen.text]
+
+
+def build(bot, rows: list[dict], per_message: int = 3, progress: bool = True) -> list[dict]:
+    from tqdm import tqdm
+
+    from bot.dialogue.state import DialogueState
+
+    out = []
+    for row in tqdm(rows, desc="hunt messages", disable=not progress):
+        state = DialogueState("hunt-pairs")
+        bot.tracker.update(state, row["message"])
+        candidates, _ = bot.draft(state)  # as when serving: the guard and the clarify / handover decision included
+        out.extend(pairs_for(candidates, row, per_message))
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    import tempfile
+
+    from bot import Bot, BotConfig
+    from training.intents.bench_misfires import HUNT_FILE, read_rows
+
+    parser = argparse.ArgumentParser(prog="python -m training.reward.hunt_pairs", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--messages", default=str(HUNT_FILE), help="hunt JSONL (default: tests/data/misfire_hunts.jsonl)")
+    parser.add_argument("--output", required=True, help="JSONL of preference pairs to write")
+    parser.add_argument("--per-message", type=int, default=3, help="at most this many rejected drafts per message (3)")
+    args = parser.parse_args(argv)
+    if args.per_message < 1:
+        parser.error("--per-message must be at least 1")
+    rows = read_rows(Path(args.messages))
+    with tempfile.TemporaryDirectory() as scratch:  # drafting logs nothing, but the bot opens a replay buffer
+        bot = Bot(BotConfig(db_path=str(Path(scratch) / "replay.sqlite3"), policy="first"))
+        found = build(bot, rows, args.per_message)
+    out = Path(args.output)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_suffix(out.suffix + ".tmp")
+    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in found), encoding="utf-8")
+    tmp.replace(out)  # a crash leaves no half-written file
+    print(f"wrote {len(found)} pairs from {len({r['hunt_id'] for r in found})} of {len(rows)} hunt messages to {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
