@@ -47,7 +47,7 @@ def _served(bot, session: str, message: str):
     ("the Tesco app keeps crashing every time I open my clubcard", "tech_trouble"),
     ("comcast is the worst company in this country", "complaint"),
     # round 19: a charge they didn't make, in another company's name
-    ("A fraudulent transaction of $99 has been done from my credit card for Amazon Prime. Why and how?", "unknown_charge"),
+    ("A fraudulent transaction of $99 has been done from my credit card for Amazon Prime. Why?", "unknown_charge"),
     ("there's a charge from UBER *TRIP on my statement but I didn't take an Uber that night??", "unknown_charge"),
 ])
 def test_a_not_ours_answer_names_the_next_step_for_the_situation(bot, tips, message, tip):

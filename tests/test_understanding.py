@@ -496,7 +496,7 @@ def test_a_language_is_named_only_when_its_words_lead():
     assert which_language("hola necesito devolver unos jeans") == "es"
     assert which_language("merci") is None and which_language("where is my order") is None
     assert which_language("la lampada è arrivata rotta") == "it"  # "la" is French too: Italian's own words lead
-    assert which_language("Здравствуйте, где мой заказ?") is None  # another script: read, but no line in it
+    assert which_language("Здравствуйте, где мой заказ?") is None  # another script: handed over, no line in it
 
 
 @pytest.mark.parametrize("message", [

@@ -517,8 +517,9 @@ FACTS = {
     # real order ("charged for express I didn't choose", "the size I didn't order": UNLESS)
     "charged_for_unbought": re.compile(
         r"\b(?:charg\w*|billed|debited|taken|took|payments?|transactions?|money|statement)\b[^.!?\n]{0,60}?\b(?:i|we) "
-        r"(?:didn'?t|didnt|did not|never|haven'?t|have not|had not|don'?t|dont|do not) (?:even )?(?:buy|bought|purchased?|"
-        r"order(?:ed)?|make|made|authori[sz]e\w*|place|placed|take|took|use|used|sign(?:ed)? up|subscribe[ds]?)\b|"
+        r"(?:didn'?t|didnt|did not|never|haven'?t|have not|had not|don'?t|dont|do not) (?:even )?"
+        r"(?:buy|bought|purchased?|order(?:ed)?|make|made|authori[sz]e\w*|place|placed|take|took|use|used|"
+        r"sign(?:ed)? up|subscribe[ds]?)\b|"
         r"\b(?:i|we) (?:didn'?t|didnt|did not|never|haven'?t|have not) (?:even )?(?:buy|bought|purchased?|order(?:ed)?|"
         r"place[d]?)\b[^.!?\n]{0,60}?\b(?:charged|billed|debited|taken|took)\b|"
         r"\b(?:charges?|payments?|transactions?|amounts?|debits?)\b[^.!?\n]{0,30}?\b(?:i|we) (?:don'?t|do not|didn'?t) "

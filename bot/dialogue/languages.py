@@ -16,51 +16,52 @@ import re
 # language's function words (a German "könnt ihr mal bitte den Preis ... anpassen?" counted two markers against three
 # English words) and eight more languages.
 MARKERS = {
-    "fr": set("""je tu il nous vous ils ne pas le la les des une un est suis mon ma mes votre vos commande merci bonjour pour
-avec dans sur qui quoi comment pourquoi veux voudrais besoin aide avez pouvez rembourser colis toujours reçu
+    "fr": set("""je tu il nous vous ils ne pas le la les des une un est suis mon ma mes votre vos commande merci bonjour
+pour avec dans sur qui quoi comment pourquoi veux voudrais besoin aide avez pouvez rembourser colis toujours reçu
 recu avons sont était mais aussi très tres encore où quand combien livraison remboursement taille commandé svp
-bonsoir salut cordialement jamais rien depuis jours semaine après apres avoir être fait été peux voulais ces
-cette ce au aux du que qu en par j reçois magasin retour échange echange carte de""".split()),
-    "es": set("""el la los las del por para mi mis pedido gracias hola porque donde como esta estoy tengo necesito quiero puedo
-puede devolver cambiar ayuda unos unas una hay todavia todavía nada muy este esto producto entiendo pero que es
-hace también tambien cuando cuándo dónde qué cómo llegó llego llega llegado envío envio reembolso talla compra
-compré compre pedí pedi buenas buenos días dias tardes semana hoy ayer sigue nunca nadie todo tiene tienen al se
-su sus usted cuenta contraseña pago cobro cobraron tienda abre horario descuento código codigo funciona roto
-rota paquete devolución devolucion dinero de""".split()),
-    "de": set("""ich du er sie wir ihr nicht und ist bin meine mein bestellung danke bitte hallo warum wo wie noch keine möchte
-brauche hilfe habe paket zurück der das den dem des ein eine einen einem mit von zu zum zur für fur auf aus bei
-nach über ueber oder aber auch schon nur kann können könnt koennen sind wurde wird hab haben kein mir mich dich
-uns euch es mal vielen dank geld lieferung rücksendung ruecksendung rückerstattung rueckerstattung bestellt
-größe grösse groesse kaputt wann heute gestern woche tage seit immer gibt sehr leider guten""".split()),
-    "it": set("""il la lo gli della qui rotto rotta rotti sono mio mia ordine grazie ciao perche perché dove non ho vorrei voglio aiuto pacco ancora che
-di ma anche questo questa quando cosa abbiamo ordinato consegna rimborso taglia arrivato arrivata ricevuto
-buongiorno salve sconto codice funziona negozio orari dello delle nel nella alla una uno miei ti vi ci si più
-piu posso può puo già gia mai niente ieri oggi settimana giorni""".split()),
-    "pt": set("""eu voce você vocês vcs vc nao não minha meu obrigado obrigada encomenda quero preciso ajuda ainda olá bom tarde
-noite chegou recebi reembolso devolução devolucao troca tamanho entrega entregam comprei estou está é são isso
-isto aqui onde já ja nada dinheiro loja cartão cartao desconto muito mas dos das na de""".split()),
-    "nl": set("""het een niet mijn bestelling bedankt waar hoe ik de geen jullie heb hebben heeft zijn wordt werd kan kunnen wil
-graag dank hallo hoi goedemorgen goedemiddag wanneer waarom wat welke nog ook maar dat deze voor naar bij uit om
-te besteld pakket pakketje levering bezorging bezorgd geleverd terugbetaling retour retourneren maat kapot geld
-winkel korting kortingscode werkt dagen vandaag gisteren alstublieft alsjeblieft""".split()),
-    "pl": set("""nie jest się sie moje moja mój moj zamówienie zamowienie paczka paczki dzień dzien dobry dziękuję dziekuje gdzie
-kiedy dlaczego czy jak już juz jeszcze nadal zwrot pieniądze pieniadze rozmiar doszła doszla przesyłka przesylka
-proszę prosze witam mam że ze za od""".split()),
-    "sv": set("""jag ni vill inte och är mitt mina beställning bestallning paket har hur varför varfor när nar tack hej fått fatt fick
-pengar återbetalning storlek inget ingen fortfarande också det som att på för vad""".split()),
-    "da": set("""jeg ikke og mit mine bestilling pakke pakken hvor hvorfor når takk tak hei hej har fået fått penger penge
-størrelse ennå endnu fortsatt stadig det som på hva hvad mig dere jer""".split()),
-    "tr": set("""ve bir bu ne neden nerede nasıl nasil siparişim siparisim sipariş siparis kargo kargom iade para param merhaba
-teşekkürler tesekkurler teşekkür ederim lütfen lutfen hala hâlâ gelmedi değil degil yok mı mu için icin benim
-sizin beden indirim kodu çalışmıyor calismiyor ürün urun gün""".split()),
-    "id": set("""saya tidak belum sudah pesanan paket kapan kenapa mengapa di ke yang ini itu apa bagaimana tolong terima kasih
-uang pengembalian ukuran barang sampai kok gimana dong aku kami kamu anda""".split()),
-    "ro": set("""și nu este sunt comanda comandă coletul unde când cand ce pentru vă mulțumesc multumesc bună buna ziua primit
-încă inca banii rambursare mărimea marimea de""".split()),
-    "cs": set("""je není neni moje můj muj objednávka objednavka balík balik kde kdy proč proc děkuji dekuji dobrý dobry ještě
-jeste stále peníze penize vrácení vraceni velikost přišla prisla nepřišla neprisla prosím prosim mám mam""".split()),
-    "tl": set("""ang ng mga sa ko ako hindi naman yung ung kasi bakit saan kailan paano salamat dumating wala padala pera ibalik
-lang din rin nyo ninyo niyo ba""".split()),
+bonsoir salut cordialement jamais rien depuis jours semaine après apres avoir être fait été peux voulais ces cette
+ce au aux du que qu en par j reçois magasin retour échange echange carte de""".split()),
+    "es": set("""el la los las del por para mi mis pedido gracias hola porque donde como esta estoy tengo necesito
+quiero puedo puede devolver cambiar ayuda unos unas una hay todavia todavía nada muy este esto producto entiendo
+pero que es hace también tambien cuando cuándo dónde qué cómo llegó llego llega llegado envío envio reembolso talla
+compra compré compre pedí pedi buenas buenos días dias tardes semana hoy ayer sigue nunca nadie todo tiene tienen al
+se su sus usted cuenta contraseña pago cobro cobraron tienda abre horario descuento código codigo funciona roto rota
+paquete devolución devolucion dinero de""".split()),
+    "de": set("""ich du er sie wir ihr nicht und ist bin meine mein bestellung danke bitte hallo warum wo wie noch keine
+möchte brauche hilfe habe paket zurück der das den dem des ein eine einen einem mit von zu zum zur für fur auf aus
+bei nach über ueber oder aber auch schon nur kann können könnt koennen sind wurde wird hab haben kein mir mich dich
+uns euch es mal vielen dank geld lieferung rücksendung ruecksendung rückerstattung rueckerstattung bestellt größe
+grösse groesse kaputt wann heute gestern woche tage seit immer gibt sehr leider guten""".split()),
+    "it": set("""il la lo gli della qui rotto rotta rotti sono mio mia ordine grazie ciao perche perché dove non ho
+vorrei voglio aiuto pacco ancora che di ma anche questo questa quando cosa abbiamo ordinato consegna rimborso taglia
+arrivato arrivata ricevuto buongiorno salve sconto codice funziona negozio orari dello delle nel nella alla una uno
+miei ti vi ci si più piu posso può puo già gia mai niente ieri oggi settimana giorni""".split()),
+    "pt": set("""eu voce você vocês vcs vc nao não minha meu obrigado obrigada encomenda quero preciso ajuda ainda olá
+bom tarde noite chegou recebi reembolso devolução devolucao troca tamanho entrega entregam comprei estou está é são
+isso isto aqui onde já ja nada dinheiro loja cartão cartao desconto muito mas dos das na de""".split()),
+    "nl": set("""het een niet mijn bestelling bedankt waar hoe ik de geen jullie heb hebben heeft zijn wordt werd kan
+kunnen wil graag dank hallo hoi goedemorgen goedemiddag wanneer waarom wat welke nog ook maar dat deze voor naar bij
+uit om te besteld pakket pakketje levering bezorging bezorgd geleverd terugbetaling retour retourneren maat kapot
+geld winkel korting kortingscode werkt dagen vandaag gisteren alstublieft alsjeblieft""".split()),
+    "pl": set("""nie jest się sie moje moja mój moj zamówienie zamowienie paczka paczki dzień dzien dobry dziękuję
+dziekuje gdzie kiedy dlaczego czy jak już juz jeszcze nadal zwrot pieniądze pieniadze rozmiar doszła doszla
+przesyłka przesylka proszę prosze witam mam że ze za od""".split()),
+    "sv": set("""jag ni vill inte och är mitt mina beställning bestallning paket har hur varför varfor när nar tack hej
+fått fatt fick pengar återbetalning storlek inget ingen fortfarande också det som att på för vad""".split()),
+    "da": set("""jeg ikke og mit mine bestilling pakke pakken hvor hvorfor når takk tak hei hej har fået fått penger
+penge størrelse ennå endnu fortsatt stadig det som på hva hvad mig dere jer""".split()),
+    "tr": set("""ve bir bu ne neden nerede nasıl nasil siparişim siparisim sipariş siparis kargo kargom iade para param
+merhaba teşekkürler tesekkurler teşekkür ederim lütfen lutfen hala hâlâ gelmedi değil degil yok mı mu için icin
+benim sizin beden indirim kodu çalışmıyor calismiyor ürün urun gün""".split()),
+    "id": set("""saya tidak belum sudah pesanan paket kapan kenapa mengapa di ke yang ini itu apa bagaimana tolong
+terima kasih uang pengembalian ukuran barang sampai kok gimana dong aku kami kamu anda""".split()),
+    "ro": set("""și nu este sunt comanda comandă coletul unde când cand ce pentru vă mulțumesc multumesc bună buna ziua
+primit încă inca banii rambursare mărimea marimea de""".split()),
+    "cs": set("""je není neni moje můj muj objednávka objednavka balík balik kde kdy proč proc děkuji dekuji dobrý dobry
+ještě jeste stále peníze penize vrácení vraceni velikost přišla prisla nepřišla neprisla
+prosím prosim mám mam""".split()),
+    "tl": set("""ang ng mga sa ko ako hindi naman yung ung kasi bakit saan kailan paano salamat dumating wala padala
+pera ibalik lang din rin nyo ninyo niyo ba""".split()),
 }
 FOREIGN = set().union(*MARKERS.values())
 # Said in the customer's language first, where we have the words for it; the other languages get the English line.

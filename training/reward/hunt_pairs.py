@@ -65,7 +65,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m training.reward.hunt_pairs", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--messages", default=str(HUNT_FILE), help="hunt JSONL (default: tests/data/misfire_hunts.jsonl)")
+    parser.add_argument("--messages", default=str(HUNT_FILE),
+                        help="hunt JSONL (default: tests/data/misfire_hunts.jsonl)")
     parser.add_argument("--output", required=True, help="JSONL of preference pairs to write")
     parser.add_argument("--per-message", type=int, default=3, help="at most this many rejected drafts per message (3)")
     args = parser.parse_args(argv)
