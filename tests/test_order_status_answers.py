@@ -87,3 +87,16 @@ def test_a_refund_question_is_answered_for_the_orders_stage(bot, status, expecte
     """Found by an exploratory tester: "since you got our refund confirmation email" for an order never refunded."""
     offered, _ = templates_offered(bot, f"refund-{status}", "where is my refund for order", first_with(status))
     assert expected in offered and not_expected not in offered
+
+
+@pytest.mark.parametrize("message, says_another_shop", [
+    ("can you check order FT287235 for me, the item isn't on the order", True),
+    ("I would like to cancel order #83975908 because I picked the wrong size", True),
+    ("where is order 99999?", False),  # our format, only not on file: check the number, nothing about other shops
+])
+def test_a_number_not_in_our_format_may_be_another_shops_order(bot, message, says_another_shop):
+    """Round 19's raters, of "I couldn't find an order with the number FT287235": "doesn't suggest it may be another
+    shop's order". The not-found answers say so when the number is not one of our 5-digit ones."""
+    turn = bot.reply(f"format-{message[:12]}", message)
+    assert turn.candidates[turn.chosen].meta["template"].endswith(".unknown"), turn.text
+    assert (bot.kb.store["order_number_not_ours"] in turn.text) is says_another_shop, turn.text
