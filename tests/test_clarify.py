@@ -156,7 +156,7 @@ def test_an_unsure_story_read_as_fraud_gets_a_person_not_the_security_script(bot
 
 
 def test_the_handover_does_not_ask_for_an_order_number_it_was_given(bot):
-    turn = bot.reply("told-2", "my frend is going to colect for me, is that ok. Order FT287235")
+    turn = bot.reply("told-2", "my frend is going to colect for me, is that ok. Order KX553190")
     assert turn.candidates[turn.chosen].meta.get("handover") == "unsure"
     assert "order number" not in turn.text and turn.text.startswith(handover.TOLD_TEXT.split(",")[0])
 
@@ -183,7 +183,7 @@ def test_a_store_with_few_staff_asks_instead(bot, tmp_path):
 
 
 def test_meant_thanks_are_returned_even_when_the_model_is_unsure(bot):
-    """Round 11: "you solved my issue within 5 minutes. Thank you" was read as praise at 0.22 and handed to a person."""
+    """Round 11: "you sorted my problem in minutes, thanks" was read as praise at 0.22 and handed to a person."""
     state = bot._session("unsure-thanks")[0]
     bot.tracker.update(state, "spoke to Sam on the phone earlier, what a star, thank you so much for all the help")
     assert state.intent in ("praise", "goodbye_thanks")

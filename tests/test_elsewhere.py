@@ -31,15 +31,15 @@ def _served(bot, session: str, message: str):
 
 
 @pytest.mark.parametrize("message, tip", [
-    ("Amazon order was late by 7 days so I cancelled it but I'm still waiting for the refund", "refund"),
+    ("cancelled my Amazon order after it ran a week late and the refund still hasn't come", "refund"),
     ("I cancelled my Amazon order by mistake, can you reinstate it?", "cancelled_by_mistake"),
-    ("for some reason there is no option to cancel my prime membership, what do I do?", "membership"),
+    ("can't find any option to cancel my prime membership anywhere, what now?", "membership"),
     ("ordered from shein twice by accident, can you cancel one of them please", "change_order"),
     ("my Currys order shows delivered but the photo is of someone else's front door", "delivered_not_here"),
     ("amazon locker code never came, the parcel is in the locker", "locker"),
     ("the Sony headphones I got from Currys won't charge at all", "fault"),
     ("Amazon delivered the wrong product, I ordered a phone and got a headset", "wrong_or_damaged"),
-    ("Hi, my Amazon order has been delayed for three days due to external factors", "late"),
+    ("my Amazon order got delayed by three days because of outside factors", "late"),
     ("shelf said $3.99 for the cereal but it rang up $5.49 at the till at safeway", "shelf_price"),
     ("the headphones I bought from Argos are now £10 off a day later", "price_dropped"),
     ("netflix charged me twice this month, same day same amount", "charged_twice"),
@@ -47,11 +47,11 @@ def _served(bot, session: str, message: str):
     ("the Tesco app keeps crashing every time I open my clubcard", "tech_trouble"),
     ("comcast is the worst company in this country", "complaint"),
     # round 19: a charge they didn't make, in another company's name
-    ("A fraudulent transaction of $99 has been done from my credit card for Amazon Prime. Why?", "unknown_charge"),
+    ("a fraudulent transaction for Amazon Prime showed up on my credit card, how?", "unknown_charge"),
     ("there's a charge from UBER *TRIP on my statement but I didn't take an Uber that night??", "unknown_charge"),
 ])
 def test_a_not_ours_answer_names_the_next_step_for_the_situation(bot, tips, message, tip):
-    served, text = _served(bot, f"tip-{tip}", message)
+    served, text = _served(bot, f"tip-{tip}-{message[:24]}", message)  # one conversation per message
     assert served.meta.get("intent") == "off_topic", (message, text)
     assert tips[f"off_topic.tip.{tip}"] in text, (message, text)
     assert sum(other in text for other in tips.values()) == 1  # one step, not a list of them
@@ -70,9 +70,9 @@ def test_our_own_customers_get_our_answers_and_no_tip(bot, tips, message):
 
 
 def test_a_not_ours_answer_without_a_situation_has_no_tip_and_reads_whole(bot, tips):
-    served, text = _served(bot, "plain", "worst experience with amazon till date but anyway")
+    served, text = _served(bot, "plain", "amazon is the worst i have ever dealt with, anyway")
     assert served.meta.get("intent") == "off_topic"
-    served, text = _served(bot, "plain-2", "Just bought a Just Chicken sandwich from the Tesco on Main St")
+    served, text = _served(bot, "plain-2", "picked up a chicken wrap from the Tesco by the station")
     assert not any(tip in text for tip in tips.values()), text
     assert "  " not in text and ". If it's about" in text  # the empty slot leaves no gap
 

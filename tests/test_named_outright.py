@@ -8,12 +8,12 @@ from bot.dialogue.facts import facts_in
 
 
 @pytest.mark.parametrize("fact, said, not_said", [
-    ("asks_how_to_return", "how do I send parcels back to you? no invoice came with my delivery",
+    ("asks_how_to_return", "how do I post things back to you? there was no invoice in the box",
      "how do I get my money back for the cancelled order?"),
     ("asks_how_to_return", "where do I post the return to?", "I posted it back last week, where's my refund?"),
-    ("asks_if_scam", "I need to check if an email I received was spam", "your emails keep going to my spam folder"),
+    ("asks_if_scam", "can you check whether an email I got is spam?", "your emails keep going to my spam folder"),
     ("asks_if_scam", "is this text a scam? it says my parcel is held", "is this jumper machine washable?"),
-    ("arrived_damaged", "the glasses are completely smashed, didn't even need to open the box",
+    ("arrived_damaged", "the wine glasses are all smashed, you can hear it without opening the box",
      "smashing service, thank you!"),
     ("arrived_damaged", "the lamp arrived with the shade dented", "the lamp stopped working after three months"),
 ])
@@ -23,14 +23,14 @@ def test_a_plainly_named_topic_is_read_and_its_near_miss_is_not(fact, said, not_
 
 
 def test_more_parcels_expected_than_came_is_a_split_order():
-    assert "split_delivery" in facts_in("expected 4 packages yesterday but only 2 showed up")
+    assert "split_delivery" in facts_in("was expecting 3 parcels today but only 1 arrived")
     assert "split_delivery" not in facts_in("expected 4 packages yesterday and all 4 showed up, thanks")
 
 
 @pytest.mark.parametrize("message, intent", [
-    ("I need to check if an email I received was spam. Thanks", "scam_concern"),
-    ("dont even need to open the box to hear our lovely new glasses are completely smashed!!!!", "damaged_or_wrong_item"),
-    ("Wow, expected 4 packages yesterday, but only 2 showed up. Not impressed at all.", "missing_item"),
+    ("can you check whether an email I got is spam? Thanks", "scam_concern"),
+    ("no need to open the box, you can hear that our new glasses are completely smashed!!", "damaged_or_wrong_item"),
+    ("Hmm, was expecting 3 parcels today but only 1 arrived. Not happy.", "missing_item"),
 ])
 def test_a_plainly_named_topic_gets_its_answer_not_a_handover(tmp_path, message, intent):
     from bot import Bot, BotConfig

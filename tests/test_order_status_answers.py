@@ -90,12 +90,12 @@ def test_a_refund_question_is_answered_for_the_orders_stage(bot, status, expecte
 
 
 @pytest.mark.parametrize("message, says_another_shop", [
-    ("can you check order FT287235 for me, the item isn't on the order", True),
-    ("I would like to cancel order #83975908 because I picked the wrong size", True),
+    ("can you check order KX553190 please, the item is not on the order", True),
+    ("please cancel order #61240377, I chose the wrong size", True),
     ("where is order 99999?", False),  # our format, only not on file: check the number, nothing about other shops
 ])
 def test_a_number_not_in_our_format_may_be_another_shops_order(bot, message, says_another_shop):
-    """Round 19's raters, of "I couldn't find an order with the number FT287235": "doesn't suggest it may be another
+    """Round 19's raters, of "I couldn't find an order with the number ..." for a number in another shop's format: "doesn't suggest it may be another
     shop's order". The not-found answers say so when the number is not one of our 5-digit ones."""
     turn = bot.reply(f"format-{message[:12]}", message)
     assert turn.candidates[turn.chosen].meta["template"].endswith(".unknown"), turn.text

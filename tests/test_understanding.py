@@ -251,14 +251,14 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
 
 
 @pytest.mark.parametrize("message, template", [
-    ("is there a way to reprint gift receipts? the ones I asked for weren't in the box", "invoice_request.gift_receipt"),
+    ("can I print the gift receipts again? the ones I ticked for never came in the box", "invoice_request.gift_receipt"),
     ("can you send me a receipt without the prices on, it's a present", "invoice_request.gift_receipt"),
     ("I need an invoice with my company name for my expenses", None),  # an invoice: not the gift receipt
-    ("I was charged 104 bucks for something I didn't purchase and still no refund", "unauthorized_charge.*"),
+    ("you took 87 dollars for a thing I never bought and there's no refund yet", "unauthorized_charge.*"),
     ("there's a payment to you on my statement I don't recognise", "unauthorized_charge.*"),
     ("you charged me for next day delivery that I didn't order", "!unauthorized_charge.*"),  # a real order's extra
-    ("are you ever gonna deliver my COD WW2, pre ordered it in June!!", "off_topic.not_our_range"),
-    ("what's going on with the Xbox one x pre orders, no dispatch email yet", "off_topic.not_our_range"),
+    ("when will you deliver my FIFA game, pre ordered it in May!!", "off_topic.not_our_range"),
+    ("what's going on with the new Xbox pre orders, no dispatch email yet", "off_topic.not_our_range"),
     ("have you stopped selling the pineapple and mango squash?", "off_topic.groceries_stock"),
     ("is the lego millennium falcon back in stock?", "off_topic.not_our_range_stock"),
     ("do u still sell the tea towels with lemons on?", None),  # our tea towels, lemons their print
@@ -266,10 +266,10 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
     ("saw a PS4 offer in store, went in to be told it isn't genuine, very misleading", "!complaint.in_store"),
     ("does your Blackpool store take Apple Pay?", "payment_methods.in_store"),
     ("can I pay with Apple Pay on the website?", "!payment_methods.in_store"),
-    ("how do I return something? ordered the wrong size", "!return_item.exclusions"),
+    ("how do I send something back? got the wrong size", "!return_item.exclusions"),
     ("my basket has 3 books and the BOOKS30 code is not working", "off_topic.not_our_range"),  # not our code answer
     ("can't checkout my groceries, tried Firefox and Chrome", "off_topic.groceries"),  # not "the fault is on our side"
-    ("your website is crawling and crashing on my laptop", "!website_issue.clarify"),  # what happens was told
+    ("your site keeps freezing and crashing on my laptop", "!website_issue.clarify"),  # what happens was told
     ("the courier never came to collect my return yesterday", "return_status.not_collected"),
     ("my return was collected last week, where's my refund?", "!return_status.not_collected"),
     ("the money on my gift card has gone and I didn't spend it", "unauthorized_charge.gift_card"),
@@ -278,12 +278,12 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
     ("the parcel had no gift receipt in it even though I ticked the box", "invoice_request.gift_receipt_missing"),
     ("can you print me a gift receipt for something I bought in store on Saturday?", "invoice_request.gift_receipt_in_store"),
     ("can you send a gift receipt with no prices on", "invoice_request.gift_receipt"),
-    ("can I cancel one please? Order is 206-6069573-0432343", "off_topic.other_company_order"),  # Amazon's shape
-    ("tracking says delivered on Friday but I was home all weekend and nothing", "!package_not_received.policy"),
-    ("why the sudden price increase? it was 650 two days ago", "price_adjustment.price_rose"),
+    ("could you cancel one of them? Order is 114-2837465-9920183", "off_topic.other_company_order"),  # Amazon's shape
+    ("tracking shows delivered Saturday but I was in the whole day and got nothing", "!package_not_received.policy"),
+    ("why has the price jumped? it was 40 last week", "price_adjustment.price_rose"),
     ("the jumper dropped in price a week after I bought it, can I get the difference?", "price_adjustment.ask_id"),
-    ("can I switch my eGift card to a print at home one?", "gift_cards.print"),
-    ("i asked for cashback at one of your stores and it hasn't come out of my bank", "!payment_methods.in_store"),
+    ("can my e-gift card be swapped for a print at home one?", "gift_cards.print"),
+    ("got cashback at the till in your shop and it never left my bank account", "!payment_methods.in_store"),
     ("does your website accept Amex? my Visa's maxed out till payday", "!payment_methods.in_store"),
 ])
 def test_a_gift_receipt_a_charge_for_nothing_bought_and_goods_we_dont_sell(bot, message, template):
@@ -311,7 +311,7 @@ def test_a_gift_receipt_a_charge_for_nothing_bought_and_goods_we_dont_sell(bot, 
     ("the app keeps crashing at checkout", "website_issue.troubleshoot"),  # our own app (Tesco's: round 14, theirs)
     ("YouTube Premium says payment failed but my card is fine", "off_topic.other_company_system"),
     # (a charge, not the account: round 18's raters marked account recovery down, "disputing the charge" wanted)
-    ("a fraudulent transaction of $99 on my credit card for Amazon Prime, how?", "off_topic.other_company_system"),
+    ("a fraudulent transaction for Amazon Prime showed up on my credit card, how?", "off_topic.other_company_system"),
     ("someone hacked my Amazon account and changed the password", "off_topic.other_company_account"),
     ("My mum got a call from someone claiming to be from your bank dept, is this a scam?", "scam_concern.advice"),
     ("is this legit or a scam", "scam_concern.ask"),
@@ -365,8 +365,8 @@ def test_thanks_are_returned_only_when_meant(bot, message, thanked):
 
 
 @pytest.mark.parametrize("message, never", [
-    ("I need to check if an email I got is a scam", "scam_concern.short"),
-    ("I've been locked out of my account since this morning", "account_access.hacked"),
+    ("can you tell me if an email I got is a scam", "scam_concern.short"),
+    ("locked out of my account since early today", "account_access.hacked"),
     ("can I use a gift card on sale items?", "gift_cards.lost"),
     ("somebody just changed my password and my email on my account, help!!", "account_access.reset"),
 ])
@@ -406,7 +406,7 @@ def test_a_piece_missing_is_a_missing_item(bot):
     ("bought a coat last week for 89 and now its 59 on your site, can i get the difference back?",
      "price_adjustment.ask_id", None),
     ("i forgot to use my promo code, can you apply it after?", "promo_code.forgot", None),
-    ("my parcel is in the locker at the station but i never got the code", "package_not_received.locker_code", None),
+    ("my parcel is in the locker by the gym and no code ever came", "package_not_received.locker_code", None),
     ("the locker wont open with my code", "package_not_received.locker_code", None),
     ("delivered today but nothing was in the box", "missing_item.empty_box", None),
     ("is there a locker near me for pickup?", None, "package_not_received.locker_code"),
@@ -500,7 +500,7 @@ def test_a_language_is_named_only_when_its_words_lead():
 
 
 @pytest.mark.parametrize("message", [
-    "Hey @[handle] könnt ihr mal bitte den Preis von Philips Hue in Deutschland zum Preis in Italien anpassen?",
+    "Hallo, könnt ihr bitte den Preis für die Lampe in Kanada an den in den USA anpassen?",
     "dzień dobry, gdzie jest moja paczka? czekam już tydzień",
     "hej, jag har inte fått min beställning än",
     "merhaba siparişim hala gelmedi, neden?",
@@ -552,7 +552,7 @@ def test_it_after_the_membership_is_the_membership(bot):
 
 
 @pytest.mark.parametrize("message", [
-    "any chance the pleated tennis skirt in black will be back in stock soon?",
+    "will the black pleated skirt be restocked any time soon?",
     "have you discontinued the paisley napkins? can't find them anywhere",
     "when are you restocking the kids' wellies",
 ])
@@ -618,18 +618,18 @@ def test_poor_goods_get_the_quality_answer_not_the_delivery_one(bot, message, qu
     ("you sent me the wrong jumper", "damaged_or_wrong_item"),
     ("you sent me the wrong charger", "damaged_or_wrong_item"),
     ("delivered wrong product, I asked for a speaker", "damaged_or_wrong_item"),
-    ("would like to speak to a supervisor about my complaint", "human_agent"),
+    ("I want a supervisor to hear my complaint", "human_agent"),
     ("I think I've been hacked, my email was changed", "unauthorized_charge"),
     ("got a sorry we missed you card but I was in all day", "delivery_complaint"),
 ])
 def test_words_that_name_the_topic_outright_decide_it(bot, message, intent):
-    """A plain "you sent me the wrong game" (round 14: a game is not ours; now a jumper) was read with 0.15 confidence and asked about."""
+    """A plain "you sent the wrong game" (round 14: a game is not ours; now a jumper) was read with 0.15 confidence and asked about."""
     turn = bot.reply(f"named-{message[:10]}", message)
     assert turn.intent == intent and turn.candidates[turn.chosen].source != "clarify", turn.text
 
 
 @pytest.mark.parametrize("message", ["someone changed the email on my account and now I can't log in",
-                                     "I got an email that my email address had been changed, it wasn't me"])
+                                     "an email says the address on my account was changed, that wasn't me"])
 def test_a_taken_over_account_is_never_sent_to_forgot_password(bot, message):
     """Found by blind raters of real messages: "use 'Forgot password'" after someone changed the account's email
     sends the reset link to them, and "we'll contact you at the email on your account" writes to them too."""
@@ -642,7 +642,7 @@ def test_a_taken_over_account_is_never_sent_to_forgot_password(bot, message):
     assert "security team" in served or "lock the account" in served, served  # the takeover itself is dealt with
 
 
-@pytest.mark.parametrize("message", ["Happy Thanksgiving! 🦃", "I am so excited for Christmas ❤️"])
+@pytest.mark.parametrize("message", ["Happy Thanksgiving! 🦃", "Merry Christmas to all the team ❤️"])
 def test_good_wishes_are_returned_not_turned_away(bot, message):
     """Blind raters of real messages: "Happy Thanksgiving!" got "I'm here for Northwind Threads questions only"."""
     turn = bot.reply(f"wishes-{message[:8]}", message)
@@ -650,12 +650,12 @@ def test_good_wishes_are_returned_not_turned_away(bot, message):
 
 
 @pytest.mark.parametrize("message, number", [
-    ("I want to cancel one of the two, order is 206-6069573-0432343", "206-6069573-0432343"),
-    ("can you look at order FT287235, an item is missing from it", "FT287235"),
+    ("I want to cancel one of the two, order is 114-2837465-9920183", "114-2837465-9920183"),
+    ("can you look at order KX553190, an item is missing from it", "KX553190"),
 ])
 def test_an_order_number_in_another_shops_format_is_heard_whole(bot, message, number):
-    """Blind raters of real messages: "Order is 206-6069573-0432343" got "What's the order number?", and
-    "order FT287235" became 287235. The number is heard as given, and the answer says we can't find it; since round
+    """Blind raters of real messages: "Order is" an Amazon number got "What's the order number?", and
+    "order" with two letters before the digits lost them. The number is heard as given, and the answer says we can't find it; since round
     16, a number in Amazon's 3-7-7 shape gets "that order is with Amazon" (raters: "it's an Amazon-style number")."""
     from bot.dialogue.tracker import extract_order_id
 
@@ -749,7 +749,7 @@ def test_near_misses_of_round_12s_rules(bot, message, never):
     ("The sign in store said $25 for the jeans but the register rang them up at $35", "price_adjustment.shelf", None),
     ("I have a Nordstrom gift card, do you accept it?", "gift_cards.other_brand", None),
     ("can i use my asos voucher on your site?", "gift_cards.other_brand", None),
-    ("whether Target gift cards can be used on your purchases...can I?", "gift_cards.other_brand", None),  # round 12 A/B
+    ("can I pay for your stuff with a Target gift card?", "gift_cards.other_brand", None),  # round 12 A/B
     ("my amazon gift card got stolen, can you help", "gift_cards.other_brand_trouble", None),
     # ...and false alarms, now quiet
     ("bring back my money, you owe me a refund for 3 weeks now", None, "feedback.*"),
@@ -845,12 +845,12 @@ def served_template(bot, key: str, message: str) -> tuple[str, str]:
     ("my AirPods keep disconnecting from my laptop", "off_topic.other_company_system"),
     ("PS5 stuck on the update screen, what do I do", "off_topic.other_company_system"),
     # food and drink, another shop named, kinds of things we don't sell (ab4-r14, ab5-r14; hunts 5 and 6; final-r14)
-    ("a slug came out of this cauliflower when we cut it", "off_topic.groceries_fault"),
+    ("there was a slug in the broccoli when we chopped it", "off_topic.groceries_fault"),
     ("have you stopped selling the gravy granules?", "off_topic.groceries_stock"),
     ("thanks for the Tesco lorry idling outside my window at 5am, lovely start to the day", "off_topic.other_shop"),
     ("my new TV stopped working after a week, can you repair it", "off_topic.not_our_range_fault"),
     ("you sent me the wrong chairs!!", "off_topic.not_our_range_fault"),
-    ("you sent me the wrong game", "off_topic.not_our_range_fault"),
+    ("you sent the wrong game", "off_topic.not_our_range_fault"),
     ("the textbook is missing 20 pages", "off_topic.not_our_range_fault"),
     ("lego set from you is missing a bag of pieces", "off_topic.not_our_range_fault"),
     ("do you sell gaming chairs? need one with lumbar support", "off_topic.not_our_range_stock"),  # held-out hunt 7
@@ -902,7 +902,7 @@ def test_near_misses_of_round_14s_rules(bot, message, never):
     ("Amazon would've had this to me in 2 days. Your shipping is taking 10. Where's my flannel shirt", False),
     ("paid with PayPal and the order still says pending", False),  # a way to pay is not named alone
     ("Canada Post lost my Northwind parcel", False),  # nor a carrier
-    ("what's going on with the Xbox one x pre orders", False),  # a maker: not_our_range says shop or maker
+    ("any news on the Xbox series x pre orders", False),  # a maker: not_our_range says shop or maker
 ])
 def test_another_company_named_alone_is_theirs_unless_ours_is_beside_it(message, said):
     from bot.dialogue.facts import facts_in

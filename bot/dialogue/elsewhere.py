@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 
 FACTS = {
-    # "my Prime delivery has been delayed", "still not shipped after a week", "bought a record and never got it"
+    # "my Prime parcel is running late", "still not shipped after a week", "paid for a vinyl that never turned up"
     "parcel_late": re.compile(
         r"\b(?:(?<!too )late|delayed|delay|overdue|running late|won'?t (?:be here|be delivered|arrive|come)|not (?:arrived|here|come|"
         r"shipped|dispatched|been (?:shipped|dispatched|delivered))|hasn'?t (?:arrived|come|shipped|been (?:shipped|"
@@ -44,7 +44,7 @@ FACTS = {
         r"(?:in transit|preparing for dispatch|processing)'? for (?:\d+|a|two|three) (?:days?|weeks?)|still says|"
         r"been waiting (?:\d+|a|two|three|over a) (?:days?|weeks?))\b",
         re.IGNORECASE),
-    # "I've sold an item and PayPal are holding the funds", "do you take the fee at the time of sale?": a seller's fees or
+    # "PayPal is holding the money for something I sold", "is the fee taken when it sells?": a seller's fees or
     # money (not a listing's feature or a buyer to cancel: round 18's raters marked the fees tip down there)
     "selling_there": re.compile(
         r"\bseller fees?\b|\bfinal value fees?\b|\bpayouts?\b|\b(?:funds|money|payment)\b[^.!?\n]{0,25}\b(?:on hold|"
@@ -90,7 +90,7 @@ FACTS = {
         r"\b(?:order|booking|flight|pre-?order|delivery|reservation)s? (?:got|was|were|has been|have been) cancell?ed\b"
         r"(?! by (?:me|mistake|accident))",
         re.IGNORECASE),
-    # "sent me the wrong chairs", "turned up with the cover torn", "the box was empty", "missing 17 pages": what came
+    # "sent me the wrong chairs", "came with a ripped cover", "the box was empty", "missing 17 pages": what came
     # is not what was bought, or came damaged
     "wrong_or_damaged": re.compile(
         r"^(?!.*\b(?:ordered|picked|bought|chose|selected|clicked|put in|booked) (?:the |a )?wrong\b)(?=.*(?:"

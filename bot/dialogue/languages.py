@@ -13,7 +13,7 @@ import re
 # Words that are also English are left out ("no", "me", "he", "was", "hat", "per", "come", "um", "u", "we", "van",
 # "met", "till", "min", "tag", "son", "bent", "at", "ai", and "com" of ".com"): an English message that quotes a name
 # or a greeting must keep more English words than marker words (handover.looks_english). Round 19 added each
-# language's function words (a German "könnt ihr mal bitte den Preis ... anpassen?" counted two markers against three
+# language's function words (a German price request with "ihr" and "bitte" counted two markers against three
 # English words) and eight more languages.
 MARKERS = {
     "fr": set("""je tu il nous vous ils ne pas le la les des une un est suis mon ma mes votre vos commande merci bonjour

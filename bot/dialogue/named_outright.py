@@ -1,8 +1,8 @@
 """Facts that name a topic outright where the intent model stays unsure (round 18): each lifts its topic
 (bot/dialogue/told_topics.py, FACT_TOPICS), so the message gets that topic's answer instead of a handover.
 
-    asks_how_to_return   "how do I send parcels back to you?": the return steps (return_item)
-    asks_if_scam         "I need to check if an email I received was spam": the scam advice (scam_concern)
+    asks_how_to_return   "how do I post things back to you?": the return steps (return_item)
+    asks_if_scam         "can you check whether an email I got is spam?": the scam advice (scam_concern)
     arrived_damaged      "the glasses are completely smashed", "the box was crushed": a damaged item
 
 In round 17's and 18's blind ratings of real_dev, messages like these were handed to a person (rated 3) while the
@@ -15,14 +15,14 @@ from __future__ import annotations
 import re
 
 FACTS = {
-    # "how do I send parcels back to you?", "where do I post the return?", "how to send it back" (not "how do I get my
+    # "how do I post things back to you?", "where do I post the return?", "how to send it back" (not "how do I get my
     # money back": that is a refund)
     "asks_how_to_return": re.compile(
         r"\bhow (?:do|can|should|would|will|to)(?: i| we)?\b[^.!?\n]{0,15}?\b(?:send|post|ship|mail|take|drop)\b"
         r"[^.!?\n]{0,30}?\bback\b|\bhow (?:do|can|should) (?:i|we) return\b|\bhow to return\b|"
         r"\bwhere (?:do|can|should) (?:i|we) (?:send|post|return|drop)\b[^.!?\n]{0,25}?\b(?:back|returns?)\b",
         re.IGNORECASE),
-    # "I need to check if an email I received was spam", "is this text a scam?", "can you tell me if this is really you?"
+    # "can you check whether an email I got is spam?", "is this text a scam?", "can you tell me if this is really you?"
     "asks_if_scam": re.compile(
         r"\b(?:check|know|tell me|find out|confirm|verify|wondering)\b[^.!?\n]{0,15}?\b(?:if|whether)\b[^.!?\n]{0,40}?"
         r"\b(?:spam|a scam|scam|phishing|fake|genuine|legit\w*|really (?:you|from you))\b|"

@@ -30,7 +30,7 @@ _KIND = re.compile(
     re.IGNORECASE)
 
 
-# A request beside the thanks: "I DMed you, could really use your assistance asap. Thanks." is thanks in advance,
+# A request beside the thanks: "sent you a DM, need some help quickly please. Thanks." is thanks in advance,
 # and "Glad I could help!" to it was rated 1 by blind raters (round 11).
 _ASKS = re.compile(
     r"\b(?:need|needs|could (?:really )?use|asap|urgent\w*|can you|could you|would you|will you|pls|please help|"
@@ -57,5 +57,5 @@ _WARM = re.compile(r"\b(?:thanks?|thank you|great|amazing|brilliant|excellent|aw
 
 def sincere_praise(message: str) -> bool:
     """Warm words, nothing gone wrong and nothing asked: thanks to return even when the intent model is unsure
-    ("you solved my issue within 5 minutes, thank you" was handed to a person at 0.22; round 11)."""
+    ("you sorted my problem in minutes, thanks" was handed to a person at 0.22; round 11)."""
     return bool(_WARM.search(message)) and not not_praise(message)

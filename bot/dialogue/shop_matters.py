@@ -94,7 +94,7 @@ FACTS = {
     # "2 parcels out of 3", "came in two boxes and the second hasn't come", "the rest is shipped separately"
     "split_delivery": re.compile(
         r"\b(?:split (?:in|into) (?:two|2|three|3|parts)|"
-        # "expected 4 packages yesterday, but only 2 showed up" (round 18)
+        # "was expecting 3 parcels today but only 1 arrived" (round 18)
         r"(?:expected|expecting|ordered|waiting (?:for|on))\s+(?:\d+|two|three|four|five|six)\s+(?:packages|parcels|boxes|"
         r"deliveries)\b[^.!?\n]{0,40}?\bonly\s+(?:\d+|one|two|three|four)\b|ship(?:ped|ping|s)? (?:in|as) (?:\d|two|three|several|multiple|"
         r"separate) (?:parcels|packages|boxes|shipments|deliveries)|(?:shipped|sent|coming|arriv\w+|delivered) separately|"

@@ -9,7 +9,7 @@ ratings of real messages or in a misfire hunt:
                                  nothing else named the topic (round 12)
     a code that is no promo code a gift card's or a parcel locker's code: the promo-code topic is set aside
                                  (`set_aside`, which the tracker's praise, greeting and account rules use too)
-    another company's membership "cancel my Prime membership": what read as our membership is off topic for us
+    another company's membership "end my Prime membership": what read as our membership is off topic for us
                                  (off_topic.other_membership says it belongs to them)
     another company's system     "locked out of my Amazon account", "my Echo Dot won't connect", "my Prime promo
                                  code": what read as our account, website, codes, membership or a charge on our

@@ -19,13 +19,13 @@ from bot.shop.orders import OrderBook
 
 # "order 12345", "order #12345", "#12345", "order number is 12345"; else a lone number in the store's
 # 5-digit order format. Product and model numbers ("SKU 48213", "model NT-4821") are never order numbers.
-# Four digits only right after "#", "number" or "no": "the Price Marking Order of 2004" names a year, not an order.
+# Four digits only right after "#", "number" or "no": "the Consumer Rights Act of 2015" names a year, not an order.
 _ORDER_REF = re.compile(r"(?:order|purchase|ord|#)\D{0,15}?(\d{5,12}|(?<=#)\d{4}|(?<=number )\d{4}|(?<=no )\d{4}|(?<=no\. )\d{4})\b",
                         re.IGNORECASE)
 # (not beside another group of digits: "07700 900123" is a phone number; nor a "10010 model")
 _LONE_NUMBER = re.compile(r"(?<![\d.,$€£-])(?<!\d )\b(\d{5})\b(?![.,]\d)(?! \d)(?!\s*(?:model|sku)\b)", re.IGNORECASE)
 # Order references in other shops' formats, kept whole so the reply can say it doesn't know them instead of asking
-# for a number the customer gave: "order FT287235" (was read as 287235), "Order is 206-6069573-0432343".
+# for a number the customer gave: "order KX553190" (was read as 553190), "Order is 114-2837465-9920183".
 _FOREIGN_ORDER_REF = re.compile(
     r"\b\d{3}-\d{7}-\d{7}\b"
     r"|(?<=order)\s*(?:number|no\.?|nr|id|ref|is|:|#|\s)*\s*\b((?!(?:no|nr|num|id|ref)-?\d)[a-z]{1,4}-?\d{5,12})\b",

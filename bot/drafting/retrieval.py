@@ -101,7 +101,7 @@ class RetrievalDrafter(Drafter):
             scores = scores + ASKED_BONUS * np.array(fit)
 
         values = self.slot_values(state)
-        # "order FT287235", "#83975908": not one of our 5-digit numbers, so perhaps another shop's order; the answers
+        # "order KX553190", "#61240377": not one of our 5-digit numbers, so perhaps another shop's order; the answers
         # that say we can't find it add so ({not_our_number?}; round 19's raters: "doesn't suggest it may be another
         # shop's order")
         given = str(state.slots.get("order_id", ""))
