@@ -95,8 +95,9 @@ def test_a_refund_question_is_answered_for_the_orders_stage(bot, status, expecte
     ("where is order 99999?", False),  # our format, only not on file: check the number, nothing about other shops
 ])
 def test_a_number_not_in_our_format_may_be_another_shops_order(bot, message, says_another_shop):
-    """Round 19's raters, of "I couldn't find an order with the number ..." for a number in another shop's format: "doesn't suggest it may be another
-    shop's order". The not-found answers say so when the number is not one of our 5-digit ones."""
+    """Round 19's raters, of "I couldn't find an order with the number ..." for a number in another shop's format:
+    "doesn't suggest it may be another shop's order". The not-found answers say so when the number is not one of our
+    5-digit ones."""
     turn = bot.reply(f"format-{message[:12]}", message)
     assert turn.candidates[turn.chosen].meta["template"].endswith(".unknown"), turn.text
     assert (bot.kb.store["order_number_not_ours"] in turn.text) is says_another_shop, turn.text

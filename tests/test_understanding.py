@@ -623,7 +623,8 @@ def test_poor_goods_get_the_quality_answer_not_the_delivery_one(bot, message, qu
     ("got a sorry we missed you card but I was in all day", "delivery_complaint"),
 ])
 def test_words_that_name_the_topic_outright_decide_it(bot, message, intent):
-    """A plain "you sent the wrong game" (round 14: a game is not ours; now a jumper) was read with 0.15 confidence and asked about."""
+    """A plain "you sent the wrong game" (round 14: a game is not ours; now a jumper) was read with 0.15 confidence
+    and asked about."""
     turn = bot.reply(f"named-{message[:10]}", message)
     assert turn.intent == intent and turn.candidates[turn.chosen].source != "clarify", turn.text
 
@@ -654,9 +655,10 @@ def test_good_wishes_are_returned_not_turned_away(bot, message):
     ("can you look at order KX553190, an item is missing from it", "KX553190"),
 ])
 def test_an_order_number_in_another_shops_format_is_heard_whole(bot, message, number):
-    """Blind raters of real messages: "Order is" an Amazon number got "What's the order number?", and
-    "order" with two letters before the digits lost them. The number is heard as given, and the answer says we can't find it; since round
-    16, a number in Amazon's 3-7-7 shape gets "that order is with Amazon" (raters: "it's an Amazon-style number")."""
+    """Blind raters of real messages: "Order is" an Amazon number got "What's the order number?", and "order" with
+    two letters before the digits lost them. The number is heard as given, and the answer says we can't find it;
+    since round 16, a number in Amazon's 3-7-7 shape gets "that order is with Amazon" (raters: "it's an Amazon-style
+    number")."""
     from bot.dialogue.tracker import extract_order_id
 
     assert extract_order_id(message) == number

@@ -44,8 +44,9 @@ def make_session(args) -> int:
     if Path(scratch).exists():
         raise ValueError(f"{scratch} exists: give a new --scratch-db (earlier conversations would be continued)")
     # (--policy best_of_n --reward-model DIR --versus first: best-of-N by a reward model against rank 1, issue 13)
-    chosen = {"reward_model": args.reward_model, **({"policy": args.policy} if args.policy else {})}
-    bot = Bot(BotConfig(db_path=scratch, seed=args.seed, **chosen))
+    config = BotConfig(db_path=scratch, seed=args.seed, reward_model=args.reward_model)
+    config.policy = args.policy or config.policy
+    bot = Bot(config)
     public = bot.kb.public_details  # our own phone and email: raters see them as a customer would, unmasked
     if args.dump_replies:
         return dump_replies(args, rows, bot)

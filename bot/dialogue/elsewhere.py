@@ -3,9 +3,9 @@
 A not-ours answer says whose it is: "that order is with Amazon, they're the ones to ask" (bot/dialogue/not_ours.py). In
 round 17's blind rating of real_dev, every such answer that stopped there was rated 4 on average (93 answers, not one
 5), while the one that also said what to do (the food answer: keep the packaging and its batch code, take a photo) got
-a 5 from one of the two raters every time (8 of 8, 4.5 on average). A support agent who can't fix it still knows how these things usually go: a refund takes a few
-working days to reach a card, a declined payment's hold drops off by itself, an order can be changed until it's
-dispatched. So a not-ours answer adds the step for the customer's situation.
+a 5 from one of the two raters every time (8 of 8, 4.5 on average). A support agent who can't fix it still knows how
+these things usually go: a refund takes a few working days to reach a card, a declined payment's hold drops off by
+itself, an order can be changed until it's dispatched. So a not-ours answer adds the step for the customer's situation.
 
 The steps are the store's own words: the "tips" of the off_topic intent in knowledge_base.json, each with the facts it
 needs (like an answer's "needs": ["said:<fact>"]), most particular first. The retrieval drafter puts the first tip whose

@@ -79,6 +79,9 @@ _ASKS_FOR_SPEED = (r"\b(?:switch|change|upgrade|move|add|swap)\b[^.!?\n]{0,20}?\
 _A_THING_FAILS = (r"stopped working|broke|broken|faulty|defective|cracked|smashed|damaged|dead|died|leak\w*|repair\w*|"
                   r"replace\w*|refund\w*|money back")
 
+# What a charge is called: "a fraudulent transaction" is a charge (charged_for_unbought), not account trouble
+_CHARGE_WORDS = r"(?:charges?|payments?|transactions?|debits?|purchases?)"
+
 FACTS = {
     # "tracking says delivered", "it shows as delivered", "marked delivered but", "status: delivered"
     "tracking_delivered": re.compile(
@@ -187,7 +190,7 @@ FACTS = {
     "account_trouble": re.compile(
         r"\b(?:locked|lock(?:ed)? (?:me )?out|hack\w*|compromis\w*|password|log ?in|logging in|"
         # (not "a fraudulent transaction": a charge, charged_for_unbought)
-        r"(?:fraud\w*|unauthori[sz]ed)(?! (?:charges?|payments?|transactions?|debits?|purchases?)\b)|"
+        r"(?:fraud\w*|unauthori[sz]ed)(?! " + _CHARGE_WORDS + r"\b)|"
         r"sign ?in|signing in|verif\w*|2fa|two[- ](?:factor|step)|logged (?:in|into)|got into|"
         r"changed (?:my|the) (?:email|password)|suspended|disabled|deactivated)\b",
         re.IGNORECASE),
@@ -523,8 +526,8 @@ FACTS = {
         r"\b(?:i|we) (?:didn'?t|didnt|did not|never|haven'?t|have not) (?:even )?(?:buy|bought|purchased?|order(?:ed)?|"
         r"place[d]?)\b[^.!?\n]{0,60}?\b(?:charged|billed|debited|taken|took)\b|"
         r"\b(?:charges?|payments?|transactions?|amounts?|debits?)\b[^.!?\n]{0,30}?\b(?:i|we) (?:don'?t|do not|didn'?t) "
-        r"recogni[sz]e\b|\b(?:unrecogni[sz]ed|unknown|mystery|random|fraudulent|unauthori[sz]ed) (?:charges?|payments?|"
-        r"transactions?|debits?|purchases?)\b",
+        r"recogni[sz]e\b|"
+        r"\b(?:unrecogni[sz]ed|unknown|mystery|random|fraudulent|unauthori[sz]ed) " + _CHARGE_WORDS + r"\b",
         re.IGNORECASE),
     # "is the chevron skirt back in stock?", "looking at a coat": the kind of thing we sell (clothing and home goods), so
     # a stock answer need not say what we sell and that another shop's item is theirs to know

@@ -26,13 +26,15 @@ FACTS = {
     "asks_if_scam": re.compile(
         r"\b(?:check|know|tell me|find out|confirm|verify|wondering)\b[^.!?\n]{0,15}?\b(?:if|whether)\b[^.!?\n]{0,40}?"
         r"\b(?:spam|a scam|scam|phishing|fake|genuine|legit\w*|really (?:you|from you))\b|"
-        r"\b(?:is|was|'?s) (?:this|that|it) (?:e-?mail |text |message |call |link |site )?(?:spam|a scam|phishing|fake|legit\w*)\b|"
+        r"\b(?:is|was|'?s) (?:this|that|it) (?:e-?mail |text |message |call |link |site )?"
+        r"(?:spam|a scam|phishing|fake|legit\w*)\b|"
         r"\btell me (?:this|that|it) (?:is|was|'?s) (?:fake|a scam|spam|phishing|not real)\b|\b(?:spam|scam|phishing)\s*\?",
         re.IGNORECASE),
     # "arrived smashed", "the glasses are completely smashed", "box was crushed": it came damaged (not a thing that broke
     # in use: "stopped working" is a fault)
     "arrived_damaged": re.compile(
-        r"\b(?:smashed|shattered|in (?:\w+ ){0,2}?(?:pieces|bits|shards)|crushed)\b|\bbox (?:was |is |came )?(?:smash\w*|crushed|bashed|battered|"
+        r"\b(?:smashed|shattered|in (?:\w+ ){0,2}?(?:pieces|bits|shards)|crushed)\b|"
+        r"\bbox (?:was |is |came )?(?:smash\w*|crushed|bashed|battered|"
         r"ripped open)\b|\b(?:arrived|came|turned up|delivered)\b[^.!?\n]{0,30}?\b(?:damaged|broken|cracked|dented|bent|"
         r"ripped|torn)\b",
         re.IGNORECASE),

@@ -29,7 +29,7 @@ ORDER_BONUS = 0.05  # about the gap between neighbouring templates of one intent
 CASE_BONUS = 0.05  # a reported case (bot/dialogue/case_report.py) puts the answers that ask for its order first
 SAID_BONUS = 0.1  # an answer built on what the customer told us ("said:<fact>") goes before the generic ones
 ASKED_BONUS = 0.1  # a product answer that states the fact asked for ("how much": the price) goes before the others
-OUR_ORDER_NUMBER = re.compile(r"#?\d{5}")  # the store's order numbers (bot/dialogue/numbers.py reads them)
+OUR_ORDER_NUMBER = re.compile(r"#?\d{5}")  # the store's order numbers, as the tracker reads them (_ORDER_REF)
 
 
 class RetrievalDrafter(Drafter):
@@ -61,6 +61,12 @@ class RetrievalDrafter(Drafter):
             values["status_phrase"] = fill_slots(phrase, values) or state.order.get("status", "")
         if state.product:
             values.update(product_slots(state.product))
+        # "order KX553190", "#61240377": not one of our 5-digit numbers, so perhaps another shop's order; the answers
+        # that say we can't find it add so ({not_our_number?}; round 19's raters: "doesn't suggest it may be another
+        # shop's order")
+        given, sentence = str(state.slots.get("order_id", "")), self.kb.store.get("order_number_not_ours", "")
+        foreign = given and not OUR_ORDER_NUMBER.fullmatch(given)
+        values["not_our_number"] = f" {sentence}" if foreign and sentence else ""
         return values
 
     def applies(self, needs: list[str], state: DialogueState) -> bool:
@@ -101,12 +107,6 @@ class RetrievalDrafter(Drafter):
             scores = scores + ASKED_BONUS * np.array(fit)
 
         values = self.slot_values(state)
-        # "order KX553190", "#61240377": not one of our 5-digit numbers, so perhaps another shop's order; the answers
-        # that say we can't find it add so ({not_our_number?}; round 19's raters: "doesn't suggest it may be another
-        # shop's order")
-        given = str(state.slots.get("order_id", ""))
-        values["not_our_number"] = " " + self.kb.store.get("order_number_not_ours", "") \
-            if given and not OUR_ORDER_NUMBER.fullmatch(given) and self.kb.store.get("order_number_not_ours") else ""
         # each intent's first tip whose facts the customer stated, for its answers' {what_helps?} (bot/dialogue/elsewhere.py)
         tip_for = {intent: first_tip(tips, said, values) for intent, tips in self.tips.items()}
         candidates, seen = [], set()

@@ -48,12 +48,16 @@ def read_rows(path: Path) -> list[dict]:
     return rows
 
 
+def template_name(candidate) -> str:
+    """What a hunt row names: the template, "handover.<reason>" ("handover.other_language"), or "clarify"."""
+    if candidate.source == "handover":
+        return f"handover.{candidate.meta.get('handover', '')}"
+    return candidate.meta.get("template") or candidate.source
+
+
 def served_template(bot, row: dict) -> str:
     turn = bot.reply(f"misfire-{row.get('hunt', '')}-{row['id']}", row["message"])
-    chosen = turn.candidates[turn.chosen]
-    if chosen.source == "handover":  # "handover.other_language", "handover.unsure", ...
-        return f"handover.{chosen.meta.get('handover', '')}"
-    return chosen.meta.get("template") or chosen.source  # "clarify" when no template was served
+    return template_name(turn.candidates[turn.chosen])
 
 
 def score(bot, rows: list[dict]) -> dict:

@@ -21,25 +21,23 @@ import argparse
 import json
 from pathlib import Path
 
-
-def template_of(candidate) -> str:
-    return candidate.meta.get("template") or candidate.source
+from training.intents.bench_misfires import template_name  # as the hunt rows name a template
 
 
 def pairs_for(candidates: list, row: dict, per_message: int) -> list[dict]:
     """The pairs one hunt row gives, best-ranked fitting candidate first (candidates come in the drafter's order)."""
     if "expect" in row:
-        fits = [c for c in candidates if template_of(c) in row["expect"]]
-        misses = [c for c in candidates if template_of(c) not in row["expect"]]
+        fits = [c for c in candidates if template_name(c) in row["expect"]]
+        misses = [c for c in candidates if template_name(c) not in row["expect"]]
     else:
-        fits = [c for c in candidates if template_of(c) not in row["never"]]
-        misses = [c for c in candidates if template_of(c) in row["never"]]
+        fits = [c for c in candidates if template_name(c) not in row["never"]]
+        misses = [c for c in candidates if template_name(c) in row["never"]]
     if not fits:
         return []
     chosen = fits[0]
     return [{"context": f"Customer: {row['message']}", "chosen": chosen.text, "rejected": rejected.text, "margin": 2.0,
-             "origin": "hunt", "hunt_id": row.get("id", ""), "chosen_template": template_of(chosen),
-             "rejected_template": template_of(rejected)}
+             "origin": "hunt", "hunt_id": row.get("id", ""), "chosen_template": template_name(chosen),
+             "rejected_template": template_name(rejected)}
             for rejected in misses[:per_message] if rejected.text != chosen.text]
 
 
