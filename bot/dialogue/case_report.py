@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import re
 
+# "the box was smashed", "box came crushed": the parcel came damaged (named_outright.arrived_damaged reads it too)
+BOX_DAMAGED = r"\bbox (?:was |is |came )?(?:smash\w*|crushed|bashed|battered)\b"
 _OWN_PURCHASE = (r"(?:order|orders|parcel|parcels|package|packages|delivery|deliveries|item|items|purchase|shipment|"
                  r"stuff|refund|return)")
 _CASE = re.compile(
@@ -26,7 +28,7 @@ _CASE = re.compile(
     r"ripped|torn|crushed|dented|stained|mouldy|moldy|rotten|faulty)\b"
     r"|\b(?:expected|expecting|waiting (?:for|on))\s+(?:\w+\s+){0,3}?" + _OWN_PURCHASE + r"\b"  # "expected 4 packages"
     r"|\b(?:missed|failed) deliver\w*|\bdelivery (?:failed|attempt)|\btracking (?:says|shows|said|number)\b"
-    r"|\bbox (?:was |is |came )?(?:smash\w*|crushed|bashed|battered)\b",  # "the box smashed, the lamp inside broken"
+    r"|" + BOX_DAMAGED,
     re.IGNORECASE)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import re
 
+from bot.dialogue.case_report import BOX_DAMAGED
+
 FACTS = {
     # "how do I post things back to you?", "where do I post the return?", "how to send it back" (not "how do I get my
     # money back": that is a refund)
@@ -34,8 +36,7 @@ FACTS = {
     # in use: "stopped working" is a fault)
     "arrived_damaged": re.compile(
         r"\b(?:smashed|shattered|in (?:\w+ ){0,2}?(?:pieces|bits|shards)|crushed)\b|"
-        r"\bbox (?:was |is |came )?(?:smash\w*|crushed|bashed|battered|"
-        r"ripped open)\b|\b(?:arrived|came|turned up|delivered)\b[^.!?\n]{0,30}?\b(?:damaged|broken|cracked|dented|bent|"
-        r"ripped|torn)\b",
+        + BOX_DAMAGED + r"|\bbox (?:was |is |came )?ripped open\b|"
+        r"\b(?:arrived|came|turned up|delivered)\b[^.!?\n]{0,30}?\b(?:damaged|broken|cracked|dented|bent|ripped|torn)\b",
         re.IGNORECASE),
 }
