@@ -24,6 +24,7 @@ from bot.shop.catalogue import Catalogue
 from bot.shop.knowledge import KnowledgeBase
 from bot.shop.orders import OrderBook
 from bot.selection.policies import BASELINES, SelectionPolicy
+from bot.selection.reward_input import reward_context, tagged_reply
 from bot.storage.replay_buffer import ReplayBuffer, SessionEnded
 from bot.drafting.retrieval import RetrievalDrafter
 from bot.dialogue import actions, handover, issues, order_access
@@ -172,8 +173,13 @@ class Bot:
     def score_rewards(self, state: DialogueState, candidates: list[Candidate]) -> None:
         if self.reward_model is None:
             return
-        context = state.context_text()
-        for candidate, reward in zip(candidates, self.reward_model.score([(context, c.text) for c in candidates])):
+        if self.reward_model.reads_tracker:
+            context = reward_context(state, self.tracker.intent_ids)
+            pairs = [(context, tagged_reply(c.template_name, c.text)) for c in candidates]
+        else:
+            context = state.context_text()
+            pairs = [(context, c.text) for c in candidates]
+        for candidate, reward in zip(candidates, self.reward_model.score(pairs)):
             candidate.reward = float(reward)
 
     def reply(self, session_id: str, text: str) -> Turn:

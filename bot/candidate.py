@@ -25,6 +25,13 @@ class Candidate:
             "meta": self.meta,
         }
 
+    @property
+    def template_name(self) -> str:
+        """The template it came from; "handover.<reason>" ("handover.other_language") or the source otherwise."""
+        if self.source == "handover":
+            return f"handover.{self.meta.get('handover', '')}"
+        return self.meta.get("template") or self.source
+
 
 @dataclass
 class Turn:

@@ -229,7 +229,7 @@ def test_hunt_pairs_put_the_expected_draft_above_the_others_and_train_as_ratings
     ours = "my Northwind order is 3 days late, tracking hasn't moved"
     state = DialogueState("drafts")
     bot.tracker.update(state, ours)
-    drafted = [hunt_pairs.template_name(c) for c in bot.draft(state)[0]]
+    drafted = [c.template_name for c in bot.draft(state)[0]]
     rows = [{"id": "x1", "message": "my Amazon order is 3 days late and tracking hasn't moved",
              "expect": ["off_topic.other_company_order"]},
             {"id": "x2", "message": ours, "never": [drafted[0]]},  # rank 1 forbidden: rank 2 is chosen over it

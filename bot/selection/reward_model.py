@@ -101,6 +101,8 @@ class RewardModel:
         self.model, self.tokenizer, self.path = model, tokenizer, str(path)
         self.max_length = max_length
         self.card = card or {}
+        # trained on pairs that carry the tracker's reading (bot/selection/reward_input.py): fed the same at serving
+        self.reads_tracker = bool(self.card.get("encoding", {}).get("reads_tracker"))
         self.device = next(model.parameters()).device
         self._lock = threading.Lock()
 

@@ -48,16 +48,9 @@ def read_rows(path: Path) -> list[dict]:
     return rows
 
 
-def template_name(candidate) -> str:
-    """What a hunt row names: the template, "handover.<reason>" ("handover.other_language"), or "clarify"."""
-    if candidate.source == "handover":
-        return f"handover.{candidate.meta.get('handover', '')}"
-    return candidate.meta.get("template") or candidate.source
-
-
 def served_template(bot, row: dict) -> str:
     turn = bot.reply(f"misfire-{row.get('hunt', '')}-{row['id']}", row["message"])
-    return template_name(turn.candidates[turn.chosen])
+    return turn.candidates[turn.chosen].template_name  # as the hunt rows name it
 
 
 def score(bot, rows: list[dict]) -> dict:

