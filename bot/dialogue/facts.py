@@ -59,9 +59,11 @@ _SUGGESTING = [
 # A paid-for faster delivery ("next-day", "express shipping", "overnight", "nominated day", "priority delivery"); not
 # "express checkout" or "Apple Pay express", which are ways to pay
 _SPEED = (r"\b(?:next[- ]day|express(?! ?(?:checkout|pay\b|payment|lane))|same[- ]day|overnight|expedited|"
-          r"nominated[- ]day|(?:one|two|1|2)[- ]day (?:shipping|delivery)|(?:mon|tues|wednes|thurs|fri|satur|sun)day "
+          r"(?:nominated|named)[- ]day|(?:one|two|1|2)[- ]day (?:shipping|delivery)|(?:mon|tues|wednes|thurs|fri|satur|sun)day "
           r"delivery|timed delivery|guaranteed (?:before|by) \d+(?::\d\d)? ?(?:am|pm)?|(?:fast|faster|quick|quicker|"
-          r"priority|premium|speedy) (?:delivery|shipping|postage|service|charge|fee))\b")
+          r"priority|premium|speedy) (?:delivery|shipping|postage|service|charge|fee)|(?:yearly |annual )?delivery "
+          r"(?:pass|subscription|membership)|"
+          r"(?:morning|evening|afternoon|timed|premium|\d+(?::\d\d)? ?(?:am|pm)? ?- ?\d+(?::\d\d)? ?(?:am|pm)?) slot)\b")
 # Not here yet: late, not arrived, still waiting, stuck
 _NOT_HERE_YET = (r"\b(?:late|later|overdue|delayed|still (?:not|no|nothing|waiting|hasn'?t|haven'?t)|(?:hasn'?t|has not|"
                  r"haven'?t|have not|not|never|didn'?t|did not) (?:yet )?(?:arrived|come|came|turned up|shown up|showed up|"
@@ -169,7 +171,8 @@ FACTS = {
     "someone_hurt": re.compile(
         r"\b(?:injur\w*|hurt (?:me|my|him|her|them|myself|himself|herself)|burn(?:t|ed|s)? (?:me|my|him|her|his|their)|"
         r"cut (?:my|his|her|their) (?:hand|finger|thumb|mouth|lip|foot)|stitches|(?:bleeding|bled)(?! (?:\w+ )?(?:dye|colou?r|ink))|"
-        r"hospital|a&e|"
+        # in or to hospital, not "the hospital closures" or a maternity "hospital bag" (round 20)
+        r"(?:in|to|at|from) (?:the )?hospital|hospital (?:treatment|trip|visit)|a&e|"
         r"ripped (?:my|his|her) hair|electric shock|shocked me|allergic reaction|"
         r"choked|choking(?! (?:hazard|risk))|rash|caught fire|on fire|burst into flames|sparked)\b",
         re.IGNORECASE),
@@ -407,7 +410,7 @@ FACTS = {
     # service named; only a late parcel's answer uses it, to say what happens to the fee paid for it
     "paid_for_speed": re.compile(_SPEED, re.IGNORECASE),
     # the same beside a parcel not here yet (not one marked delivered): a late parcel, whatever else the message says
-    "late_express": re.compile(r"^(?=.*" + _SPEED + r")(?=.*" + _NOT_HERE_YET + r")(?!.*\b(?:says|shows|showing|marked|"
+    "late_express": re.compile(r"^(?=.*" + _SPEED + r")(?=.*(?:" + _NOT_HERE_YET + "|" + named_outright.DATE_MOVED + r"))(?!.*\b(?:says|shows|showing|marked|"
                                r"tracking says) (?:as |it was |it's |its )?delivered\b)(?!.*" + _ASKS_FOR_SPEED + r")",
                                re.IGNORECASE | re.DOTALL),
     # "is it back in stock?", "have you stopped selling it?", "which stores have it?": whether something is sold or in
@@ -582,12 +585,18 @@ FACTS.update(not_ours.FACTS)  # another company's order, account or shop, food, 
 FACTS.update(shop_matters.FACTS)  # stock alerts, competitions, parcels sent back, partnerships... (bot/dialogue/shop_matters.py)
 FACTS.update(named_outright.FACTS)  # a return's steps asked, a scam check, a damaged arrival (bot/dialogue/named_outright.py)
 FACTS.update(elsewhere.FACTS)  # situations whose usual next step a not-ours answer names (bot/dialogue/elsewhere.py)
+# Words of buying or of an order: beside a church or the weather, the message is still about something bought
+_ABOUT_A_PURCHASE = re.compile(
+    r"\b(?:orders?|ordered|deliver\w*|parcels?|packages?|refunds?|returns?|bought|buy|buying|purchase\w*|sell\w*|"
+    r"sold|stock\w*|prices?|sizes?|wear|wore|outfits?|dress(?:es)?|gifts?|presents?|stores?|shops?|website|app|"
+    r"collect\w*|jumpers?|tablecloths?|bedding|towels?)\b", re.IGNORECASE)
 UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "other_gift_card_trouble": lambda text: bool(FACTS["other_gift_card"].search(text)),
           "card_lost": lambda text: bool(FACTS["other_gift_card_trouble"].search(text)),  # only its maker replaces it
           "arrived_used": lambda text: bool(_NOT_AN_ITEM.search(text) or _ASKS_TO_RETURN.search(text)),
           "emails_not_arriving": lambda text: case_report.parcel_trouble(text),  # a late parcel comes first
-          "cancelled_by_us": lambda text: bool(FACTS["cancelled_by_mistake"].search(text)),
+          # "my slot was cancelled and rebooked for next week": a date moved, not an order cancelled (round 20)
+          "cancelled_by_us": lambda text: bool(FACTS["cancelled_by_mistake"].search(text) or FACTS["date_moved"].search(text)),
           "gift_receipt": lambda text: bool(_RETURNS_WITH_IT.search(text)),  # "I have a gift receipt, can I swap it?"
           "charged_for_unbought": lambda text: bool(_A_REAL_ORDERS_EXTRA.search(text)),
           # "the 30 % off code is not working": the code, not a thing, fails
@@ -598,7 +607,9 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           # a message to check, which the scam answers cover
           "competition": _checks_a_message, "tracking_stuck": _checks_a_message,
           # "tea towels with lemons on", "a chocolate brown throw": goods of ours named, the food is their print or colour
-          "groceries": lambda text: not_ours.UNLESS["groceries"](text) or bool(FACTS["names_our_goods"].search(text))}
+          "groceries": lambda text: not_ours.UNLESS["groceries"](text) or bool(FACTS["names_our_goods"].search(text)),
+          # "a dress for a church wedding", "delivery held up by the weather": a purchase is in it (round 20)
+          "public_matter": lambda text: bool(FACTS["names_our_goods"].search(text) or _ABOUT_A_PURCHASE.search(text))}
 
 
 def facts_in(text: str) -> set[str]:
