@@ -59,11 +59,13 @@ _SUGGESTING = [
 # A paid-for faster delivery ("next-day", "express shipping", "overnight", "nominated day", "priority delivery"); not
 # "express checkout" or "Apple Pay express", which are ways to pay
 _SPEED = (r"\b(?:next[- ]day|express(?! ?(?:checkout|pay\b|payment|lane))|same[- ]day|overnight|expedited|"
-          r"(?:nominated|named)[- ]day|(?:one|two|1|2)[- ]day (?:shipping|delivery)|(?:mon|tues|wednes|thurs|fri|satur|sun)day "
+          r"(?:nominated|named)[- ]day|(?:one|two|1|2)[- ]day (?:shipping|delivery)|"
+          r"(?:mon|tues|wednes|thurs|fri|satur|sun)day "
           r"delivery|timed delivery|guaranteed (?:before|by) \d+(?::\d\d)? ?(?:am|pm)?|(?:fast|faster|quick|quicker|"
           r"priority|premium|speedy) (?:delivery|shipping|postage|service|charge|fee)|(?:yearly |annual )?delivery "
-          r"(?:pass|subscription|membership)|"
-          r"(?:morning|evening|afternoon|timed|premium|\d+(?::\d\d)? ?(?:am|pm)? ?- ?\d+(?::\d\d)? ?(?:am|pm)?) slot)\b")
+          r"(?:pass|subscription|membership)|"  # round 20: a delivery pass, a timed slot
+          r"(?:morning|evening|afternoon|timed|premium|\d+(?::\d\d)? ?(?:am|pm)? ?- ?\d+(?::\d\d)? ?(?:am|pm)?) "
+          r"slot)\b")
 # Not here yet: late, not arrived, still waiting, stuck
 _NOT_HERE_YET = (r"\b(?:late|later|overdue|delayed|still (?:not|no|nothing|waiting|hasn'?t|haven'?t)|(?:hasn'?t|has not|"
                  r"haven'?t|have not|not|never|didn'?t|did not) (?:yet )?(?:arrived|come|came|turned up|shown up|showed up|"
@@ -410,7 +412,8 @@ FACTS = {
     # service named; only a late parcel's answer uses it, to say what happens to the fee paid for it
     "paid_for_speed": re.compile(_SPEED, re.IGNORECASE),
     # the same beside a parcel not here yet (not one marked delivered): a late parcel, whatever else the message says
-    "late_express": re.compile(r"^(?=.*" + _SPEED + r")(?=.*(?:" + _NOT_HERE_YET + "|" + named_outright.DATE_MOVED + r"))(?!.*\b(?:says|shows|showing|marked|"
+    "late_express": re.compile(r"^(?=.*" + _SPEED + r")(?=.*(?:" + _NOT_HERE_YET + "|" + named_outright.DATE_MOVED
+                               + r"))(?!.*\b(?:says|shows|showing|marked|"
                                r"tracking says) (?:as |it was |it's |its )?delivered\b)(?!.*" + _ASKS_FOR_SPEED + r")",
                                re.IGNORECASE | re.DOTALL),
     # "is it back in stock?", "have you stopped selling it?", "which stores have it?": whether something is sold or in
@@ -596,7 +599,8 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "arrived_used": lambda text: bool(_NOT_AN_ITEM.search(text) or _ASKS_TO_RETURN.search(text)),
           "emails_not_arriving": lambda text: case_report.parcel_trouble(text),  # a late parcel comes first
           # "my slot was cancelled and rebooked for next week": a date moved, not an order cancelled (round 20)
-          "cancelled_by_us": lambda text: bool(FACTS["cancelled_by_mistake"].search(text) or FACTS["date_moved"].search(text)),
+          "cancelled_by_us": lambda text: bool(FACTS["cancelled_by_mistake"].search(text)
+                                               or FACTS["date_moved"].search(text)),
           "gift_receipt": lambda text: bool(_RETURNS_WITH_IT.search(text)),  # "I have a gift receipt, can I swap it?"
           "charged_for_unbought": lambda text: bool(_A_REAL_ORDERS_EXTRA.search(text)),
           # "the 30 % off code is not working": the code, not a thing, fails

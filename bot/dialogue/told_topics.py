@@ -48,7 +48,8 @@ FACT_TOPICS = {"safety_concern": "feedback",  # round 17 (bot/dialogue/shop_matt
                "business_request": "off_topic", "careers": "off_topic", "store_hours": "store_pickup",
                "sale_dates": "promo_code", "gift_wrap": "shipping_options", "loyalty_points": "membership_subscription",
                # round 18 (bot/dialogue/named_outright.py): how to send it back, is this a scam, it came damaged
-               # round 20: a delivery date moved is late; things that keep breaking are a fault (before a damaged arrival)
+               # round 20: a delivery date moved is late; things that keep breaking are a fault (a damaged
+               # arrival, after it, wins)
                "date_moved": "delivery_delayed", "repeat_faults": "defective_item",
                "asks_how_to_return": "return_item", "asks_if_scam": "scam_concern", "arrived_damaged": "damaged_or_wrong_item",
                "marketplace_trade": "off_topic", "other_company_order": "off_topic", "other_shop_named": "off_topic",

@@ -1,16 +1,18 @@
 """Preference pairs in a tracker-reading reward model's format (bot/selection/reward_input.py).
 
-    python -m training.reward.read_pairs --pairs runs/rm/hunt-pairs.jsonl,runs/rm/rated.jsonl --output runs/rm/read.jsonl
+    python -m training.reward.read_pairs --pairs runs/rm/hunt-pairs.jsonl,runs/rm/rated.jsonl \
+        --output runs/rm/read.jsonl
 
 Each pair's customer message is read again by today's tracker (the reading the model will see when serving), and
 each reply gets its template's name in front. A pair that names its templates (hunt pairs) keeps them; otherwise a
 reply's template is found among today's drafts for the message, or by matching the knowledge base's answer texts
 with their slots as wildcards, or among the drafts of every message read, by the reply's shape (its words
 without names and numbers: "That order is with Amazon, ..." and "That order is with Etsy, ..." are one template, as
-are handovers, which are not knowledge-base answers). A pair is left out, and counted, when its context is more than one customer message
-(the tracker would have to read the whole conversation) or a reply's template cannot be found (the wording of a
-template that was changed since it was rated). Train on the output alone: `rlcs train reward --reads-tracker
---mix ratings=1 --ratings-file OUT`.
+are handovers, which are not knowledge-base answers). A pair is left out, and counted, when its context is more
+than one customer message (the tracker would have to read the whole conversation) or a reply's template cannot be
+found (the wording of a template that was changed since it was rated).
+
+Train on the output alone: `rlcs train reward --reads-tracker --mix ratings=1 --ratings-file OUT`.
 """
 from __future__ import annotations
 
@@ -102,7 +104,8 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m training.reward.read_pairs", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pairs", required=True, help="comma-separated JSONL files of pairs (context, chosen, rejected)")
+    parser.add_argument("--pairs", required=True,
+                        help="comma-separated JSONL files of pairs (context, chosen, rejected)")
     parser.add_argument("--output", required=True, help="JSONL of pairs in the reading format to write")
     parser.add_argument("--also-read", default=str(HUNT_FILE),
                         help="JSONL of messages ('message' field) whose drafts also help name a reply's template "

