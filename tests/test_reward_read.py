@@ -55,6 +55,23 @@ def test_read_pairs_name_templates_by_draft_pattern_or_shape_and_leave_out_what_
     assert kept["chosen"].startswith("[x.y] ") and kept["rejected"].startswith("[z.w] ")
 
 
+def test_labelled_messages_expect_an_answer_of_their_intent(make_bot, tmp_path):
+    """hunt_pairs --labelled: the store's labelled messages become "expect" rows over their intent's answers."""
+    from training.reward.hunt_pairs import build, labelled_rows
+
+    bot = make_bot(policy="first")
+    path = tmp_path / "labelled.jsonl"
+    path.write_text(json.dumps({"text": "has my parcel shipped yet? I ordered last week", "intent": "track_order"}) + "\n")
+    rows = labelled_rows(path, bot.kb)
+    assert rows[0]["expect"] == [a.id for a in bot.kb.intent("track_order").answers]
+    pairs = build(bot, rows, per_message=2, progress=False)
+    assert pairs and all(p["chosen_template"].startswith("track_order.") for p in pairs)
+    assert all(not p["rejected_template"].startswith("track_order.") for p in pairs)
+    path.write_text(json.dumps({"text": "hi", "intent": "no_such_intent"}) + "\n")
+    with pytest.raises(ValueError, match="no_such_intent"):
+        labelled_rows(path, bot.kb)
+
+
 @pytest.fixture(scope="module")
 def reading_model(tmp_path_factory):
     """A tiny tracker-reading reward model trained on converted pairs: the late parcel's answers above the rest."""
@@ -109,3 +126,61 @@ def test_bot_feeds_a_reading_model_the_reading_and_the_template_names(reading_mo
     assert [c.reward for c in turn.candidates] == pytest.approx(expected, abs=1e-4)
     plain = model.score([("Customer: my parcel is a week late, order 10003", c.text) for c in turn.candidates])
     assert plain != pytest.approx(expected, abs=1e-4)  # the reading and the names change what it sees
+
+
+def test_bench_misfires_serves_best_of_n_by_a_reward_model(reading_model, make_bot, tmp_path):
+    """`rlcs bench misfires --reward-model DIR`: the hunts scored with the model's picks instead of rank 1."""
+    from ui.cli import main as rlcs
+
+    messages = ["my parcel is a week late, order 10003", "thank you so much, the towels are lovely"]
+    bot = make_bot(reward_model=str(reading_model), policy="best_of_n")
+    picks = [bot.reply(f"p{n}", m) for n, m in enumerate(messages)]
+    picked = [t.candidates[t.chosen].template_name for t in picks]
+    rows = tmp_path / "hunt.jsonl"
+    rows.write_text("".join(json.dumps({"id": f"x{n}", "hunt": 99, "situation": "s", "message": m, "expect": [p]}) + "\n"
+                            for n, (m, p) in enumerate(zip(messages, picked))))
+    out = tmp_path / "misfires.json"
+    assert rlcs(["bench", "misfires", "--messages", str(rows), "--reward-model", str(reading_model),
+                 "--scratch-db", str(tmp_path / "scratch.sqlite3"), "--output", str(out)]) == 0
+    assert json.loads(out.read_text())["groups"]["hunt 99"]["hits"] == 2
+
+
+def test_side_by_side_session_rates_drafts_of_several_topics_and_gives_pairs_that_name_them(tmp_path, make_bot):
+    """training/reward/side_by_side.py: rank 1 and the best drafts of other intents, rated blind; the pairs name
+    their templates (the candidates' sources), so read_pairs keeps them without guessing."""
+    from bot.ratings.store import RatingStore
+    from training.reward import side_by_side
+
+    messages = tmp_path / "messages.jsonl"
+    messages.write_text("".join(json.dumps({"id": f"m{n}", "message": m}) + "\n" for n, m in enumerate(
+        ["my parcel is a week late and nobody has told me anything", "can I pay with paypal?"])))
+    db = str(tmp_path / "rating.sqlite3")
+    assert side_by_side.main(["make", "--messages", str(messages), "--db", db, "--session", "side"]) == 0
+    store = RatingStore(db)
+    rows = store.replay.query("SELECT item_id, idx, text, source FROM rating_candidates ORDER BY item_id, idx")
+    by_item = {}
+    for r in rows:
+        by_item.setdefault(r["item_id"], []).append(r)
+    bot = make_bot(policy="first")
+    for item in by_item.values():
+        assert 2 <= len(item) <= side_by_side.CANDIDATES
+        assert all("." in r["source"] or r["source"] in ("clarify",) for r in item)  # template names, not "served"
+    first = by_item["side:1"]
+    state = DialogueState("again")
+    bot.tracker.update(state, "my parcel is a week late and nobody has told me anything")
+    assert first[0]["text"] == bot.draft(state)[0][0].text  # rank 1 comes first
+    intents = [r["source"].split(".")[0] for r in first]
+    assert len(set(intents[:2])) == 2  # another topic's best draft next
+    for rater in ("ann", "bob"):  # rank 1 rated 5, the rest 2
+        while (item := store.next_item("side", rater)) is not None:
+            ranked_first = by_item[item.item_id][0]["text"]
+            values = [5 if text == ranked_first else 2 for text in item.replies]
+            store.submit(rater, item.item_id, scores=values, reasons=[[] if v > 2 else ["didnt_understand"]
+                                                                      for v in values])
+    out = tmp_path / "side.jsonl"
+    assert side_by_side.main(["pairs", "--db", db, "--session", "side", "--output", str(out)]) == 0
+    found = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(found) == sum(len(item) - 1 for item in by_item.values())
+    assert all(p["chosen_template"] == by_item[p["item_id"]][0]["source"] and p["margin"] == 3 for p in found)
+    converted, outcome = PairReader(bot).convert(found[0])
+    assert outcome == "kept" and converted["chosen"].startswith(f"[{found[0]['chosen_template']}] ")

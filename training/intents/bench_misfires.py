@@ -77,7 +77,9 @@ def run(args) -> int:
 
     rows = read_rows(Path(args.messages))
     scratch = args.scratch_db or str(Path(tempfile.mkdtemp(prefix="rlcs-misfires-")) / "scratch.sqlite3")
-    bot = Bot(BotConfig(db_path=scratch, policy="first"))
+    # the rules' first choice; with --reward-model, the candidate that model scores best (best-of-N)
+    bot = Bot(BotConfig(db_path=scratch, policy="best_of_n" if args.reward_model else "first",
+                        reward_model=args.reward_model))
     groups = score(bot, rows)
     for name, group in sorted(groups.items()):
         print(f"{name:40s} hits {group['hits']:3d} of {group['expected']:3d}   "
@@ -92,5 +94,7 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--messages", default=str(HUNT_FILE), help="JSONL of hunts (default: %(default)s)")
     parser.add_argument("--scratch-db", default=None, help="scratch file the bot writes (default: a temporary file)")
     parser.add_argument("--output", default="runs/bench/misfires.json", help="JSON result (default: %(default)s)")
+    parser.add_argument("--reward-model", default=None, metavar="DIR",
+                        help="serve the candidate this reward model scores best instead of rank 1 (best-of-N)")
     parser.set_defaults(func=run)
     return parser

@@ -27,7 +27,6 @@ import json
 from pathlib import Path
 
 
-
 def pairs_for(candidates: list, row: dict, per_message: int) -> list[dict]:
     """The pairs one hunt row gives, best-ranked fitting candidate first (candidates come in the drafter's order)."""
     if "expect" in row:
