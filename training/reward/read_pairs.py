@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 
 from bot.selection.reward_input import reward_context, tagged_reply
+from training.results import write_jsonl
 
 _SLOT = re.compile(r"\\\{(\w+)(\\\?)?\\\}")  # a slot in re.escape'd template text
 _SHAPE_WORDS = 14
@@ -130,11 +131,7 @@ def main(argv: list[str] | None = None) -> int:
             outcomes[outcome] += 1
             if converted is not None:
                 kept.append(converted)
-    out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in kept), encoding="utf-8")
-    tmp.replace(out)  # a crash leaves no half-written file
+    out = write_jsonl(args.output, kept)  # written whole: a crash leaves no half-written file
     print(f"wrote {len(kept)} of {len(pairs)} pairs to {out}; " + ", ".join(f"{k}: {v}" for k, v in outcomes.items()))
     return 0
 

@@ -21,6 +21,8 @@ import argparse
 import json
 from pathlib import Path
 
+from training.results import write_jsonl
+
 CANDIDATES = 4  # rank 1 and three others: what a rater compares at a glance
 
 
@@ -77,11 +79,7 @@ def pairs(args) -> int:
                          include_thumbs=False)
     for pair in found:  # the sources are the templates' names (see make)
         pair["chosen_template"], pair["rejected_template"] = pair["chosen_source"], pair["rejected_source"]
-    out = Path(args.output)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_suffix(out.suffix + ".tmp")
-    tmp.write_text("".join(json.dumps(p, ensure_ascii=False) + "\n" for p in found), encoding="utf-8")
-    tmp.replace(out)  # a crash leaves no half-written file
+    out = write_jsonl(args.output, found)  # written whole: a crash leaves no half-written file
     print(f"wrote {len(found)} pairs from session {args.session!r} to {out}")
     return 0
 
