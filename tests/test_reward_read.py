@@ -4,6 +4,7 @@ import json
 
 import pytest
 
+from bot.dialogue.facts import facts_in
 from bot.dialogue.state import DialogueState
 from bot.selection.reward_input import read_line, reward_context, tagged_reply
 from bot.selection.reward_model import RewardModel
@@ -14,10 +15,10 @@ def test_read_line_names_the_first_two_guesses_and_the_facts():
     import numpy as np
 
     line = read_line(["track_order", "refund_status", "praise"], np.array([0.1, 0.85, 0.05]),
-                     "my refund still hasn't come, it's been two weeks")
+                     facts_in("my refund still hasn't come, it's been two weeks"))
     assert line.startswith("Read: refund_status 0.85, track_order 0.10 | facts: ")
     assert "refund_awaited" in line
-    assert read_line(["a"], None, "hello") == "Read: nothing | facts: none"
+    assert read_line(["a"], None, facts_in("hello")) == "Read: nothing | facts: none"
     assert tagged_reply("handover.unsure", "A colleague will reply.") == "[handover.unsure] A colleague will reply."
 
 

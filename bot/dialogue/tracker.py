@@ -179,6 +179,7 @@ class DialogueTracker:
             if found:
                 state.slots[name] = found.group(0)
         said = facts_in(message)
+        state.cache["facts"] = said  # this message's own facts (a tracker-reading reward model is shown them)
         if said:  # what the customer told us stays told: no reply asks for it again
             state.slots["said"] = sorted(set(state.slots.get("said", ())) | said)
         if not said.isdisjoint(told_topics.THEIR_SYSTEMS):  # the answer says "That's run by Fitbit", not "us"

@@ -17,24 +17,22 @@ from __future__ import annotations
 
 import numpy as np
 
-from bot.dialogue.facts import facts_in
-
 TOP_INTENTS = 2  # the tracker's first two guesses: the second tells the model how sure the first is
 
 
-def read_line(intent_ids: list[str], intent_scores: np.ndarray | None, message: str) -> str:
+def read_line(intent_ids: list[str], intent_scores: np.ndarray | None, facts: set[str]) -> str:
     """"Read: <intent> <p>, <intent> <p> | facts: a, b" for the latest customer message."""
     guesses = []
     if intent_scores is not None and len(intent_scores):
         for i in np.argsort(intent_scores)[::-1][:TOP_INTENTS]:
             guesses.append(f"{intent_ids[int(i)]} {float(intent_scores[int(i)]):.2f}")
-    facts = ", ".join(sorted(facts_in(message))) or "none"
-    return f"Read: {', '.join(guesses) or 'nothing'} | facts: {facts}"
+    return f"Read: {', '.join(guesses) or 'nothing'} | facts: {', '.join(sorted(facts)) or 'none'}"
 
 
 def reward_context(state, intent_ids: list[str]) -> str:
-    """The conversation so far and, on its last line, what the tracker read from the latest message."""
-    read = read_line(intent_ids, state.cache.get("intent_scores"), state.last_message)
+    """The conversation so far and, on its last line, what the tracker read from the latest message (its intent
+    scores and the message's facts, both from this turn's state.cache)."""
+    read = read_line(intent_ids, state.cache.get("intent_scores"), state.cache.get("facts", set()))
     return f"{state.context_text()}\n{read}"
 
 

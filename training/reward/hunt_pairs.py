@@ -27,6 +27,7 @@ import json
 from pathlib import Path
 
 from training.results import write_jsonl
+from training.reward.drafts import first_message_drafts, scratch_bot
 
 
 def pairs_for(candidates: list, row: dict, per_message: int) -> list[dict]:
@@ -62,21 +63,14 @@ def labelled_rows(path: Path, kb) -> list[dict]:
 def build(bot, rows: list[dict], per_message: int = 3, progress: bool = True) -> list[dict]:
     from tqdm import tqdm
 
-    from bot.dialogue.state import DialogueState
-
     out = []
     for row in tqdm(rows, desc="hunt messages", disable=not progress):
-        state = DialogueState("hunt-pairs")
-        bot.tracker.update(state, row["message"])
-        candidates, _ = bot.draft(state)  # as when serving: the guard and the clarify / handover decision included
+        _, candidates = first_message_drafts(bot, row["message"])
         out.extend(pairs_for(candidates, row, per_message))
     return out
 
 
 def main(argv: list[str] | None = None) -> int:
-    import tempfile
-
-    from bot import Bot, BotConfig
     from training.intents.bench_misfires import HUNT_FILE, read_rows
 
     parser = argparse.ArgumentParser(prog="python -m training.reward.hunt_pairs", description=__doc__,
@@ -92,8 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.per_message < 1:
         parser.error("--per-message must be at least 1")
     rows = read_rows(Path(args.messages))
-    with tempfile.TemporaryDirectory() as scratch:  # drafting logs nothing, but the bot opens a replay buffer
-        bot = Bot(BotConfig(db_path=str(Path(scratch) / "replay.sqlite3"), policy="first"))
+    with scratch_bot() as bot:
         if args.labelled:
             rows += labelled_rows(Path(args.labelled), bot.kb)
         found = build(bot, rows, args.per_message)

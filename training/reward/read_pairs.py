@@ -24,6 +24,7 @@ from pathlib import Path
 
 from bot.selection.reward_input import reward_context, tagged_reply
 from training.results import write_jsonl
+from training.reward.drafts import first_message_drafts, scratch_bot
 
 _SLOT = re.compile(r"\\\{(\w+)(\\\?)?\\\}")  # a slot in re.escape'd template text
 _SHAPE_WORDS = 14
@@ -56,12 +57,8 @@ class PairReader:
         self.shapes: dict[str, Counter] = {}  # a draft's shape -> its templates, over every message read
 
     def read(self, message: str) -> tuple[str, dict[str, str]]:
-        from bot.dialogue.state import DialogueState
-
         if message not in self._read:
-            state = DialogueState("read-pairs")
-            self.bot.tracker.update(state, message)
-            candidates, _ = self.bot.draft(state)
+            state, candidates = first_message_drafts(self.bot, message)
             for candidate in candidates:
                 self.shapes.setdefault(shape(candidate.text), Counter())[candidate.template_name] += 1
             self._read[message] = (reward_context(state, self.bot.tracker.intent_ids),
@@ -96,11 +93,8 @@ class PairReader:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import tempfile
-
     from tqdm import tqdm
 
-    from bot import Bot, BotConfig
     from training.intents.bench_misfires import HUNT_FILE
 
     parser = argparse.ArgumentParser(prog="python -m training.reward.read_pairs", description=__doc__,
@@ -119,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
             parser.error(f"no such pairs file: {path}")
         pairs += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     outcomes, kept = Counter(), []
-    with tempfile.TemporaryDirectory() as scratch:  # drafting logs nothing, but the bot opens a replay buffer
-        reader = PairReader(Bot(BotConfig(db_path=str(Path(scratch) / "replay.sqlite3"), policy="first")))
+    with scratch_bot() as bot:
+        reader = PairReader(bot)
         extra = [json.loads(line)["message"] for line in Path(args.also_read).read_text(encoding="utf-8").splitlines()
                  if line.strip()] if args.also_read else []
         messages = {p["context"][len("Customer:"):].strip() for p in pairs if p["context"].startswith("Customer:")}

@@ -22,6 +22,7 @@ import json
 from pathlib import Path
 
 from training.results import write_jsonl
+from training.reward.drafts import first_message_drafts, scratch_bot
 
 CANDIDATES = 4  # rank 1 and three others: what a rater compares at a glance
 
@@ -42,22 +43,15 @@ def side_by_side_candidates(candidates: list, n: int = CANDIDATES) -> list:
 
 
 def make(args) -> int:
-    import tempfile
-
     from tqdm import tqdm
 
-    from bot import Bot, BotConfig
-    from bot.dialogue.state import DialogueState
     from bot.ratings.store import RatingStore
 
     rows = [json.loads(line) for line in Path(args.messages).read_text(encoding="utf-8").splitlines() if line.strip()]
     items, single = [], 0
-    with tempfile.TemporaryDirectory() as scratch:  # drafting logs nothing, but the bot opens a replay buffer
-        bot = Bot(BotConfig(db_path=str(Path(scratch) / "replay.sqlite3"), policy="first"))
+    with scratch_bot() as bot:
         for row in tqdm(rows, desc="drafting"):
-            state = DialogueState("side-by-side")
-            bot.tracker.update(state, row["message"])
-            drafts, _ = bot.draft(state)  # as served: the guard and the clarify / handover decision included
+            _, drafts = first_message_drafts(bot, row["message"])
             shown = side_by_side_candidates(drafts, args.per_message)
             if len(shown) < 2:
                 single += 1
