@@ -56,7 +56,7 @@ def one_thread():
     torch.set_num_threads(before)
 
 
-def test_ope_on_simulated_logs_agrees_with_the_on_policy_value(tmp_path, one_thread):
+def test_ope_on_simulated_logs_agrees_with_the_on_policy_value(tmp_path):
     """Log with a uniform policy through the Bot, estimate 'first' off-policy on the first turns, and compare
     with first's on-policy expected thumbs-up on fresh simulated customers' first turns."""
     from bot import Bot, BotConfig
