@@ -93,6 +93,8 @@ def test_a_refund_question_is_answered_for_the_orders_stage(bot, status, expecte
     ("can you check order KX553190 please, the item is not on the order", True),
     ("please cancel order #61240377, I chose the wrong size", True),
     ("where is order 99999?", False),  # our format, only not on file: check the number, nothing about other shops
+    ("my order 99999 is late, where is it", False),
+    ("has the return for order 99999 been received", False),
 ])
 def test_a_number_not_in_our_format_may_be_another_shops_order(bot, message, says_another_shop):
     """Round 19's raters, of "I couldn't find an order with the number ..." for a number in another shop's format:
@@ -101,3 +103,5 @@ def test_a_number_not_in_our_format_may_be_another_shops_order(bot, message, say
     turn = bot.reply(f"format-{message[:12]}", message)
     assert turn.candidates[turn.chosen].meta["template"].endswith(".unknown"), turn.text
     assert (bot.kb.store["order_number_not_ours"] in turn.text) is says_another_shop, turn.text
+    # and only then that ours have 5 digits: round 20's raters heard "it should be 5 digits" after giving 5 digits
+    assert ("5 digits" in turn.text or "5-digit" in turn.text) is says_another_shop, turn.text
