@@ -175,7 +175,9 @@ class Bot:
             return
         if self.reward_model.reads_tracker:
             context = reward_context(state, self.tracker.intent_ids)
-            pairs = [(context, tagged_reply(c.template_name, c.text)) for c in candidates]
+            ranked = self.reward_model.reads_rank  # the candidates are in the drafter's order: rank 1 first
+            pairs = [(context, tagged_reply(c.template_name, c.text, rank + 1 if ranked else None))
+                     for rank, c in enumerate(candidates)]
         else:
             context = state.context_text()
             pairs = [(context, c.text) for c in candidates]

@@ -6,7 +6,7 @@ import pytest
 
 from bot.dialogue.facts import facts_in
 from bot.dialogue.state import DialogueState
-from bot.selection.reward_input import read_line, reward_context, tagged_reply
+from bot.selection.reward_input import NOT_DRAFTED, read_line, reward_context, tagged_reply
 from bot.selection.reward_model import RewardModel
 from training.reward.read_pairs import PairReader, shape
 
@@ -20,6 +20,8 @@ def test_read_line_names_the_first_two_guesses_and_the_facts():
     assert "refund_awaited" in line
     assert read_line(["a"], None, facts_in("hello")) == "Read: nothing | facts: none"
     assert tagged_reply("handover.unsure", "A colleague will reply.") == "[handover.unsure] A colleague will reply."
+    assert tagged_reply("track_order.status", "It's on its way.", 2) == "[#2 track_order.status] It's on its way."
+    assert tagged_reply("praise.short", "Thanks!", NOT_DRAFTED) == "[#- praise.short] Thanks!"
 
 
 def test_read_pairs_name_templates_by_draft_pattern_or_shape_and_leave_out_what_they_cannot(make_bot):
@@ -54,6 +56,16 @@ def test_read_pairs_name_templates_by_draft_pattern_or_shape_and_leave_out_what_
     # a hunt pair keeps the templates it names
     kept, _ = reader.convert({**pair, "chosen_template": "x.y", "rejected_template": "z.w"})
     assert kept["chosen"].startswith("[x.y] ") and kept["rejected"].startswith("[z.w] ")
+    # --ranks: each reply's place among today's drafts (its template's first), "#-" for one not drafted today
+    ranked = PairReader(bot, ranks=True)
+    converted, _ = ranked.convert(pair)
+    places = {}
+    for place, name in enumerate(drafted.values(), 1):
+        places.setdefault(name, place)
+    assert converted["chosen"] == tagged_reply(drafted[second], second, places[drafted[second]])
+    assert converted["rejected"] == tagged_reply(drafted[first], first, 1)
+    kept, _ = ranked.convert({**pair, "chosen_template": "x.y"})
+    assert kept["chosen"].startswith("[#- x.y] ")
 
 
 def test_labelled_messages_expect_an_answer_of_their_intent(make_bot, tmp_path):
@@ -91,6 +103,9 @@ def reading_model(tiny_base, tmp_path_factory):
     with pytest.raises(ValueError, match="--reads-tracker"):  # other sources have no reading in them
         train(RewardTrainConfig(model_name_or_path=base, output_dir=str(tmp / "no"), mix="seed=1,ratings=1",
                                 ratings_file=str(pairs), reads_tracker=True, skip_eval=True))
+    with pytest.raises(ValueError, match="--reads-rank needs --reads-tracker"):
+        train(RewardTrainConfig(model_name_or_path=base, output_dir=str(tmp / "no"), mix="ratings=1",
+                                ratings_file=str(pairs), reads_rank=True, skip_eval=True))
     out = tmp / "model"
     card = train(RewardTrainConfig(model_name_or_path=base, output_dir=str(out), max_steps=16,
                                    per_device_train_batch_size=8, learning_rate=5e-3, freeze_layers=-1,
@@ -113,6 +128,28 @@ def test_bot_feeds_a_reading_model_the_reading_and_the_template_names(reading_mo
     assert [c.reward for c in turn.candidates] == pytest.approx(expected, abs=1e-4)
     plain = model.score([("Customer: my parcel is a week late, order 10003", c.text) for c in turn.candidates])
     assert plain != pytest.approx(expected, abs=1e-4)  # the reading and the names change what it sees
+
+
+def test_a_rank_reading_model_is_fed_each_candidates_place_among_the_drafts(reading_model, make_bot, tmp_path):
+    """A card that says reads_rank: the bot puts "#1", "#2", ... (the drafter's order) in front of each template name."""
+    import shutil
+
+    ranked = tmp_path / "ranked"
+    shutil.copytree(reading_model, ranked)
+    card = json.loads((ranked / "reward_card.json").read_text())
+    card["encoding"]["reads_rank"] = True  # as `--reads-rank` writes it; the weights are the same
+    (ranked / "reward_card.json").write_text(json.dumps(card))
+    model = RewardModel.load(ranked)
+    assert model.reads_rank and not RewardModel.load(reading_model).reads_rank
+    bot = make_bot(reward_model=str(ranked))
+    message = "my parcel is a week late, order 10003"
+    turn = bot.reply("r1", message)
+    state = DialogueState("again")
+    bot.tracker.update(state, message)
+    context = reward_context(state, bot.tracker.intent_ids)
+    fed = [(context, tagged_reply(c.template_name, c.text, rank)) for rank, c in enumerate(turn.candidates, 1)]
+    assert fed[0][1].startswith("[#1 ") and len(fed) > 1
+    assert [c.reward for c in turn.candidates] == pytest.approx(model.score(fed), abs=1e-4)
 
 
 def test_bench_misfires_serves_best_of_n_by_a_reward_model(reading_model, make_bot, tmp_path):

@@ -12,6 +12,12 @@ and, from rated pairs, when a reply of the right topic is still the weaker one:
 
 A model trained on such inputs says so in its card (`"encoding": {"reads_tracker": true}`); the bot then builds its
 inputs here, and training builds them with the same functions (training/reward/read_pairs.py).
+
+A model that also reads the drafter's rank (`"reads_rank": true`, round 21) sees each reply as `[#2 refund_status.
+timing] ...`: where the drafter put it among this message's drafts (`#-`: a reply today's drafter does not draft
+for the message). Why: rated side by side, rank 1 was the best reply for 109 of 113 real messages, so a judge that
+cannot see the rank has to be right about nearly every swap it makes; one that sees it can learn from the ratings how
+much the rank is worth, and leave rank 1 only when the reply's words and the reading say so.
 """
 from __future__ import annotations
 
@@ -36,6 +42,12 @@ def reward_context(state, intent_ids: list[str]) -> str:
     return f"{state.context_text()}\n{read}"
 
 
-def tagged_reply(template: str, text: str) -> str:
-    """The reply with its template's name in front ("[handover.unsure] ...", "[track_order.status] ...")."""
-    return f"[{template}] {text}"
+NOT_DRAFTED = 0  # the rank of a reply that today's drafter does not draft for the message
+
+
+def tagged_reply(template: str, text: str, rank: int | None = None) -> str:
+    """The reply with its template's name in front ("[handover.unsure] ...", "[track_order.status] ..."), and for a
+    rank-reading model its rank among the drafts first ("[#1 track_order.status] ...", "[#- praise.short] ...")."""
+    if rank is None:
+        return f"[{template}] {text}"
+    return f"[#{rank if rank != NOT_DRAFTED else '-'} {template}] {text}"

@@ -103,6 +103,7 @@ class RewardModel:
         self.card = card or {}
         # trained on pairs that carry the tracker's reading (bot/selection/reward_input.py): fed the same at serving
         self.reads_tracker = bool(self.card.get("encoding", {}).get("reads_tracker"))
+        self.reads_rank = self.reads_tracker and bool(self.card.get("encoding", {}).get("reads_rank"))
         self.device = next(model.parameters()).device
         self._lock = threading.Lock()
 

@@ -12,7 +12,9 @@ are handovers, which are not knowledge-base answers). A pair is left out, and co
 than one customer message (the tracker would have to read the whole conversation) or a reply's template cannot be
 found (the wording of a template that was changed since it was rated).
 
-Train on the output alone: `rlcs train reward --reads-tracker --mix ratings=1 --ratings-file OUT`.
+Train on the output alone: `rlcs train reward --reads-tracker --mix ratings=1 --ratings-file OUT`. With `--ranks`,
+each reply also carries its rank among today's drafts for the message (its template's first place; `#-` when today's
+drafter does not draft it): train those with `--reads-rank` too.
 """
 from __future__ import annotations
 
@@ -22,7 +24,7 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from bot.selection.reward_input import reward_context, tagged_reply
+from bot.selection.reward_input import NOT_DRAFTED, reward_context, tagged_reply
 from training.results import write_jsonl
 from training.reward.drafts import first_message_drafts, scratch_bot
 
@@ -50,10 +52,11 @@ def template_patterns(kb) -> list[tuple[str, re.Pattern]]:
 class PairReader:
     """Reads each message once with the bot's tracker and drafter; converts pairs."""
 
-    def __init__(self, bot):
-        self.bot = bot
+    def __init__(self, bot, ranks: bool = False):
+        self.bot, self.ranks = bot, ranks
         self.patterns = template_patterns(bot.kb)
         self._read: dict[str, tuple[str, dict[str, str]]] = {}  # message -> (context line, draft text -> template)
+        self._ranks: dict[str, dict[str, int]] = {}  # message -> template -> its first place among the drafts
         self.shapes: dict[str, Counter] = {}  # a draft's shape -> its templates, over every message read
 
     def read(self, message: str) -> tuple[str, dict[str, str]]:
@@ -63,6 +66,9 @@ class PairReader:
                 self.shapes.setdefault(shape(candidate.text), Counter())[candidate.template_name] += 1
             self._read[message] = (reward_context(state, self.bot.tracker.intent_ids),
                                    {c.text.strip(): c.template_name for c in candidates})
+            self._ranks[message] = {}
+            for rank, candidate in enumerate(candidates, 1):
+                self._ranks[message].setdefault(candidate.template_name, rank)
         return self._read[message]
 
     def template_of(self, text: str, drafted: dict[str, str], named: str | None) -> str | None:
@@ -87,8 +93,10 @@ class PairReader:
         rejected = self.template_of(pair["rejected"], drafted, pair.get("rejected_template"))
         if chosen is None or rejected is None:
             return None, "a reply's template not found"
-        return {**pair, "context": read_context, "chosen": tagged_reply(chosen, pair["chosen"].strip()),
-                "rejected": tagged_reply(rejected, pair["rejected"].strip()),
+        ranks = self._ranks[message]
+        rank = (lambda template: ranks.get(template, NOT_DRAFTED)) if self.ranks else (lambda template: None)
+        return {**pair, "context": read_context, "chosen": tagged_reply(chosen, pair["chosen"].strip(), rank(chosen)),
+                "rejected": tagged_reply(rejected, pair["rejected"].strip(), rank(rejected)),
                 "chosen_template": chosen, "rejected_template": rejected}, "kept"
 
 
@@ -105,6 +113,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--also-read", default=str(HUNT_FILE),
                         help="JSONL of messages ('message' field) whose drafts also help name a reply's template "
                              "(default: the hunts' messages, tests/data/misfire_hunts.jsonl)")
+    parser.add_argument("--ranks", action="store_true",
+                        help="put each reply's rank among today's drafts in front of it, for a model trained with "
+                             "--reads-rank")
     args = parser.parse_args(argv)
     pairs = []
     for name in args.pairs.split(","):
@@ -114,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
         pairs += [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     outcomes, kept = Counter(), []
     with scratch_bot() as bot:
-        reader = PairReader(bot)
+        reader = PairReader(bot, ranks=args.ranks)
         extra = [json.loads(line)["message"] for line in Path(args.also_read).read_text(encoding="utf-8").splitlines()
                  if line.strip()] if args.also_read else []
         messages = {p["context"][len("Customer:"):].strip() for p in pairs if p["context"].startswith("Customer:")}

@@ -50,6 +50,9 @@ class RewardTrainConfig:
     reads_tracker: bool = field(default=False, metadata={"help": (
         "the pairs are in the tracker-reading format (python -m training.reward.read_pairs): the card says so and the "
         "bot builds its inputs that way; train on those pairs alone (--mix ratings=1)")})
+    reads_rank: bool = field(default=False, metadata={"help": (
+        "the pairs' replies also carry their drafter rank (read_pairs --ranks): the card says so and the bot puts "
+        "each candidate's rank in front of it; needs --reads-tracker")})
     skip_eval: bool = field(default=False, metadata={"help": "do not evaluate after training"})
     logging_steps: int = field(default=10, metadata={"help": "log to TensorBoard every N steps"})
     seed: int = field(default=0, metadata={"help": "seed for data sampling, splits of pairs and initialisation"})
@@ -103,6 +106,9 @@ def train(cfg: RewardTrainConfig) -> dict:
     if cfg.reads_tracker and (set(mix) != {"ratings"} or not cfg.ratings_file):
         raise ValueError("--reads-tracker trains on pairs in the tracker-reading format alone: "
                          "--mix ratings=1 --ratings-file PAIRS (from python -m training.reward.read_pairs)")
+    if cfg.reads_rank and not cfg.reads_tracker:
+        raise ValueError("--reads-rank needs --reads-tracker: ranks come in the tracker-reading format "
+                         "(python -m training.reward.read_pairs --ranks)")
     paths = DataPaths(cfg.shared_data, cfg.seed_file, cfg.db, cfg.ratings_file, cfg.cache_dir)
     base = cfg.model_name_or_path
     if base is None:
@@ -157,7 +163,7 @@ def train(cfg: RewardTrainConfig) -> dict:
         "encoding": {"max_length": cfg.max_length if cfg.max_length else DEFAULT_MAX_LENGTH,
                      "format": ("[CLS] context [SEP] reply [SEP]; context 'Customer: ...\\nAgent: ...', oldest "
                                 "tokens cut first"),
-                     "reads_tracker": cfg.reads_tracker},
+                     "reads_tracker": cfg.reads_tracker, "reads_rank": cfg.reads_rank},
         "data": {"mix": mix, "pairs": n_pairs, "sources": sources},
         "config": dataclasses.asdict(cfg),
         "training": train_metrics,
