@@ -46,6 +46,11 @@ def groups(tmp_path_factory):
     ("hunt 24", 54, 2),  # round 20: a delivery date moved, things that keep arriving broken, matters not a shop's
     #                      (the rules were written after seeing its misses: 36 of 60 and 2 before, 56 and 2 after)
     ("hunt 25", 55, 1),  # the same by another writer, held out until hunt 24's rules: 49 of 60 and 1 then (base 39)
+    ("hunt 26", 55, 1),  # round 21: an extra paid for and not done, what a return costs, a store's facilities (base 11;
+    #                      the rules' first version, written before hunts 26-27 were seen: 31 of 60 on each)
+    ("hunt 27", 53, 1),  # the same by another writer (base 9), then mended on with hunt 26
+    ("hunt 28", 47, 1),  # a third writer, held out until the rules mended on hunts 26 and 27: 48 of 60 and 0 then (base
+    #                      9); 49 now (a store's facilities answered only when asked, ab2-r21; "the Yorkdale location")
 ])
 def test_the_reading_rules_hold_on_the_hunts(groups, hunt, min_hits, max_false_alarms):
     group = groups[hunt]

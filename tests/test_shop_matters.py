@@ -67,3 +67,49 @@ def test_a_compatibility_question_gets_the_answer_for_its_kind_of_product(tmp_pa
             ("Do you sell a replacement shade that fits the brass floor lamp?", "product_question.compatibility_part")]):
         turn = bot.reply(f"fit-{n}", message)
         assert turn.candidates[turn.chosen].meta.get("template") == template, (message, turn.text)
+
+
+@pytest.mark.parametrize("fact, said, not_said", [
+    # round 21: an extra paid for and not done; what sending it back costs; a store's facilities
+    ("paid_service", "we paid $60 for assembly and they just left the boxes in the hall",
+     "do you offer assembly on the bookcase? how much is it?"),
+    ("paid_service", "paid for gift wrap and it came in a plain brown box", "can you gift wrap it for me?"),
+    ("paid_service", "paid £8 for the 7-9pm slot and it came at lunchtime when nobody was in",
+     "my gift card had £20 on it and now it shows nothing"),  # a gift card is no paid extra
+    ("return_cost", "why was $5.95 taken off my refund?", "when will my refund come through?"),
+    ("return_cost", "do I have to pay to send it back if it arrived broken?", "how do I send it back?"),
+    ("return_cost", "is there a restocking fee on rugs?", "when are you restocking the linen rugs?"),
+    ("store_facilities", "is there parking at the Leeds store?", "the courier left my parcel in the car park"),
+    ("store_facilities", "do you have baby changing in the Bristol branch?", "what time does the Bristol branch close?"),
+    ("store_facilities", "are dogs allowed in your Leeds store?", "no trolleys at the Leeds store again, carried it all"),
+])
+def test_round_21s_shop_matters_are_read_and_their_near_misses_are_not(fact, said, not_said):
+    assert fact in facts_in(said), said
+    assert fact not in facts_in(not_said), not_said
+
+
+def test_another_companys_fee_or_a_late_parcel_keeps_its_own_reading():
+    # another shop's return fee is theirs; a paid-for day that hasn't come is the late express parcel's; a moved date
+    # has its own answer; "taking old coins" is no removal of an old sofa
+    assert "return_cost" not in facts_in("Argos charged me a £6 return fee for a kettle")
+    assert "paid_service" not in facts_in("paid for Saturday delivery and it still isn't here, where is it?")
+    assert "paid_service" not in facts_in("paid for a timed slot and you've moved my delivery to next week")
+    assert "paid_service" not in facts_in("your till wasn't taking old £1 coins today")
+
+
+def test_round_21s_answers_are_served(tmp_path):
+    """Each new fact gets its own answer; a complaint about a store visit that names its facilities stays a complaint."""
+    from bot import Bot, BotConfig
+
+    bot = Bot(BotConfig(db_path=str(tmp_path / "replay.sqlite3"), policy="first"))
+    for n, (message, template) in enumerate([
+            ("we paid for the two-person delivery to carry the mirror upstairs and one driver left it at the door",
+             "delivery_complaint.paid_service"),
+            ("why was the return label fee taken off my refund? nobody said returns cost anything",
+             "refund_policy.return_cost"),
+            ("is there parent and child parking at your Leeds store?", "store_pickup.facilities"),
+            # asked, and a complaint about the visit: the complaint's answer, not the stores' policies
+            ("the fitting rooms at your Leeds store were filthy and the staff were rude, why is nobody cleaning them?",
+             "complaint.in_store")]):
+        turn = bot.reply(f"r21-{n}", message)
+        assert turn.candidates[turn.chosen].meta.get("template") == template, (message, turn.text)

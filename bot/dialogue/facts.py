@@ -593,6 +593,11 @@ FACTS.update(elsewhere.FACTS)  # situations whose usual next step a not-ours ans
 _ABOUT_A_PURCHASE = re.compile(
     r"\b(?:orders?|ordered|deliver\w*|parcels?|packages?|refunds?|returns?|bought|buy|buying|purchase\w*|sell\w*|"
     r"sold|stock\w*|prices?|sizes?|wear|wore|gifts?|presents?|stores?|shops?|website|app|collect\w*)\b", re.IGNORECASE)
+def _about_another_company(text: str) -> bool:
+    """Another shop's order, a shop named, a marketplace: its service and its returns are its own (round 21)."""
+    return any(FACTS[name].search(text) for name in ("other_company_order", "other_shop_named", "marketplace_trade"))
+
+
 UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "other_gift_card_trouble": lambda text: bool(FACTS["other_gift_card"].search(text)),
           "card_lost": lambda text: bool(FACTS["other_gift_card_trouble"].search(text)),  # only its maker replaces it
@@ -613,7 +618,14 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           # "tea towels with lemons on", "a chocolate brown throw": goods of ours named, the food is their print or colour
           "groceries": lambda text: not_ours.UNLESS["groceries"](text) or bool(FACTS["names_our_goods"].search(text)),
           # "a dress for a church wedding", "delivery held up by the weather": a purchase is in it (round 20)
-          "public_matter": lambda text: bool(FACTS["names_our_goods"].search(text) or _ABOUT_A_PURCHASE.search(text))}
+          "public_matter": lambda text: bool(FACTS["names_our_goods"].search(text) or _ABOUT_A_PURCHASE.search(text)),
+          # "paid £45 for the two-man delivery and they left the wardrobe outside", "a restocking fee on the bookcase?":
+          # a service or a return of ours, whatever the goods (round 21); a moved date keeps its own answer
+          "not_our_range": lambda text: not_ours.UNLESS["not_our_range"](text) or bool(
+              FACTS["paid_service"].search(text) or FACTS["return_cost"].search(text)),
+          "paid_service": lambda text: _about_another_company(text) or bool(FACTS["date_moved"].search(text)
+                                                                          or FACTS["late_express"].search(text)),
+          "return_cost": _about_another_company}
 
 
 def facts_in(text: str) -> set[str]:

@@ -220,7 +220,8 @@ class DialogueTracker:
         if (stock_question or product is not None and product_questions.is_product_question(unnamed)) and \
                 product_questions.PRODUCT_QUESTION_INTENT in ids:  # "what's the price of the cardigan?"
             lifted.append(ids.index(product_questions.PRODUCT_QUESTION_INTENT))
-        if not stock_question and in_store.complaint_about_a_visit(message) and in_store.COMPLAINT_INTENT in ids:
+        visit_complaint = not stock_question and in_store.complaint_about_a_visit(message)
+        if visit_complaint and in_store.COMPLAINT_INTENT in ids:
             lifted.append(ids.index(in_store.COMPLAINT_INTENT))  # "the till woman at your Farlington store ignored him"
         if ids[int(np.argmax(scores))] == HUMAN_AGENT_INTENT and "waited_for_answer" in said and \
                 ids.index(HUMAN_AGENT_INTENT) not in keyword_lifts and in_store.COMPLAINT_INTENT in ids:
@@ -230,7 +231,9 @@ class DialogueTracker:
         # (feedback yields to a keyword or a stock question, not to a product named: "why did you change the fabric
         # of the tees?" is feedback, not a question about the fabric)
         named_already = bool(keyword_lifts) or stock_question
-        lifted += told_topics.lifted_by_facts(said, ids, ids[int(np.argmax(scores))], named_already)  # "a slug in my salad"
+        # (a complaint about a visit stays one when it names the store's facilities: "the toilets were filthy")
+        reading = said - {"store_facilities"} if visit_complaint else said
+        lifted += told_topics.lifted_by_facts(reading, ids, ids[int(np.argmax(scores))], named_already)  # "a slug in my salad"
         for index in lifted:
             # Above the model's best guess, and at least even odds once a distribution again (x / (1 - old + x)
             # >= 0.5 for x >= 1 - old): a topic the message names outright needs no "is it about ...?"
