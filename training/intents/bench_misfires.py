@@ -20,7 +20,10 @@ and hunt 17 held out until those rules were written, run once, then mended on. R
 another company) was mended on from the start, hunts 19 and 20 were each held out until the rules before them, run
 once, then mended on; hunt 21 (how to send it back, a scam check, a smashed parcel, parcels missing) was held out until
 its rules were written. Round 19: hunt 22 (other languages, and English with foreign words) and hunt 23 (hunt 18's
-situations by a fourth writer) were each held out until their rules were written, run once, then mended on.
+situations by a fourth writer) were each held out until their rules were written, run once, then mended on. Round
+20: hunt 24 was mended on, hunt 25 held out until its rules. Round 21: hunts 26 and 27 (an extra paid for and not done,
+what a return costs, a store's facilities) were run once on the rules' first version, written before either was seen,
+then mended on; hunt 28 was held out until those rules were final.
 """
 from __future__ import annotations
 
