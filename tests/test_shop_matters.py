@@ -7,7 +7,8 @@ import pytest
 from bot.dialogue.facts import facts_in
 
 
-@pytest.mark.parametrize("fact, said, not_said", [
+# (fact, a message that says it, its near miss), by the round that wrote them: all checked by the last test
+ROUND_17_FIRST_BATCH = [
     ("stock_alert", "can you let me know when the sage towels are back in stock?", "are the sage towels in stock?"),
     ("stock_alert_missed", "signed up for the restock email for the cord jacket, never got it",
      "how do I sign up for restock emails?"),
@@ -24,10 +25,7 @@ from bot.dialogue.facts import facts_in
      "can I donate my old clothes at your store?"),
     ("safety_concern", "the toddler hoodie has drawstrings, isn't that a strangulation risk?",
      "the driver was dangerous, he drove over my lawn"),
-])
-def test_a_shop_matter_is_read_and_its_near_miss_is_not(fact, said, not_said):
-    assert fact in facts_in(said), said
-    assert fact not in facts_in(not_said), not_said
+]
 
 
 def test_a_message_to_check_is_a_scam_question_not_a_prize_or_a_stuck_parcel():
@@ -43,17 +41,14 @@ def test_a_choking_hazard_is_a_worry_not_someone_hurt():
     assert "someone_hurt" not in facts_in("the towels are bleeding blue dye in the wash")
 
 
-@pytest.mark.parametrize("fact, said, not_said", [
+ROUND_17_SECOND_BATCH = [
     ("store_hours", "is the Fremont shop open on Sundays?", "your opening hours say 9 but I turned up at 9:15 and it was locked"),
     ("careers", "are you hiring for the holidays? how do I apply", "great job on the delivery, thanks!"),
     ("sale_dates", "when does the boxing day sale start?", "these lamps get so hot they shouldn't be on sale"),
     ("gift_wrap", "can you gift wrap it and add a note from me?", "the wrap dress arrived in bubble wrap, love it"),
     ("loyalty_points", "why didn't I get my loyalty points for my last order?", "which pickup points do you use?"),
     ("product_compatibility", "will the saucepans work on an induction hob?", "how do I wash the saucepans?"),
-])
-def test_the_second_batch_is_read_and_its_near_miss_is_not(fact, said, not_said):
-    assert fact in facts_in(said), said
-    assert fact not in facts_in(not_said), not_said
+]
 
 
 def test_a_compatibility_question_gets_the_answer_for_its_kind_of_product(tmp_path):
@@ -69,7 +64,7 @@ def test_a_compatibility_question_gets_the_answer_for_its_kind_of_product(tmp_pa
         assert turn.candidates[turn.chosen].meta.get("template") == template, (message, turn.text)
 
 
-@pytest.mark.parametrize("fact, said, not_said", [
+ROUND_21 = [
     # round 21: an extra paid for and not done; what sending it back costs; a store's facilities
     ("paid_service", "we paid $60 for assembly and they just left the boxes in the hall",
      "do you offer assembly on the bookcase? how much is it?"),
@@ -82,10 +77,7 @@ def test_a_compatibility_question_gets_the_answer_for_its_kind_of_product(tmp_pa
     ("store_facilities", "is there parking at the Leeds store?", "the courier left my parcel in the car park"),
     ("store_facilities", "do you have baby changing in the Bristol branch?", "what time does the Bristol branch close?"),
     ("store_facilities", "are dogs allowed in your Leeds store?", "no trolleys at the Leeds store again, carried it all"),
-])
-def test_round_21s_shop_matters_are_read_and_their_near_misses_are_not(fact, said, not_said):
-    assert fact in facts_in(said), said
-    assert fact not in facts_in(not_said), not_said
+]
 
 
 def test_another_companys_fee_or_a_late_parcel_keeps_its_own_reading():
@@ -113,3 +105,9 @@ def test_round_21s_answers_are_served(tmp_path):
              "complaint.in_store")]):
         turn = bot.reply(f"r21-{n}", message)
         assert turn.candidates[turn.chosen].meta.get("template") == template, (message, turn.text)
+
+
+@pytest.mark.parametrize("fact, said, not_said", ROUND_17_FIRST_BATCH + ROUND_17_SECOND_BATCH + ROUND_21)
+def test_a_shop_matter_is_read_and_its_near_miss_is_not(fact, said, not_said):
+    assert fact in facts_in(said), said
+    assert fact not in facts_in(not_said), not_said
