@@ -82,11 +82,11 @@ ROUND_21 = [
 
 def test_another_companys_fee_or_a_late_parcel_keeps_its_own_reading():
     # another shop's return fee is theirs; a paid-for day that hasn't come is the late express parcel's; a moved date
-    # has its own answer; "taking old coins" is no removal of an old sofa
+    # has its own answer; "taking old stock off the shelves" is no removal of an old sofa
     assert "return_cost" not in facts_in("Argos charged me a £6 return fee for a kettle")
     assert "paid_service" not in facts_in("paid for Saturday delivery and it still isn't here, where is it?")
     assert "paid_service" not in facts_in("paid for a timed slot and you've moved my delivery to next week")
-    assert "paid_service" not in facts_in("your till wasn't taking old £1 coins today")
+    assert "paid_service" not in facts_in("staff were taking old stock off the shelves and I paid £5 more, not happy")
 
 
 def test_round_21s_answers_are_served(tmp_path):

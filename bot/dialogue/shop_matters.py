@@ -45,7 +45,7 @@ _WAITING_PLACE = (r"(?:depot|hub|warehouse|facility|fulfil?ment|sort\w*|distribu
 _PAID_EXTRA = "(?:" + "|".join([
     r"room of (?:\w+ )?choice|room-of-choice|(?:two|2)[- ]?(?:person|man|men)\b|upstairs|carry (?:it|them) (?:up|in)",
     r"assembl(?:y|e|ed|ing)|install\w*|put (?:it|them) together|set ?up service|white[- ]glove",
-    # the old one taken away ("taking old £1 coins" is no removal)
+    # the old one taken away ("taking old stock off the shelves" is no removal)
     r"(?:take|taking|took|remove|removing|removed) (?:away (?:the |my |our )?|the |my |our )old",
     r"old (?:one|sofa|bed|mattress|chair|table|rug|item)s? (?:taken|removed|away|collected)|removal",
     r"(?:collection|removal|recycling) of (?:the |my |our )?old|old (?:\w+ ){0,2}(?:collection|removal|recycling)",
