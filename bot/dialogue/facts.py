@@ -593,6 +593,8 @@ FACTS.update(elsewhere.FACTS)  # situations whose usual next step a not-ours ans
 _ABOUT_A_PURCHASE = re.compile(
     r"\b(?:orders?|ordered|deliver\w*|parcels?|packages?|refunds?|returns?|bought|buy|buying|purchase\w*|sell\w*|"
     r"sold|stock\w*|prices?|sizes?|wear|wore|gifts?|presents?|stores?|shops?|website|app|collect\w*)\b", re.IGNORECASE)
+
+
 def _about_another_company(text: str) -> bool:
     """Another shop's order, a shop named, a marketplace: its service and its returns are its own (round 21)."""
     return any(FACTS[name].search(text) for name in ("other_company_order", "other_shop_named", "marketplace_trade"))

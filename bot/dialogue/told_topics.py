@@ -54,11 +54,11 @@ FACT_TOPICS = {"safety_concern": "feedback",  # round 17 (bot/dialogue/shop_matt
                "asks_how_to_return": "return_item", "asks_if_scam": "scam_concern", "arrived_damaged": "damaged_or_wrong_item",
                "marketplace_trade": "off_topic", "other_company_order": "off_topic", "other_shop_named": "off_topic",
                "groceries": "off_topic", "not_our_range": "off_topic", "public_matter": "off_topic",
-               "late_express": "delivery_delayed",
+               "late_express": "delivery_delayed",  # "where is my order?? I paid for next day" is late (round 15)
                # round 21 (shop_matters.py), after the rest: who pays to send back a cracked mirror is the return's
-               # cost, self-checkouts that keep freezing are the store's, an extra paid for and not done (a timed slot
-               # missed too) is the fee's to refund ("paid £20 for a gift box and it came battered")
-               "return_cost": "refund_policy", "store_facilities": "store_pickup", "paid_service": "delivery_complaint"}  # "where is my order?? I paid for next day" is late (round 15)
+               # cost, a store's lifts and toilets asked about are the store's, an extra paid for and not done (a timed
+               # slot missed too) is the fee's to refund ("paid £20 for a gift box and it came battered")
+               "return_cost": "refund_policy", "store_facilities": "store_pickup", "paid_service": "delivery_complaint"}
 # Weaker facts name a topic only when no keyword or stock question named one first: feedback ("why did you stop
 # selling the cord jacket?") is feedback, but "is it back in stock?" beside it is a stock question.
 # A shelf label's price is a price question; another company's gift card is a gift-card question; another company's
