@@ -57,8 +57,12 @@ _SUGGESTING = [
 ]
 
 # A paid-for faster delivery ("next-day", "express shipping", "overnight", "nominated day", "priority delivery"); not
-# "express checkout" or "Apple Pay express", which are ways to pay
-_SPEED = (r"\b(?:next[- ]day|express(?! ?(?:checkout|pay\b|payment|lane))|same[- ]day|overnight|expedited|"
+_MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
+           r"jun|jul|aug|sept?|oct|nov|dec)\b")
+# "express checkout" or "Apple Pay express", which are ways to pay, nor "the express at the station" or "express in
+# Brackley", a small store (round 22)
+_SPEED = (r"\b(?:next[- ]day|express(?! ?(?:checkout|pay\b|payment|lane|stores?\b|shops?\b|branch))"
+          r"(?! (?:at|in) (?:the )?(?!" + _MONTHS + r")(?:station|(?-i:[A-Z])))|same[- ]day|overnight|expedited|"
           r"(?:nominated|named)[- ]day|(?:one|two|1|2)[- ]day (?:shipping|delivery)|"
           r"(?:mon|tues|wednes|thurs|fri|satur|sun)day "
           r"delivery|timed delivery|guaranteed (?:before|by) \d+(?::\d\d)? ?(?:am|pm)?|(?:fast|faster|quick|quicker|"
@@ -284,14 +288,22 @@ FACTS = {
         r"(?!'?s? (?:website|site|app|online))|"
         r"\b(?:your|my local|our local) (?!online\b|app\b|web\b|play\b|google\b|apple\b)(?:[a-z]+ ){1,3}(?:store|superstore)\b|"
         r"\b(?:your|the) (?:stores|shops|branches)\b(?! online)|\bin[- ]store\b|"
-        r"\b(?:your|the|my local|our local)(?: (?-i:[A-Z])\w+)+ shop\b|\bbranch\b|\b(?:store|shop) (?:in|at)\b|\btills\b|"
+        r"\b(?:your|the|my local|our local)(?: (?-i:[A-Z])\w+)+ shop\b|\bbranch\b|\b(?:store|shop) (?:in|at|on)\b|"
+        r"\btills\b|"
         r"\b(?:the|at the|on the) till\b|\btill (?:woman|man|lady|girl|guy|staff|operator|assistant|worker)\b|"
         r"\bcashiers?\b|\bself[- ]?checkouts?\b|\bcar ?park\b|\bstore manager\b|\bshop floor\b|"
         r"\bcustomer service desk\b|\b(?:fitting|changing) rooms?\b|\btoilets?\b|\btrolleys?\b|"
         r"\bcaf[eé]\b(?! next door| down the road| across| opposite)|\b(?:one|1|no) tills?\b|\btills? open\b|"
         r"\bsecurity (?:guards?|staff)\b|\b(?:round|around) the (?:shop|store)\b|"
         r"\bdoors? (?:were |was )?(?:still )?(?:locked|shut)\b|"
-        r"\b(?:in[- ]store|store'?s?) (?:restaurant|coffee shop)\b",
+        r"\b(?:in[- ]store|store'?s?) (?:restaurant|coffee shop)\b|"
+        # round 22 (hunts 29-30): "the express at the station", "the one in the Eaton Centre", "your Yorkdale
+        # location", "your Leeds till", turned away at the door, the escalator
+        r"\bthe express (?:at|in)\b|\bexpress (?:at|in) (?!" + _MONTHS + r")(?-i:[A-Z])|\bexpress (?:store|shop)\b|"
+        r"\b(?:the|that) one (?:at|in) (?:the )?(?-i:[A-Z])|"
+        r"\b(?:your|the)(?: (?-i:[A-Z])\w+)+ (?:location|tills?)\b|\bturned away at the (?:door|entrance)\b|"
+        r"\bescalators?\b|\bshutters\b|\b(?:stood|queued) outside\b|"
+        r"\b(?:card (?:machine|reader)|terminal|chip (?:and|&) pin|pin ?pad|contactless)\b",
         re.IGNORECASE),
     # "really wish you had more vegetarian options", "please bring back the old recipe", "why have you changed the
     # apple pie?", "you should do a petite range", "would be nice if you sold...", "suggestion: ...": feedback on what
@@ -627,7 +639,7 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
               FACTS["paid_service"].search(text) or FACTS["return_cost"].search(text)),
           "paid_service": lambda text: _about_another_company(text) or bool(FACTS["date_moved"].search(text)
                                                                           or FACTS["late_express"].search(text)),
-          "return_cost": _about_another_company}
+          "return_cost": _about_another_company, "collect_trouble": _about_another_company}
 
 
 def facts_in(text: str) -> set[str]:

@@ -22,7 +22,16 @@ _VISIT_WENT_WRONG = re.compile(
     r"annoy\w*|fuming|useless|no one|nobody|not one|closed|shut|queue\w*|waited|waiting|broken|not working|dirty|"
     r"filthy|never|worst|poor|bad|upset|angry|complain\w*|isn'?t working|doesn'?t work|out of order|"
     r"closing|turned away|no staff|refus\w*|disgusting|gross|humiliat\w*|embarrass\w*|locked|followed me|"
-    r"(?:to be|was|were) told)\b|[😡😠😤🙄😒👎]",
+    r"(?:to be|was|were) told|"
+    # round 22 (hunts 29-30): followed round, opened late or closed before its hours, the money refused, a mess
+    r"followed|before anyone|(?:opened|open) (?:\w+ ){0,3}late|(?:wasn'?t|didn'?t|did not|never) open|"
+    r"(?:closes?|shuts?) (?:early|before)|shutters? (?:was |were |already |half )*down|roped off|cordoned off|"
+    r"came all the way|(?:came|drove|went) (?:all the way )?(?:over|there|in) for nothing|"
+    r"why did (?:\w+ ){0,4}(?:close|shut)|drove (?:\d+|an hour|half an hour)|"
+    r"mess|state of|overflowing|walked off|rolled (?:his|her|their) eyes|"
+    r"(?:wouldn'?t|won'?t|would not|will not|don'?t|doesn'?t|didn'?t|do not|does not|did not) (?:\w+ ){0,2}"
+    r"(?:take|accept)|"
+    r"not (?:taking|accepting))\b|[😡😠😤🙄😒👎🤢🤮]",
     re.IGNORECASE)
 
 _WE_ARRIVED = re.compile(r"\b(?:arrived|got there|turned up) (?:at|in)\b", re.IGNORECASE)  # the customer, not a parcel

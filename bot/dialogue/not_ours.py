@@ -94,7 +94,12 @@ _NOT_OUR_RANGE = (r"tvs?|televisions?|telly|laptops?|computers?|desktop pc|monit
                   r"ps5|playstation(?: [45])?|xbox|cameras?|camera lens(?:es)?|lens(?:es)?|"
                   r"nintendo|vacuums?|hoover|dysons?|washing machines?|dishwashers?|fridges?|freezers?|fridge freezers?|"
                   r"vacuum cleaners?|microwaves?|ovens?|cookers?|tumble dryers?|sofas?|couch(?:es)?|settees?|chairs?|"
-                  r"armchairs?|wardrobes?|mattress(?:es)?|bed ?frames?|beds|desks?|(?:dining|bedside|coffee|side) tables?|"
+                  r"armchairs?|wardrobes?|mattress(?:es)?|bed ?frames?|beds|"
+                  # a desk, not a store's collection, service or returns desk, nor "got to the desk" (round 22)
+                  r"(?<!collection )(?<!collect )(?<!service )(?<!returns )(?<!return )(?<!help )(?<!information )"
+                  r"(?<!pickup )(?<!pick up )(?<!front )(?<!reception )(?<!checkout )(?<!at the )(?<!to the )"
+                  r"(?<!from the )(?<!behind the )desks?|"
+                  r"(?:dining|bedside|coffee|side) tables?|"
                   r"bookcases?|bookshel(?:f|ves)|text ?books?|books?(?! (?:a|an|in|me|my|for|it|online|now|us)\b)|novels?|"
                   r"toys?|lego|bikes?|"
                   r"bicycles?|scooters?|tyres?|pet food|cat food|dog food|cat litter|"
@@ -205,7 +210,8 @@ FACTS = {
     # "my TV stopped working", "you sent the wrong chairs", "the textbook is missing pages": a kind of thing we don't
     # sell (not "the rug for under my sofa", "a cover for my laptop", "the TV advert", a phone that died)
     "not_our_range": re.compile(
-        r"(?:^|\b(?:my|the|our|a|an|this|these|those|new|your|ur|some|any|sell|stock|carry|\d+)\s+)(?:[\w'-]+\s+){0,2}?"
+        r"(?:^|\b(?:my|the|our|a|an|this|these|those|new|your|ur|some|any|sell|stock|carry|have|\d+)\s+)"
+        r"(?:[\w'-]+\s+){0,2}?"
         r"(?:" + _NOT_OUR_RANGE +
         r")\b(?! (?:" + _RANGE_GOODS + r")\b)"
         r"(?! (?:died|battery|ran out|signal|number|line|calls?|bill|contract|app|allowed|day|changer|night|plan)\b)",
@@ -228,9 +234,12 @@ _NOT_THEIRS = re.compile(r"\b(?:cheaper|price[ds]?|pric(?:e|ing) match\w*|compar
                          r"\b(?:than|like|unlike|instead of|versus|vs\.?) (?:\w+ )?@?(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL +
                          r")\b", re.IGNORECASE)
 # (not "anything going on with the console pre-orders", "something wrong with my laptop": that thing is the subject)
+# (not what they looked for or bought: "searching for a PS4", "the delivery for a TV I bought", round 22)
 _WITH_OUR_GOODS = re.compile(r"(?<!going on )(?<!wrong )(?<!problem )(?<!problems )(?<!issue )(?<!issues )(?<!up )"
+                             r"(?<!searching )(?<!looking )(?<!search )(?<!shopping )"
                              r"\b(?:under|on|onto|over|beside|next to|for|fit|fits|fitting|match|matches|with|in|into) "
-                             r"(?:my|the|a|our|your)\s+(?:[\w-]+\s+){0,2}?(?:" + _NOT_OUR_RANGE + r")\b|"
+                             r"(?:my|the|a|our|your)\s+(?:[\w-]+\s+){0,2}?(?:" + _NOT_OUR_RANGE + r")\b"
+                             r"(?! (?:i|we) (?:just )?(?:bought|ordered|purchased|paid)\b)|"
                              # a size first, only where it fits: "fit a 16 inch deep mattress" (not "for a 55 inch smart TV")
                              r"\bfits? (?:my|the|a|our|your)\s+\d+[ -]?(?:inch|in|cm)\s+(?:[\w-]+\s+){0,2}?(?:"
                              + _NOT_OUR_RANGE + r")\b", re.IGNORECASE)

@@ -20,6 +20,7 @@ intents' examples don't cover, each with an answer of its own in the knowledge b
                          assembly, taking the old one away, gift wrap, personalisation
     return_cost          (round 21) what sending it back costs: the label, money off the refund, a restocking fee
     store_facilities     (round 21) a store's parking, toilets, fitting rooms, trolleys, lifts, tills and queues
+    collect_trouble      (round 22) an order to collect at a store that wasn't there or ready, or wasn't handed over
 
 The first eight were found in round 16's blind ratings of real_dev (messages about them were handed over or answered
 as something else), the last five among hunt 13's ordinary messages that were handed over; each was written from what
@@ -115,6 +116,36 @@ _FACILITIES = r"\b(?:" + "|".join([
 _A_STORE_VISIT = (r"(?:\bin[- ]?store\b|(?<!online )(?<!web )(?<!app )\b(?:stores?|shops?|branch(?:es)?|outlets?)\b"
                   r"(?! credit)(?!'?s? (?:website|site|app))|\btills?\b|\b(?:your|the) (?-i:[A-Z])\w+ (?:location|centre|"
                   r"center)\b)")
+# Round 22 (hunts 29-30; real_dev's training half handed over an order "ready" by email that a store made them wait
+# for): an order to collect at a store that wasn't there, ready, or handed over. Collecting, and the trouble.
+_COLLECTING = "(?:" + "|".join([
+    r"click (?:and|&|n|\+) collect|\bc ?& ?c\b|(?:in[- ]store|store) (?:pick ?up|pickup|collection)",
+    r"pick ?up in[- ]store",
+    r"(?:collection|collect|pick[- ]?up) (?:desk|point|counter|code|order|email|text)|for (?:my |the |an )?collection",
+    r"ready (?:to|for) (?:collect\w*|pick ?up|pickup)|for collection|'?ready'? (?:email|text|message)",
+    r"(?:email|text|message) (?:to say|said|says?|saying) (?:my |the |it |it'?s |that )?(?:\w+ ){0,4}"
+    r"(?:is |was )?ready",
+    # the customer collecting (not a courier that was to collect a return)
+    r"(?:went|tried|came|went in|drove|got there|trip) to (?:collect|pick (?:it |them |my \w+ )?up)",
+    r"collect(?:ed|ing)? (?:my|the|an|our) (?:\w+ )?(?:order|parcel|package)",
+    r"pick(?:ed|ing)? up (?:my|the|an|our) (?:\w+ )?(?:order|parcel|package)",
+]) + ")"
+_COLLECT_WENT_WRONG = r"\b(?:" + "|".join([
+    r"(?:wasn'?t|weren'?t|isn'?t|not|never) (?:there|ready|in|in store|on (?:the|their) system)",
+    r"hadn'?t (?:arrived|come)|(?:hasn'?t|haven'?t|not|never) (?:arrived|received|come in|turned up)",
+    r"(?:couldn'?t|can'?t|could not|cannot|unable to) (?:find|locate|access|see)|nothing on",
+    r"come back|go away|(?:told|asked) to (?:wait|leave)|(?:can'?t|couldn'?t|could not) have it|"
+    r"(?:sent|turned|waved) (?:me |us |him |her )?away|empty[- ]handed|wasted|for nothing",
+    r"(?:wouldn'?t|won'?t|would not|refused to) (?:give|hand|release|let)|asked (?:me |him |her )?for (?:photo )?id",
+    # (an order the store cancelled keeps the cancellation's answer, cancel_order.by_us)
+    r"sent (?:my |the |it |them )?(?:[\w&]+ ){0,3}back|returned (?:to|before|early)|closed|shut|queue\w*|no one|nobody|"
+    r"staff shortage|(?:doesn'?t|don'?t|didn'?t) have (?:one|it|a code)|no code",
+    r"round in circles|only (?:half|part|some)|someone else'?s|wrong (?:bag|order|parcel)|missing",
+    r"(?:don'?t|doesn'?t|do not|does not) do (?:click|collection)|which is it|why (?:send|did)",
+    r"no,? it (?:isn'?t|wasn'?t)|(?:second|third|fourth|\d+(?:st|nd|rd|th)) (?:trip|time)|each time|every time",
+    r"try (?:again )?tomorrow|system'?s? (?:is )?down",
+]) + r")\b"
+
 # Asked, not told (store_facilities)
 _ASKED = (r"(?:\?|\b(?:can|could|would|will) (?:you|u|y'?all|they|i|we)\b|\b(?:any chance|please|pls|plz|why|how come)\b|"
           r"^\W*(?:(?:hi|hello|hey|hiya)\W+)?(?:do|does|is|are|what|whats|what's|how|where|any)\b)")
@@ -234,7 +265,9 @@ FACTS = {
         r"roles?)|part[- ]time (?:jobs?|work|positions?|roles?)|careers? (?:page|site|opportunit\w+)|internships?|"
         r"apprenticeships?|graduate (?:schemes?|programs?|programmes?)|(?:my|an|the) interview (?:for|at|with)|work (?:for|at) "
         r"(?:you|u|your|northwind)|interviewed (?:for|at|with)|my (?:job )?application|my (?:cv|resume|résumé)|"
-        r"do (?:you|u) hire|hire (?:warehouse|staff|people|students)|looking for (?:part[- ]time|seasonal|staff|sales "
+        # (not "why do you hire people who hate customers": a complaint about the staff, round 22)
+        r"(?<!why )do (?:you|u) hire|hire (?:warehouse|staff|people|students)(?! (?:who|that)\b)|"
+        r"looking for (?:part[- ]time|seasonal|staff|sales "
         r"associates?|workers|people)|jobs? (?:going|available|openings?)|any [\w /]{0,30}?jobs\b)\b",
         re.IGNORECASE),
     # when a sale starts or ends, whether something will be reduced; not "these shouldn't be on sale"
@@ -289,6 +322,10 @@ FACTS = {
     # visit that also asks ("the toilets were filthy, why?") stays one (tracker.py)
     "store_facilities": re.compile(r"^(?=.*" + _ASKED + r")(?=.*" + _FACILITIES + r")(?=.*" + _A_STORE_VISIT + r")",
                                    re.IGNORECASE | re.DOTALL),
+    # "got the ready email, went in and it hadn't arrived", "the collection desk was shut", "they wouldn't give it to my
+    # husband": an order to collect at a store, gone wrong there
+    "collect_trouble": re.compile(r"^(?=.*" + _COLLECTING + r")(?=.*" + _COLLECT_WENT_WRONG + r")",
+                                  re.IGNORECASE | re.DOTALL),
     # which product_compatibility answer: cookware, a lamp, bedding, or a part on its own
     "about_cookware": re.compile(r"\b(?:induction|hobs?|stoves?|cooktops?|ovens?|broilers?|grills?|pans?|saucepans?|pots?|"
                                  r"casseroles?|skillets?|baking dish(?:es)?|bakeware|dutch ovens?)\b", re.IGNORECASE),

@@ -58,7 +58,9 @@ FACT_TOPICS = {"safety_concern": "feedback",  # round 17 (bot/dialogue/shop_matt
                # round 21 (shop_matters.py), after the rest: who pays to send back a cracked mirror is the return's
                # cost, a store's lifts and toilets asked about are the store's, an extra paid for and not done (a timed
                # slot missed too) is the fee's to refund ("paid £20 for a gift box and it came battered")
-               "return_cost": "refund_policy", "store_facilities": "store_pickup", "paid_service": "delivery_complaint"}
+               "return_cost": "refund_policy", "store_facilities": "store_pickup", "paid_service": "delivery_complaint",
+               # round 22: an order to collect that a store didn't have ready is the collection's, whatever else it says
+               "collect_trouble": "store_pickup"}
 # Weaker facts name a topic only when no keyword or stock question named one first: feedback ("why did you stop
 # selling the cord jacket?") is feedback, but "is it back in stock?" beside it is a stock question.
 # A shelf label's price is a price question; another company's gift card is a gift-card question; another company's

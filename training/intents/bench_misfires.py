@@ -23,7 +23,8 @@ its rules were written. Round 19: hunt 22 (other languages, and English with for
 situations by a fourth writer) were each held out until their rules were written, run once, then mended on. Round
 20: hunt 24 was mended on, hunt 25 held out until its rules. Round 21: hunts 26 and 27 (an extra paid for and not done,
 what a return costs, a store's facilities) were run once on the rules' first version, written before either was seen,
-then mended on; hunt 28 was held out until those rules were final.
+then mended on; hunt 28 was held out until those rules were final. Round 22: hunt 29 (a store visit gone wrong, money
+at a store's till, an order to collect that wasn't there) was mended on, hunt 30 held out until its rules.
 """
 from __future__ import annotations
 
