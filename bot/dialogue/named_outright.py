@@ -90,7 +90,8 @@ FACTS = {
     "public_matter": re.compile(
         r"\b(?:church(?:es)?|chapel|mosque|synagogue|cathedral|vicar|priest|government|council|parliament|politic\w*|"
         r"election|brexit|prime minister|president|petition|protest\w*|pc gone mad|political correctness|woke|"
-        r"refugees?|immigra\w*|the news|football results?|world cup|premier league|weather)\b",
+        r"refugees?|immigra\w*|the news|football results?|world cup|premier league|weather|"
+        r"traffic lights?|roundabouts?|road ?works|pot ?holes?)\b",  # round 22: the roads
         re.IGNORECASE),
     "repeat_faults": re.compile(
         r"\b" + _AGAIN_AND_AGAIN + r"\b[^.!?\n]{0,60}?\b" + _BREAKS + r"\b|\b" + _BREAKS + r"\b[^.!?\n]{0,40}?\b"

@@ -81,7 +81,7 @@ _GROCERIES = (r"apples|bananas|oranges|grapes|strawberries|avocados?|onions|pota
               r"pittas?|pitas?|wraps|bagels|crumpets|croissants|digestives|muesli|granola|mince pies|mulled wine|"
               r"ice cream|soft drinks?|fizzy drinks?|cream soda|lemonade|chocolate spread|choc|pineapples?|mangos?|mangoes|"
               r"passion ?fruits?|lemons|limes|berries|squash|cordials?|smoothies?|(?:vegetarian|vegan) options|corn ?flakes|"
-              r"weetabix|shreddies|coco pops|frosties|rice krispies|houmous|hummus")
+              r"weetabix|shreddies|coco pops|frosties|rice krispies|houmous|hummus|gluten[- ]free")
 _GROCERY_GOODS = r"(?:stand|bin|board|glass(?:es)?|bowls?|tins?|knife|knives|rack|maker|dish(?:es)?|plates?|jars?|mugs?|" \
                  r"tray|print|scented|candles?|bags?|boxes|containers?|pans?|safe|grade|storage|processor|prep|warmer|toasters?|" \
                  r"press(?:es)?|machines?|kettles?|" \
@@ -234,7 +234,7 @@ _NOT_THEIRS = re.compile(r"\b(?:cheaper|price[ds]?|pric(?:e|ing) match\w*|compar
                          r"\b(?:than|like|unlike|instead of|versus|vs\.?) (?:\w+ )?@?(?:" + _SHOPS + r"|" + _BRANDS_WE_DONT_SELL +
                          r")\b", re.IGNORECASE)
 # (not "anything going on with the console pre-orders", "something wrong with my laptop": that thing is the subject)
-# (not what they looked for or bought: "searching for a PS4", "the delivery for a TV I bought", round 22)
+# (not what they looked for or bought: "looking for a PS4", "the fee for a sofa we bought", round 22)
 _WITH_OUR_GOODS = re.compile(r"(?<!going on )(?<!wrong )(?<!problem )(?<!problems )(?<!issue )(?<!issues )(?<!up )"
                              r"(?<!searching )(?<!looking )(?<!search )(?<!shopping )"
                              r"\b(?:under|on|onto|over|beside|next to|for|fit|fits|fitting|match|matches|with|in|into) "

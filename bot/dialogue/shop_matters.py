@@ -131,7 +131,8 @@ _COLLECTING = "(?:" + "|".join([
     r"pick(?:ed|ing)? up (?:my|the|an|our) (?:\w+ )?(?:order|parcel|package)",
 ]) + ")"
 _COLLECT_WENT_WRONG = r"\b(?:" + "|".join([
-    r"(?:wasn'?t|weren'?t|isn'?t|not|never) (?:there|ready|in|in store|on (?:the|their) system)",
+    # (not ready when they came for it; "still not ready" from home is a question of where it is)
+    r"(?:wasn'?t|weren'?t|isn'?t|not|never) (?:there|in|in store|on (?:the|their) system)|(?:wasn'?t|weren'?t) ready",
     r"hadn'?t (?:arrived|come)|(?:hasn'?t|haven'?t|not|never) (?:arrived|received|come in|turned up)",
     r"(?:couldn'?t|can'?t|could not|cannot|unable to) (?:find|locate|access|see)|nothing on",
     r"come back|go away|(?:told|asked) to (?:wait|leave)|(?:can'?t|couldn'?t|could not) have it|"
