@@ -56,9 +56,10 @@ _SUGGESTING = [
     r"^\s*(?:suggestion|feedback|idea)\s*[:-]|\bused to be (?:so |much |really )?(?:good|better|great|nice|lovely)\b",
 ]
 
-# A paid-for faster delivery ("next-day", "express shipping", "overnight", "nominated day", "priority delivery"); not
+# A month's name: "express in December" is a delivery, "express in Brackley" a store
 _MONTHS = (r"(?:january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|"
            r"jun|jul|aug|sept?|oct|nov|dec)\b")
+# A paid-for faster delivery ("next-day", "express shipping", "overnight", "nominated day", "priority delivery"); not
 # "express checkout" or "Apple Pay express", which are ways to pay, nor "the express at the station" or "express in
 # Brackley", a small store (round 22)
 _SPEED = (r"\b(?:next[- ]day|express(?! ?(?:checkout|pay\b|payment|lane|stores?\b|shops?\b|branch))"
@@ -288,8 +289,8 @@ FACTS = {
         r"(?!'?s? (?:website|site|app|online))|"
         r"\b(?:your|my local|our local) (?!online\b|app\b|web\b|play\b|google\b|apple\b)(?:[a-z]+ ){1,3}(?:store|superstore)\b|"
         r"\b(?:your|the) (?:stores|shops|branches)\b(?! online)|\bin[- ]store\b|"
-        r"\b(?:your|the|my local|our local)(?: (?-i:[A-Z])\w+)+ shop\b|\bbranch\b|\b(?:store|shop) (?:in|at)\b|\b(?:store|shop) on (?-i:[A-Z])|"
-        r"\btills\b|"
+        r"\b(?:your|the|my local|our local)(?: (?-i:[A-Z])\w+)+ shop\b|\bbranch\b|\b(?:store|shop) (?:in|at)\b|"
+        r"\b(?:store|shop) on (?-i:[A-Z])|\btills\b|"
         r"\b(?:the|at the|on the) till\b|\btill (?:woman|man|lady|girl|guy|staff|operator|assistant|worker)\b|"
         r"\bcashiers?\b|\bself[- ]?checkouts?\b|\bcar ?park\b|\bstore manager\b|\bshop floor\b|"
         r"\bcustomer service desk\b|\b(?:fitting|changing) rooms?\b|\btoilets?\b|\btrolleys?\b|"

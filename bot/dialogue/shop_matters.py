@@ -122,7 +122,7 @@ _COLLECTING = "(?:" + "|".join([
     r"click (?:and|&|n|\+) collect|\bc ?& ?c\b|(?:in[- ]store|store) (?:pick ?up|pickup|collection)",
     r"pick ?up in[- ]store",
     r"(?:collection|collect|pick[- ]?up) (?:desk|point|counter|code|order|email|text)|for (?:my |the |an )?collection",
-    r"ready (?:to|for) (?:collect\w*|pick ?up|pickup)|for collection|'?ready'? (?:email|text|message)",
+    r"ready (?:to|for) (?:collect\w*|pick ?up|pickup)|'?ready'? (?:email|text|message)",
     r"(?:email|text|message) (?:to say|said|says?|saying) (?:my |the |it |it'?s |that )?(?:\w+ ){0,4}"
     r"(?:is |was )?ready",
     # the customer collecting (not a courier that was to collect a return)
