@@ -91,7 +91,8 @@ def test_another_companys_fee_or_a_late_parcel_keeps_its_own_reading():
 
 def test_rounds_21_and_22s_answers_are_served(tmp_path):
     """Each new fact gets its own answer; a complaint about a store visit that names its facilities stays a complaint;
-    an order to collect that a store didn't have is the collection's; a store's till charging twice is the store's."""
+    an order to collect that a store didn't have is the collection's; a store's till charging twice is the store's; a
+    chase with no matter named is the wait's."""
     from bot import Bot, BotConfig
 
     bot = Bot(BotConfig(db_path=str(tmp_path / "replay.sqlite3"), policy="first"))
@@ -112,7 +113,10 @@ def test_rounds_21_and_22s_answers_are_served(tmp_path):
             ("charged twice at the Croydon store: the terminal said declined, so I paid again and both went through",
              "double_charged.in_store"),
             ("why do you hire people who roll their eyes at customers? the lad at your Leeds store was so rude",
-             "complaint.in_store")]):
+             "complaint.in_store"),
+            # a chase that names no matter is sorry for the wait; one that names it gets the matter's answer
+            ("check your DMs please, messaged you yesterday and still nothing", "complaint.slow_reply"),
+            ("I have emailed you four times about my refund and no one has replied", "refund_status.ask_id_warm")]):
         turn = bot.reply(f"r21-{n}", message)
         assert turn.candidates[turn.chosen].meta.get("template") == template, (message, turn.text)
 
@@ -130,6 +134,9 @@ ROUND_22 = [
     # a desk is furniture we don't sell, a store's desk is not; "have" names a thing as well as "any"
     ("not_our_range", "my new desk arrived with a wobbly leg", "waited at the collection desk for 20 minutes"),
     ("not_our_range", "do you have cat carriers?", "do you have the linen shirt in blue?"),
+    # a contact that went unanswered, not one mentioned in passing
+    ("waited_for_answer", "DMed you 3 days ago and still nothing", "I emailed you the photo of the damage like you asked"),
+    ("waited_for_answer", "sent the contact form on monday, anyone there??", "can I send the receipt by email?"),
 ]
 
 

@@ -157,7 +157,23 @@ FACTS = {
         r"\b(?:minutes|hours|mins)\b[^.!?\n]{0,15}\bon the phone\b|"
         r"\b(?:can'?t|cannot|couldn'?t|not) (?:get|getting) through\b|\bno one (?:answers|replies|picks up)\b|"
         r"\btook (?:\w+ ){0,3}to (?:reply|respond|answer|get back)\b|\b(?:no one|nobody|never) (?:has )?got back to\b|"
-        r"\bstill no (?:reply|response|answer)\b",
+        r"\bstill no (?:reply|response|answer)\b|"
+        # round 22 (hunt 31): a contact that went unanswered: "DMed you 3 days ago, nothing", "check your DMs",
+        # "emailed four times", "no one picks up" (not "I emailed you the photo like you asked")
+        r"\bcheck (?:your|ur) (?:dms?|messages)\b|"  # (not "it said check your inbox": our own words quoted)
+        r"\b(?:reply|respond|answer|get back) to (?:my|our) (?:dms?|e-?mails?|messages?|calls?|tweets?|form)\b|"
+        r"\b(?:no one|nobody|no-one) (?:ever )?(?:picks up|picked up|answers|answered|replies|replied|responds|got back|"
+        r"gets back|called|rang|(?:contacts?|calls?|rings?|gets?) (?:you|me|us) back)\b|"
+        r"\b(?:not|never) (?:replied |responded |answered )?to my (?:dms?|e-?mails?|messages?|tweets?)\b|"
+        r"\b(?:dm'?e?d|dm'd|dming|pm'?e?d|messag(?:ed|ing)|e-?mail(?:ed|ing)|rang|ringing|phoned|called|calling|"
+        r"contacted|tweeted|wrote to|written to|left a voicemail|auto-?reply|(?:would|will|'d) (?:email|call|ring|"
+        r"contact|get back to) (?:me|us)|sent (?:you |u )?(?:a |an |the |your )?(?:dm|e-?mail|message|(?:contact )?form))"
+        r"(?: (?:you|u|y'?all))?\b[^.!?\n]{0,40}?"
+        r"\b(?:nothing|no (?:reply|response|answer|one|word)|zero|crickets|still|again|anyone|any(?:one|body) there|"
+        r"(?:\d+|two|three|four|five|several|many|multiple|numerous|so many|a few|few) (?:times|days|weeks|hours)|"
+        r"(?:days|weeks|a day|a week|\d+ days?|\d+ weeks?) ago|since|yesterday|last week|any update|"
+        r"(?:been |still )?waiting|ignored|heard nothing|not heard)\b|"
+        r"\b(?:it'?s been|that was) [^.!?\n]{0,20}\.\s*(?:still )?nothing\b",
         re.IGNORECASE),
     # "Item No. 631/8198", "product code T491204T": the customer named the item their own way (no NT- SKU to ask for)
     "item_number_given": re.compile(

@@ -24,7 +24,8 @@ situations by a fourth writer) were each held out until their rules were written
 20: hunt 24 was mended on, hunt 25 held out until its rules. Round 21: hunts 26 and 27 (an extra paid for and not done,
 what a return costs, a store's facilities) were run once on the rules' first version, written before either was seen,
 then mended on; hunt 28 was held out until those rules were final. Round 22: hunt 29 (a store visit gone wrong, money
-at a store's till, an order to collect that wasn't there) was mended on, hunt 30 held out until its rules.
+at a store's till, an order to collect that wasn't there) was mended on, hunt 30 held out until its rules; hunt 31
+(chasing an unanswered contact) was run once on rules written before it was seen, then mended on.
 """
 from __future__ import annotations
 
