@@ -135,7 +135,8 @@ ROUND_22 = [
     ("not_our_range", "my new desk arrived with a wobbly leg", "waited at the collection desk for 20 minutes"),
     ("not_our_range", "do you have cat carriers?", "do you have the linen shirt in blue?"),
     # a contact that went unanswered, not one mentioned in passing
-    ("waited_for_answer", "DMed you 3 days ago and still nothing", "I emailed you the photo of the damage like you asked"),
+    ("waited_for_answer", "DMed you 3 days ago and still nothing",
+     "I emailed you the photo of the damage like you asked"),
     ("waited_for_answer", "sent the contact form on monday, anyone there??", "can I send the receipt by email?"),
 ]
 

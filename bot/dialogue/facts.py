@@ -162,12 +162,13 @@ FACTS = {
         # "emailed four times", "no one picks up" (not "I emailed you the photo like you asked")
         r"\bcheck (?:your|ur) (?:dms?|messages)\b|"  # (not "it said check your inbox": our own words quoted)
         r"\b(?:reply|respond|answer|get back) to (?:my|our) (?:dms?|e-?mails?|messages?|calls?|tweets?|form)\b|"
-        r"\b(?:no one|nobody|no-one) (?:ever )?(?:picks up|picked up|answers|answered|replies|replied|responds|got back|"
-        r"gets back|called|rang|(?:contacts?|calls?|rings?|gets?) (?:you|me|us) back)\b|"
+        r"\b(?:no one|nobody|no-one) (?:ever )?(?:picks up|picked up|answers|answered|replies|replied|responds|"
+        r"got back|gets back|called|rang|(?:contacts?|calls?|rings?|gets?) (?:you|me|us) back)\b|"
         r"\b(?:not|never) (?:replied |responded |answered )?to my (?:dms?|e-?mails?|messages?|tweets?)\b|"
         r"\b(?:dm'?e?d|dm'd|dming|pm'?e?d|messag(?:ed|ing)|e-?mail(?:ed|ing)|rang|ringing|phoned|called|calling|"
         r"contacted|tweeted|wrote to|written to|left a voicemail|auto-?reply|(?:would|will|'d) (?:email|call|ring|"
-        r"contact|get back to) (?:me|us)|sent (?:you |u )?(?:a |an |the |your )?(?:dm|e-?mail|message|(?:contact )?form))"
+        r"contact|get back to) (?:me|us)|"
+        r"sent (?:you |u )?(?:a |an |the |your )?(?:dm|e-?mail|message|(?:contact )?form))"
         r"(?: (?:you|u|y'?all))?\b[^.!?\n]{0,40}?"
         r"\b(?:nothing|no (?:reply|response|answer|one|word)|zero|crickets|still|again|anyone|any(?:one|body) there|"
         r"(?:\d+|two|three|four|five|several|many|multiple|numerous|so many|a few|few) (?:times|days|weeks|hours)|"

@@ -112,7 +112,8 @@ def other_order_ids(text: str, order_id: str | None, on_file=lambda number: True
 # What a chase can be about ("emailed twice about the zip that came broken", "asked you to cancel it"): that matter's
 # answer, not the apology for the wait (round 22)
 _NAMES_A_MATTER = re.compile(case_report.ORDER_TROUBLE.pattern + r"|\b(?:cancel\w*|dispatch\w*|shipped|rip|ripped|torn|"
-                             r"faulty|broke|switch on|doesn'?t work|not working|shipping|where(?:'s| is| are)? (?:my|our))\b",
+                             r"faulty|broke|switch on|doesn'?t work|not working|shipping|"
+                             r"where(?:'s| is| are)? (?:my|our))\b",
                              re.IGNORECASE)
 
 class DialogueTracker:
