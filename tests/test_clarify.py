@@ -110,7 +110,7 @@ def test_an_unsure_opening_that_tells_what_happened_goes_to_a_person(bot):
 
 
 def test_the_phone_line_is_not_offered_to_someone_the_phone_failed(bot):
-    turn = bot.reply("told-phone", "rang your number twice today about the thing I mentioned and nobody picked up at all")
+    turn = bot.reply("told-phone", "rang your number twice today about the thing I mentioned and the line kept cutting out")
     assert turn.candidates[turn.chosen].source == "handover" and bot.kb.store["support_phone"] not in turn.text
 
 
@@ -125,14 +125,14 @@ def test_a_told_opening_below_even_odds_goes_to_a_person_unless_the_store_says_l
     from bot.shop.paths import STORE_DIR
 
     state = bot._session("below-even")[0]
-    bot.tracker.update(state, "no reply to my emails for a week, awful service")
+    bot.tracker.update(state, "emails back and forth for a week now, awful service honestly")
     assert handover.CLARIFY_BELOW <= state.intent_score < handover.TOLD_HANDOVER_BELOW, state.intent_score
     assert handover.decide(state, bot.kb).meta["handover"] == "unsure"
     few_staff = copy.copy(bot.kb)
     few_staff.store = {**bot.kb.store, "told_handover_below": handover.CLARIFY_BELOW}
     assert handover.decide(state, few_staff) is None  # drafted answers, as before round 12
     short = bot._session("below-even-short")[0]
-    bot.tracker.update(short, "nobody answers my emails")  # short: a question only below CLARIFY_BELOW
+    bot.tracker.update(short, "no answers to my emails")  # short: a question only below CLARIFY_BELOW
     assert handover.CLARIFY_BELOW <= short.intent_score < handover.TOLD_HANDOVER_BELOW, short.intent_score
     assert handover.decide(short, bot.kb) is None
     raw = json.loads((STORE_DIR / "knowledge_base.json").read_text())
