@@ -21,6 +21,7 @@ process's (HTTP) or this process's (direct).
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import signal
@@ -132,7 +133,7 @@ class Driver:
         self.turns: list[dict] = []  # acknowledged turns: session, turn_id, replica, latency
         self.votes: list[dict] = []  # acknowledged votes
         self.refused: list[str] = []  # 503 messages (StorageError: nothing stored)
-        self.unreachable = 0  # connection refused / reset / timeout
+        self.unreachable = 0  # connection refused / reset / timeout, or a reply cut short
         self.errors: list[str] = []  # anything else (a bug)
 
     def _send(self, first: int, path: str, body: dict) -> tuple[dict, float]:
@@ -151,7 +152,7 @@ class Driver:
             start = time.perf_counter()
             try:
                 status, answer = call(self.replicas.url(i), path, body)
-            except OSError:
+            except (OSError, http.client.HTTPException):  # refused, reset, or a reply cut short by a killed replica
                 with self.lock:
                     self.unreachable += 1
                 status, answer = None, {}
