@@ -27,7 +27,7 @@ from bot.selection.policies import BASELINES, SelectionPolicy
 from bot.selection.reward_input import reward_context, tagged_reply
 from bot.storage.replay_buffer import ReplayBuffer, SessionEnded
 from bot.drafting.retrieval import RetrievalDrafter
-from bot.dialogue import actions, handover, issues, order_access
+from bot.dialogue import actions, chasing, handover, issues, order_access
 from bot.dialogue.state import DialogueState
 from bot.text import clean_message
 from bot.dialogue.tracker import DialogueTracker
@@ -150,6 +150,7 @@ class Bot:
         candidates += self.retrieval.draft(state, n - len(candidates))
         if handover.handover_intent(state, self.kb) is None:  # a handover reply stays as it is
             candidates = issues.add_mention(state, self.kb, candidates)  # "You also mentioned ...", checked below
+            candidates = chasing.add_apology(state, candidates)  # a chase's matter answered: sorry for the wait
         kept, dropped = self.guard.filter(candidates, state)
         kept = handover.contact_drafts(state, self.kb, handover.mark_handover_drafts(state, self.kb, kept))
         said_last = next((text for role, text in reversed(state.history) if role == "bot"), None)

@@ -113,6 +113,8 @@ def decide(state: DialogueState, kb) -> Candidate | None:
     first_message = sum(role == "customer" for role, _ in state.history) == 1
     told = first_message and len(languages.WORD.findall(message)) >= store.get("unsure_handover_words", TOLD_WORDS)
     unsure_below = store.get("told_handover_below", TOLD_HANDOVER_BELOW) if told else CLARIFY_BELOW
+    if state.cache.get("chase_matter"):  # chasing us already: an answer to its matter beats a second wait for a person
+        unsure_below = min(unsure_below, CLARIFY_BELOW)
     if handover_intent(state, kb) is not None and not (told and state.intent_score < unsure_below):
         # the intent's own templates say a person takes over; the drafts carry the reason. (Unsure of a told story,
         # the plain handover below: "change your password now" to a parcel that never came was rated 1; round 12.)

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from bot.dialogue import case_report, clarify, greeting, in_store, issues, order_access, sarcasm, told_topics
+from bot.dialogue import case_report, chasing, clarify, greeting, in_store, issues, order_access, sarcasm, told_topics
 from bot.dialogue.facts import facts_in
 from bot.dialogue.not_ours import other_company_name
 from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
@@ -109,13 +109,6 @@ def other_order_ids(text: str, order_id: str | None, on_file=lambda number: True
 
 
 
-# What a chase can be about ("emailed twice about the zip that came broken", "asked you to cancel it"): that matter's
-# answer, not the apology for the wait (round 22)
-_NAMES_A_MATTER = re.compile(case_report.ORDER_TROUBLE.pattern + r"|\b(?:cancel\w*|dispatch\w*|shipped|rip|ripped|torn|"
-                             r"faulty|broke|switch on|doesn'?t work|not working|shipping|"
-                             r"where(?:'s| is| are)? (?:my|our))\b",
-                             re.IGNORECASE)
-
 class DialogueTracker:
     def __init__(self, kb: KnowledgeBase, orders: OrderBook, encoder: Encoder, cache_dir: str, intent_model=None,
                  catalogue=None):
@@ -169,6 +162,17 @@ class DialogueTracker:
         """
         sims = self.example_vectors @ query_vector
         return np.array([np.sort(sims[rows])[-TOP_K:].mean() for rows in self.intent_rows])
+
+    def read_the_matter(self, matter: str, scores: np.ndarray) -> np.ndarray | None:
+        """The intent scores of a chase's matter read alone (bot/dialogue/chasing.py), when that reading is surer of one
+        of the store's matters than the whole message was; None otherwise."""
+        words = intent_text(matter)
+        words = self.catalogue.unnamed(words) if self.catalogue is not None else words
+        matter_scores = self.intent_scores(self.encoder.encode([words])[0], words)
+        best = int(np.argmax(matter_scores))
+        if self.intent_ids[best] in chasing.NOT_A_MATTER or matter_scores[best] <= scores.max():
+            return None
+        return matter_scores
 
     def update(self, state: DialogueState, message: str) -> None:
         state.history.append(("customer", message))
@@ -231,9 +235,17 @@ class DialogueTracker:
         visit_complaint = not stock_question and in_store.complaint_about_a_visit(message)
         if visit_complaint and in_store.COMPLAINT_INTENT in ids:
             lifted.append(ids.index(in_store.COMPLAINT_INTENT))  # "the till woman at your Farlington store ignored him"
-        if "waited_for_answer" in said and not keyword_lifts and in_store.COMPLAINT_INTENT in ids and \
+        # "third email about my missing refund and still nothing": the refund, read without the chase around it
+        matter = chasing.the_matter(message) if chasing.is_a_chase(message) and chasing.names_a_matter(message) else None
+        matter_scores = self.read_the_matter(matter, scores) if matter is not None else None
+        if matter_scores is not None:
+            scores = matter_scores
+            # the answer opens with an apology for the wait (chasing.add_apology), when the message says it went unanswered
+            state.cache["chase_matter"] = chasing.is_a_chase(message)
+            lifted = [i for i in lifted if ids[i] != HUMAN_AGENT_INTENT]  # "customer services never called me back"
+        elif "waited_for_answer" in said and not keyword_lifts and in_store.COMPLAINT_INTENT in ids and \
                 said.isdisjoint(told_topics.THEIR_SYSTEMS) and \
-                (ids[int(np.argmax(scores))] == HUMAN_AGENT_INTENT or not _NAMES_A_MATTER.search(message)):
+                (ids[int(np.argmax(scores))] == HUMAN_AGENT_INTENT or not chasing.names_a_matter(message)):
             # "Helloooo!! Anybody there?? you've been ignoring my DMs": no person asked for, a wait complained of (round
             # 14's raters: "I'm here now, let's get this sorted" 4.5, a handover 3); "DMed you 3 days ago, still
             # nothing" names no order's trouble either (round 22), while "emailed 4 times about my refund" is the refund
@@ -243,6 +255,8 @@ class DialogueTracker:
         named_already = bool(keyword_lifts) or stock_question
         # (a complaint about a visit stays one when it names the store's facilities: "the toilets were filthy")
         reading = said - {"store_facilities"} if visit_complaint else said
+        if matter is not None:  # a chase's "emailed twice, no update" tells of our silence, not of emails or tracking
+            reading = facts_in(matter) - chasing.CHASE_FACTS
         lifted += told_topics.lifted_by_facts(reading, ids, ids[int(np.argmax(scores))], named_already)  # "a slug in my salad"
         for index in lifted:
             # Above the model's best guess, and at least even odds once a distribution again (x / (1 - old + x)
