@@ -59,6 +59,10 @@ def groups(tmp_path_factory):
     ("hunt 32", 50, 1),  # round 23: a chase that names its matter, answered with an apology for the wait (base 41 of 60;
     #                      the rules' first version 44, mended on: 53)
     ("hunt 33", 47, 1),  # the same by another writer, held out until hunt 32's rules: 46 of 60 and 0 then (base 39)
+    ("hunt 34", 24, 1),  # round 23: needing it by a date, today, or an order sped up (of 30; base 13, the rules' first
+    #                      version 23, mended on: 26; its 30 messages about a store's till rules are not in the file)
+    ("hunt 35", 50, 1),  # the same by another writer, held out until hunt 34's rules: 44 of 60 and 1 then (base 17);
+    #                      mended on: 54 and 0, after real_dev showed deliveries due today read as asking for same-day
 ])
 def test_the_reading_rules_hold_on_the_hunts(groups, hunt, min_hits, max_false_alarms):
     group = groups[hunt]

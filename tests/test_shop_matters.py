@@ -104,7 +104,7 @@ def test_rounds_21_and_22s_answers_are_served(tmp_path):
             ("is there parent and child parking at your Leeds store?", "store_pickup.facilities"),
             # asked, and a complaint about the visit: the complaint's answer, not the stores' policies
             ("the fitting rooms at your Leeds store were filthy and the staff were rude, why is nobody cleaning them?",
-             "complaint.in_store"),
+             "complaint.in_store_named"),
             # round 22: a small station store, turned away before its posted hours; a collection gone wrong; a till
             ("went to the express at the station at 7.30, sign says open til 8 and the shutters were down",
              "complaint.in_store"),
@@ -113,7 +113,7 @@ def test_rounds_21_and_22s_answers_are_served(tmp_path):
             ("charged twice at the Croydon store: the terminal said declined, so I paid again and both went through",
              "double_charged.in_store"),
             ("why do you hire people who roll their eyes at customers? the lad at your Leeds store was so rude",
-             "complaint.in_store"),
+             "complaint.in_store_named"),
             # a chase that names no matter is sorry for the wait; one that names it gets the matter's answer
             ("check your DMs please, messaged you yesterday and still nothing", "complaint.slow_reply"),
             ("I have emailed you four times about my refund and no one has replied", "refund_status.ask_id_warm")]):

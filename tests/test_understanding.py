@@ -267,7 +267,7 @@ def test_what_was_paid_for_or_taken_over_is_answered(bot, message, template):
     ("is the lego millennium falcon back in stock?", "off_topic.not_our_range_stock"),
     ("do u still sell the tea towels with lemons on?", None),  # our tea towels, lemons their print
     ("got to the cafe at 3 and was turned away, it was closing early, not what the store hours say", "complaint.in_store"),
-    ("saw a PS4 offer in store, went in to be told it isn't genuine, very misleading", "!complaint.in_store"),
+    ("saw a PS4 offer in store, went in to be told it isn't genuine, very misleading", "!complaint.in_store*"),
     ("does your Blackpool store take Apple Pay?", "payment_methods.in_store"),
     ("can I pay with Apple Pay on the website?", "!payment_methods.in_store"),
     ("how do I send something back? got the wrong size", "!return_item.exclusions"),
@@ -674,14 +674,16 @@ def test_an_order_number_in_another_shops_format_is_heard_whole(bot, message, nu
 
 
 @pytest.mark.parametrize("message, template", [
-    ("queued 25 minutes at the tills in your Croydon store, only 2 open, ridiculous", "complaint.in_store"),
-    ("the cashier at your Leeds branch was so rude to my mum today", "complaint.in_store"),
-    ("I'm standing in your bristol store right now and the card machine isnt working", "complaint.in_store"),
+    ("queued 25 minutes at the tills in your Croydon store, only 2 open, ridiculous", "complaint.in_store_named"),
+    ("the cashier at your Leeds branch was so rude to my mum today", "complaint.in_store_named"),
+    ("I'm standing in your bristol store right now and the card machine isnt working", "complaint.in_store_named"),
+    ("the security guard followed me round the shop like a thief", "complaint.in_store"),
     ("thanks to the lovely staff at your Bath store, brilliant service", None),
 ])
-def test_a_complaint_about_a_store_visit_asks_which_store(bot, message, template):
-    """A till, a queue, a branch: the intent model read these as delivery complaints. Shops' agents ask which store
-    and when, and take it up with that store (bot/dialogue/in_store.py). Praise of a store stays praise."""
+def test_a_complaint_about_a_store_visit_asks_which_store_unless_named(bot, message, template):
+    """A till, a queue, a branch: the intent model read these as delivery complaints. Shops' agents take it up with
+    that store (bot/dialogue/in_store.py): asked which store and when, unless the message named it (round 23's raters
+    marked asking again down; the named store's answer says it was passed on). Praise of a store stays praise."""
     turn = bot.reply(f"store-{message[:12]}", message)
     if template is None:
         assert turn.intent == "praise", turn.text
@@ -696,7 +698,7 @@ def test_a_complaint_about_a_store_visit_asks_which_store(bot, message, template
 def test_no_store_visit_no_store_answer(bot, message):
     """Found by blind raters (round 9): "till date" read as a till, and an order's missing item as a store visit."""
     turn = bot.reply(f"nostore-{message[:12]}", message)
-    assert turn.candidates[turn.chosen].meta.get("template") != "complaint.in_store", turn.text
+    assert not str(turn.candidates[turn.chosen].meta.get("template")).startswith("complaint.in_store"), turn.text
 
 
 @pytest.mark.parametrize("message, not_template, not_intent", [

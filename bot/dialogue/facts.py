@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogue import case_report, elsewhere, named_outright, not_ours, shop_matters
+from bot.dialogue import case_report, delivery_speed, elsewhere, named_outright, not_ours, shop_matters
 from bot.shop.product_questions import GONE_WORDS, STOCK_WORDS
 
 # Another company's gift card or voucher: by name (big retailers and platforms; not prepaid Visa or Mastercard cards,
@@ -618,6 +618,7 @@ FACTS.update(not_ours.FACTS)  # another company's order, account or shop, food, 
 FACTS.update(shop_matters.FACTS)  # stock alerts, competitions, parcels sent back, partnerships... (bot/dialogue/shop_matters.py)
 FACTS.update(named_outright.FACTS)  # a return's steps asked, a scam check, a damaged arrival (bot/dialogue/named_outright.py)
 FACTS.update(elsewhere.FACTS)  # situations whose usual next step a not-ours answer names (bot/dialogue/elsewhere.py)
+FACTS.update(delivery_speed.FACTS)  # needed by a date, today, or an order to speed up (bot/dialogue/delivery_speed.py)
 # Words of buying or of an order: beside a church or the weather, the message is still about something bought (our
 # goods named, "a dress", "towels", are names_our_goods)
 _ABOUT_A_PURCHASE = re.compile(
@@ -644,6 +645,7 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "item_fault": lambda text: bool(FACTS["code_not_working"].search(text)) and not _THING_FAILS.search(text),
           **not_ours.UNLESS,
           **shop_matters.UNLESS,
+          **delivery_speed.UNLESS,
           # "a DM says I won your giveaway and must pay shipping, is that you?", "a text says my order is held at customs":
           # a message to check, which the scam answers cover
           "competition": _checks_a_message, "tracking_stuck": _checks_a_message,

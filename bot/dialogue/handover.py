@@ -69,7 +69,8 @@ LANGUAGE_TEXT = ("Sorry, I can only answer in English. I've passed your message 
 # round 15's raters marked a reply "within a day" down for it). Not offered to someone who says the phone failed them.
 PHONE_TEXT = " If it can't wait, our phone line, {support_phone}, is open in those hours."
 _ABOUT_THE_PHONE = re.compile(r"\b(?:phone|phoned|call|called|calling|ring|rang|line|hold)\b", re.IGNORECASE)
-ASKED_TEXT = ("Of course. I've asked a colleague at {store_name} to take over this conversation; they'll reply here or "
+# (no "Of course." first: round 23's raters marked it down before an angry message)
+ASKED_TEXT = ("I've asked a colleague at {store_name} to take over this conversation; they'll reply here or "
               "by email within a day ({support_hours}). Anything you add now will be in front of them.")
 
 

@@ -247,6 +247,15 @@ FACTS = {
         r"fire retardant|(?:ul|csa|ce|ukca) (?:mark\w*|listed|certif\w*)|certified for)\b",
         re.IGNORECASE),
     # round 17, second batch: a store's hours, jobs, sale dates, gift wrap, points, what a product works with
+    # round 23: a store named by its place ("the Westfield store", "Stamford Hill branch", "your store in Leeds"): its
+    # complaint is passed on as told (complaint.in_store_named), not asked again which store (round 23's raters)
+    "store_named": re.compile(
+        r"\b(?!(?:the|your|ur|this|that|a|an|one|local|same|whole|online|app|our|my|in|at|every|other|big|main|nearest|"
+        r"closest|new|grocery|department|retail|physical|entire|nearby|flagship|express|which|what|any|each|coffee|"
+        r"charity|thrift|corner|web|phone|play|apple|google|another|different|actual|real|stupid|damn|bloody)\b)"
+        r"[a-z][a-z'-]+ (?:store|branch|shop|caf[eé])\b(?! (?:credit|card|app|website|online))|"
+        r"\b(?:store|branch|shop) (?:in|at|on) (?-i:[A-Z][a-z]+)",
+        re.IGNORECASE),
     "store_hours": re.compile(
         r"\b(?:opening (?:hours|times)|(?:store|shop|holiday|sunday|weekend|christmas|trading) (?:hours|opening times)|"
         r"(?:your|the|store'?s?|shop'?s?) hours (?:on|for|at|over|this|today|tomorrow)|hours on (?:christmas|new years?|"

@@ -73,7 +73,10 @@ FALLBACK_FACT_TOPICS = {"suggests_a_change": "feedback", "shelf_price": "price_a
                         "emails_not_arriving": "website_issue", "preorder_waiting": "delivery_delayed",
                         "cancelled_by_mistake": "cancel_order", "cancelled_by_us": "cancel_order",
                         "gift_card_format": "gift_cards", "price_rose": "price_adjustment",  # round 16
-                        "product_compatibility": "product_question"}  # round 17: unless a case or keyword named one
+                        "product_compatibility": "product_question",  # round 17: unless a case or keyword named one
+                        # round 23 (bot/dialogue/delivery_speed.py): needed by a date, today, or sooner; a fact of a
+                        # case after it ("mine's broken") still names its own topic
+                        "needs_it_by": "shipping_options", "same_day": "shipping_options", "speed_up": "shipping_options"}
 # ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
 CARE_INTENT = "product_care"
 NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)

@@ -27,7 +27,7 @@ then mended on; hunt 28 was held out until those rules were final. Round 22: hun
 at a store's till, an order to collect that wasn't there) was mended on, hunt 30 held out until its rules; hunt 31
 (chasing an unanswered contact) was run once on rules written before it was seen, then mended on. Round 23: hunt 32
 (a chase that names its matter) was run once on the rules' first version, then mended on; hunt 33 (the same by another
-writer) was held out until then, run once, then mended on.
+writer) was held out until then, run once, then mended on; hunts 34 and 35 (needing it fast) the same way.
 """
 from __future__ import annotations
 
