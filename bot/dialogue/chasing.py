@@ -74,16 +74,17 @@ _REPEATED = (r"\b(?:this is )?(?:my |the |a )?(?:second|third|fourth|fifth|2nd|3
 # The chase's own words, one alternative a line; what is left of the message is its matter.
 _CHASE = re.compile("|".join([
     # "I've emailed you guys 3 times", "DMed your team", "rang the store twice", "sent you a message"
-    rf"\b(?:i'?ve |i have |i |we'?ve |we )?(?:already |also )?{_CONTACTED_BY}"
-    r"(?: (?:you|u|y'?all|your (?:team|store|shop|staff|support|customer service|helpline)|the (?:store|shop|team)|"
-    r"customer services?))?(?: (?:guys|lot|people))?",
+    rf"\b(?:i'?ve |i have |i |we'?ve |we )?(?:already |also )?{_CONTACTED_BY}\b"  # (not "rang" of "home range")
+    r"(?: (?:you|u|y'?all|your (?:team|store|shop|staff|support|customer service|helpline|customer (?:line|services?))|"
+    r"the (?:store|shop|team)|customer services?)\b)?(?: (?:guys|lot|people)\b)?",
     r"\bsent (?:you |u )?(?:a |an |the |your |another |two |three |\d+ )?(?:dms?|e-?mails?|messages?|(?:contact )?forms?)",
     r"\b(?:filled in|filled out|submitted|used) (?:your |the |a )?(?:contact )?form\b|\bgot (?:the|an) auto-?reply\b",
     _CHANNEL, _UNANSWERED, _CHASING, _REPEATED,
     rf"\b(?:a |{_TIMES} |\d+ )?(?:days?|weeks?|hours?) ago\b|\bsince (?:last )?\w+day\b|\blast \w+day\b",
     rf"\b{_TIMES} (?:times|e-?mails|messages|dms|calls)(?: now)?\b|\btwice\b|\bthrice\b|\bagain\b",
     r"\bhel+o+\b|\b(?:can|could) (?:some|any)(?:one|body) (?:please )?(?:help|look into (?:it|this))\b",
-    r"\b(?:get|getting|got) back to (?:me|us)\b|\b(?:call|ring)(?:ed)? (?:me|us) back\b|\bpromised (?:a |to )?call ?back\b",
+    r"\b(?:get|getting|got) back to (?:me|us)\b|\b(?:call|ring)(?:ed)? (?:me|us) back\b|"
+    r"\b(?:was |were )?promised (?:a |to )?call ?back\b|\bnever happened\b",
     # the rest of a chase's talk: "sorry to bother you again", "no answer to my email from last week", "please advise"
     r"\b(?:sorry )?to bother(?: you)?\b|\ba while (?:back|ago)\b|\b(?:to|about) (?:my|the|your|our) (?:first |last |previous )?"
     r"(?:e-?mails?|messages?|calls?|dms?|forms?)(?: from (?:last \w+|\w+day|the \w+))?\b|\bplease advise\b|"

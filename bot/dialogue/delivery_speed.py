@@ -24,7 +24,8 @@ _DAY = (r"(?:today|tonight|tomorrow|tmrw|tmr|this (?:evening|afternoon|weekend|w
 _ARRIVES = r"(?:arrive|get here|be here|come|reach (?:me|us|her|him|them)|be delivered|deliver(?:ed)?|get it|have it|make it)"
 _NEEDS_IT_BY = re.compile("|".join([
     # "need it by Friday", "needs to arrive by the 14th", "need a dress for a wedding tomorrow"
-    rf"\b(?:need|needs|needed|want|wanted)\b[^.!?\n]{{0,40}}?\b(?:by|before|for|in time for|on) {_DAY}\b",
+    rf"\b(?:need|needs|needed)\b[^.!?\n]{{0,40}}?\b(?:by|before|for|in time for|on) {_DAY}\b",
+    rf"\b(?:want|wanted)\b[^.!?\n]{{0,40}}?\b(?:by|before|in time for) {_DAY}\b",  # (not "want to save it for my birthday")
     rf"\b{_ARRIVES}\b[^.!?\n]{{0,25}}?\b(?:by|before|in time for) {_DAY}\b",
     rf"\b(?:can|could|will|would) (?:i|we|you|it|they|express|standard)\b[^.!?\n]{{0,30}}?\b(?:get|have|arrive|come|"
     rf"deliver|be here|make it)\b[^.!?\n]{{0,20}}?\b(?:by|before|for) {_DAY}\b",
@@ -39,7 +40,7 @@ _NEEDS_IT_BY = re.compile("|".join([
 _SAME_DAY = re.compile(
     r"\bsame[- ]day\b|\b(?:can|could) (?:you|u|i|we)\b[^.!?\n]{0,25}\b(?:deliver|get|have|send|ship)\b[^.!?\n]{0,20}\b"
     r"(?:today|tonight|this (?:evening|afternoon))\b|"
-    r"\b(?:need|needs|want)\b[^.!?\n]{0,30}\b(?:today|tonight|asap|a\.s\.a\.p|right away|urgently)\b|"
+    r"\b(?:need|needs|want)\b[^.!?\n]{0,30}\b(?:today|tonight)\b|"
     r"\b(?:get|have)\b[^.!?\n]{0,25}\bdelivered (?:today|tonight|this (?:evening|afternoon))\b|\btoday delivery\b|"
     r"\bsent out (?:today|this afternoon|this morning)\b",
     re.IGNORECASE)
@@ -54,13 +55,18 @@ _SPEED_UP = re.compile(
     r"\bstandard (?:to|instead of|rather than) (?:express|next[- ]day)\b|\b(?:express|next[- ]day) instead\b|"
     r"\bgo out (?:today|sooner|earlier)\b",
     re.IGNORECASE)
+# "I ordered it yesterday, will it come by Friday?": an order placed and a date to meet is one to speed up
+# (an order's number and a date is a status question first: "order 22918, when will it come? need it by Friday")
+_ORDERED = r"\b(?:i|we|i'?ve|we'?ve|i have|we have) (?:just |already )?(?:ordered|placed|bought)\b"
+_PLACED = _ORDERED + r"|\bmy order\b|\border (?:no\.? ?|number |#)?\d"
+_PLACED_AND_NEEDED_BY = re.compile(rf"^(?=.*(?:{_ORDERED}))(?=.*(?:{_NEEDS_IT_BY.pattern}))", re.IGNORECASE | re.DOTALL)
 # "it was due Friday and still isn't here": a late parcel, not a date to plan for; "my delivery I'm expecting today",
 # "tracking says today", "waited in all day": a delivery on its way, whose own answers stand
 _ALREADY_LATE = re.compile(r"\b(?:was|were) (?:due|supposed to|meant to|promised)\b|\bstill (?:not|hasn'?t|isn'?t|no)\b|"
                            r"\bnever (?:came|arrived)\b|\boverdue\b|\bwhere(?:'s| is) my\b|\bnothing (?:came|arrived|here)\b|"
                            r"\b(?:says|said|saying|shows|marked)(?: as| it was| it'?s)? delivered\b", re.IGNORECASE)
 _ON_ITS_WAY = re.compile(r"\b(?:my|the|our) (?:delivery|parcel|package|shipment)\b|\bexpecting\b|\bdispatch\w*\b|"
-                         r"\btracking\b|\bdepot\b|\bwaited in\b|\bout for delivery\b|\bdriver\b|"
+                         r"\btracking\b|\bdepot\b|" + _PLACED + r"|\bwaited in\b|\bout for delivery\b|\bdriver\b|"
                          # "two orders delivered today, both wrong" (not "can I get an order delivered today?")
                          r"\b(?:was|were|been|got) delivered\b|\b(?:orders?|parcels?|packages?) delivered (?:today|yesterday)\b(?!\?)",
                          re.IGNORECASE)
@@ -70,9 +76,14 @@ def _already_late(text: str) -> bool:
     return case_report.parcel_trouble(text) or bool(_ALREADY_LATE.search(text))
 
 
-FACTS = {"needs_it_by": _NEEDS_IT_BY, "same_day": _SAME_DAY, "speed_up": _SPEED_UP}
+FACTS = {"needs_it_by": _NEEDS_IT_BY, "same_day": _SAME_DAY,
+         "speed_up": re.compile(rf"{_SPEED_UP.pattern}|{_PLACED_AND_NEEDED_BY.pattern}", re.IGNORECASE | re.DOTALL)}
+# "need one of those refunded asap", "cancel my appointment on Friday": a date for something else than a delivery
+_NOT_A_DELIVERY = re.compile(r"\b(?:refund\w*|cancel\w*|charged|appointment|rebook\w*|booking)\b", re.IGNORECASE)
+
+
 def _on_its_way(text: str) -> bool:
-    return _already_late(text) or bool(_ON_ITS_WAY.search(text))
+    return _already_late(text) or bool(_ON_ITS_WAY.search(text) or _NOT_A_DELIVERY.search(text))
 
 
 UNLESS = {"needs_it_by": _on_its_way, "same_day": _on_its_way, "speed_up": _already_late}
