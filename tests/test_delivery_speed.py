@@ -9,7 +9,8 @@ from bot.dialogue.facts import facts_in
 
 # (fact, a message that says it, its near miss)
 CASES = [
-    ("needs_it_by", "can I get the linen shirt by Saturday? it's for a wedding", "the shirt was due Saturday and never came"),
+    ("needs_it_by", "can I get the linen shirt by Saturday? it's for a wedding",
+     "the shirt was due Saturday and never came"),
     ("needs_it_by", "what's the latest I can order for Christmas delivery?", "what are your Christmas opening hours?"),
     ("needs_it_by", "if I order the throw tonight will express make it in time for her birthday on the 12th?",
      "how much is express delivery?"),

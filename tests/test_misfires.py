@@ -56,8 +56,8 @@ def groups(tmp_path_factory):
     ("hunt 30", 50, 1),  # the same by another writer, held out until hunt 29's rules: 41 of 60 and 0 then (base 21)
     ("hunt 31", 30, 1),  # chasing an unanswered DM, email or call, with or without the matter named (of 40; base 18,
     #                      first run of rules written before it was seen 25, mended on: 32)
-    ("hunt 32", 50, 1),  # round 23: a chase that names its matter, answered with an apology for the wait (base 41 of 60;
-    #                      the rules' first version 44, mended on: 53)
+    ("hunt 32", 50, 1),  # round 23: a chase that names its matter, answered with an apology for the wait (base 41
+    #                      of 60; the rules' first version 44, mended on: 53)
     ("hunt 33", 47, 1),  # the same by another writer, held out until hunt 32's rules: 46 of 60 and 0 then (base 39)
     ("hunt 34", 24, 1),  # round 23: needing it by a date, today, or an order sped up (of 30; base 13, the rules' first
     #                      version 23, mended on: 26; its 30 messages about a store's till rules are not in the file)

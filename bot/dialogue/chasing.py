@@ -32,11 +32,13 @@ _LOOSE_ENDS = re.compile(r"^(?:(?:and|but|so|still|yet|ago)\b[\s,]*)+|(?:[\s,]*\
 _TIMES = r"(?:\d+|two|three|four|five|six|several|many|multiple|numerous|so many|a few|few|a couple of|countless)"
 
 # (not passive: "said the receipt would be emailed")
-_CONTACTED_BY = (r"(?<!be )(?<!been )(?<!being )(?:dm'?e?d|dm'd|pm'?e?d|messag(?:ed|ing)|e-?mail(?:ed|ing)|rang|ringing|phoned|phoning|called|calling|"
+_CONTACTED_BY = (r"(?<!be )(?<!been )(?<!being )(?:dm'?e?d|dm'd|pm'?e?d|messag(?:ed|ing)|e-?mail(?:ed|ing)|rang|"
+                 r"ringing|phoned|phoning|called|calling|"
                  r"contacted|contacting|tweeted|wrote to|written to|writing to|chatted (?:to|with)|spoke to|spoken to|"
                  r"reached out to|reported (?:it|this)|raised (?:it|this))"
                  # a chase of us, not of a seller, a marketplace or a bank ("contacted the seller twice, ignored")
-                 r"(?! (?:the |a |my |their )?(?:seller|sellers|ebay|amazon|courier|driver|bank|paypal|manufacturer|maker|"
+                 r"(?! (?:the |a |my |their )?(?:seller|sellers|ebay|amazon|courier|driver|bank|paypal|manufacturer|"
+                 r"maker|"
                  r"brand|vendor|landlord|airline))")
 _CHANNEL = (r"\b(?:on|via|through|over|by|in|using) (?:the |your |a )?(?:insta(?:gram)?|facebook|fb|twitter|x|whatsapp|"
             r"live ?chat|chat|web ?chat|phone|email|e-mail|dms?|messenger|(?:contact )?form|helpline|app)\b")
@@ -46,9 +48,11 @@ _UNANSWERED = "|".join([
     r"(?:reply|replies|response|responses|answer|answers|word|call ?backs?|update|updates|joy|luck|acknowledge?ment)\b",
     r"\b(?:no ?(?:one|body)|no-one|nobody|never|noone) (?:has |have |ever |even )*(?:replied|replies|reply|responded|"
     r"responds|answered|answers|got back|gets back|get back|called back|rang back|calls back|picks up|picked up|"
-    r"came back|bothered|contacted me|called me|rang me|did)(?: (?:to )?(?:me|us|my (?:e-?mails?|messages?|calls?|dms?)))?"
+    r"came back|bothered|contacted me|called me|rang me|did)(?: (?:to )?(?:me|us|my (?:e-?mails?|messages?|calls?|"
+    r"dms?)))?"
     r"(?: back)?\b",
-    r"\b(?:heard|got|had) nothing(?: back)?\b|\b(?:not|haven'?t|have not|never) heard (?:anything|back|a thing)(?: back)?\b",
+    r"\b(?:heard|got|had) nothing(?: back)?\b|\b(?:not|haven'?t|have not|never) heard (?:anything|back|"
+    r"a thing)(?: back)?\b",
     r"\bleft on (?:read|seen)\b|\bgone unanswered\b|\bunanswered\b|\bignor\w*(?: (?:me|us|my \w+|our \w+))?\b",
     r"\b(?:is )?any(?:one|body) (?:there|reading|home|out there|alive)\b|\bcrickets\b",
     r"\b(?:still )?waiting (?:for|on) (?:a |an |your |any )?(?:reply|response|answer|call ?back)\b|"
@@ -56,17 +60,21 @@ _UNANSWERED = "|".join([
     r"\b(?:nothing|silence)(?: back| since| yet| at all)?(?=\s*(?:[.!?,]|$))",
 ])
 # "was told someone would call me back", "they said they'd sort it": a promise made when they got through, not kept
-_PROMISED = r"\b(?:was|were|been|got) (?:told|promised|assured)\b|\bsaid (?:they|you|he|she|it)(?:'d| would)\b|\bpromised\b"
+_PROMISED = (r"\b(?:was|were|been|got) (?:told|promised|assured)\b|\bsaid (?:they|you|he|she|it)(?:'d| would)\b|"
+             r"\bpromised\b")
 # "chasing my email", "third time asking", "following up on my call", "writing again"
 # "chasing my email", "third message about it", "following up on my call", "writing again" (not "third time it came
 # broken" or "who do I chase?": a problem that came back, or someone else to chase)
 _CHASING = (r"\bchasing (?:up |this |it |you |my |our |the )|\bchase (?:this|it|you) up\b|\bfollow(?:ing)? up\b|"
             r"\b(?:writing|asking|messaging|contacting|emailing) (?:you )?again\b|"
             # "my third email", "3rd message about my refund" (not "the third email this week giving me a new date")
-            r"\b(?:my|this is (?:my|the)) (?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) (?:e-?mail|message|dm|call|chat)\b|"
-            r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) (?:e-?mail|message|dm|call|chat) (?:about|re\b|regarding|"
+            r"\b(?:my|this is (?:my|the)) (?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) (?:e-?mail|message|dm|"
+            r"call|chat)\b|"
+            r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) (?:e-?mail|message|dm|call|chat) (?:about|re\b|"
+            r"regarding|"
             r"asking|to you|(?:i'?ve|i have) (?:sent|written))|"
-            r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) time (?:asking|messaging|contacting|emailing|writing|"
+            r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) time (?:asking|messaging|contacting|emailing|"
+            r"writing|"
             r"calling|chasing)\b")
 # a problem or a contact again: its words are no matter either ("third time now", "another attempt")
 _REPEATED = (r"\b(?:this is )?(?:my |the |a )?(?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th|another) "
@@ -77,7 +85,8 @@ _CHASE = re.compile("|".join([
     rf"\b(?:i'?ve |i have |i |we'?ve |we )?(?:already |also )?{_CONTACTED_BY}\b"  # (not "rang" of "home range")
     r"(?: (?:you|u|y'?all|your (?:team|store|shop|staff|support|customer service|helpline|customer (?:line|services?))|"
     r"the (?:store|shop|team)|customer services?)\b)?(?: (?:guys|lot|people)\b)?",
-    r"\bsent (?:you |u )?(?:a |an |the |your |another |two |three |\d+ )?(?:dms?|e-?mails?|messages?|(?:contact )?forms?)",
+    r"\bsent (?:you |u )?(?:a |an |the |your |another |two |three |\d+ )?(?:dms?|e-?mails?|messages?|"
+    r"(?:contact )?forms?)",
     r"\b(?:filled in|filled out|submitted|used) (?:your |the |a )?(?:contact )?form\b|\bgot (?:the|an) auto-?reply\b",
     _CHANNEL, _UNANSWERED, _CHASING, _REPEATED,
     rf"\b(?:a |{_TIMES} |\d+ )?(?:days?|weeks?|hours?) ago\b|\bsince (?:last )?\w+day\b|\blast \w+day\b",
@@ -86,12 +95,14 @@ _CHASE = re.compile("|".join([
     r"\b(?:get|getting|got) back to (?:me|us)\b|\b(?:call|ring)(?:ed)? (?:me|us) back\b|"
     r"\b(?:was |were )?promised (?:a |to )?call ?back\b|\bnever happened\b",
     # the rest of a chase's talk: "sorry to bother you again", "no answer to my email from last week", "please advise"
-    r"\b(?:sorry )?to bother(?: you)?\b|\ba while (?:back|ago)\b|\b(?:to|about) (?:my|the|your|our) (?:first |last |previous )?"
+    r"\b(?:sorry )?to bother(?: you)?\b|\ba while (?:back|ago)\b|\b(?:to|about) (?:my|the|your|our) (?:first |last |"
+    r"previous )?"
     r"(?:e-?mails?|messages?|calls?|dms?|forms?)(?: from (?:last \w+|\w+day|the \w+))?\b|\bplease advise\b|"
     r"\bwhat'?s going on\b|\bwhats going on\b|\bdo your job\b|\bthis time\b|\b(?:received |got )?(?:an |the )?"
     r"auto(?:mated)?[- ]?(?:reply|response)(?: only)?\b|\bcontact(?: us)? page\b|\bcontact (?:you )?online\b|"
     r"\bon (?:the )?\w+day\b|\bx+$",
-    r"\bon hold(?: for \w+ \w+)?\b|\b(?:can'?t|cannot|couldn'?t) get through\b|\bcheck (?:your|ur) (?:dms?|messages|inbox)\b",
+    r"\bon hold(?: for \w+ \w+)?\b|\b(?:can'?t|cannot|couldn'?t) get through\b|\bcheck (?:your|ur) (?:dms?|messages|"
+    r"inbox)\b",
 ]), re.IGNORECASE)
 _WAS_CONTACTED = re.compile(rf"\b{_CONTACTED_BY}\b|\bsen[dt] (?:you |u )?(?:a |an |the )?(?:dm|e-?mail|message|form)|"
                             r"\b(?:my|our) (?:e-?mails?|messages?|dms?|calls?|tweets?)\b|\bwrite again\b|" + _CHANNEL,

@@ -17,15 +17,18 @@ import re
 from bot.dialogue import case_report
 
 _DAY = (r"(?:today|tonight|tomorrow|tmrw|tmr|this (?:evening|afternoon|weekend|week)|the weekend|next week|"
-        r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|the \d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|nd|rd|th)|"
+        r"(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?|the \d{1,2}(?:st|nd|rd|th)?|\d{1,2}(?:st|"
+        r"nd|rd|th)|"
         r"christmas(?: eve| day)?|xmas|easter|mother'?s day|father'?s day|valentine'?s(?: day)?|new year'?s?(?: eve)?|"
         r"(?:his|her|my|their|our|the) (?:birthday|wedding|party|trip|holiday|flight|interview|event|prom|anniversary)|"
         r"(?:a|the) (?:wedding|party|trip|holiday|flight|interview|event|prom))")
-_ARRIVES = r"(?:arrive|get here|be here|come|reach (?:me|us|her|him|them)|be delivered|deliver(?:ed)?|get it|have it|make it)"
+_ARRIVES = (r"(?:arrive|get here|be here|come|reach (?:me|us|her|him|them)|be delivered|deliver(?:ed)?|get it|have it|"
+            r"make it)")
 _NEEDS_IT_BY = re.compile("|".join([
     # "need it by Friday", "needs to arrive by the 14th", "need a dress for a wedding tomorrow"
     rf"\b(?:need|needs|needed)\b[^.!?\n]{{0,40}}?\b(?:by|before|for|in time for|on) {_DAY}\b",
-    rf"\b(?:want|wanted)\b[^.!?\n]{{0,40}}?\b(?:by|before|in time for) {_DAY}\b",  # (not "want to save it for my birthday")
+    rf"\b(?:want|wanted)\b[^.!?\n]{{0,40}}?\b(?:by|before|"
+    rf"in time for) {_DAY}\b",  # (not "want to save it for my birthday")
     rf"\b{_ARRIVES}\b[^.!?\n]{{0,25}}?\b(?:by|before|in time for) {_DAY}\b",
     rf"\b(?:can|could|will|would) (?:i|we|you|it|they|express|standard)\b[^.!?\n]{{0,30}}?\b(?:get|have|arrive|come|"
     rf"deliver|be here|make it)\b[^.!?\n]{{0,20}}?\b(?:by|before|for) {_DAY}\b",
@@ -62,13 +65,16 @@ _PLACED = _ORDERED + r"|\bmy order\b|\border (?:no\.? ?|number |#)?\d"
 _PLACED_AND_NEEDED_BY = re.compile(rf"^(?=.*(?:{_ORDERED}))(?=.*(?:{_NEEDS_IT_BY.pattern}))", re.IGNORECASE | re.DOTALL)
 # "it was due Friday and still isn't here": a late parcel, not a date to plan for; "my delivery I'm expecting today",
 # "tracking says today", "waited in all day": a delivery on its way, whose own answers stand
-_ALREADY_LATE = re.compile(r"\b(?:was|were) (?:due|supposed to|meant to|promised)\b|\bstill (?:not|hasn'?t|isn'?t|no)\b|"
-                           r"\bnever (?:came|arrived)\b|\boverdue\b|\bwhere(?:'s| is) my\b|\bnothing (?:came|arrived|here)\b|"
+_ALREADY_LATE = re.compile(r"\b(?:was|were) (?:due|supposed to|meant to|promised)\b|"
+                           r"\bstill (?:not|hasn'?t|isn'?t|no)\b|"
+                           r"\bnever (?:came|arrived)\b|\boverdue\b|\bwhere(?:'s| is) my\b|\bnothing (?:came|"
+                           r"arrived|here)\b|"
                            r"\b(?:says|said|saying|shows|marked)(?: as| it was| it'?s)? delivered\b", re.IGNORECASE)
 _ON_ITS_WAY = re.compile(r"\b(?:my|the|our) (?:delivery|parcel|package|shipment)\b|\bexpecting\b|\bdispatch\w*\b|"
                          r"\btracking\b|\bdepot\b|" + _PLACED + r"|\bwaited in\b|\bout for delivery\b|\bdriver\b|"
                          # "two orders delivered today, both wrong" (not "can I get an order delivered today?")
-                         r"\b(?:was|were|been|got) delivered\b|\b(?:orders?|parcels?|packages?) delivered (?:today|yesterday)\b(?!\?)",
+                         r"\b(?:was|were|been|got) delivered\b|\b(?:orders?|parcels?|packages?) delivered (?:today|"
+                         r"yesterday)\b(?!\?)",
                          re.IGNORECASE)
 
 

@@ -76,7 +76,8 @@ FALLBACK_FACT_TOPICS = {"suggests_a_change": "feedback", "shelf_price": "price_a
                         "product_compatibility": "product_question",  # round 17: unless a case or keyword named one
                         # round 23 (bot/dialogue/delivery_speed.py): needed by a date, today, or sooner; a fact of a
                         # case after it ("mine's broken") still names its own topic
-                        "needs_it_by": "shipping_options", "same_day": "shipping_options", "speed_up": "shipping_options"}
+                        "needs_it_by": "shipping_options", "same_day": "shipping_options",
+                        "speed_up": "shipping_options"}
 # ...except a care question: "it shrank in the wash, how should I wash it?" keeps the care answers
 CARE_INTENT = "product_care"
 NOT_A_PROMO_CODE = re.compile(r"\bgift ?cards?\b|\be-?gift\b|\blockers?\b", re.IGNORECASE)

@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from bot.dialogue import case_report, chasing, clarify, greeting, in_store, issues, order_access, sarcasm, told_topics
+from bot.dialogue import chasing, clarify, greeting, in_store, issues, order_access, sarcasm, told_topics
 from bot.dialogue.facts import facts_in
 from bot.dialogue.not_ours import other_company_name
 from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
@@ -42,7 +42,8 @@ _PRODUCT_REF = re.compile(r"\b(?:sku|model|style|article|(?:item|product|part)\s
 _TRACKING_REF = re.compile(r"\btracking\s*(?:#|no\b\.?|nr\b|number|num\b|code|id\b|ref\b)?[\s.:#]*(?:is\s+)?[a-z]{0,4}\d[\w-]{5,}",
                            re.IGNORECASE)
 _DATE = re.compile(
-    r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}"
+    r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}/\d{1,2}(?:/\d{2,4})?|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|"
+    r"dec)[a-z]*\.? \d{1,2}"
     r"|today|yesterday|tomorrow|last week|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b",
     re.IGNORECASE,
 )
@@ -236,12 +237,13 @@ class DialogueTracker:
         if visit_complaint and in_store.COMPLAINT_INTENT in ids:
             lifted.append(ids.index(in_store.COMPLAINT_INTENT))  # "the till woman at your Farlington store ignored him"
         # "third email about my missing refund and still nothing": the refund, read without the chase around it
-        matter = chasing.the_matter(message) if chasing.is_a_chase(message) and chasing.names_a_matter(message) else None
+        chase = chasing.is_a_chase(message) and chasing.names_a_matter(message)
+        matter = chasing.the_matter(message) if chase else None
         matter_scores = self.read_the_matter(matter, scores) if matter is not None else None
         if matter_scores is not None:
             scores = matter_scores
-            # the answer opens with an apology for the wait (chasing.add_apology), when the message says it went unanswered
-            state.cache["chase_matter"] = chasing.is_a_chase(message)
+            # the answer opens with an apology for the wait (chasing.add_apology)
+            state.cache["chase_matter"] = True
             lifted = [i for i in lifted if ids[i] != HUMAN_AGENT_INTENT]  # "customer services never called me back"
         elif "waited_for_answer" in said and not keyword_lifts and in_store.COMPLAINT_INTENT in ids and \
                 said.isdisjoint(told_topics.THEIR_SYSTEMS) and \
