@@ -38,8 +38,7 @@ _CONTACTED_BY = (r"(?<!be )(?<!been )(?<!being )(?:dm'?e?d|dm'd|pm'?e?d|messag(?
                  r"reached out to|reported (?:it|this)|raised (?:it|this))"
                  # a chase of us, not of a seller, a marketplace or a bank ("contacted the seller twice, ignored")
                  r"(?! (?:the |a |my |their )?(?:seller|sellers|ebay|amazon|courier|driver|bank|paypal|manufacturer|"
-                 r"maker|"
-                 r"brand|vendor|landlord|airline))")
+                 r"maker|brand|vendor|landlord|airline))")
 _CHANNEL = (r"\b(?:on|via|through|over|by|in|using) (?:the |your |a )?(?:insta(?:gram)?|facebook|fb|twitter|x|whatsapp|"
             r"live ?chat|chat|web ?chat|phone|email|e-mail|dms?|messenger|(?:contact )?form|helpline|app)\b")
 # "nothing back", "no reply", "nobody called back", "left on read": the contact went unanswered
@@ -62,7 +61,6 @@ _UNANSWERED = "|".join([
 # "was told someone would call me back", "they said they'd sort it": a promise made when they got through, not kept
 _PROMISED = (r"\b(?:was|were|been|got) (?:told|promised|assured)\b|\bsaid (?:they|you|he|she|it)(?:'d| would)\b|"
              r"\bpromised\b")
-# "chasing my email", "third time asking", "following up on my call", "writing again"
 # "chasing my email", "third message about it", "following up on my call", "writing again" (not "third time it came
 # broken" or "who do I chase?": a problem that came back, or someone else to chase)
 _CHASING = (r"\bchasing (?:up |this |it |you |my |our |the )|\bchase (?:this|it|you) up\b|\bfollow(?:ing)? up\b|"
@@ -71,11 +69,9 @@ _CHASING = (r"\bchasing (?:up |this |it |you |my |our |the )|\bchase (?:this|it|
             r"\b(?:my|this is (?:my|the)) (?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) (?:e-?mail|message|dm|"
             r"call|chat)\b|"
             r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) (?:e-?mail|message|dm|call|chat) (?:about|re\b|"
-            r"regarding|"
-            r"asking|to you|(?:i'?ve|i have) (?:sent|written))|"
+            r"regarding|asking|to you|(?:i'?ve|i have) (?:sent|written))|"
             r"\b(?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th) time (?:asking|messaging|contacting|emailing|"
-            r"writing|"
-            r"calling|chasing)\b")
+            r"writing|calling|chasing)\b")
 # a problem or a contact again: its words are no matter either ("third time now", "another attempt")
 _REPEATED = (r"\b(?:this is )?(?:my |the |a )?(?:second|third|fourth|fifth|2nd|3rd|4th|5th|\d+th|another) "
              r"(?:time|e-?mail|message|dm|call|attempt|chat)\b")
@@ -95,9 +91,8 @@ _CHASE = re.compile("|".join([
     r"\b(?:get|getting|got) back to (?:me|us)\b|\b(?:call|ring)(?:ed)? (?:me|us) back\b|"
     r"\b(?:was |were )?promised (?:a |to )?call ?back\b|\bnever happened\b",
     # the rest of a chase's talk: "sorry to bother you again", "no answer to my email from last week", "please advise"
-    r"\b(?:sorry )?to bother(?: you)?\b|\ba while (?:back|ago)\b|\b(?:to|about) (?:my|the|your|our) (?:first |last |"
-    r"previous )?"
-    r"(?:e-?mails?|messages?|calls?|dms?|forms?)(?: from (?:last \w+|\w+day|the \w+))?\b|\bplease advise\b|"
+    r"\b(?:sorry )?to bother(?: you)?\b|\ba while (?:back|ago)\b|"
+    r"\b(?:to|about) (?:my|the|your|our) (?:first |last |previous )?(?:e-?mails?|messages?|calls?|dms?|forms?)(?: from (?:last \w+|\w+day|the \w+))?\b|\bplease advise\b|"
     r"\bwhat'?s going on\b|\bwhats going on\b|\bdo your job\b|\bthis time\b|\b(?:received |got )?(?:an |the )?"
     r"auto(?:mated)?[- ]?(?:reply|response)(?: only)?\b|\bcontact(?: us)? page\b|\bcontact (?:you )?online\b|"
     r"\bon (?:the )?\w+day\b|\bx+$",

@@ -237,8 +237,8 @@ class DialogueTracker:
         if visit_complaint and in_store.COMPLAINT_INTENT in ids:
             lifted.append(ids.index(in_store.COMPLAINT_INTENT))  # "the till woman at your Farlington store ignored him"
         # "third email about my missing refund and still nothing": the refund, read without the chase around it
-        chase = chasing.is_a_chase(message) and chasing.names_a_matter(message)
-        matter = chasing.the_matter(message) if chase else None
+        names_a_matter = chasing.names_a_matter(message)
+        matter = chasing.the_matter(message) if names_a_matter and chasing.is_a_chase(message) else None
         matter_scores = self.read_the_matter(matter, scores) if matter is not None else None
         if matter_scores is not None:
             scores = matter_scores
@@ -247,7 +247,7 @@ class DialogueTracker:
             lifted = [i for i in lifted if ids[i] != HUMAN_AGENT_INTENT]  # "customer services never called me back"
         elif "waited_for_answer" in said and not keyword_lifts and in_store.COMPLAINT_INTENT in ids and \
                 said.isdisjoint(told_topics.THEIR_SYSTEMS) and \
-                (ids[int(np.argmax(scores))] == HUMAN_AGENT_INTENT or not chasing.names_a_matter(message)):
+                (ids[int(np.argmax(scores))] == HUMAN_AGENT_INTENT or not names_a_matter):
             # "Helloooo!! Anybody there?? you've been ignoring my DMs": no person asked for, a wait complained of (round
             # 14's raters: "I'm here now, let's get this sorted" 4.5, a handover 3); "DMed you 3 days ago, still
             # nothing" names no order's trouble either (round 22), while "emailed 4 times about my refund" is the refund
