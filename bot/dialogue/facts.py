@@ -648,7 +648,7 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           **delivery_speed.UNLESS,
           # "a DM says I won your giveaway and must pay shipping, is that you?", "a text says my order is held at customs":
           # a message to check, which the scam answers cover
-          "competition": _checks_a_message, "tracking_stuck": _checks_a_message,
+          "competition": _checks_a_message, "tracking_stuck": _checks_a_message, "other_contest": _checks_a_message,
           # "tea towels with lemons on", "a chocolate brown throw": goods of ours named, the food is their print or colour
           "groceries": lambda text: not_ours.UNLESS["groceries"](text) or bool(FACTS["names_our_goods"].search(text)),
           # "a dress for a church wedding", "delivery held up by the weather": a purchase is in it (round 20)

@@ -5,6 +5,7 @@ in English only (our own wording). A customer who wrote in Spanish should not ge
     FOREIGN          all of them: the handover reads a message as another language by these (handover.looks_english)
     which_language   the language whose markers a message uses most, or None (a tie, or too few)
     SORRY            per language: we answer in English, and a colleague replies here
+    SORRY_ELSEWHERE  per language: we answer in English, and it sounds like another company's (named)
 """
 from __future__ import annotations
 
@@ -74,6 +75,25 @@ SORRY = {
     "nl": "Sorry, ik kan alleen in het Engels antwoorden. Een collega van {store_name} antwoordt je hier.",
     "pl": "Przepraszam, mogę odpowiadać tylko po angielsku. Ktoś z zespołu {store_name} odpowie tutaj.",
     "sv": "Tyvärr kan jag bara svara på engelska. En kollega på {store_name} svarar här.",
+}
+# ...and when the message names another company (handover.LANGUAGE_ELSEWHERE_TEXT): whose it is, in their language
+SORRY_ELSEWHERE = {
+    "fr": "Désolé, je ne peux répondre qu'en anglais. Cela semble concerner {other_company} plutôt que {store_name} : "
+          "c'est leur service client qui peut vous aider.",
+    "es": "Lo siento, solo puedo responder en inglés. Parece que esto es de {other_company} y no de {store_name}: su "
+          "atención al cliente es quien puede ayudarte.",
+    "de": "Entschuldigung, ich kann nur auf Englisch antworten. Das scheint {other_company} zu betreffen, nicht "
+          "{store_name}: dort hilft Ihnen der Kundenservice weiter.",
+    "it": "Mi dispiace, posso rispondere solo in inglese. Sembra che riguardi {other_company} e non {store_name}: è il "
+          "loro servizio clienti che può aiutarti.",
+    "pt": "Desculpe, só posso responder em inglês. Parece que isto é com a {other_company}, não com a {store_name}: o "
+          "apoio ao cliente deles é quem pode ajudar.",
+    "nl": "Sorry, ik kan alleen in het Engels antwoorden. Dit lijkt over {other_company} te gaan, niet over {store_name}: "
+          "hun klantenservice kan je helpen.",
+    "pl": "Przepraszam, mogę odpowiadać tylko po angielsku. Wygląda na to, że chodzi o {other_company}, a nie o "
+          "{store_name}: pomoże ich obsługa klienta.",
+    "sv": "Tyvärr kan jag bara svara på engelska. Det här verkar gälla {other_company}, inte {store_name}: deras "
+          "kundtjänst kan hjälpa dig.",
 }
 WORD = re.compile(r"[^\W\d_]+", re.UNICODE)  # a word in any script, no digits
 

@@ -278,7 +278,13 @@ FACTS = {
         # (not "why do you hire people who hate customers": a complaint about the staff, round 22)
         r"(?<!why )do (?:you|u) hire|hire (?:warehouse|staff|people|students)(?! (?:who|that)\b)|"
         r"looking for (?:part[- ]time|seasonal|staff|sales "
-        r"associates?|workers|people)|jobs? (?:going|available|openings?)|any [\w /]{0,30}?jobs\b)\b",
+        r"associates?|workers|people)|jobs? (?:going|available|openings?)|any [\w /]{0,30}?jobs\b|"
+        # after applying: a job fair, an offer letter, an interview to move, a background check, a first day (round 24)
+        r"job fairs?|(?:hiring|recruitment|career) (?:event|day|fair)s?|(?:job )?offer letter|job offers?|"
+        r"(?:my|the|group|an|our) interviews?\b(?! (?:with|of) (?:a |the )?(?:customer|press))|background checks?|"
+        r"(?:my )?first (?:day|shift) (?:at work|on the job)|my first (?:day|shift)\b(?! (?:of|in) (?:the )?(?:sale|sales))|"
+        r"my start date|start date (?:is|was|clashes|for (?:the|my) (?:job|role))|got the job|(?:stockroom|warehouse|sales associate|cashier|seasonal|store) (?:job|role|position)s?|"
+        r"(?:hiring|recruiting|application|careers?) portal|recruiters?|onboarding)\b",
         re.IGNORECASE),
     # when a sale starts or ends, whether something will be reduced; not "these shouldn't be on sale"
     "sale_dates": re.compile(
