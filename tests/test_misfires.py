@@ -63,6 +63,9 @@ def groups(tmp_path_factory):
     #                      version 23, mended on: 26; its 30 messages about a store's till rules are not in the file)
     ("hunt 35", 50, 1),  # the same by another writer, held out until hunt 34's rules: 44 of 60 and 1 then (base 17);
     #                      mended on: 54 and 0, after real_dev showed deliveries due today read as asking for same-day
+    ("hunt 36", 52, 1),  # round 24: not ours by the thing or service alone (a console, a pharmacy, fuel), another
+    #                      company's contest, a job after applying (base 25 of 60; mended on: 54)
+    ("hunt 37", 46, 1),  # the same by another writer, held out until hunt 36's rules: 41 of 60 and 0 then (base 22)
 ])
 def test_the_reading_rules_hold_on_the_hunts(groups, hunt, min_hits, max_false_alarms):
     group = groups[hunt]

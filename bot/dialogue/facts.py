@@ -601,8 +601,13 @@ _A_REAL_ORDERS_EXTRA = re.compile(r"\b(?:deliver\w*|shipping|postage|express|nex
 
 
 _IS_IT_YOU = re.compile(r"\bis (?:that|this|it) (?:actually |really )?(?:you|from you|legit|real|genuine)\b|"
+                        r"\b(?:that'?s|that is|this is|it'?s) not (?:really )?(?:you|from you)\b|"
                         r"\b(?:need|have|asked|asking|wants?) (?:me )?to pay (?:the |a )?(?:shipping|postage|fee|customs|duty|[£$]\d)",
                         re.IGNORECASE)
+
+
+_DRESSED_FOR = re.compile(r"\b(?:for|before|by|to) (?:my|an|the|a) (?:job |new job )?(?:interview|first day|start)\b",
+                          re.IGNORECASE)
 
 
 def _checks_a_message(text: str) -> bool:
@@ -648,7 +653,10 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           **delivery_speed.UNLESS,
           # "a DM says I won your giveaway and must pay shipping, is that you?", "a text says my order is held at customs":
           # a message to check, which the scam answers cover
-          "competition": _checks_a_message, "tracking_stuck": _checks_a_message, "other_contest": _checks_a_message,
+          "competition": _checks_a_message, "tracking_stuck": _checks_a_message, "other_contest": lambda text: _checks_a_message(text) or not_ours.UNLESS["other_contest"](text),
+          # "a 'Northwind recruiter' offered me a job on WhatsApp, that's not you right?": a message to check; "a suit
+          # for an interview on Monday": an occasion to dress for (round 24)
+          "careers": lambda text: _checks_a_message(text) or bool(_DRESSED_FOR.search(text)),
           # "tea towels with lemons on", "a chocolate brown throw": goods of ours named, the food is their print or colour
           "groceries": lambda text: not_ours.UNLESS["groceries"](text) or bool(FACTS["names_our_goods"].search(text)),
           # "a dress for a church wedding", "delivery held up by the weather": a purchase is in it (round 20)

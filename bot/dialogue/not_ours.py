@@ -228,7 +228,7 @@ FACTS = {
     # sell (not "the rug for under my sofa", "a cover for my laptop", "the TV advert", a phone that died)
     "not_our_range": re.compile(
         r"(?:^|\b(?:my|the|our|a|an|this|these|those|new|your|ur|some|any|sell|stock|carry|have|\d+|"
-        r"take|carry|bring|deliver|delivered|assemble|assembled|and)\s+)"
+        r"take|carry|bring|deliver|delivered|assemble|assembled|bed and|sofa and)\s+)"
         r"(?:[\w'-]+\s+){0,2}?"
         r"(?:" + _NOT_OUR_RANGE +
         r")\b(?! (?:" + _RANGE_GOODS + r")\b)"
@@ -240,7 +240,8 @@ FACTS = {
     # for a show or a train, which another company runs (round 24; real_dev's raters: "the shop has no opticians")
     "not_our_service": re.compile(
         r"\b(?:opticians?|optometrists?|eye (?:tests?|exams?|appointments?)|contact lens(?:es)?|pharmacists?|pharmacy|"
-        r"pharmacies|(?:my|the|a) prescriptions?|baristas?|caf[eé]s?|coffee shops?|petrol|diesel|fuel|gas station|"
+        r"pharmacies|(?:my|the|a) prescriptions?|baristas?|caf[eé]s?(?! au lait| latte| cr[eè]me)|coffee shops?|petrol|"
+        r"diesel|fuel|gas station|"
         r"petrol station|filling station|car wash|pumps? (?:\d+|number \d+)|flu (?:jabs?|shots?|vaccines?)|vaccinations?|"
         r"(?:train|bus|rail|concert|festival|match|theatre|theater|show|cinema|movie|gig|flight|plane|ferry) tickets?|"
         r"tickets? (?:to|for) (?:the |a |saturday'?s |sunday'?s |tonight'?s )?(?:match|game|show|gig|concert|festival|play))\b"
@@ -253,8 +254,9 @@ FACTS = {
         r"sweepstakes?|draw|lucky draw)\b|#\w*(?:giveaway|competition|contest|win|quiz)\w*))"
         r"(?=.*(?:\b(?:win|won|winners?|winning|prizes?|results?|announced?|draw|drawn|entered|giveaway)\b|#\w*win\w*))"
         r"(?=.*(?:\b(?:(?:i)?phones?|smartphones?|cars?|e-?bikes?|bikes?|consoles?|ps[45]|xbox|switch|tvs?|laptops?|"
-        r"tablets?|ipads?|holiday|vacation|trip|cruise|weekend[- ]in[- ]\w+|(?:concert|festival|match|final|finals|show|gig) "
-        r"tickets?|tickets to|cash prize|£\d+|\$\d{3,})\b|#\w*(?:phone|car|console|iphone|ps5|xbox|tickets|trip|holiday)\w*))",
+        r"tablets?|ipads?|(?:holiday|vacation|trip|cruise) (?:to|in|abroad)|(?:win|won|winning) (?:a |the )?(?:holiday|"
+        r"vacation|trip|cruise)|weekend[- ]in[- ]\w+|(?:concert|festival|match|final|finals|show|gig|vip) tickets?|"
+        r"tickets to|cash prize)\b|#\w*(?:phone|car|console|iphone|ps5|xbox|tickets|trip|holiday)\w*))",
         re.IGNORECASE | re.DOTALL),
 }
 
@@ -291,8 +293,17 @@ _TRAVEL = re.compile(r"\b(?:flights?|airlines?|airport|boarding|gate|hotel|train
 _CARE = re.compile(r"\b(?:stains?|stained|spill\w*|wash\w*|clean\w*|marks?)\b", re.IGNORECASE)
 
 
+# "left at the cafe next door", "the locker at the petrol station": the service is where a parcel is, not the matter
+_A_PARCELS_PLACE = re.compile(r"\b(?:parcels?|packages?|lockers?|couriers?|tracking|collection point|pick(?:ed)? (?:it )?up|"
+                              r"order \d+)\b", re.IGNORECASE)
+# a prize we do give: "the $250 gift card in your holiday prize draw"
+_OUR_PRIZE = re.compile(r"\b(?:gift ?cards?|e-?gift|vouchers?|store credit)\b", re.IGNORECASE)
+
+
 # A fact that another reading of the message overrules
 UNLESS = {
+    "not_our_service": lambda text: bool(_A_PARCELS_PLACE.search(text)),
+    "other_contest": lambda text: bool(_OUR_PRIZE.search(text)),
     "other_programme": lambda text: case_report.parcel_trouble(text),  # "my Prime delivery is late": the parcel
     "other_company_order": lambda text: bool(_FROM_US.search(text)),  # "ordered it from you, not from Amazon"
     # a comparison ("cheaper at Argos", "like Currys do"), their gift card, a scam in their name, paying with them
