@@ -109,6 +109,17 @@ def test_an_unsure_opening_that_tells_what_happened_goes_to_a_person(bot):
     assert [e["reason"] for e in escalations(bot.replay) if e["session_id"] == "told-1"] == ["unsure"]
 
 
+def test_an_unsure_opening_with_nothing_a_shop_does_says_what_we_are_and_still_passes_it_on(bot):
+    """Round 24: nothing in it about an order, a delivery, an account or goods ("a limit on what I can spend?"): many
+    such messages are meant for another company, so the handover says what we sell and who can act on it."""
+    turn = bot.reply("told-elsewhere", "why is there suddenly a limit on how much each person can spend, £60 max?? disgusting")
+    served = turn.candidates[turn.chosen]
+    assert served.source == "handover" and served.meta["handover"] == "unsure", turn.text
+    assert turn.text.startswith(handover.TOLD_ELSEWHERE_TEXT.split("{")[0]) and "another company" in turn.text
+    ours = bot.reply("told-ours", "the parcel people keep leaving notes but I am in all day, what is going on")
+    assert "another company" not in ours.text, ours.text
+
+
 def test_the_phone_line_is_not_offered_to_someone_the_phone_failed(bot):
     turn = bot.reply("told-phone", "rang your number twice today about the thing I mentioned and the line kept cutting out")
     assert turn.candidates[turn.chosen].source == "handover" and bot.kb.store["support_phone"] not in turn.text

@@ -62,6 +62,21 @@ _PERSON = re.compile(r"\b(?:human|person|people|agent|representative|rep|someone
 TOLD_TEXT = ("Thanks for your message. I'd rather a person read it than guess at an answer, so I've passed it to a "
              "colleague at {store_name}, who will reply here or by email within a day ({support_hours}).")
 ADD_ORDER_TEXT = " If it's about an order, add the order number here and they'll have it to hand."
+# Unsure, and nothing in the message is about an order, a delivery, an account or anything else a shop like ours does
+# with a customer ("again restricting limits in spend.. £80!", "is there an age range for the parent child bays?"):
+# many such messages are meant for another company, and round 23's raters rated a plain handover of another company's
+# matter 2 ("hands it to staff without saying so"). So the reply says what we are and who can act on it, and still
+# passes it on in case it is ours.
+TOLD_ELSEWHERE_TEXT = ("Thanks for your message. I can't tell whether it's about {store_name}: we sell clothing, shoes, "
+                       "accessories and home goods, online and in our stores in the US and Canada. If it's about another "
+                       "company's service, store or offer, they're the ones who can act on it. If it is about us, I've "
+                       "passed it to a colleague, who will reply here or by email within a day ({support_hours}).")
+_ABOUT_A_SHOP_MATTER = re.compile(
+    r"\b(?:orders?|ordered|parcels?|packages?|deliver\w*|ship\w*|tracking|courier|arriv\w*|refund\w*|returns?|returned|"
+    r"exchange\w*|collect\w*|colect\w*|pick(?:ing)? (?:it |them )?up|account|log ?in|logged|sign ?in|password|site|website|app|checkout|basket|cart|e-?mails?|emailed|dm'?e?d?|"
+    r"messaged|call\w*|phone\w*|rang|card|charged?|payment|paid|pay|bought|purchased?|gift|vouchers?|codes?|size|fit|"
+    r"colou?r|stock|sale|price|discount|members?(?:hip)?|subscription|northwind|jacket|coat|dress|shirt|shoes|boots|"
+    r"towels?|bedding|duvet|sheets?|throw|lamp|mug|items?|products?)\b", re.IGNORECASE)
 HANDOVER_TEXT = ("I'm not sure I've understood, so I've passed our conversation to a colleague at {store_name}. They'll "
                  "reply to you here or by email within a day ({support_hours}).")
 LANGUAGE_TEXT = ("Sorry, I can only answer in English. I've passed your message to a colleague at {store_name}, who "
@@ -157,6 +172,8 @@ def decide(state: DialogueState, kb) -> Candidate | None:
             area = handover_areas.area_of(state, kb)
             if area is not None:  # sure of the area if not of the intent: named, with what happens next
                 told_text = handover_areas.template(area, state)
+            elif not _ABOUT_A_SHOP_MATTER.search(message):  # nothing a shop does with a customer: maybe not ours
+                told_text = TOLD_ELSEWHERE_TEXT
             else:  # the tracker keeps any order number the message gave: never asked for when given
                 told_text = TOLD_TEXT + ("" if "order_id" in state.slots else ADD_ORDER_TEXT)
             reply = _handover(told_text, "unsure", store)
