@@ -76,7 +76,13 @@ _ABOUT_A_SHOP_MATTER = re.compile(
     r"exchange\w*|collect\w*|colect\w*|pick(?:ing)? (?:it |them )?up|account|log ?in|logged|sign ?in|password|site|website|app|checkout|basket|cart|e-?mails?|emailed|dm'?e?d?|"
     r"messaged|call\w*|phone\w*|rang|card|charged?|payment|paid|pay|bought|purchased?|gift|vouchers?|codes?|size|fit|"
     r"colou?r|stock|sale|price|discount|members?(?:hip)?|subscription|northwind|jacket|coat|dress|shirt|shoes|boots|"
-    r"towels?|bedding|duvet|sheets?|throw|lamp|mug|items?|products?)\b", re.IGNORECASE)
+    r"towels?|bedding|duvet|sheets?|throw|lamp|mug|items?|products?|stores?|shops?|branch(?:es)?|sizes?|staff|"
+    r"employees?|assistants?|cashiers?|opening|open|closed|guarantee|warranty|broke|broken|stopped working|booking|book|"
+    r"appointment|fitting|sell|made|lids?|jars?|bin|slip|present|covers?|lift|accessible|"
+    # ...nor one that speaks to us ("useless the lot of you", "what is your policy on ..."): ours until it says otherwise
+    r"you|your|yours|u|ur|y'?all|yous)\b", re.IGNORECASE)
+# ...nor a fact of a shop's matter (goods of ours named, a stock question, a fault): only a rant at a service may stand
+_NO_SHOP_FACT = {"service_complaint"}
 HANDOVER_TEXT = ("I'm not sure I've understood, so I've passed our conversation to a colleague at {store_name}. They'll "
                  "reply to you here or by email within a day ({support_hours}).")
 LANGUAGE_TEXT = ("Sorry, I can only answer in English. I've passed your message to a colleague at {store_name}, who "
@@ -172,7 +178,8 @@ def decide(state: DialogueState, kb) -> Candidate | None:
             area = handover_areas.area_of(state, kb)
             if area is not None:  # sure of the area if not of the intent: named, with what happens next
                 told_text = handover_areas.template(area, state)
-            elif not _ABOUT_A_SHOP_MATTER.search(message):  # nothing a shop does with a customer: maybe not ours
+            elif not _ABOUT_A_SHOP_MATTER.search(message) and state.cache.get("facts", set()) <= _NO_SHOP_FACT:
+                # nothing a shop does with a customer: maybe not ours
                 told_text = TOLD_ELSEWHERE_TEXT
             else:  # the tracker keeps any order number the message gave: never asked for when given
                 told_text = TOLD_TEXT + ("" if "order_id" in state.slots else ADD_ORDER_TEXT)
