@@ -109,13 +109,19 @@ def test_an_unsure_opening_that_tells_what_happened_goes_to_a_person(bot):
     assert [e["reason"] for e in escalations(bot.replay) if e["session_id"] == "told-1"] == ["unsure"]
 
 
-def test_an_unsure_opening_with_nothing_a_shop_does_says_what_we_are_and_still_passes_it_on(bot):
+def test_an_unsure_opening_with_nothing_a_shop_does_says_what_we_are_and_asks_for_more(bot):
     """Round 24: nothing in it about an order, a delivery, an account or goods ("a limit on what I can spend?"): many
-    such messages are meant for another company, so the handover says what we sell and who can act on it."""
+    such messages are meant for another company or are no request, so the reply says what we are and that another
+    company's matter is theirs, and asks for more if it's ours, without a colleague's queue (ab1-r24)."""
+    from bot.storage.escalations import escalations
+
     turn = bot.reply("told-elsewhere", "why is there suddenly a limit on how much each person can spend, £60 max?? disgusting")
     served = turn.candidates[turn.chosen]
-    assert served.source == "handover" and served.meta["handover"] == "unsure", turn.text
-    assert turn.text.startswith(handover.TOLD_ELSEWHERE_TEXT.split("{")[0]) and "another company" in turn.text
+    assert served.source == "clarify" and served.meta.get("not_a_shop_matter"), turn.text
+    assert turn.text.startswith(handover.NOT_A_SHOP_MATTER_TEXT.split("{")[0]) and "another company" in turn.text
+    assert not [e for e in escalations(bot.replay) if e["session_id"] == "told-elsewhere"]
+    hard = bot.reply("told-hard", "honestly so stressed, the landlord is putting the rent up again and I can't cope")
+    assert hard.text.startswith(handover.HARD_TIME_TEXT), hard.text
     ours = bot.reply("told-ours", "the parcel people keep leaving notes but I am in all day, what is going on")
     assert "another company" not in ours.text, ours.text
 

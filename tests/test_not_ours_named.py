@@ -53,7 +53,8 @@ def bot(tmp_path_factory):
     ("seems you had Switch stock in this morning and it was gone by nine??", "off_topic.not_our_range*"),
     ("no optician AGAIN for my appointment, second time this month", "off_topic.not_our_service"),
     ("when will the results be out? hoping to win the new phone #quiz", "off_topic.other_contest"),
-    ("got a job offer letter for the wrong city, I applied for Ottawa", "off_topic.careers"),
+    ("got a job offer letter for the wrong city, I applied for Ottawa", "off_topic.careers_applied"),
+    ("are you hiring for the holidays at the Yorkdale store?", "off_topic.careers"),
     ("I am a prime member, bought a lamp that didn't work, returned it and paid for shipping, why?",
      "off_topic.other_company_order"),
     # ours stays ours

