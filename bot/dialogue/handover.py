@@ -84,6 +84,8 @@ _ABOUT_A_SHOP_MATTER = re.compile(
     r"towels?|bedding|duvet|sheets?|throw|lamp|mug|items?|products?|stores?|shops?|branch(?:es)?|sizes?|staff|"
     r"employees?|assistants?|cashiers?|opening|open|closed|guarantee|warranty|broke|broken|stopped working|booking|book|"
     r"appointment|fitting|sell|made|lids?|jars?|bin|slip|present|covers?|lift|accessible|"
+    # ...nor a demand for someone to act ("someone needs to answer me NOW", "sort it out"; ab2-r24 preferred a person)
+    r"someone|somebody|anybody|answer me|reply|respond\w*|sort (?:it|this) out|"
     # ...nor one that speaks to us ("useless the lot of you", "what is your policy on ..."): ours until it says otherwise
     r"you|your|yours|u|ur|y'?all|yous)\b", re.IGNORECASE)
 # ...nor a fact of a shop's matter (goods of ours named, a stock question, a fault): only a rant at a service may stand

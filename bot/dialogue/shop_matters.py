@@ -302,7 +302,7 @@ FACTS = {
         r"(?:an? |the |two |2 )?(?:different )?offers? (?:for|from|at) (?:the |a |your )?(?:[\w-]+ ){0,2}?(?:store|role|position|"
         r"job|location|branch)|"
         r"(?:my|the|group|our) interviews?|interviewed|background checks?|my start date|start date (?:is|was|clashes)|"
-        r"my first (?:day|shift)\b(?! of)|got the job|recruiters?|onboarding|(?:applied|application)\b[^.!?\n]{0,60}?\b(?:status|"
+        r"my first (?:day|shift)\b(?! of)|got the job|only applied (?:for|to)|recruiters?|onboarding|(?:applied|application)\b[^.!?\n]{0,60}?\b(?:status|"
         r"review|heard|hear back|reply|response|weeks?|months?|ago|since|still|yet)|"
         r"(?:still|yet to) hear\w* (?:back )?(?:about|from|on) (?:my|the) (?:application|interview|role|job))\b",
         re.IGNORECASE),
