@@ -65,7 +65,10 @@ def groups(tmp_path_factory):
     #                      mended on: 54 and 0, after real_dev showed deliveries due today read as asking for same-day
     ("hunt 36", 52, 1),  # round 24: not ours by the thing or service alone (a console, a pharmacy, fuel), another
     #                      company's contest, a job after applying (base 25 of 60; mended on: 54)
-    ("hunt 37", 46, 1),  # the same by another writer, held out until hunt 36's rules: 41 of 60 and 0 then (base 22)
+    ("hunt 37", 47, 1),  # the same by another writer, held out until hunt 36's rules: 41 of 60 and 0 then (base 22)
+    ("hunt 38", 51, 1),  # round 24: another kind of company's service, unnamed (a phone plan, a flight, an energy bill,
+    #                      bot/dialogue/other_services.py): base 7 of 60, mended on: 53
+    ("hunt 39", 51, 1),  # the same by another writer, held out until hunt 38's rules: 37 of 60 and 0 then (base 7)
 ])
 def test_the_reading_rules_hold_on_the_hunts(groups, hunt, min_hits, max_false_alarms):
     group = groups[hunt]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogue import case_report, delivery_speed, elsewhere, named_outright, not_ours, shop_matters
+from bot.dialogue import case_report, delivery_speed, elsewhere, named_outright, not_ours, other_services, shop_matters
 from bot.shop.product_questions import GONE_WORDS, STOCK_WORDS
 
 # Another company's gift card or voucher: by name (big retailers and platforms; not prepaid Visa or Mastercard cards,
@@ -606,6 +606,8 @@ _IS_IT_YOU = re.compile(r"\bis (?:that|this|it) (?:actually |really )?(?:you|fro
                         re.IGNORECASE)
 
 
+_A_JOB = re.compile(r"\b(?:jobs?|roles?|positions?|interviews?|hiring|recruit\w*|offer letter|shifts?|work (?:for|at))\b",
+                    re.IGNORECASE)
 _DRESSED_FOR = re.compile(r"\b(?:for|before|by|to) (?:my|an|the|a) (?:job |new job )?(?:interview|first day|start)\b",
                           re.IGNORECASE)
 
@@ -624,6 +626,7 @@ FACTS.update(shop_matters.FACTS)  # stock alerts, competitions, parcels sent bac
 FACTS.update(named_outright.FACTS)  # a return's steps asked, a scam check, a damaged arrival (bot/dialogue/named_outright.py)
 FACTS.update(elsewhere.FACTS)  # situations whose usual next step a not-ours answer names (bot/dialogue/elsewhere.py)
 FACTS.update(delivery_speed.FACTS)  # needed by a date, today, or an order to speed up (bot/dialogue/delivery_speed.py)
+FACTS.update(other_services.FACTS)  # another kind of company's service: a phone plan, a flight, a bill (other_services.py)
 # Words of buying or of an order: beside a church or the weather, the message is still about something bought (our
 # goods named, "a dress", "towels", are names_our_goods)
 _ABOUT_A_PURCHASE = re.compile(
@@ -656,7 +659,8 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "competition": _checks_a_message, "tracking_stuck": _checks_a_message, "other_contest": lambda text: _checks_a_message(text) or not_ours.UNLESS["other_contest"](text),
           # "a 'Northwind recruiter' offered me a job on WhatsApp, that's not you right?": a message to check; "a suit
           # for an interview on Monday": an occasion to dress for (round 24)
-          "careers": lambda text: _checks_a_message(text) or bool(_DRESSED_FOR.search(text)),
+          "careers": lambda text: _checks_a_message(text) or bool(_DRESSED_FOR.search(text)) or bool(
+              FACTS["other_service"].search(text) and not _A_JOB.search(text)),  # "my passport application": no job
           # "tea towels with lemons on", "a chocolate brown throw": goods of ours named, the food is their print or colour
           "groceries": lambda text: not_ours.UNLESS["groceries"](text) or bool(FACTS["names_our_goods"].search(text)),
           # "a dress for a church wedding", "delivery held up by the weather": a purchase is in it (round 20)
@@ -667,7 +671,10 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
               FACTS["paid_service"].search(text) or FACTS["return_cost"].search(text)),
           "paid_service": lambda text: _about_another_company(text) or bool(FACTS["date_moved"].search(text)
                                                                           or FACTS["late_express"].search(text)),
-          "return_cost": _about_another_company, "collect_trouble": _about_another_company}
+          "return_cost": _about_another_company, "collect_trouble": _about_another_company,
+          # "my order is late because of the rail strike", "a hotel-style duvet": ours beside the service (round 24)
+          "other_service": lambda text: other_services.ours_beside(text) or bool(
+              FACTS["names_our_goods"].search(text) or not_ours.UNLESS["other_company_order"](text))}
 
 
 def facts_in(text: str) -> set[str]:

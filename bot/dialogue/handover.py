@@ -72,6 +72,7 @@ NOT_A_SHOP_MATTER_TEXT = ("Thanks for your message! I'm the {store_name} assista
                           "returns and products (clothing, shoes, accessories and home goods), so if this is about "
                           "another company, they're the ones who can help. If it is about {store_name}, tell me a little "
                           "more, like what you ordered or your order number, and I'll take it from there.")
+NOT_A_SHOP_MATTER_TEMPLATE = "clarify.not_a_shop_matter"  # its name in logs and misfire hunts
 # ...with a word of sympathy first for someone having a hard time ("money troubles", "my landlord")
 HARD_TIME_TEXT = "I'm sorry you're going through that. "
 _HARD_TIME = re.compile(r"\b(?:struggl\w*|can'?t afford|money troubles?|depress\w*|cry(?:ing)?|stressed|rent|landlord|"
@@ -191,7 +192,7 @@ def decide(state: DialogueState, kb) -> Candidate | None:
                 if _HARD_TIME.search(message):
                     text = HARD_TIME_TEXT + text
                 return Candidate(text, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score,
-                                                            "not_a_shop_matter": True})
+                                                            "template": NOT_A_SHOP_MATTER_TEMPLATE})
             else:  # the tracker keeps any order number the message gave: never asked for when given
                 told_text = TOLD_TEXT + ("" if "order_id" in state.slots else ADD_ORDER_TEXT)
             reply = _handover(told_text, "unsure", store)

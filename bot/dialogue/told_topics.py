@@ -55,7 +55,7 @@ FACT_TOPICS = {"safety_concern": "feedback",  # round 17 (bot/dialogue/shop_matt
                "marketplace_trade": "off_topic", "other_company_order": "off_topic", "other_shop_named": "off_topic",
                "groceries": "off_topic", "not_our_range": "off_topic", "public_matter": "off_topic",
                # round 24: a service our stores don't have (a pharmacy, a café, fuel), another company's contest
-               "not_our_service": "off_topic", "other_contest": "off_topic",
+               "not_our_service": "off_topic", "other_contest": "off_topic", "other_service": "off_topic",
                "late_express": "delivery_delayed",  # "where is my order?? I paid for next day" is late (round 15)
                # round 21 (shop_matters.py), after the rest: who pays to send back a cracked mirror is the return's
                # cost, a store's lifts and toilets asked about are the store's, an extra paid for and not done (a timed

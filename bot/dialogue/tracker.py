@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from bot.dialogue import chasing, clarify, greeting, in_store, issues, order_access, sarcasm, told_topics
+from bot.dialogue import chasing, clarify, greeting, in_store, issues, order_access, other_services, sarcasm, told_topics
 from bot.dialogue.facts import facts_in
 from bot.dialogue.not_ours import other_company_name
 from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
@@ -198,6 +198,8 @@ class DialogueTracker:
         if not said.isdisjoint(told_topics.THEIR_SYSTEMS):  # the answer says "That's run by Fitbit", not "us"
             # the device's maker for its own trouble ("my Fitbit won't sync"), else the shop ("my AirPods are in the Amazon locker")
             state.slots["other_company"] = other_company_name(message, seller_first=not (said & _THE_DEVICE_ITSELF))
+        if "other_service" in said:  # "your bank or card provider" is the one to ask (bot/dialogue/other_services.py)
+            state.slots["other_service"] = other_services.kind_of_service(message)
 
         words = intent_text(message)
         unnamed = message
