@@ -35,8 +35,8 @@ KINDS = {
         r"(?:friday|saturday|sunday|monday|tuesday|wednesday|thursday|tomorrow|tonight)|breakfast (?:is )?included|"
         r"no-show fee"),
     "the restaurant or food delivery app": (
-        r"rider|takeaway(?! (?:cups?|containers?|boxes))|restaurant|my food|food order|(?:cold|missing) (?:chips|fries|food|"
-        r"drinks?)|add a tip|tip the driver|my meal"),
+        r"rider|takeaway(?! (?:cups?|containers?|boxes))|restaurant|my food|food order|(?:cold|missing) (?:chips|fries|food)|"
+        r"add a tip|tip the driver|my meal"),
     "the ride app": (
         r"my ride|the ride (?:cost|was|took)|ride (?:estimate|fare|share)|rideshare|surge pricing|cab|taxi|"
         r"driver took (?:the|a) (?:long|longest)|fare|detour|auto driver|back of the (?:car|cab|taxi)|rides?(?! up)|driver cancell?ed on me|rides (?:get|are|to be) (?:billed|charged)"),
