@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from bot import Bot, BotConfig
-from bot.dialogue import clarify, handover
+from bot.dialogue import clarify, handover, not_a_shop_matter
 from bot.dialogue.state import DialogueState
 import needs  # tests/needs.py
 
@@ -117,11 +117,11 @@ def test_an_unsure_opening_with_nothing_a_shop_does_says_what_we_are_and_asks_fo
 
     turn = bot.reply("told-elsewhere", "why is there suddenly a limit on how much each person can spend, £60 max?? disgusting")
     served = turn.candidates[turn.chosen]
-    assert served.source == "clarify" and served.template_name == handover.NOT_A_SHOP_MATTER_TEMPLATE, turn.text
-    assert turn.text.startswith(handover.NOT_A_SHOP_MATTER_TEXT.split("{")[0]) and "another company" in turn.text
+    assert served.source == "clarify" and served.template_name == not_a_shop_matter.TEMPLATE, turn.text
+    assert turn.text.startswith(not_a_shop_matter.TEXT.split("{")[0]) and "another company" in turn.text
     assert not [e for e in escalations(bot.replay) if e["session_id"] == "told-elsewhere"]
     hard = bot.reply("told-hard", "honestly so stressed, the landlord is putting the rent up again and I can't cope")
-    assert hard.text.startswith(handover.HARD_TIME_TEXT), hard.text
+    assert hard.text.startswith(not_a_shop_matter.HARD_TIME_TEXT), hard.text
     ours = bot.reply("told-ours", "the parcel people keep leaving notes but I am in all day, what is going on")
     assert "another company" not in ours.text, ours.text
 
