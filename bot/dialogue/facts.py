@@ -656,7 +656,8 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           **delivery_speed.UNLESS,
           # "a DM says I won your giveaway and must pay shipping, is that you?", "a text says my order is held at customs":
           # a message to check, which the scam answers cover
-          "competition": _checks_a_message, "tracking_stuck": _checks_a_message, "other_contest": lambda text: _checks_a_message(text) or not_ours.UNLESS["other_contest"](text),
+          "competition": _checks_a_message, "tracking_stuck": _checks_a_message,
+          "other_contest": lambda text: _checks_a_message(text) or not_ours.UNLESS["other_contest"](text),
           # "a 'Northwind recruiter' offered me a job on WhatsApp, that's not you right?": a message to check; "a suit
           # for an interview on Monday": an occasion to dress for (round 24)
           "careers": lambda text: _checks_a_message(text) or bool(_DRESSED_FOR.search(text)) or bool(
