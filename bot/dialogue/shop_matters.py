@@ -21,7 +21,7 @@ intents' examples don't cover, each with an answer of its own in the knowledge b
     return_cost          (round 21) what sending it back costs: the label, money off the refund, a restocking fee
     store_facilities     (round 21) a store's parking, toilets, fitting rooms, trolleys, lifts, tills and queues
     collect_trouble      (round 22) an order to collect at a store that wasn't there or ready, or wasn't handed over
-    store_abroad         (round 24) a store visit with money or words of the UK: not one of our stores
+    store_abroad         (round 24) a store visit with money or words of the UK (£, pence): not one of our stores
     applied_already      (round 24) a job matter after applying: an interview, an offer, a start date, a check
 
 The first eight were found in round 16's blind ratings of real_dev (messages about them were handed over or answered
@@ -258,12 +258,12 @@ FACTS = {
         r"[a-z][a-z'-]+ (?:store|branch|shop|caf[eé])\b(?! (?:credit|card|app|website|online))|"
         r"\b(?:store|branch|shop) (?:in|at|on) (?-i:[A-Z][a-z]+)",
         re.IGNORECASE),
-    # round 24: a store visit with money or words of the UK ("£1 coins", "5p bags", "Stamford Hill branch", "the car
-    # park"): our stores are in the US and Canada (the store's "store_countries"), so that store is another shop's
-    # (real_dev's raters: "this is a UK supermarket, not ours")
+    # round 24: a store visit with money or words of the UK ("£1 coins", "5p bags", "the high street", "the car park"):
+    # our stores are in the US and Canada (the store's "store_countries"), so that store is another shop's (real_dev's
+    # raters: "this is a UK supermarket, not ours"). Not "branch": Canadians say it of a store too.
     "store_abroad": re.compile(
         r"^(?=.*" + _A_STORE_VISIT + r")(?=.*(?:£|\b\d{1,2}p\b|\bpence\b|\bquid\b|\bhigh street\b|\bcar ?park\b|"
-        r"\btrolleys?\b|\bbranch\b))",
+        r"\btrolleys?\b))",
         re.IGNORECASE | re.DOTALL),
     "store_hours": re.compile(
         r"\b(?:opening (?:hours|times)|(?:store|shop|holiday|sunday|weekend|christmas|trading) (?:hours|opening times)|"
