@@ -12,10 +12,10 @@ from bot.dialogue.not_ours import other_company_name
 
 # (fact, a message that says it, its near miss)
 CASES = [
-    ("not_our_range", "they had Snes Mini stock in twice today and I never got an alert",
+    ("not_our_range", "the SNES Mini came back in stock twice this week and no alert reached me",
      "the linen shirt was back in stock today and I never got an alert"),
     ("not_our_range", "the deluxe edition came without the season pass code", "the duvet came without its cover"),
-    ("not_our_range", "the drivers wouldn't take bed and mattress upstairs", "the mattress topper came rolled up"),
+    ("not_our_range", "the couriers left the bed and mattress at the front door", "the mattress topper came rolled up"),
     ("not_our_range", "googled for a PS4 and your site came up with an offer", "does the rug fit under a 6 seater table"),
     ("not_our_service", "no pharmacist at the counter again, waited an hour", "the assistant at the till was lovely"),
     ("not_our_service", "can I move my eye test to Saturday?", "can I move my click and collect to Saturday?"),
@@ -24,11 +24,11 @@ CASES = [
     ("other_contest", "when are the winners of the phone giveaway announced?",
      "when are the winners of the throw giveaway announced?"),
     ("other_contest", "#WinAConsole entered 3 times, did I win?", "entered your gift card giveaway, did I win?"),
-    ("groceries", "spot the mistake #plentyofrice #notmuchcurrythough", "spot the mistake #tablelinen #tablesetting"),
+    ("groceries", "look at this portion #toomuchrice #wheresthecurry", "spot the mistake #tablelinen #tablesetting"),
     ("careers", "went to the job fair at the Toronto store, when will I hear back?",
      "went to the Toronto store, when will my order be ready?"),
     ("careers", "my background check is taking weeks and I can't start", "the check on my refund is taking weeks"),
-    ("other_company_order", "I'm a prime member, I returned a lamp and had to pay shipping",
+    ("other_company_order", "as a Prime member I sent back a lamp, why was I charged postage?",
      "I'm a Northwind Plus member, I returned a lamp and had to pay shipping"),
 ]
 
@@ -40,7 +40,7 @@ def test_what_isnt_ours_is_read_and_its_near_miss_is_not(fact, said, not_said):
 
 
 def test_a_prime_members_purchase_names_amazon():
-    assert other_company_name("hi, I am a prime member, I purchased a lamp and returned it", seller_first=True) == "Amazon"
+    assert other_company_name("as a Prime member I bought a lamp and sent it back", seller_first=True) == "Amazon"
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +53,9 @@ def bot(tmp_path_factory):
     ("seems you had Switch stock in this morning and it was gone by nine??", "off_topic.not_our_range*"),
     ("no optician AGAIN for my appointment, second time this month", "off_topic.not_our_service"),
     ("when will the results be out? hoping to win the new phone #quiz", "off_topic.other_contest"),
-    ("got a job offer letter for the wrong city, I applied for Ottawa", "off_topic.careers_applied"),
+    ("my offer letter names the Calgary store but I put in for Edmonton", "off_topic.careers_applied"),
     ("are you hiring for the holidays at the Yorkdale store?", "off_topic.careers"),
-    ("I am a prime member, bought a lamp that didn't work, returned it and paid for shipping, why?",
+    ("As a Prime member I bought a lamp, it was faulty, I sent it back and was charged postage. Why?",
      "off_topic.other_company_order"),
     # ours stays ours
     ("when are the winners of your spring throw giveaway announced?", "promo_code.competition"),
@@ -69,9 +69,9 @@ def test_what_isnt_ours_gets_the_answer_that_says_so(bot, message, template):
 
 
 def test_another_language_naming_a_company_says_whose_it_is(bot):
-    turn = bot.reply("named-de-amazon", "Ich habe eine DVD bestellt, aber wo ist der Gutschein für Amazon Video?")
+    turn = bot.reply("named-de-amazon", "Mein Amazon Konto zeigt den Rabatt nicht an, was soll ich jetzt tun?")
     served = turn.candidates[turn.chosen]
     assert served.source == "handover" and served.meta.get("handover") == "other_language"
     assert "Das scheint Amazon zu betreffen" in turn.text and "about Amazon rather than Northwind Threads" in turn.text
-    plain = bot.reply("named-de-plain", "Ich kann keine Bestellung aufgeben, bitte helfen Sie mir")
+    plain = bot.reply("named-de-plain", "Meine Bestellung ist noch nicht angekommen, bitte helfen Sie mir")
     assert "Amazon" not in plain.text and "Ein Kollege von Northwind Threads" in plain.text

@@ -66,7 +66,7 @@ HANDOVER_TEXT = ("I'm not sure I've understood, so I've passed our conversation 
                  "reply to you here or by email within a day ({support_hours}).")
 LANGUAGE_TEXT = ("Sorry, I can only answer in English. I've passed your message to a colleague at {store_name}, who "
                  "will get back to you within a day ({support_hours}).")
-# ...and when it names another company ("der Gutschein für Amazon Video"), whose it is first: round 23's raters rated
+# ...and when it names another company ("mein Amazon Konto"), whose it is first: round 23's raters rated
 # a plain handover of an Amazon coupon to a colleague of ours 2.5 ("hands an Amazon matter to a Northwind colleague")
 LANGUAGE_ELSEWHERE_TEXT = ("Sorry, I can only answer in English. This looks like it's about {other_company} rather than "
                            "{store_name}, so {other_company}'s own customer service is the one that can help; I can't see "

@@ -1,7 +1,7 @@
 """A message that names nothing a shop does with a customer (round 24): no order, delivery, account, payment, goods,
 store, size, fault or booking, no fact of a shop's matter, not spoken to us, no demand that someone answer.
 
-"Again restricting limits in spend.. £80!", "does anyone know if the bridge on the A38 is still shut?", "Arsenal
+"a new limit on what each of us may spend, £60!?", "does anyone know if the bridge on the A38 is still shut?", "Arsenal
 bottled it again": such messages are meant for another company or are no request at all. The intent model is unsure
 of them and they tell a story, so round 23 handed them to a person (bot/dialogue/handover.py), and raters rated that
 2 ("hands it to staff without saying so"). This reply says what we are, that another company's matter is theirs, and
@@ -37,7 +37,7 @@ _ABOUT_A_SHOP_MATTER = re.compile(
     r"appointment|fitting|sell|made|lids?|jars?|bin|slip|present|covers?|lift|accessible|"
     # ...nor a demand for someone to act ("someone needs to answer me NOW", "sort it out"; ab2-r24 preferred a person)
     r"someone|somebody|anybody|answer me|reply|respond\w*|sort (?:it|this) out|"
-    # ...nor one that speaks to us ("useless the lot of you", "what is your policy on ..."): ours until it says otherwise
+    # ...nor one that speaks to us ("useless the lot of you", "what's your rule about ..."): ours until it says otherwise
     r"you|your|yours|u|ur|y'?all|yous)\b", re.IGNORECASE)
 # ...nor a fact of a shop's matter (goods of ours named, a stock question, a fault): only a rant at a service may stand
 _NO_SHOP_FACT = {"service_complaint"}

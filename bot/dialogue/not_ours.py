@@ -110,7 +110,7 @@ _NOT_OUR_RANGE = (r"tvs?|televisions?|telly|laptops?|computers?|desktop pc|monit
                   r"steelbooks?|box ?sets?|vr headsets?|headsets?|pok[eé]mon|plush(?:ies)?|soft toys?|teddy bears?|teddies|"
                   r"dolls?|action figures?|(?:garden )?sheds?|lawn ?mowers?|strimmers?|trampolines?|hot tubs?|bbqs?|barbecues?|"
                   r"(?:game |xbox |ps[45] |switch )?controllers?|recliners?|handsets?|game discs?|glasses frames|spectacles")
-# ...and those whose name alone says so, wherever it stands ("had Snes Mini stock in", "the deluxe edition came
+# ...and those whose name alone says so, wherever it stands ("the SNES Mini back in stock", "the deluxe edition came
 # without its steelbook", "does the season pass include the DLC?"; round 24)
 _NAMED_GOODS = (r"snes(?: mini| classic)?|nes (?:mini|classic)|ps[45]|playstation(?: [45])?|xbox(?: one| series [xs])?|"
                 r"nintendo(?: switch)?|(?:nintendo )?switch(?= (?:stock|consoles?|games?|controllers?|bundles?|oled|lite))|"
@@ -191,10 +191,11 @@ FACTS = {
         # missing parcel is their order's trouble, not a membership question (round 13's raters marked down "that
         # membership belongs to Amazon"; round 14's wanted "that order is with Amazon")
         r"^(?=.*(?:" + _PROGRAMME + r"))(?=.*(?:" + case_report.PARCEL_TROUBLE.pattern + r"))|"
-        # "I am a prime member, I purchased a light ... returned it and had to pay for shipping": a Prime member's
+        # "as a Prime member I bought a lamp, sent it back and was charged postage": a Prime member's
         # purchase is Amazon's (round 24)
         r"\b(?:a|an) (?:amazon )?prime (?:member|customer|subscriber)\b(?=.*\b(?:purchased|bought|ordered|returned|"
-        r"returning|shipping|delivery|parcel|package|order)\b)|\b(?:purchased|bought|ordered|returned|order)\b.*?\b(?:a|an) "
+        r"returning|shipping|postage|delivery|parcel|package|order|sent (?:\w+ ){0,2}?back)\b)|"
+        r"\b(?:purchased|bought|ordered|returned|order|sent (?:\w+ ){0,2}?back)\b.*?\b(?:a|an) "
         r"(?:amazon )?prime (?:member|customer|subscriber)\b|"
         # "Order is 114-2837465-9920183": Amazon's order numbers (ours have 5 digits; round 16's raters: "it's an
         # Amazon-style number")
@@ -220,7 +221,7 @@ FACTS = {
         re.IGNORECASE),
     # "the onions I bought look like this", "no frozen peas in the Reading store", "is your own-brand cola gone?":
     # food and drink, which a clothing and home-goods shop doesn't sell (not a stain, a spill or a wash: care questions)
-    # (in a hashtag too: "#plentyofnaantoshare #notmuchcurrythough", round 24)
+    # (in a hashtag too: "#toomuchnaan #wheresthecurry", round 24)
     "groceries": re.compile(r"\b(?:" + _GROCERIES + r")\b(?! " + _GROCERY_GOODS + r"\b)|"
                             r"#\w*(?:naan|curry|pizza|burger|sandwich|chicken|chips|crisps|snack|meal|food|coldbrew|"
                             r"latte|cappuccino|coffee)\w*", re.IGNORECASE),
