@@ -3,6 +3,7 @@
     rlcs accounts add alice --role rater               # one account per rater (password from stdin)
     RLCS_ADMIN_PASSWORD=... rlcs rate --items items.jsonl --session pilot --overlap 2
     rlcs rate --from-replay 30 --session week-47       # items from logged turns
+    rlcs rate --terminal --session week-47 --rater alice   # rate in this terminal, no browser (ui/rate_terminal.py)
 
 Raters log in at / with their own account (the rater id is the account name: nobody can rate as someone
 else, and each sees only her own ratings). Operators log in at /operator for the console: rating-session
@@ -15,6 +16,10 @@ from pathlib import Path
 
 
 def run(args) -> int:
+    if args.terminal:  # one rater at a time in this terminal, no server (ui/rate_terminal.py)
+        from ui.rate_terminal import run as rate_in_terminal
+
+        return rate_in_terminal(args)
     from ui.web import FrontDoor, Page, blocked_paths, prepare_accounts, serve
 
     if args.items and args.from_replay:
@@ -78,6 +83,10 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--no-required-reasons", action="store_true",
                         help="do not require reasons for scores of 2 or less")
     parser.add_argument("--seed", type=int, default=0, help="seed for sampling logged turns (default: %(default)s)")
+    parser.add_argument("--terminal", action="store_true",
+                        help="rate --session's items here in the terminal as --rater (your account; password from "
+                             "RLCS_ACCOUNT_PASSWORD or asked), instead of serving the browser app")
+    parser.add_argument("--rater", default=None, help="with --terminal: your rater account's name")
     add_login_arguments(parser)
     parser.set_defaults(func=run)
     return parser
