@@ -11,6 +11,8 @@ and the item left open comes back first next time.
 """
 from __future__ import annotations
 
+import getpass
+import os
 import sys
 
 from bot.ratings.store import LOW_SCORE, RatingError, RatingStore
@@ -94,9 +96,6 @@ def run(args) -> int:
     store = RatingStore(args.db)
     if args.session not in {s["session_id"] for s in store.sessions()}:
         raise ValueError(f"no rating session {args.session!r} in {args.db}")
-    import getpass
-    import os
-
     password = os.environ.get(PASSWORD_ENV) or (getpass.getpass(f"password for {args.rater}: ") if sys.stdin.isatty()
                                                 else sys.stdin.readline().rstrip("\r\n"))
     account = Accounts(store.replay).authenticate(args.rater, password, ip="terminal")

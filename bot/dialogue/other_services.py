@@ -78,6 +78,9 @@ def kind_of_service(text: str) -> str:
     """The kind of company whose service the message is about ("your bank or card provider"): the kind whose words it
     uses most, the first named on a tie ("download episodes to watch on a flight" is streaming; ab3-r24's raters marked
     "the airline" down there); "the company that provides it" when none."""
-    found = [(-len(pattern.findall(text)), pattern.search(text).start(), kind)
-             for kind, pattern in _KIND_PATTERNS.items() if pattern.search(text)]
+    found = []
+    for kind, pattern in _KIND_PATTERNS.items():
+        hits = [m.start() for m in pattern.finditer(text)]
+        if hits:
+            found.append((-len(hits), hits[0], kind))
     return min(found)[2] if found else "the company that provides it"

@@ -288,12 +288,12 @@ FACTS = {
         r"(?<!why )do (?:you|u) hire|hire (?:warehouse|staff|people|students)(?! (?:who|that)\b)|"
         r"looking for (?:part[- ]time|seasonal|staff|sales "
         r"associates?|workers|people)|jobs? (?:going|available|openings?)|any [\w /]{0,30}?jobs\b|"
-        # after applying: a job fair, an offer letter, an interview to move, a background check, a first day (round 24)
-        r"job fairs?|(?:hiring|recruitment|career) (?:event|day|fair)s?|(?:job )?offer letter|job offers?|"
-        r"(?:my|the|group|an|our) interviews?\b(?! (?:with|of) (?:a |the )?(?:customer|press))|background checks?|"
-        r"(?:my )?first (?:day|shift) (?:at work|on the job)|my first (?:day|shift)\b(?! (?:of|in) (?:the )?(?:sale|sales))|"
-        r"my start date|start date (?:is|was|clashes|for (?:the|my) (?:job|role))|got the job|(?:stockroom|warehouse|sales associate|cashier|seasonal|store) (?:job|role|position)s?|"
-        r"(?:hiring|recruiting|application|careers?) portal|recruiters?|onboarding)\b",
+        # after applying (round 24; the rest of it is applied_already's, joined to this below): an interview, a first
+        # day, a start date, a role named, the careers portal
+        r"an interviews?\b(?! (?:with|of) (?:a |the )?(?:customer|press))|first (?:day|shift) (?:at work|on the job)|"
+        r"my first (?:day|shift)\b(?! (?:of|in) (?:the )?(?:sale|sales))|start date for (?:the|my) (?:job|role)|"
+        r"(?:stockroom|warehouse|sales associate|cashier|seasonal|store) (?:job|role|position)s?|"
+        r"(?:hiring|recruiting|application|careers?) portal)\b",
         re.IGNORECASE),
     # round 24: already in the hiring process (an interview, an offer, a start date, a background check, an application
     # waiting): the hiring team's to answer, not "apply at the careers page" (ab1-r24's raters rated that 2)
