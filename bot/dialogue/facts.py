@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogue import case_report, delivery_speed, elsewhere, named_outright, not_ours, other_services, shop_matters
+from bot.dialogue import abroad, case_report, delivery_speed, elsewhere, named_outright, not_ours, other_services, shop_matters
 from bot.shop.product_questions import GONE_WORDS, STOCK_WORDS
 
 # Another company's gift card or voucher: by name (big retailers and platforms; not prepaid Visa or Mastercard cards,
@@ -364,7 +364,12 @@ FACTS = {
         r"[a-z]+|"
         r"\b(?:didn'?t|did not|never) (?:get|receive|come with|include)\b[^.!?\n]{0,10}?\b(?:the|my|a|an) "
         r"(?!orders?\b|parcels?\b|packages?\b|items?\b|refund\b|deliver\w*\b|email\b|code\b)[a-z]+|"
-        r"\bonly (?:got|received|came with|had) \d+ (?:of|out of) (?:the |my )?\d+ [a-z]+",
+        r"\bonly (?:got|received|came with|had) \d+ (?:of|out of) (?:the |my )?\d+ [a-z]+|"
+        # round 25: "only received 1 bib", "the lid is missing" (not "only got 2 of my 4 parcels", "my order is missing")
+        r"\bonly (?:got|received|came with|had|sent (?:me|us)) (?:\d+|one|two|three|four|half)\b(?! (?:of |out of )?"
+        r"(?:my |the |our )?(?:\d+ )?(?:orders?|parcels?|packages?|boxes|deliveries|items?)\b)|"
+        r"\b(?:a|one|the) (?!(?:items?|orders?|parcels?|packages?|deliver\w*|box|boxes|refund|money|payment|rest|other|"
+        r"whole|entire|tracking|email|code)\b)[a-z]+ (?:is |was |are |were |has gone |went )missing\b",
         re.IGNORECASE),
     # "the pans look used", "arrived already opened", "someone else's return", "clearly second hand": not new, as sold
     "arrived_used": re.compile(
@@ -627,6 +632,7 @@ FACTS.update(named_outright.FACTS)  # a return's steps asked, a scam check, a da
 FACTS.update(elsewhere.FACTS)  # situations whose usual next step a not-ours answer names (bot/dialogue/elsewhere.py)
 FACTS.update(delivery_speed.FACTS)  # needed by a date, today, or an order to speed up (bot/dialogue/delivery_speed.py)
 FACTS.update(other_services.FACTS)  # another kind of company's service: a phone plan, a flight, a bill (other_services.py)
+FACTS.update(abroad.FACTS)  # money or a carrier of another country; read last, in facts_in (bot/dialogue/abroad.py)
 # Words of buying or of an order: beside a church or the weather, the message is still about something bought (our
 # goods named, "a dress", "towels", are names_our_goods)
 _ABOUT_A_PURCHASE = re.compile(
@@ -678,6 +684,19 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
               FACTS["names_our_goods"].search(text) or not_ours.UNLESS["other_company_order"](text))}
 
 
+# Facts that already say whose a matter is (another company, shop or service, what we don't sell, a store abroad): the
+# money of another country beside them adds nothing (bot/dialogue/abroad.py)
+SAYS_WHOSE = (*not_ours.FACTS, "other_service", "public_matter", "store_abroad", "other_gift_card")
+
+
 def facts_in(text: str) -> set[str]:
-    return {name for name, pattern in FACTS.items()
-            if pattern.search(text) and not (name in UNLESS and UNLESS[name](text))}
+    found = {name for name, pattern in FACTS.items() if name != "paid_abroad"
+             and pattern.search(text) and not (name in UNLESS and UNLESS[name](text))}
+    # (nor beside a message to check: "a text says I owe £2.99 at customs, is it you?" gets the scam advice wherever)
+    if FACTS["paid_abroad"].search(text) and not abroad.unless(text, found.intersection(SAYS_WHOSE)) and \
+            found.isdisjoint({"suspicious_message", "asks_if_scam"}) and not _IS_IT_YOU.search(text):
+        # read last: "£80 a year for next-day delivery" is another shop's, and a visit paid in pounds another shop's store
+        found.add("store_abroad" if "in_store_visit" in found else "paid_abroad")
+    if "store_abroad" in found:  # (its own words are a store's: "the self-checkout", "at the till in the shop")
+        found.add("in_store_visit")
+    return found

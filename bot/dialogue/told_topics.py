@@ -62,7 +62,11 @@ FACT_TOPICS = {"safety_concern": "feedback",  # round 17 (bot/dialogue/shop_matt
                # slot missed too) is the fee's to refund ("paid £20 for a gift box and it came battered")
                "return_cost": "refund_policy", "store_facilities": "store_pickup", "paid_service": "delivery_complaint",
                # round 22: an order to collect that a store didn't have ready is the collection's, whatever else it says
-               "collect_trouble": "store_pickup"}
+               "collect_trouble": "store_pickup",
+               # round 25, last of all (bot/dialogue/abroad.py): money or a carrier of another country says it's another
+               # shop's, whatever else the message is about ("a £3.95 restocking fee"); a store visit abroad is that
+               # store's complaint ("the till wouldn't take my 50p coins")
+               "paid_abroad": "off_topic", "store_abroad": "complaint"}
 # Weaker facts name a topic only when no keyword or stock question named one first: feedback ("why did you stop
 # selling the cord jacket?") is feedback, but "is it back in stock?" beside it is a stock question.
 # A shelf label's price is a price question; another company's gift card is a gift-card question; another company's

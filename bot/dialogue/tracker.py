@@ -6,7 +6,7 @@ import re
 
 import numpy as np
 
-from bot.dialogue import chasing, clarify, greeting, in_store, issues, order_access, other_services, sarcasm, told_topics
+from bot.dialogue import abroad, chasing, clarify, greeting, in_store, issues, order_access, other_services, sarcasm, told_topics
 from bot.dialogue.facts import facts_in
 from bot.dialogue.not_ours import other_company_name
 from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
@@ -200,6 +200,8 @@ class DialogueTracker:
             state.slots["other_company"] = other_company_name(message, seller_first=not (said & _THE_DEVICE_ITSELF))
         if "other_service" in said:  # "your bank or card provider" is the one to ask (bot/dialogue/other_services.py)
             state.slots["other_service"] = other_services.kind_of_service(message)
+        if "paid_abroad" in said:  # "an amount in pounds" is what says it's another shop's (bot/dialogue/abroad.py)
+            state.slots["abroad_sign"] = abroad.sign_of(message)
 
         words = intent_text(message)
         unnamed = message
@@ -261,6 +263,7 @@ class DialogueTracker:
         reading = said - {"store_facilities"} if visit_complaint else said
         if matter is not None:  # a chase's "emailed twice, no update" tells of our silence, not of emails or tracking
             reading = facts_in(matter) - chasing.CHASE_FACTS
+            reading |= said & abroad.FACTS_OF_A_SHOP_ABROAD  # "€35 refund, still nothing after 14 days": still abroad
         lifted += told_topics.lifted_by_facts(reading, ids, ids[int(np.argmax(scores))], named_already)  # "a slug in my salad"
         for index in lifted:
             # Above the model's best guess, and at least even odds once a distribution again (x / (1 - old + x)

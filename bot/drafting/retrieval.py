@@ -21,7 +21,7 @@ from bot.drafting.base import Drafter
 from bot.encoder import Encoder
 from bot.shop.catalogue import product_slots
 from bot.shop.knowledge import KnowledgeBase, fill_slots, needs_met, without_optional_slots
-from bot.dialogue import case_report, not_ours, order_access
+from bot.dialogue import abroad, case_report, not_ours, order_access
 from bot.dialogue.state import DialogueState
 
 INTENT_WEIGHT = 0.7  # intent evidence is the stronger signal; answer similarity breaks ties within an intent
@@ -92,10 +92,11 @@ class RetrievalDrafter(Drafter):
             scores = scores + CASE_BONUS * self.asks_for_order  # "my parcel never came": ask for it, don't recite
         said = set(state.slots.get("said", ()))  # facts the customer stated (bot/dialogue/facts.py)
         builds_on_said = self.builds_on_said
-        if state.intent == not_ours.NOT_OURS_INTENT and not said.isdisjoint(not_ours.FACTS):
+        if state.intent == not_ours.NOT_OURS_INTENT and not said.isdisjoint((*not_ours.FACTS, *abroad.FACTS)):
             # goods or a company not ours read: what they told us about them ("a code that won't apply" to "30 % off
             # books", "tried two browsers" for a supermarket's checkout) is no case of ours, so only the not-ours
-            # answers build on it (round 15's raters rated our code and checkout answers there 2)
+            # answers build on it (round 15's raters rated our code and checkout answers there 2); so is a shop abroad
+            # ("a cancelled order's ₹2,350 refund" gets no refund answer of ours: bot/dialogue/abroad.py)
             builds_on_said = builds_on_said * (self.template_intent == self.not_ours_index)
         scores = scores + SAID_BONUS * builds_on_said  # offered only when met (applies): what they told us first
         asked = state.cache.get("asked_about", set())  # the product facts asked for (the tracker)
