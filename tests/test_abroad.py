@@ -23,6 +23,10 @@ CASES = [
      "my parcel has sat at the depot for six days"),
     ("royal mail say they tried to deliver but nobody knocked", "a Royal Mail delivery",
      "the courier says they tried to deliver but nobody knocked"),
+    ("the tracking says my parcel hasn't left the Leeds depot since Tuesday", "Leeds (in the UK)",
+     "the tracking says my parcel hasn't left the Denver depot since Tuesday"),
+    ("I'm in the UK and my order still hasn't come", "the UK",
+     "I'm in Ohio and my order still hasn't come"),
 ]
 
 
@@ -40,6 +44,10 @@ def test_money_or_a_carrier_of_another_country_is_read_and_named_and_its_near_mi
     "my Amazon order was £40 and it never came",  # whose it is, named: its own answer
     "the store in the high street charged me 50p for a bag",  # a store visit: the store abroad's answer
     "this 5 pound weighted blanket is so heavy, is there a lighter one?",  # a weight, not money
+    "do you carry the wrap dress in 8P? the petite section only shows 6P and 10P",  # a petite size, not pence
+    "my grandma in Glasgow loves your lamps, do you ship internationally or should I send it myself?",
+    "I live in London, Ontario and my order is late",  # a Canadian London: no place abroad
+    "my cousin from Leeds loved the throw I gave her",  # where someone is from is no shop's place
 ])
 def test_no_paid_abroad_where_another_reading_is_right(message):
     assert "paid_abroad" not in facts_in(message), message
@@ -48,6 +56,14 @@ def test_no_paid_abroad_where_another_reading_is_right(message):
 def test_a_visit_paid_in_pounds_is_a_store_abroad():
     # (store_abroad's own words are a store and pounds; a self-checkout is a visit too)
     assert "store_abroad" in facts_in("the self checkout refused my old £1 coins, still legal tender")
+
+
+def test_a_complaint_about_a_visit_abroad_keeps_its_complaint_and_a_question_about_a_store_there_does_not(bot):
+    visit = bot.reply("abroad-visit", "the self checkout wouldn't take my £2 coin and nobody came to help")
+    assert visit.candidates[visit.chosen].meta.get("template") == "complaint.in_store_abroad", visit.text
+    question = bot.reply("abroad-question", "is the Glasgow store open on boxing day?")
+    assert question.candidates[question.chosen].meta.get("template") == "off_topic.store_abroad", question.text
+    assert "sorry about your visit" not in question.text  # no visit was told (ab1-r25's raters: 2-3 for it)
 
 
 @pytest.fixture(scope="module")

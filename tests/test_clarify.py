@@ -115,7 +115,7 @@ def test_an_unsure_opening_with_nothing_a_shop_does_says_what_we_are_and_asks_fo
     company's matter is theirs, and asks for more if it's ours, without a colleague's queue (ab1-r24)."""
     from bot.storage.escalations import escalations
 
-    turn = bot.reply("told-elsewhere", "why is there suddenly a limit on how much each person can spend, £60 max?? disgusting")
+    turn = bot.reply("told-elsewhere", "why is there suddenly a limit on how much each person can spend, $60 max?? disgusting")
     served = turn.candidates[turn.chosen]
     assert served.source == "clarify" and served.template_name == not_a_shop_matter.TEMPLATE, turn.text
     assert turn.text.startswith(not_a_shop_matter.TEXT.split("{")[0]) and "another company" in turn.text

@@ -74,9 +74,9 @@ ROUND_21 = [
     ("return_cost", "why was $5.95 taken off my refund?", "when will my refund come through?"),
     ("return_cost", "do I have to pay to send it back if it arrived broken?", "how do I send it back?"),
     ("return_cost", "is there a restocking fee on rugs?", "when are you restocking the linen rugs?"),
-    ("store_facilities", "is there parking at the Leeds store?", "the courier left my parcel in the car park"),
+    ("store_facilities", "is there parking at the Denver store?", "the courier left my parcel in the car park"),
     ("store_facilities", "do you have baby changing in the Bristol branch?", "what time does the Bristol branch close?"),
-    ("store_facilities", "are dogs allowed in your Leeds store?", "no trolleys at the Leeds store again, carried it all"),
+    ("store_facilities", "are dogs allowed in your Denver store?", "no trolleys at the Denver store again, carried it all"),
 ]
 
 
@@ -101,18 +101,18 @@ def test_rounds_21_and_22s_answers_are_served(tmp_path):
              "delivery_complaint.paid_service"),
             ("why was the return label fee taken off my refund? nobody said returns cost anything",
              "refund_policy.return_cost"),
-            ("is there parent and child parking at your Leeds store?", "store_pickup.facilities"),
+            ("is there parent and child parking at your Denver store?", "store_pickup.facilities"),
             # asked, and a complaint about the visit: the complaint's answer, not the stores' policies
-            ("the fitting rooms at your Leeds store were filthy and the staff were rude, why is nobody cleaning them?",
+            ("the fitting rooms at your Denver store were filthy and the staff were rude, why is nobody cleaning them?",
              "complaint.in_store_named"),
             # round 22: a small station store, turned away before its posted hours; a collection gone wrong; a till
             ("went to the express at the station at 7.30, sign says open til 8 and the shutters were down",
              "complaint.in_store"),
-            ("got the email that my click and collect was ready, drove to the Leeds store and they couldn't find it",
+            ("got the email that my click and collect was ready, drove to the Denver store and they couldn't find it",
              "store_pickup.went_wrong"),
-            ("charged twice at the Croydon store: the terminal said declined, so I paid again and both went through",
+            ("charged twice at the Calgary store: the terminal said declined, so I paid again and both went through",
              "double_charged.in_store"),
-            ("why do you hire people who roll their eyes at customers? the lad at your Leeds store was so rude",
+            ("why do you hire people who roll their eyes at customers? the lad at your Denver store was so rude",
              "complaint.in_store_named"),
             # a chase that names no matter is sorry for the wait; one that names it gets the matter's answer
             ("check your DMs please, messaged you yesterday and still nothing", "complaint.slow_reply"),

@@ -19,7 +19,7 @@ import re
 SIGNS = {
     # ("5p bags", "for 10p", "a tenner", not "size 8P", "480p" or a pickup at "4p-6p")
     "an amount in pounds": r"£ ?\d|\d ?£|\b\d+(?:\.\d\d)? ?(?:quid|pence|gbp)\b|\bgbp ?\d|"
-                           r"\b(?:for|costs?|charged?|pay|paid|from|to|only|just|extra|was|is|now|and|my) \d{1,2}p\b(?![-–])|"
+                           r"\b(?:for|costs?|charged?|pay|paid|from|to|only|just|extra) \d{1,2}p\b(?![-–])|"
                            r"\b\d{1,2}p (?:coins?|bags?|each|charge|per|a (?:bag|go|piece))\b|\b(?:tenner|fiver)s?\b",
     "an amount in euros": r"€ ?\d|\d ?€|\b\d+(?:[.,]\d\d)? ?(?:euros?|eur)\b|\beur ?\d",
     "an amount in rupees": r"₹ ?\d|\b\d[\d,]* ?(?:rupees?|rs|inr)\b|\b(?:rs\.?|inr) ?\d",
@@ -32,14 +32,58 @@ SIGNS = {
     "a DPD delivery": r"\bdpd\b",
     "an An Post delivery": r"\ban post\b",
 }
-_ANY_SIGN = re.compile("|".join(f"(?:{words})" for words in SIGNS.values()), re.IGNORECASE)
+# Places abroad, by country: cities, towns, counties and regions whose names no large US or Canadian place shares and
+# that name no product ("London", "Cambridge", "Windsor", "Perth", "Bath", "Oxford", "Derby" and the like are left
+# out: Ontario, Massachusetts, bath towels, oxford shirts, derby shoes)
+PLACES = {
+    "the UK": (
+        "uk|u\\.k\\.|united kingdom|great britain|britain|england|scotland|wales|northern ireland|"
+        "glasgow|edinburgh|cardiff|belfast|leeds|liverpool|newcastle upon tyne|nottingham|leicester|coventry|sunderland|"
+        "wolverhampton|southampton|swindon|ipswich|milton keynes|huddersfield|doncaster|rotherham|barnsley|middlesbrough|"
+        "blackburn|burnley|blackpool|preston|salford|warrington|stockport|wigan|oldham|rochdale|telford|shrewsbury|"
+        "grimsby|harrogate|walsall|solihull|bournemouth|cheltenham|basingstoke|maidstone|southend|basildon|stevenage|"
+        "luton|slough|croydon|guildford|woking|crawley|dundee|inverness|swansea|wrexham|"
+        "brixton|hackney|islington|peckham|lewisham|walthamstow|wembley|shoreditch|romford|ilford|wimbledon|"
+        "clapham|lancashire|yorkshire|merseyside|lincolnshire|hertfordshire|buckinghamshire|oxfordshire|"
+        "gloucestershire|wiltshire|cumbria|northumberland|derbyshire|nottinghamshire|leicestershire|staffordshire|"
+        "shropshire|warwickshire|worcestershire|teesside|tyneside|west midlands|east midlands"),
+    "Ireland": "republic of ireland|cork|galway|limerick|kilkenny",
+    "India": ("india|mumbai|new delhi|delhi|bangalore|bengaluru|chennai|kolkata|hyderabad|pune|ahmedabad|jaipur|"
+              "lucknow|noida|gurgaon|gurugram|kochi|chandigarh|indore|bhopal|patna|nagpur"),
+    "Australia": "australia|brisbane|adelaide|canberra|hobart|gold coast|queensland|new south wales|nsw|tasmania",
+    "New Zealand": "new zealand|auckland|christchurch",
+    # countries only ("Paris", "Berlin" and "Holland" are American places too)
+    "Europe": ("belgium|netherlands|germany|france|spain|italy|portugal|poland|sweden|denmark|norway|finland|austria|"
+               "switzerland|greece|czech republic|hungary|romania|the eu"),
+}
+# a place is where the shop, the parcel or the customer is: "in Preston", "the Leeds branch", "not left Preston yet"
+# (not "from" or "to": "my cousin from Leeds loved it", "moving to Australia, can I change my address?")
+_WHERE = (r"(?:in|at|outside|left|leaving|leave|reached|arrived (?:in|at)|stuck in|sat in|here in|over here in|"
+          r"based in|live in|living in)")
+_A_STORE_OR_DEPOT = (r"(?:stores?|branch(?:es)?|shops?|superstores?|depot|hub|sorting (?:office|centre)|delivery office|"
+                     r"warehouse|express|extra|metro|local|city centre|high street|retail park|shopping centre)")
+_A_COUNTRY = re.compile(r"uk|u\.k\.|united kingdom|great britain|britain|england|scotland|wales|northern ireland|"
+                        r"republic of ireland|india|australia|new zealand", re.IGNORECASE)
+_THE_UK = re.compile(r"uk|u\.k\.|united kingdom|great britain|britain", re.IGNORECASE)
+# ("made in Portugal", "woven in Scotland": where our goods come from, not where the customer is)
+_NOT_MADE = "".join(f"(?<!{word} )" for word in ("made", "designed", "manufactured", "produced", "printed", "sourced",
+                                                  "woven", "knitted", "knit", "crafted", "built", "assembled", "grown",
+                                                  "sewn", "spun", "dyed", "finished", "tested"))
+# a carrier of a country ("UPS Belgium", "DHL Germany"): its delivery is there
+_CARRIER = r"(?:ups|dhl|fedex|tnt|gls|dpd)"
+PLACE_WORDS = {country: rf"{_NOT_MADE}\b{_WHERE} (?:the )?(?:{names})\b(?!['’]s)|\b(?:{names}) {_A_STORE_OR_DEPOT}\b|"
+                        rf"\b{_CARRIER} (?:{names})\b"
+               for country, names in PLACES.items()}
+_ANY_SIGN = re.compile("|".join(f"(?:{words})" for words in (*SIGNS.values(), *PLACE_WORDS.values())), re.IGNORECASE)
 # "@NorthwindThreads you took £25 for the rug removal": they say it's us, so it is
 _NAMES_US = re.compile(r"northwind", re.IGNORECASE)  # "Northwind", "@NorthwindThreads"
 # "do you ship to Ireland?", "can I pay in euros?", "will it come by Royal Mail?": a question about what we do, which
 # the shipping and payment answers take
 _ASKS_WHAT_WE_DO = re.compile(
     r"\b(?:do|does|can|could|will|would) (?:you|u|ya|y'?all|i|we)\b[^.!?\n]{0,40}?\b(?:ship|deliver|send|post)\w*\b"
-    r"[^.!?\n]{0,30}?\b(?:to|in|by)\b[^.!?\n]{0,30}\?|"
+    r"[^.!?\n]{0,30}?\b(?:to|in|by)\b[^.!?\n]{0,60}\?|"
+    r"\b(?:ship|deliver|send|post)\w* (?:internationally|abroad|overseas|worldwide)\b|"
+    r"\b(?:international|overseas|worldwide) (?:shipping|delivery)\b|"
     r"\b(?:pay|paying|accept|take|prices?|charge)\b[^.!?\n]{0,20}?\b(?:in|with) (?:pounds|euros|rupees|sterling|gbp|eur)\b|"
     r"\bwhich (?:courier|carrier)\b", re.IGNORECASE)
 
@@ -58,4 +102,13 @@ def sign_of(message: str) -> str:
     for sign, words in SIGNS.items():
         if re.search(words, message, re.IGNORECASE):
             return sign
+    for country, names in PLACES.items():  # "Preston (in the UK)"
+        where = re.search(PLACE_WORDS[country], message, re.IGNORECASE)
+        if where:
+            place = re.search(rf"\b(?:{names})\b", where.group(0), re.IGNORECASE).group(0)
+            if _A_COUNTRY.fullmatch(place) or country == "Europe":  # "I'm in the UK", "in Scotland": the country itself
+                if country == "the UK" and _THE_UK.fullmatch(place) or place.lower() == "the eu":
+                    return "the UK" if country == "the UK" else "the EU"
+                return place.title()
+            return f"{place.title()} (in {country})"
     return "that"

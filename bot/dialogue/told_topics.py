@@ -63,10 +63,10 @@ FACT_TOPICS = {"safety_concern": "feedback",  # round 17 (bot/dialogue/shop_matt
                "return_cost": "refund_policy", "store_facilities": "store_pickup", "paid_service": "delivery_complaint",
                # round 22: an order to collect that a store didn't have ready is the collection's, whatever else it says
                "collect_trouble": "store_pickup",
-               # round 25, last of all (bot/dialogue/abroad.py): money or a carrier of another country says it's another
-               # shop's, whatever else the message is about ("a £3.95 restocking fee"); a store visit abroad is that
-               # store's complaint ("the till wouldn't take my 50p coins")
-               "paid_abroad": "off_topic", "store_abroad": "complaint"}
+               # round 25, last of all (bot/dialogue/abroad.py): money, a carrier or a place of another country says
+               # it's another shop's, whatever else the message is about ("a £3.95 restocking fee", "is the Glasgow store
+               # open on Sunday?"); a complaint about a visit there keeps the complaint's topic (the tracker)
+               "paid_abroad": "off_topic", "store_abroad": "off_topic"}
 # Weaker facts name a topic only when no keyword or stock question named one first: feedback ("why did you stop
 # selling the cord jacket?") is feedback, but "is it back in stock?" beside it is a stock question.
 # A shelf label's price is a price question; another company's gift card is a gift-card question; another company's

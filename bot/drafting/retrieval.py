@@ -92,7 +92,7 @@ class RetrievalDrafter(Drafter):
             scores = scores + CASE_BONUS * self.asks_for_order  # "my parcel never came": ask for it, don't recite
         said = set(state.slots.get("said", ()))  # facts the customer stated (bot/dialogue/facts.py)
         builds_on_said = self.builds_on_said
-        if state.intent == not_ours.NOT_OURS_INTENT and not said.isdisjoint((*not_ours.FACTS, *abroad.FACTS)):
+        if state.intent == not_ours.NOT_OURS_INTENT and not said.isdisjoint((*not_ours.FACTS, *abroad.FACTS_OF_A_SHOP_ABROAD)):
             # goods or a company not ours read: what they told us about them ("a code that won't apply" to "30 % off
             # books", "tried two browsers" for a supermarket's checkout) is no case of ours, so only the not-ours
             # answers build on it (round 15's raters rated our code and checkout answers there 2); so is a shop abroad
