@@ -42,7 +42,8 @@ PLACES = {
         "wolverhampton|southampton|swindon|ipswich|milton keynes|huddersfield|doncaster|rotherham|barnsley|middlesbrough|"
         "blackburn|burnley|blackpool|preston|salford|warrington|stockport|wigan|oldham|rochdale|telford|shrewsbury|"
         "grimsby|harrogate|walsall|solihull|bournemouth|cheltenham|basingstoke|maidstone|southend|basildon|stevenage|"
-        "luton|slough|croydon|guildford|woking|crawley|dundee|inverness|swansea|wrexham|"
+        "luton|slough|croydon|guildford|woking|crawley|dundee|inverness|swansea|wrexham|aberdeen|newcastle|"
+        "sheffield(?! steel)|"
         "brixton|hackney|islington|peckham|lewisham|walthamstow|wembley|shoreditch|romford|ilford|wimbledon|"
         "clapham|lancashire|yorkshire|merseyside|lincolnshire|hertfordshire|buckinghamshire|oxfordshire|"
         "gloucestershire|wiltshire|cumbria|northumberland|derbyshire|nottinghamshire|leicestershire|staffordshire|"
@@ -50,16 +51,22 @@ PLACES = {
     "Ireland": "republic of ireland|cork|galway|limerick|kilkenny",
     "India": ("india|mumbai|new delhi|delhi|bangalore|bengaluru|chennai|kolkata|hyderabad|pune|ahmedabad|jaipur|"
               "lucknow|noida|gurgaon|gurugram|kochi|chandigarh|indore|bhopal|patna|nagpur"),
-    "Australia": "australia|brisbane|adelaide|canberra|hobart|gold coast|queensland|new south wales|nsw|tasmania",
-    "New Zealand": "new zealand|auckland|christchurch",
-    # countries only ("Paris", "Berlin" and "Holland" are American places too)
+    "Australia": ("australia|sydney|melbourne|brisbane|adelaide|canberra|hobart|geelong|gold coast|queensland|"
+                  "new south wales|nsw|tasmania"),
+    "New Zealand": "new zealand|auckland|christchurch|tauranga",
+    # countries and big cities ("Paris", "Berlin", "Vienna", "Athens", "Naples", "Milan" and "Holland" are American
+    # places or names too)
     "Europe": ("belgium|netherlands|germany|france|spain|italy|portugal|poland|sweden|denmark|norway|finland|austria|"
-               "switzerland|greece|czech republic|hungary|romania|the eu"),
+               "switzerland|greece|czech republic|hungary|romania|the eu|amsterdam|rotterdam|utrecht|the hague|"
+               "eindhoven|brussels|antwerp|ghent|bruges|lyon|marseille|bordeaux|toulouse|lille|nantes|strasbourg|"
+               "munich|hamburg|cologne|stuttgart|d[uü]sseldorf|leipzig|zurich|z[uü]rich|basel|madrid|barcelona|"
+               "seville|porto|lisbon|turin|copenhagen|aarhus|stockholm|gothenburg|oslo|helsinki|krak[oó]w|prague|"
+               "budapest|bucharest"),
 }
 # a place is where the shop, the parcel or the customer is: "in Preston", "the Leeds branch", "not left Preston yet"
-# (not "from" or "to": "my cousin from Leeds loved it", "moving to Australia, can I change my address?")
-_WHERE = (r"(?:in|at|outside|left|leaving|leave|reached|arrived (?:in|at)|stuck in|sat in|here in|over here in|"
-          r"based in|live in|living in)")
+# (not "from" or "to" alone: "my cousin from Leeds loved it", "moving to Australia, can I change my address?")
+_WHERE = (r"(?:in|at|near|outside|left|leaving|leave|reached|arrived (?:in|at)|stuck in|sat in|here in|over here in|"
+          r"based in|live in|living in|(?:i'?m|i am|we'?re|we are) from)")
 _A_STORE_OR_DEPOT = (r"(?:stores?|branch(?:es)?|shops?|superstores?|depot|hub|sorting (?:office|centre)|delivery office|"
                      r"warehouse|express|extra|metro|local|city centre|high street|retail park|shopping centre)")
 _A_COUNTRY = re.compile(r"uk|u\.k\.|united kingdom|great britain|britain|england|scotland|wales|northern ireland|"

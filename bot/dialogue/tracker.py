@@ -260,8 +260,11 @@ class DialogueTracker:
         # of the tees?" is feedback, not a question about the fabric)
         named_already = bool(keyword_lifts) or stock_question
         # (a complaint about a visit stays one when it names the store's facilities: "the toilets were filthy")
-        # (and a complaint about a visit to a store abroad is its complaint: complaint.in_store_abroad says whose)
-        reading = said - {"store_facilities", "store_abroad"} if visit_complaint else said
+        # (and a complaint about a visit to a store abroad is only that: complaint.in_store_abroad says whose, and no
+        # store matter of ours, its hours or its tills, comes after it)
+        reading = said - {"store_facilities"} if visit_complaint else said
+        if visit_complaint and "store_abroad" in said:
+            reading = set()
         if matter is not None:  # a chase's "emailed twice, no update" tells of our silence, not of emails or tracking
             reading = facts_in(matter) - chasing.CHASE_FACTS
             reading |= said & abroad.FACTS_OF_A_SHOP_ABROAD  # "€35 refund, still nothing after 14 days": still abroad
