@@ -930,3 +930,17 @@ def test_a_wait_complained_of_is_answered_a_person_asked_for_is_handed_over(bot,
     turn = bot.reply(f"r14-wait-{message[:14]}", message)
     chosen = turn.candidates[turn.chosen]
     assert chosen.meta.get("template") == template if template else chosen.source == "handover", turn.text
+
+
+@pytest.mark.parametrize("message, said", [
+    ("will Tracking #: QX4410298833 arrive this evening? the app says guaranteed today", True),
+    ("where is my parcel, tracking number 1Z999AA10123456784", True),
+    ("my tracking says delivered but there's nothing here", False),  # no number: the missing parcel's answers
+])
+def test_a_tracking_number_is_thanked_for_not_taken_for_an_order_number(bot, message, said):
+    """Round 25: a carrier's tracking number given, we still need our order number, and say why (round 24's raters
+    rated a plain "What's your order number?" to one 2)."""
+    from bot.dialogue.facts import facts_in
+    assert ("tracking_number_given" in facts_in(message)) == said
+    turn = bot.reply(f"r25-tracking-{hash(message)}", message)
+    assert (turn.candidates[turn.chosen].meta.get("template") == "track_order.tracking_given") == said, turn.text

@@ -181,6 +181,11 @@ FACTS = {
         r"\b(?:item|product|article|part|catalogue|cat)\s*(?:no\b|nr\b|number|code|ref|#)[\s.:#]*[a-z]*\d|\b\d{2,3}/\d{4}\b|"
         r"(?<![/.=?&-])\b(?=[a-z]*\d)(?=\d*[a-z])[a-z\d]{7,}\b(?![/.]\w)",  # not inside a link
         re.IGNORECASE),
+    # "Tracking #: Q22607183783", "tracking number 1Z999AA10123456784": a carrier's number, not our order number (round
+    # 25; round 24's raters rated "What's your order number?" to it 2: "ask for the order number instead")
+    "tracking_number_given": re.compile(
+        r"\btracking\b[^.!?\n]{0,20}?\b(?=[a-z]*\d)[a-z\d]{9,}\b|\b1z[a-z\d]{16}\b|\b[a-z]{2}\d{9}[a-z]{2}\b",
+        re.IGNORECASE),
     # "I was home all day and got a 'sorry we missed you' card": the carrier says it tried, the customer was in
     "missed_while_home": re.compile(
         r"^(?=.*\b(?:sorry we missed you|missed (?:you|us|the delivery|delivery)|delivery (?:failed|attempt)|failed "
