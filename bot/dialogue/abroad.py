@@ -42,7 +42,7 @@ PLACES = {
         "wolverhampton|southampton|swindon|ipswich|milton keynes|huddersfield|doncaster|rotherham|barnsley|middlesbrough|"
         "blackburn|burnley|blackpool|preston|salford|warrington|stockport|wigan|oldham|rochdale|telford|shrewsbury|"
         "grimsby|harrogate|walsall|solihull|bournemouth|cheltenham|basingstoke|maidstone|southend|basildon|stevenage|"
-        "luton|slough|croydon|guildford|woking|crawley|dundee|inverness|swansea|wrexham|aberdeen|newcastle|"
+        "luton|slough|croydon|guildford|woking|crawley|dundee|inverness|swansea|wrexham|newcastle|"
         "sheffield(?! steel)|"
         "brixton|hackney|islington|peckham|lewisham|walthamstow|wembley|shoreditch|romford|ilford|wimbledon|"
         "clapham|lancashire|yorkshire|merseyside|lincolnshire|hertfordshire|buckinghamshire|oxfordshire|"
@@ -72,15 +72,22 @@ _A_STORE_OR_DEPOT = (r"(?:stores?|branch(?:es)?|shops?|superstores?|depot|hub|so
 _A_COUNTRY = re.compile(r"uk|u\.k\.|united kingdom|great britain|britain|england|scotland|wales|northern ireland|"
                         r"republic of ireland|india|australia|new zealand", re.IGNORECASE)
 _THE_UK = re.compile(r"uk|u\.k\.|united kingdom|great britain|britain", re.IGNORECASE)
-# ("made in Portugal", "woven in Scotland": where our goods come from, not where the customer is)
+# ("made in Portugal", "woven in Scotland": where our goods come from, not where the customer is; nor where someone
+# else is)
 _NOT_MADE = "".join(f"(?<!{word} )" for word in ("made", "designed", "manufactured", "produced", "printed", "sourced",
                                                   "woven", "knitted", "knit", "crafted", "built", "assembled", "grown",
-                                                  "sewn", "spun", "dyed", "finished", "tested"))
+                                                  "sewn", "spun", "dyed", "finished", "tested",
+                                                  # ("a new login from a device in Romania": where someone else is)
+                                                  "device", "login", "someone", "somebody", "hacker", "scammer", "ip"))
 # a carrier of a country ("UPS Belgium", "DHL Germany"): its delivery is there
 _CARRIER = r"(?:ups|dhl|fedex|tnt|gls|dpd)"
 PLACE_WORDS = {country: rf"{_NOT_MADE}\b{_WHERE} (?:the )?(?:{names})\b(?!['’]s)|\b(?:{names}) {_A_STORE_OR_DEPOT}\b|"
                         rf"\b{_CARRIER} (?:{names})\b"
                for country, names in PLACES.items()}
+# a store there ("stores in Edinburgh", "the Leeds shop"): a store abroad (facts.py), its own answer
+_ALL_PLACES = "|".join(PLACES.values())
+_A_STORE_THERE = re.compile(rf"\b(?:stores?|shops?|branch(?:es)?|superstores?) (?:in|at) (?:the )?(?:{_ALL_PLACES})\b|"
+                            rf"\b(?:{_ALL_PLACES}) (?:stores?|shops?|branch(?:es)?|superstores?)\b", re.IGNORECASE)
 _ANY_SIGN = re.compile("|".join(f"(?:{words})" for words in (*SIGNS.values(), *PLACE_WORDS.values())), re.IGNORECASE)
 # "@NorthwindThreads you took £25 for the rug removal": they say it's us, so it is
 _NAMES_US = re.compile(r"northwind", re.IGNORECASE)  # "Northwind", "@NorthwindThreads"
@@ -102,6 +109,11 @@ FACTS_OF_A_SHOP_ABROAD = {"paid_abroad", "store_abroad"}
 def unless(text: str, other_facts: set[str]) -> bool:
     """The sign is no reason to answer "not ours": it names us, asks what we do, or another fact says whose it is."""
     return bool(_NAMES_US.search(text) or _ASKS_WHAT_WE_DO.search(text)) or bool(other_facts)
+
+
+def names_a_store_there(message: str) -> bool:
+    """ "Tried 3 stores in Edinburgh", "does the Glasgow shop open Sundays?": a store abroad, not a parcel."""
+    return bool(_A_STORE_THERE.search(message))
 
 
 def sign_of(message: str) -> str:

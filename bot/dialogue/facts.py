@@ -691,7 +691,9 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
 
 # Facts that already say whose a matter is (another company, shop or service, what we don't sell, a store abroad): the
 # money of another country beside them adds nothing (bot/dialogue/abroad.py)
-SAYS_WHOSE = (*not_ours.FACTS, "other_service", "public_matter", "store_abroad", "other_gift_card")
+SAYS_WHOSE = (*not_ours.FACTS, "other_service", "public_matter", "store_abroad", "other_gift_card",
+              # ...or that have their own answer wherever the writer is: a mill abroad offering us cotton, a job
+              "business_request", "careers", "applied_already")
 
 
 def facts_in(text: str) -> set[str]:
@@ -701,7 +703,7 @@ def facts_in(text: str) -> set[str]:
     if FACTS["paid_abroad"].search(text) and not abroad.unless(text, found.intersection(SAYS_WHOSE)) and \
             found.isdisjoint({"suspicious_message", "asks_if_scam"}) and not _IS_IT_YOU.search(text):
         # read last: "£80 a year for next-day delivery" is another shop's, and a visit paid in pounds another shop's store
-        found.add("store_abroad" if "in_store_visit" in found else "paid_abroad")
+        found.add("store_abroad" if "in_store_visit" in found or abroad.names_a_store_there(text) else "paid_abroad")
     if "store_abroad" in found:  # (its own words are a store's: "the self-checkout", "at the till in the shop")
         found.add("in_store_visit")
     return found

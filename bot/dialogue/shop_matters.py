@@ -258,12 +258,12 @@ FACTS = {
         r"[a-z][a-z'-]+ (?:store|branch|shop|caf[eé])\b(?! (?:credit|card|app|website|online))|"
         r"\b(?:store|branch|shop) (?:in|at|on) (?-i:[A-Z][a-z]+)",
         re.IGNORECASE),
-    # round 24: a store visit with money or words of the UK ("£1 coins", "5p bags", "the high street", "the car park"):
+    # round 24: a store visit with money or words of the UK ("£1 coins", "5p bags", "the high street", "the car park";
+    # not "trolleys", which round 25 found hunt writers giving to Canadian stores too):
     # our stores are in the US and Canada (the store's "store_countries"), so that store is another shop's (real_dev's
     # raters: "this is a UK supermarket, not ours"). Not "branch": Canadians say it of a store too.
     "store_abroad": re.compile(
-        r"^(?=.*" + _A_STORE_VISIT + r")(?=.*(?:£|\b\d{1,2}p\b|\bpence\b|\bquid\b|\bhigh street\b|\bcar ?park\b|"
-        r"\btrolleys?\b))",
+        r"^(?=.*" + _A_STORE_VISIT + r")(?=.*(?:£|\b\d{1,2}p\b|\bpence\b|\bquid\b|\bhigh street\b|\bcar ?park\b))",
         re.IGNORECASE | re.DOTALL),
     "store_hours": re.compile(
         r"\b(?:opening (?:hours|times)|(?:store|shop|holiday|sunday|weekend|christmas|trading) (?:hours|opening times)|"
