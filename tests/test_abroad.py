@@ -11,8 +11,8 @@ from bot.dialogue.facts import facts_in
 
 # (a message from a shop abroad's customer, the sign named, its near miss from a customer of ours)
 CASES = [
-    ("why do I pay £60 a year for next day delivery if you keep moving the date", "an amount in pounds",
-     "why do I pay $60 a year for next day delivery if you keep moving the date"),
+    ("what's the point of a £60 delivery pass when every date gets moved", "an amount in pounds",
+     "what's the point of a $60 delivery pass when every date gets moved"),
     ("the carrier bags went up from 5p to 10p, more plastic not less", "an amount in pounds",
      "the 1080p photos on the product page don't match the colour of the throw"),
     ("charged 35 euros for a delivery that never came", "an amount in euros",
@@ -56,6 +56,9 @@ def test_no_paid_abroad_where_another_reading_is_right(message):
 def test_a_visit_paid_in_pounds_is_a_store_abroad():
     # (store_abroad's own words are a store and pounds; a self-checkout is a visit too)
     assert "store_abroad" in facts_in("the self checkout refused my old £1 coins, still legal tender")
+    # ...but a store of ours named in a British word is ours (ab3-r25's raters: "it called Calgary another shop's")
+    assert "store_abroad" not in facts_in("does the Calgary store have its own car park?")
+    assert not facts_in("parcel left the Leeds depot, I'm in London, Ontario") & {"paid_abroad", "store_abroad"}
 
 
 def test_a_complaint_about_a_visit_abroad_keeps_its_complaint_and_a_question_about_a_store_there_does_not(bot):
@@ -73,7 +76,7 @@ def bot(tmp_path_factory):
 
 @pytest.mark.parametrize("message", [
     # before round 25: a colleague's queue, our own price-change answer, our double-charge answer
-    "remind me why I pay £80 a year for next day delivery when you move the date every time",
+    "paying £75 for the yearly delivery pass and still every parcel turns up a day late",
     "the price was 700 rupees on Monday and 1900 today, why are you ripping people off",
     "you've charged me twice for the same order, that's £86 I can't afford",
 ])

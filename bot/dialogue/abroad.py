@@ -1,13 +1,14 @@
-"""Money or a carrier of another country: a shop abroad, not ours (round 25).
+"""Money, a carrier or a place of another country: a shop abroad, not ours (round 25).
 
 Our store sells and delivers in its "store_countries" only (the US and Canada), yet real first messages to shop
-support accounts come from everywhere: "£80 a year for next-day delivery", "old £1 coins not taken", "it was 650
-rupees two days ago", "5p bags". Round 24's raters marked our answers to them down ("GBP, likely another shop; answers
-as if ours", 2-3), while the store visit with pounds (store_abroad, round 24) that was told "our stores are all in the
-US and Canada" rated 5. The fact `paid_abroad` reads the signs no customer of ours writes: an amount in pounds,
-pence, euros, rupees or Australian dollars, or a carrier that delivers only elsewhere (Royal Mail, Evri). It lifts the off-topic topic; its
+support accounts come from everywhere: a yearly delivery pass paid in pounds, coins a till refused, a price in rupees
+that jumped, a charge for carrier bags in pence. Round 24's raters marked our answers to them down (pounds: "likely
+another shop, answered as if ours", 2-3), while a store visit with pounds (store_abroad, round 24) that was told our
+stores are all in the US and Canada rated 5. The fact `paid_abroad` reads the signs no customer of ours writes: an
+amount in pounds, pence, euros, rupees or Australian dollars, a carrier that delivers only elsewhere (Royal Mail,
+Evri), or a place abroad where the store, the parcel or the customer is (PLACES). It lifts the off-topic topic; its
 answer (off_topic.abroad) names the sign ({abroad_sign}, filled by `sign_of`), says where we sell, and still asks for
-the order number in case it is ours after all. Not when the message names us, asks whether we ship there or take that
+the order number in case it is ours after all. Not when the message names us or a place of ours, asks whether we ship there or take that
 money (the shipping and payment answers say), or another not-ours fact already says whose it is (their answers name
 the company or the kind of thing).
 """
@@ -63,7 +64,8 @@ PLACES = {
                "seville|porto|lisbon|turin|copenhagen|aarhus|stockholm|gothenburg|oslo|helsinki|krak[oó]w|prague|"
                "budapest|bucharest"),
 }
-# a place is where the shop, the parcel or the customer is: "in Preston", "the Leeds branch", "not left Preston yet"
+# a place is where the shop, the parcel or the customer is: "in Preston", "the Leeds branch", "still at the
+# Preston depot"
 # (not "from" or "to" alone: "my cousin from Leeds loved it", "moving to Australia, can I change my address?")
 _WHERE = (r"(?:in|at|near|outside|left|leaving|leave|reached|arrived (?:in|at)|stuck in|sat in|here in|over here in|"
           r"based in|live in|living in|(?:i'?m|i am|we'?re|we are) from)")
@@ -84,6 +86,26 @@ _CARRIER = r"(?:ups|dhl|fedex|tnt|gls|dpd)"
 PLACE_WORDS = {country: rf"{_NOT_MADE}\b{_WHERE} (?:the )?(?:{names})\b(?!['’]s)|\b(?:{names}) {_A_STORE_OR_DEPOT}\b|"
                         rf"\b{_CARRIER} (?:{names})\b"
                for country, names in PLACES.items()}
+# Our countries' places: a message that names one is ours whatever British word it uses ("does the Calgary store have a
+# car park?", "London, Ontario"): its states and provinces, and its biggest cities
+_OUR_PLACES = re.compile(
+    r"\b(?:ontario|quebec|qu[eé]bec|alberta|british columbia|manitoba|saskatchewan|nova scotia|new brunswick|"
+    r"newfoundland|prince edward island|yukon|toronto|montreal|montr[eé]al|vancouver|calgary|edmonton|ottawa|winnipeg|"
+    r"mississauga|brampton|hamilton|surrey|laval|halifax|saskatoon|regina|victoria,? bc|kitchener|vaughan|markham|"
+    r"usa|u\.s\.a?\.?|united states|america|new york|los angeles|chicago|houston|phoenix|philadelphia|san antonio|"
+    r"san diego|dallas|san jose|austin|jacksonville|seattle|denver|boston|nashville|portland|las vegas|atlanta|miami|"
+    r"minneapolis|detroit|california|texas|florida|ohio|illinois|pennsylvania|georgia|michigan|washington|arizona|"
+    r"massachusetts|colorado|oregon|new jersey|virginia|tennessee|indiana|missouri|maryland|wisconsin|minnesota|"
+    r"north carolina|south carolina|alabama|louisiana|kentucky|connecticut|iowa|utah|nevada|kansas|oklahoma|idaho|"
+    r"nebraska|new mexico|new hampshire|maine|vermont|montana|wyoming|alaska|hawaii|delaware|rhode island|"
+    r"west virginia|north dakota|south dakota|arkansas|mississippi)\b", re.IGNORECASE)
+
+
+def names_our_place(message: str) -> bool:
+    """ "the Calgary store", "I'm in Ohio": a place of ours named, so no sign abroad counts."""
+    return bool(_OUR_PLACES.search(message))
+
+
 # a store there ("stores in Edinburgh", "the Leeds shop"): a store abroad (facts.py), its own answer
 _ALL_PLACES = "|".join(PLACES.values())
 _A_STORE_THERE = re.compile(rf"\b(?:stores?|shops?|branch(?:es)?|superstores?) (?:in|at) (?:the )?(?:{_ALL_PLACES})\b|"
@@ -108,11 +130,11 @@ FACTS_OF_A_SHOP_ABROAD = {"paid_abroad", "store_abroad"}
 
 def unless(text: str, other_facts: set[str]) -> bool:
     """The sign is no reason to answer "not ours": it names us, asks what we do, or another fact says whose it is."""
-    return bool(_NAMES_US.search(text) or _ASKS_WHAT_WE_DO.search(text)) or bool(other_facts)
+    return bool(_NAMES_US.search(text) or _ASKS_WHAT_WE_DO.search(text) or names_our_place(text)) or bool(other_facts)
 
 
 def names_a_store_there(message: str) -> bool:
-    """ "Tried 3 stores in Edinburgh", "does the Glasgow shop open Sundays?": a store abroad, not a parcel."""
+    """ "none of the shops in Leeds had it", "does the Glasgow shop open Sundays?": a store abroad, not a parcel."""
     return bool(_A_STORE_THERE.search(message))
 
 

@@ -39,7 +39,7 @@ _WE_ARRIVED = re.compile(r"\b(?:arrived|got there|turned up) (?:at|in)\b", re.IG
 
 def complaint_about_a_visit(message: str) -> bool:
     """Does the message name a visit to a store and something that went wrong there (and no order of theirs in
-    trouble: "still waiting for 2 items, one missing in store" is about the order; "I got a coffee there" is not)?"""
+    trouble: "two things still to come, and one not in the store" is about the order; "I got a coffee there" is not)?"""
     return bool(FACTS["in_store_visit"].search(message)) and bool(_VISIT_WENT_WRONG.search(message)) and \
         not (case_report.reports_a_case(message) and case_report.order_trouble(_WE_ARRIVED.sub(" ", message))) and \
         not FACTS["not_our_range"].search(message)  # "a PS4 offer in store... told it's not genuine": not our goods

@@ -38,7 +38,7 @@ STREET = re.compile(r"\b\d+[a-z]?\s+(?:[a-z]+\s+){1,3}(?:street|st|avenue|ave|ro
                      r"way|court|ct|place|pl|terrace|crescent|square)\b.*", re.IGNORECASE | re.DOTALL)
 _PRODUCT_REF = re.compile(r"\b(?:sku|model|style|article|(?:item|product|part)\s*(?:no\b|nr\b|number|code|id\b|#))"
                           r"[\s.:#]*(?:no\b|nr\b|number)?[\s.:#]*(?:[a-z]{1,4}[\s-]?)?\d+", re.IGNORECASE)
-# A carrier's tracking number is no order number of ours ("Tracking #: Q22607183783"): the order is asked for instead
+# A carrier's tracking number is no order number of ours ("Tracking #: QX4410298833"): the order is asked for instead
 _TRACKING_REF = re.compile(r"\btracking\s*(?:#|no\b\.?|nr\b|number|num\b|code|id\b|ref\b)?[\s.:#]*(?:is\s+)?[a-z]{0,4}\d[\w-]{5,}",
                            re.IGNORECASE)
 _DATE = re.compile(
