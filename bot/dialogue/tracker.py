@@ -6,7 +6,8 @@ import re
 
 import numpy as np
 
-from bot.dialogue import abroad, chasing, clarify, greeting, in_store, issues, order_access, other_services, sarcasm, told_topics
+from bot.dialogue import (abroad, chasing, clarify, greeting, in_store, issues, order_access, other_services, public_matters,
+                          sarcasm, told_topics)
 from bot.dialogue.facts import facts_in
 from bot.dialogue.not_ours import other_company_name
 from bot.dialogue.numbers import intent_text, normalise_numbers, without_proof
@@ -202,6 +203,10 @@ class DialogueTracker:
             state.slots["other_service"] = other_services.kind_of_service(message)
         if "paid_abroad" in said:  # "an amount in pounds" is what says it's another shop's (bot/dialogue/abroad.py)
             state.slots["abroad_sign"] = abroad.sign_of(message)
+        if "public_matter" in said:  # "your local council" for the traffic lights (bot/dialogue/public_matters.py)
+            who = public_matters.who_to_ask(message)
+            if who is not None:
+                state.slots["public_who"] = who
 
         words = intent_text(message)
         unnamed = message
