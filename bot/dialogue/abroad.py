@@ -8,9 +8,10 @@ stores are all in the US and Canada rated 5. The fact `paid_abroad` reads the si
 amount in pounds, pence, euros, rupees or Australian dollars, a carrier that delivers only elsewhere (Royal Mail,
 Evri), or a place abroad where the store, the parcel or the customer is (PLACES). It lifts the off-topic topic; its
 answer (off_topic.abroad) names the sign ({abroad_sign}, filled by `sign_of`), says where we sell, and still asks for
-the order number in case it is ours after all. Not when the message names us or a place of ours, asks whether we ship there or take that
-money (the shipping and payment answers say), or another not-ours fact already says whose it is (their answers name
-the company or the kind of thing).
+the order number in case it is ours after all. Not when the message names us or a place of ours, asks whether we
+ship there or take that money (the shipping and payment answers say), or another not-ours fact already says whose it
+is (their answers name the company or the kind of thing). A store there has answers of its own (facts.py, the tracker):
+off_topic.store_abroad for a question, complaint.in_store_abroad for a visit gone wrong.
 """
 from __future__ import annotations
 
