@@ -1,5 +1,5 @@
-"""Who looks after a public matter (round 25, bot/dialogue/public_matters.py): a road is the council's, a church its
-own, a law the government's; chit-chat has no one to send it to."""
+"""Who looks after a public matter (round 25, bot/dialogue/public_matters.py): a road is the council's; politics, a
+church or chit-chat keep the friendly reply."""
 from __future__ import annotations
 
 import pytest
@@ -10,8 +10,9 @@ from bot.dialogue.public_matters import who_to_ask
 
 @pytest.mark.parametrize("message, who", [
     ("someone needs to fix the lights at the junction by the retail park, the traffic lights are always out", "council"),
-    ("why has the chapel on the corner put up a sign about opening times?", "place of worship"),
-    ("this election is a mess, who can I complain to?", "elected representative"),
+    ("the council still hasn't fixed the pothole outside number 12", "council"),
+    ("why has the chapel on the corner put up a sign about opening times?", None),
+    ("what's your position on the election?", None),  # asks ours
     ("lovely weather today isn't it", None),
 ])
 def test_who_looks_after_a_public_matter(message, who):
