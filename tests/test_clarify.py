@@ -222,7 +222,7 @@ def test_a_plea_for_help_with_no_topic_is_asked_what_it_is_about(bot):
     assert clarify.is_question(clarify.HELP_TEXT)
 
 
-@pytest.mark.parametrize("message", ["is this real? https://t.co/Ab12Cd", "https://t.co/Ab12Cd", "@[handle] seen this?? https://t.co/x"])
+@pytest.mark.parametrize("message", ["thoughts?? https://t.co/Ab12Cd", "https://t.co/Ab12Cd", "@[handle] seen this?? https://t.co/x"])
 def test_a_link_with_little_beside_it_is_asked_about_not_guessed_at(bot, message):
     """Round 25: we can't open a link or a picture, so the reply says so and asks what it's about (round 24's raters
     rated a guess at one, "is it about a suspicious message?", 3)."""

@@ -40,7 +40,7 @@ _ONLY_ASKS_FOR_HELP = re.compile(
     r"(?:i\s+(?:really\s+|urgently\s+)?need|need|(?:can|could)\s+(?:someone|somebody|anyone|you))?\s*"
     r"(?:some\s+|your\s+)?(?:help|assistance)(?:\W+(?:please|pls|plz|asap|me|now|urgently|here))*[\W_]*$",
     re.IGNORECASE)
-# A link or picture and little else ("is this real? https://t.co/..."): we can't open it, so say so and ask what it is
+# A link or picture and little else ("thoughts?? https://t.co/..."): we can't open it, so say so and ask what it is
 # about (round 24's raters rated a guess at it 3: "assumes a bare link is a phishing check"). Not when the words beside
 # it say enough (more than LINK_WORDS of them).
 LINK_TEXT = ("I can't open links or pictures from here, so I can't see what this one shows. Could you tell me in a few "
@@ -65,7 +65,7 @@ def is_question(text: str) -> bool:
 
 
 def mostly_a_link(message: str) -> bool:
-    """A link and at most LINK_WORDS words beside it ("is this real? https://t.co/x", "look @[handle] https://...")."""
+    """A link and at most LINK_WORDS words beside it ("thoughts?? https://t.co/x", "look @[handle] https://...")."""
     if not _LINK.search(message):
         return False
     return len(_WORDS.findall(_HANDLE.sub(" ", _LINK.sub(" ", message)))) <= LINK_WORDS
