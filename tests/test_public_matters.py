@@ -33,3 +33,5 @@ def test_a_public_matter_is_told_who_to_turn_to_and_chit_chat_keeps_the_friendly
     assert "your local council" in roads.text
     weather = bot.reply("public-weather", "what's the weather going to be like this weekend?")
     assert weather.candidates[weather.chosen].meta.get("template") != "off_topic.public_matter", weather.text
+    later = bot.reply("public-roads", "and why did the chapel on the corner take its cross down?")
+    assert later.candidates[later.chosen].meta.get("template") != "off_topic.public_matter", later.text

@@ -205,7 +205,9 @@ class DialogueTracker:
             state.slots["abroad_sign"] = abroad.sign_of(message)
         if "public_matter" in said:  # "your local council" for the traffic lights (bot/dialogue/public_matters.py)
             who = public_matters.who_to_ask(message)
-            if who is not None:
+            if who is None:
+                state.slots.pop("public_who", None)  # (an earlier message's council is not this one's)
+            else:
                 state.slots["public_who"] = who
 
         words = intent_text(message)
