@@ -87,3 +87,13 @@ def test_a_hunt_line_needs_a_message_and_one_expectation(tmp_path):
     path.write_text(json.dumps({"id": "x", "message": "hi", "expect": ["a"], "never": ["b"]}) + "\n", encoding="utf-8")
     with pytest.raises(ValueError, match="hunt.jsonl:1: expected a message and one of 'expect' or 'never'"):
         read_rows(path)
+
+
+def test_a_named_list_stands_for_its_templates_and_an_unknown_name_is_refused(tmp_path):
+    path = tmp_path / "hunt.jsonl"
+    path.with_suffix(".lists.json").write_text(json.dumps({"not-ours": ["a", "b"]}), encoding="utf-8")
+    path.write_text(json.dumps({"id": "x", "message": "hi", "expect": ["@not-ours", "c"]}) + "\n", encoding="utf-8")
+    assert read_rows(path)[0]["expect"] == ["a", "b", "c"]
+    path.write_text(json.dumps({"id": "y", "message": "hi", "never": ["@nope"]}) + "\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="hunt.jsonl:1: no list named 'nope' in hunt.lists.json"):
+        read_rows(path)

@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import re
 
-# the kind's words -> who to ask, as a sentence of the answer
-WHO = {
-    r"traffic lights?|roundabouts?|road ?works|pot ?holes?|council|parking tickets?|bins?|street ?lights?":
-        "Roads, traffic lights, parking and bins are your local council's to sort out, and its website has a form to "
-        "report them.",
-}
+# a road's or the council's matter, and the sentence that says who looks after it
+_THE_COUNCILS = re.compile(
+    r"\b(?:traffic lights?|roundabouts?|road ?works|pot ?holes?|council|parking tickets?|bins?|street ?lights?)\b",
+    re.IGNORECASE)
+THE_COUNCIL_TEXT = ("Roads, traffic lights, parking and bins are your local council's to sort out, and its website has "
+                    "a form to report them.")
 
 
 def who_to_ask(message: str) -> str | None:
     """The sentence that says who looks after this public matter, or None (politics, a church, the weather)."""
-    for words, who in WHO.items():
-        if re.search(rf"\b(?:{words})\b", message, re.IGNORECASE):
-            return who
-    return None
+    return THE_COUNCIL_TEXT if _THE_COUNCILS.search(message) else None

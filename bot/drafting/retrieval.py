@@ -30,6 +30,8 @@ CASE_BONUS = 0.05  # a reported case (bot/dialogue/case_report.py) puts the answ
 SAID_BONUS = 0.1  # an answer built on what the customer told us ("said:<fact>") goes before the generic ones
 ASKED_BONUS = 0.1  # a product answer that states the fact asked for ("how much": the price) goes before the others
 OUR_ORDER_NUMBER = re.compile(r"#?\d{5}")  # the store's order numbers, as the tracker reads them (_ORDER_REF)
+# facts that say a matter is not ours: goods or a company not ours (not_ours.py), a shop abroad (abroad.py)
+NOT_OURS_FACTS = frozenset(not_ours.FACTS) | abroad.FACTS_OF_A_SHOP_ABROAD
 
 
 class RetrievalDrafter(Drafter):
@@ -92,7 +94,7 @@ class RetrievalDrafter(Drafter):
             scores = scores + CASE_BONUS * self.asks_for_order  # "my parcel never came": ask for it, don't recite
         said = set(state.slots.get("said", ()))  # facts the customer stated (bot/dialogue/facts.py)
         builds_on_said = self.builds_on_said
-        if state.intent == not_ours.NOT_OURS_INTENT and not said.isdisjoint((*not_ours.FACTS, *abroad.FACTS_OF_A_SHOP_ABROAD)):
+        if state.intent == not_ours.NOT_OURS_INTENT and not said.isdisjoint(NOT_OURS_FACTS):
             # goods or a company not ours read: what they told us about them ("a code that won't apply" to "30 % off
             # books", "tried two browsers" for a supermarket's checkout) is no case of ours, so only the not-ours
             # answers build on it (round 15's raters rated our code and checkout answers there 2); so is a shop abroad

@@ -7,7 +7,9 @@ the code nor real_dev, with what the served reply's template must be or must not
     {"id": "h4-13", "hunt": 4, "situation": "other_order", "message": "...", "never": ["off_topic.other_company_order"]}
 
 A row with "expect" is a hit when the served template is one of them; a row with "never" (a near miss that shares the
-situation's words) is a false alarm when it is one of them. Each message opens a new conversation with the default
+situation's words) is a false alarm when it is one of them. A list that many rows share is named once, in the lists
+file beside the hunts (misfire_hunts.lists.json: {"name": [templates]}), and a row's "@name" stands for its templates:
+{"expect": ["@expect-h36-goods"]}. (Round 25: the repeated lists were two thirds of a 2 MB file.) Each message opens a new conversation with the default
 bot and the policy `first` (the drafter's best answer), so the figure is about reading, not sampling.
 The hunts are documented in docs/reply-quality.md (rounds 13-15): hunts 4-6 were mended on, hunt 7 was held out until
 round 14's rules were final, hunt 8 (round 15) was run once on its rules' first version, then mended on, hunt 9
@@ -43,7 +45,14 @@ REPO = Path(__file__).resolve().parents[2]
 HUNT_FILE = REPO / "tests" / "data" / "misfire_hunts.jsonl"
 
 
+def lists_file(path: Path) -> Path:
+    """The named template lists beside a hunts file: misfire_hunts.jsonl -> misfire_hunts.lists.json."""
+    return Path(path).with_suffix(".lists.json")
+
+
 def read_rows(path: Path) -> list[dict]:
+    """The hunt rows, each "@name" in their lists replaced by the named list's templates."""
+    named = json.loads(lists_file(path).read_text(encoding="utf-8")) if lists_file(path).is_file() else {}
     rows = []
     for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -51,6 +60,11 @@ def read_rows(path: Path) -> list[dict]:
         row = json.loads(line)
         if not isinstance(row.get("message"), str) or ("expect" in row) == ("never" in row):
             raise ValueError(f"{path}:{number}: expected a message and one of 'expect' or 'never'")
+        kind = "expect" if "expect" in row else "never"
+        unknown = [t for t in row[kind] if t.startswith("@") and t[1:] not in named]
+        if unknown:
+            raise ValueError(f"{path}:{number}: no list named {unknown[0][1:]!r} in {lists_file(path).name}")
+        row[kind] = [template for t in row[kind] for template in (named[t[1:]] if t.startswith("@") else [t])]
         rows.append(row)
     return rows
 
