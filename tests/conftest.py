@@ -30,6 +30,16 @@ def make_bot(tmp_path, cache_dir):
     return make
 
 
+@pytest.fixture(scope="session")
+def first_bot(tmp_path_factory, cache_dir):
+    """One real Bot serving the rules' first choice (policy "first"), shared by the tests of reading rules: each test
+    opens conversations of its own (their session ids start with the test's topic), so they don't meet."""
+    from bot import Bot, BotConfig
+
+    return Bot(BotConfig(db_path=str(tmp_path_factory.mktemp("first-bot") / "replay.sqlite3"), cache_dir=cache_dir,
+                         policy="first"))
+
+
 @pytest.fixture()
 def python_exe() -> str:
     return sys.executable

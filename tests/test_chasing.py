@@ -57,6 +57,11 @@ def test_a_chase_gets_its_matters_answer_with_an_apology(bot, message, template)
 def test_no_apology_without_a_chase_and_none_added_to_the_waits_own_answer(bot):
     turn = bot.reply("chase-near", "I emailed you the photo of the broken kettle like you asked, what happens now?")
     assert not turn.text.startswith(chasing.APOLOGY), turn.text
+    # a chase that names no matter: a DM we can't see is asked for here (round 26, bot/dialogue/other_channels.py)...
     turn = bot.reply("chase-only", "DMed you 3 days ago and still nothing")
-    assert turn.candidates[turn.chosen].meta.get("template") == "complaint.slow_reply"
+    assert turn.candidates[turn.chosen].meta.get("template") == "complaint.sent_elsewhere_waiting", turn.text
+    assert chasing.APOLOGY not in turn.text
+    # ...and a wait with nothing sent elsewhere is the wait's own answer
+    turn = bot.reply("chase-hold", "I've been on hold for 40 minutes, is anyone there??")
+    assert turn.candidates[turn.chosen].meta.get("template") == "complaint.slow_reply", turn.text
     assert chasing.APOLOGY not in turn.text

@@ -43,7 +43,9 @@ def reports_a_case(message: str) -> bool:
 ORDER_TROUBLE = re.compile(r"\b(?:orders?|ordered|arrived|delivered|deliver(?:y|ies)|parcels?|packages?|refunds?|"
                            r"returns?|returned|damaged|broken|cracked|smashed|faulty|defective|missing|"
                            r"(?:never|not|didn'?t|did not|hasn'?t|has not|haven'?t|have not) (?:yet )?(?:got|get|"
-                           r"received|come|came|arrived|turned up))\b", re.IGNORECASE)
+                           r"received|come|came|arrived|turned up))\b"
+                           # (not "haven't received a response": the chase's words, bot/dialogue/chasing.py)
+                           r"(?! (?:a |an |any )?(?:reply|replies|response|answer|call ?back|word)\b)", re.IGNORECASE)
 # "my parcel is late and I never got a confirmation email either": the parcel is the question
 PARCEL_TROUBLE = re.compile(
     r"\b(?:parcel|package|order|delivery|item)s?\b[^.!?\n]{0,20}\b(?:late|delayed|overdue|hasn'?t (?:arrived|come)|"

@@ -19,8 +19,9 @@ from bot.dialogue import case_report
 from bot.dialogue.languages import WORD
 from bot.dialogue.state import DialogueState
 
-# What a chase tells of our silence, not of its matter: "no email, no money", "no update since", "I DMed you"
-CHASE_FACTS = frozenset({"emails_not_arriving", "tracking_stuck", "scam_channel_told"})
+# What a chase tells of our silence, not of its matter: "no email, no money", "no update since", "I DMed you", "check
+# your DMs"
+CHASE_FACTS = frozenset({"emails_not_arriving", "tracking_stuck", "scam_channel_told", "sent_elsewhere"})
 # The intents a chase's matter cannot be: the wait itself, a person, a hello, another company's matter.
 NOT_A_MATTER = ("complaint", "human_agent", "greeting", "goodbye_thanks", "feedback", "praise", "off_topic")
 # (its own words: many answers go on "I'm sorry ...", for the matter)
@@ -129,9 +130,14 @@ def is_a_chase(message: str) -> bool:
     return bool(unanswered) and bool(_WAS_CONTACTED.search(_WENT_UNANSWERED.sub(" ", message)))
 
 
+def without_the_chase(message: str) -> str:
+    """The message with the chase's own words taken out ("emailed twice, nothing back")."""
+    return re.sub(r"\s+", " ", _CHASE.sub(" ", message))
+
+
 def the_matter(message: str) -> str | None:
     """The message less its chase, when at least MATTER_WORDS words are left to read; None otherwise."""
-    rest = re.sub(r"\s+", " ", _CHASE.sub(" ", message))
+    rest = without_the_chase(message)
     rest = re.sub(r"(?:\s*[,;:.!?-]+\s*)+(?=[,;:.!?]|$)", "", rest).strip(" ,;:.!?-")
     rest = _LOOSE_ENDS.sub("", rest).strip(" ,;:.!?-")  # "about my refund and still" -> "about my refund"
     return rest if len(WORD.findall(rest)) >= MATTER_WORDS and rest != message.strip() else None

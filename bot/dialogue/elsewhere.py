@@ -39,7 +39,8 @@ FACTS = {
     "parcel_late": re.compile(
         r"\b(?:(?<!too )late|delayed|delay|overdue|running late|won'?t (?:be here|be delivered|arrive|come)|not (?:arrived|here|come|"
         r"shipped|dispatched|been (?:shipped|dispatched|delivered))|hasn'?t (?:arrived|come|shipped|been (?:shipped|"
-        r"dispatched))|haven'?t (?:shipped|received)|never (?:got|received|arrived|came|turned up)|still waiting|"
+        r"dispatched))|haven'?t (?:shipped|received(?! (?:a |an |any )?(?:reply|response|answer)\b))|never (?:got|received|"
+        r"arrived|came|turned up)|still waiting|"
         r"no (?:update|sign) (?:on|of)|where(?:'?s| is) my|due (?:yesterday|today|last \w+|on \w+)|pushed back|rescheduled|"
         r"(?:in transit|preparing for dispatch|processing)'? for (?:\d+|a|two|three) (?:days?|weeks?)|still says|"
         r"been waiting (?:\d+|a|two|three|over a) (?:days?|weeks?))\b",

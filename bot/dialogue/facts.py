@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-from bot.dialogue import abroad, case_report, delivery_speed, elsewhere, named_outright, not_ours, other_services, shop_matters
+from bot.dialogue import (abroad, carriers, case_report, delivery_speed, elsewhere, named_outright, not_ours, other_channels,
+                          other_services, shop_matters, staff_complaint)
 from bot.shop.product_questions import GONE_WORDS, STOCK_WORDS
 
 # Another company's gift card or voucher: by name (big retailers and platforms; not prepaid Visa or Mastercard cards,
@@ -637,6 +638,9 @@ FACTS.update(named_outright.FACTS)  # a return's steps asked, a scam check, a da
 FACTS.update(elsewhere.FACTS)  # situations whose usual next step a not-ours answer names (bot/dialogue/elsewhere.py)
 FACTS.update(delivery_speed.FACTS)  # needed by a date, today, or an order to speed up (bot/dialogue/delivery_speed.py)
 FACTS.update(other_services.FACTS)  # another kind of company's service: a phone plan, a flight, a bill (other_services.py)
+FACTS.update(carriers.FACTS)  # a carrier chosen, or one to drop (bot/dialogue/carriers.py)
+FACTS.update(other_channels.FACTS)  # a DM, email or form sent to us elsewhere (bot/dialogue/other_channels.py)
+FACTS.update(staff_complaint.FACTS)  # how our support staff treated them (bot/dialogue/staff_complaint.py)
 FACTS.update(abroad.FACTS)  # money or a carrier of another country; read last, in facts_in (bot/dialogue/abroad.py)
 # Words of buying or of an order: beside a church or the weather, the message is still about something bought (our
 # goods named, "a dress", "towels", are names_our_goods)
@@ -686,7 +690,15 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "return_cost": _about_another_company, "collect_trouble": _about_another_company,
           # "my order is late because of the rail strike", "a hotel-style duvet": ours beside the service (round 24)
           "other_service": lambda text: other_services.ours_beside(text) or bool(
-              FACTS["names_our_goods"].search(text) or not_ours.UNLESS["other_company_order"](text))}
+              FACTS["names_our_goods"].search(text) or not_ours.UNLESS["other_company_order"](text)),
+          # round 26: "a text says USPS is holding my parcel, is it you?" is a message to check; a carrier's failings
+          # are read only beside a carrier wished for; a DM that its message tells the matter of is that matter's, and
+          # one beside a supervisor asked for a person's; a store's, a driver's or another company's people are no
+          # support staff of ours
+          "carrier_wish": lambda text: _checks_a_message(text) or carriers.wish_unless(text), "carrier_let_down": carriers.let_down_unless,
+          "sent_elsewhere": other_channels.unless,
+          "staff_complaint": lambda text: staff_complaint.not_our_support(text) or bool(
+              FACTS["in_store_visit"].search(text)) or _about_another_company(text)}
 
 
 # Facts that already say whose a matter is (another company, shop or service, what we don't sell, a store abroad): the
@@ -708,4 +720,6 @@ def facts_in(text: str) -> set[str]:
         found.discard("store_abroad")  # "does the Calgary store have a car park?": ours, in a British word
     if "store_abroad" in found:  # (its own words are a store's: "the self-checkout", "at the till in the shop")
         found.add("in_store_visit")
+    if "sent_elsewhere" in found:  # "messaged your Instagram account": our page there, not Instagram's system
+        found.discard("other_company_system")
     return found

@@ -7,6 +7,8 @@
                        number or email (the intent's own templates give them) or gives an email or postcode
                        (an answer to our question, not a request for a person)
     asks for help      "I need help!!" and no topic, as a first message: what is it about? (clarify.HELP_TEXT)
+    staff complaint    how one of our support staff treated them ("the chat agent closed the chat on me"): a
+                       customer care lead looks into it (bot/dialogue/staff_complaint.py)
     unsure             (not thanks or praise that is meant: bot/dialogue/sarcasm.py, those are returned)
                        an opening message whose intent probability is below CLARIFY_BELOW: a short one
                        ("I need help!!") gets a question naming our best guess (bot/dialogue/clarify.py);
@@ -26,7 +28,7 @@ import re
 import unicodedata
 
 from bot.candidate import Candidate
-from bot.dialogue import clarify, handover_areas, languages, not_a_shop_matter, order_access, sarcasm
+from bot.dialogue import clarify, handover_areas, languages, not_a_shop_matter, order_access, sarcasm, staff_complaint
 from bot.dialogue.state import DialogueState
 from bot.dialogue.told_topics import THEIR_SYSTEMS
 from bot.dialogue.tracker import only_gives_a_number
@@ -123,6 +125,10 @@ def decide(state: DialogueState, kb) -> Candidate | None:
     which = clarify.which_one(state, kb)  # "yes" to "is it about A, or B?"
     if which is not None:
         return Candidate(which, "clarify", 1.0, meta={"intent": state.intent, "confidence": state.intent_score})
+    if "staff_complaint" in state.cache.get("facts", set()):  # "your phone rep hung up on me": a lead looks into it
+        reply = _handover(staff_complaint.template(state), "staff_complaint", store)
+        reply.meta.update(intent=state.intent, confidence=state.intent_score)
+        return reply
     first_message = sum(role == "customer" for role, _ in state.history) == 1
     told = first_message and len(languages.WORD.findall(message)) >= store.get("unsure_handover_words", TOLD_WORDS)
     unsure_below = store.get("told_handover_below", TOLD_HANDOVER_BELOW) if told else CLARIFY_BELOW

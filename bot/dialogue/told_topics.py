@@ -63,6 +63,11 @@ FACT_TOPICS = {"safety_concern": "feedback",  # round 17 (bot/dialogue/shop_matt
                "return_cost": "refund_policy", "store_facilities": "store_pickup", "paid_service": "delivery_complaint",
                # round 22: an order to collect that a store didn't have ready is the collection's, whatever else it says
                "collect_trouble": "store_pickup",
+               # round 26, after a damaged arrival or a paid-for speed ("FedEx crushed my last two orders, stop using
+               # them", "USPS takes 9 days though you say fast shipping"): a carrier chosen or dropped (carriers.py); a DM
+               # or email sent elsewhere, its matter untold (other_channels.py); how our support staff treated them
+               # (staff_complaint.py: a handover, handover.py)
+               "carrier_wish": "shipping_options", "sent_elsewhere": "complaint", "staff_complaint": "complaint",
                # round 25, last of all (bot/dialogue/abroad.py): money, a carrier or a place of another country says
                # it's another shop's, whatever else the message is about ("a £3.95 restocking fee", "is the Glasgow store
                # open on Sunday?"); a complaint about a visit there keeps the complaint's topic (the tracker)

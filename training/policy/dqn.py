@@ -122,7 +122,7 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
     from tqdm import tqdm
 
     from bot.selection.learned import make_net
-    from training.policy.rl_setup import polyak_update, scaling_rows, start_run
+    from training.policy.rl_setup import polyak_update, scaling_rows, start_run, trained_net
 
     accelerator, rng, dim = start_run(cfg.seed, env, logged)
     q_network = make_net(dim, cfg.hidden)
@@ -180,7 +180,7 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
         steps = cfg.max_steps or max(20 * rb.size // cfg.batch_size, 200)
         for step in tqdm(range(steps), desc="dqn (logged)", disable=not progress):
             learn(step)
-        return averaged, history
+        return trained_net(accelerator, averaged), history
 
     bar = tqdm(range(cfg.episodes), desc="dqn", disable=not progress)
     for episode in bar:
@@ -209,7 +209,7 @@ def train(cfg: DQNConfig, env=None, logged=None, writer=None, progress: bool = T
         if episode % 50 == 49:
             bar.set_postfix(ret=f"{np.mean(history['episode_return'][-50:]):.2f}",
                             sat=f"{np.mean(history['satisfaction'][-50:]):.3f}", eps=f"{epsilon:.2f}")
-    return averaged, history
+    return trained_net(accelerator, averaged), history
 
 
 def serving_config(cfg: DQNConfig) -> dict:

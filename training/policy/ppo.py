@@ -89,7 +89,7 @@ def train(cfg: PPOConfig, env=None, logged=None, writer=None, progress: bool = T
     from tqdm import tqdm
 
     from bot.selection.learned import make_net
-    from training.policy.rl_setup import scaling_rows, start_run
+    from training.policy.rl_setup import scaling_rows, start_run, trained_net
 
     accelerator, rng, dim = start_run(cfg.seed, env, logged)
     agent = make_net(dim, cfg.hidden)
@@ -157,7 +157,7 @@ def train(cfg: PPOConfig, env=None, logged=None, writer=None, progress: bool = T
                 values = net.value(x, m).cpu().numpy()
             adv, ret = gae(rewards, values, dones, cfg.gamma, cfg.gae_lambda)
             update(x, m, a, old_logp, tensor(adv), tensor(ret), step)
-        return net, history
+        return trained_net(accelerator, net), history
 
     for iteration in tqdm(range(cfg.iterations), desc="ppo", disable=not progress):
         xs, actions, logps, rewards, dones, values = [], [], [], [], [], []
@@ -186,7 +186,7 @@ def train(cfg: PPOConfig, env=None, logged=None, writer=None, progress: bool = T
         if writer is not None:
             writer.add_scalar("ppo/episode_return", np.mean(history["episode_return"][recent]), iteration)
             writer.add_scalar("ppo/satisfaction", np.mean(history["satisfaction"][recent]), iteration)
-    return net, history
+    return trained_net(accelerator, net), history
 
 
 def serving_config(cfg: PPOConfig) -> dict:

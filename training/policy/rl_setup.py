@@ -22,6 +22,13 @@ def start_run(seed: int, env=None, logged=None):
     return accelerator, rng, dim
 
 
+def trained_net(accelerator, net):
+    """The trained network as its callers use it (serving, evaluation, saving, the tests): on the CPU and without the
+    mixed-precision forward wrapper accelerate adds when an earlier Trainer in this process chose bf16. On a GPU the
+    net otherwise stays on cuda and a CPU input fails with "Expected all tensors to be on the same device"."""
+    return accelerator.unwrap_model(net, keep_fp32_wrapper=False).cpu()
+
+
 def scaling_rows(env=None, logged=None, rng=None, episodes: int = 32) -> np.ndarray:
     """Candidate feature rows to measure the scalars' spreads on (SelectionNet.fit_scale): every logged turn's,
     or those of `episodes` simulated conversations with uniformly random replies (before any learning)."""
