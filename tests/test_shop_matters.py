@@ -114,8 +114,9 @@ def test_rounds_21_and_22s_answers_are_served(tmp_path):
              "double_charged.in_store"),
             ("why do you hire people who roll their eyes at customers? the lad at your Denver store was so rude",
              "complaint.in_store_named"),
-            # a chase that names no matter is sorry for the wait; one that names it gets the matter's answer
-            ("check your DMs please, messaged you yesterday and still nothing", "complaint.slow_reply"),
+            # a chase that names no matter is sorry for the wait (and, round 26, says a DM can't be seen from here); one
+            # that names it gets the matter's answer
+            ("check your DMs please, messaged you yesterday and still nothing", "complaint.sent_elsewhere_waiting"),
             ("I have emailed you four times about my refund and no one has replied", "refund_status.ask_id_warm")]):
         turn = bot.reply(f"r21-{n}", message)
         assert turn.candidates[turn.chosen].meta.get("template") == template, (message, turn.text)

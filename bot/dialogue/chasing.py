@@ -121,6 +121,18 @@ def names_a_matter(message: str) -> bool:
     return bool(_NAMES_A_MATTER.search(message))
 
 
+# An order named without its trouble ("DMed you about my order", "the agent said there's no note of my order"): no
+# matter of its own, beside a message sent elsewhere or a complaint about our staff (round 26); "my order is late" is one
+_AN_ORDER_ALONE = re.compile(
+    r"\b(?:about|re|regarding|with|for|on) (?:my|an|the|our|a|this|that) (?:order|purchase)(?: number)?\b|"
+    r"\b(?:my|the|an|our|same|this|that) (?:same )?order(?: number)?\b(?! (?:is|was|has|hasn'?t|still|never|came|"
+    r"arrived|got|went))|\border (?:number|no\.?|#)\b|#?\b\d{4,}\b", re.IGNORECASE)
+
+
+def without_an_order_alone(message: str) -> str:
+    return _AN_ORDER_ALONE.sub(" ", message)
+
+
 def is_a_chase(message: str) -> bool:
     """The customer contacted us before and got no answer, or a promise not kept, and says so: "emailed twice, nothing
     back", "chasing my email from last week", "third time asking", "rang on Monday, was told it'd be sorted"."""

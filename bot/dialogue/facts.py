@@ -695,7 +695,8 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           # are read only beside a carrier wished for; a DM that its message tells the matter of is that matter's, and
           # one beside a supervisor asked for a person's; a store's, a driver's or another company's people are no
           # support staff of ours
-          "carrier_wish": lambda text: _checks_a_message(text) or carriers.wish_unless(text), "carrier_let_down": carriers.let_down_unless,
+          "carrier_wish": lambda text: _checks_a_message(text) or carriers.wish_unless(text),
+          "carrier_let_down": carriers.let_down_unless,
           "sent_elsewhere": other_channels.unless,
           "staff_complaint": lambda text: staff_complaint.not_our_support(text) or bool(
               FACTS["in_store_visit"].search(text)) or _about_another_company(text)}

@@ -32,7 +32,7 @@ _OUR_SUPPORT = (
 _TREATED_BADLY = "|".join([
     r"\bhung up\b|\bhang(?:s|ing)? up on\b|\bput (?:the phone )?down on me\b|"
     r"\b(?:closed?|ended|left|shut|terminated) (?:the|my|our) (?:chat|conversation|convo|call)\b|\bchat ended\b|"
-    r"\b(?:chat|conversation|call) (?:was |got |just )?(?:closed|ended)\b|\bblocked me\b|"
+    r"\bblocked me\b|"
     r"\b(?:closed|ended|left) (?:the )?chat on me\b|"
     r"\bleft the chat\b|\bmarked (?:my|the) (?:convo|conversation|chat|case) as\b|\bghosted\b|\bon speaker\b|"
     r"\bchatting to someone else\b|\bper my last e-?mail\b",
@@ -53,7 +53,8 @@ _TREATED_BADLY = "|".join([
 # ...and how the service went, which is the complaint only when the message tells no other matter: "rang customer
 # services twice and got cut off" beside an air fryer that died is the fryer's (hunt 33)
 _SERVED_BADLY = "|".join([
-    r"\bcut (?:me )?off\b|\b(?:call|line) (?:got |was )?(?:cut|dropped|went dead)\b|\bdisconnected\b|\bdropped my call\b",
+    r"\bcut (?:me )?off\b|\b(?:call|line) (?:got |was )?(?:cut|dropped|went dead)\b|\bdisconnected\b|\bdropped my call\b|"
+    r"\b(?:chat|conversation|call) (?:was |got |just )?(?:closed|ended)\b",
     r"\btransferr?(?:ed|ing)? (?:me )?(?:around|\w+ times|(?:\d+|two|three|four|five|six) times)\b|"
     r"\bpassed (?:me )?(?:around|on to someone else)\b|\bbeing transferred around\b|\brun-?around\b",
     r"\bcopy[- ]?(?:and[- ])?paste\w*\b|\bpast(?:e|es|ed|ing)\b|\b(?:didn'?t|did not|don'?t|doesn'?t|never) (?:even )?"
@@ -75,9 +76,6 @@ _ON_A_CALL = (r"\bhung up (?:on me|mid|while|when|after|as)\b|\bhang(?:s|ing)? u
               r"(?:\w+ times|(?:\d+|two|three|four|five|six) times)\b|\bclosed the chat on me\b")
 _TREATED = _beside(_OUR_SUPPORT, _TREATED_BADLY)
 _STAFF = re.compile(_beside(_OUR_SUPPORT, _TREATED_BADLY + "|" + _SERVED_BADLY).pattern + "|" + _ON_A_CALL, re.IGNORECASE)
-# an order named alone is no other matter ("the second agent said you don't keep notes of calls about the same order")
-_AN_ORDER_ALONE = re.compile(r"\b(?:the|my|an|same|this|that) (?:same )?order(?: number)?\b(?! (?:is|was|has|hasn'?t|never|"
-                             r"came|arrived))", re.IGNORECASE)
 
 # Not our support staff: a store's people, a driver or courier, a job, or thanks meant for an agent
 _NOT_OUR_SUPPORT = re.compile(
@@ -111,7 +109,8 @@ HAVE_ORDER = " They'll have your order number to hand, and they'll sort out the 
 def not_our_support(text: str) -> bool:
     """A store's, a driver's or a job's people, thanks for an agent, or only the service's failings beside another
     matter: no complaint about our support (facts.UNLESS)."""
-    if not _TREATED.search(text) and chasing.names_a_matter(_AN_ORDER_ALONE.sub(" ", text)):
+    # (an order named alone is no other matter: "the second agent said you keep no notes of calls about the same order")
+    if not _TREATED.search(text) and chasing.names_a_matter(chasing.without_an_order_alone(text)):
         return True
     return bool(_NOT_OUR_SUPPORT.search(text)) or (bool(_THANKS.search(text)) and not _NOT_A_COMPLIMENT.search(text)
                                                      and not sarcasm.not_praise(text))  # "amazing service 👏👏👏"
