@@ -11,7 +11,8 @@ long" to someone who had only asked us to look at a DM.
                        matter told beside it
 
 A message that also tells its matter ("I emailed about my refund for order 48213, where is it?") is answered on that
-matter (with the chase's apology: bot/dialogue/chasing.py): `names_nothing_else` leaves the fact out (facts.UNLESS).
+matter (with the chase's apology: bot/dialogue/chasing.py), and one beside a supervisor asked for is handed over as
+asked: `unless` leaves the fact out (facts.UNLESS).
 """
 from __future__ import annotations
 
@@ -59,7 +60,8 @@ _SENT = re.compile("|".join([
     # (not "I'd like to leave a review for the lamp": one to write)
     r"\bleft (?:you |u )?(?:a |an |two |\d+ )?(?:voice ?mail|message|comment|review)\b|"
     r"\bleave (?:you |u )?(?:a )?(?:voice ?mail|message)\b",
-    # "can u DM me?", "DM me please!!", "could someone from your team please DM me", "email me"
+    # "can u DM me?", "DM me please!!", "could someone from your team please DM me" (not "email me when it's back in
+    # stock": a stock alert)
     r"\b(?:dm|pm|inbox|private message|direct message) (?:me|us)\b|\b(?:can|could|would|will) (?:you|u|someone|"
     r"somebody|anyone|one of you)(?: from \w+(?: \w+)?)? (?:please |pls )?(?:dm|pm|message) (?:me|us)\b",
 ]), re.IGNORECASE)
@@ -68,7 +70,8 @@ _SENT = re.compile("|".join([
 _DID_IT_ARRIVE = re.compile(r"\b(?:didn'?t|did not|hasn'?t|has not) (?:get|go|got) (?:lost|through|thru)\b", re.IGNORECASE)
 # The words of such a message that tell no matter: who, when, where it was sent, how urgent, please look. What's left
 # after the chase, the pointer elsewhere, an order alone and these tells a matter when it names one (an order's trouble,
-# a refund, a return: chasing.names_a_matter) or has MATTER_WORDS words or more ("the jacket I got is too small");
+# a refund, a return: chasing.names_a_matter) or has MATTER_WORDS words or more ("the blue linen jacket fits too
+# tightly");
 # "on Tuesday, just making sure it didn't get lost" has none
 _NO_MATTER_WORDS = frozenset("""
 i me my we our you u your ur y'all y all guys the a an to of in on at for from with by about and or but so it its s t d ve

@@ -2,7 +2,7 @@
 
 "Your phone rep hung up on me mid sentence", "the chat agent closed the chat while I was still typing", "I want to
 complain about Kevin on your chat". Round 25 handed 48 of hunt 45's 60 such messages to a colleague with the plain
-"I'd rather a person read it than guess" (real_dev: "they claim they don't take notes on prior calls", rated 3), and
+"I'd rather a person read it than guess" (real_dev: a phone team said to keep no record of earlier calls, rated 3), and
 gave others the complaint email route or "sorry you had to wait". It is a person's matter: a customer care lead
 looks into how a call or chat went. So the reply is a handover (reason "staff_complaint", listed by `rlcs
 escalations`) that says sorry for the treatment itself, says who will look into it, and asks for what lets them find
