@@ -699,7 +699,10 @@ UNLESS = {"suggests_a_change": lambda text: case_report.reports_a_case(text),
           "carrier_let_down": carriers.let_down_unless,
           "sent_elsewhere": other_channels.unless,
           "staff_complaint": lambda text: staff_complaint.not_our_support(text) or bool(
-              FACTS["in_store_visit"].search(text)) or _about_another_company(text)}
+              FACTS["in_store_visit"].search(text)) or _about_another_company(text),
+          # "messaged your Instagram account": a message sent to our page there, not Instagram's system
+          "other_company_system": lambda text: not_ours.UNLESS["other_company_system"](text) or (
+              bool(FACTS["sent_elsewhere"].search(text)) and not other_channels.unless(text))}
 
 
 # Facts that already say whose a matter is (another company, shop or service, what we don't sell, a store abroad): the
@@ -721,6 +724,4 @@ def facts_in(text: str) -> set[str]:
         found.discard("store_abroad")  # "does the Calgary store have a car park?": ours, in a British word
     if "store_abroad" in found:  # (its own words are a store's: "the self-checkout", "at the till in the shop")
         found.add("in_store_visit")
-    if "sent_elsewhere" in found:  # "messaged your Instagram account": our page there, not Instagram's system
-        found.discard("other_company_system")
     return found

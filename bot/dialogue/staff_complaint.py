@@ -67,15 +67,16 @@ _SERVED_BADLY = "|".join([
 ])
 
 
-def _beside(who: str, what: str) -> re.Pattern:
-    return re.compile(rf"(?:{who})[^\n]{{0,140}}?(?:{what})|(?:{what})[^\n]{{0,140}}?(?:{who})", re.IGNORECASE)
+def _beside(who: str, what: str) -> str:
+    """A pattern for `who` and `what` within 140 characters of each other, either first."""
+    return rf"(?:{who})[^\n]{{0,140}}?(?:{what})|(?:{what})[^\n]{{0,140}}?(?:{who})"
 
 
 # ...and what only a call or chat with us can be: "the last one hung up", "transferred five times"
 _ON_A_CALL = (r"\bhung up (?:on me|mid|while|when|after|as)\b|\bhang(?:s|ing)? up on me\b|\btransferr?(?:ed|ing)? (?:me )?"
               r"(?:\w+ times|(?:\d+|two|three|four|five|six) times)\b|\bclosed the chat on me\b")
-_TREATED = _beside(_OUR_SUPPORT, _TREATED_BADLY)
-_STAFF = re.compile(_beside(_OUR_SUPPORT, _TREATED_BADLY + "|" + _SERVED_BADLY).pattern + "|" + _ON_A_CALL, re.IGNORECASE)
+_TREATED = re.compile(_beside(_OUR_SUPPORT, _TREATED_BADLY), re.IGNORECASE)
+_STAFF = re.compile(_beside(_OUR_SUPPORT, _TREATED_BADLY + "|" + _SERVED_BADLY) + "|" + _ON_A_CALL, re.IGNORECASE)
 
 # Not our support staff: a store's people, a driver or courier, a job, or thanks meant for an agent
 _NOT_OUR_SUPPORT = re.compile(

@@ -126,7 +126,7 @@ def run(args) -> int:
         return _finish_bandit(args, bot, net, cfg, card, history, train_seconds, out, writer)
 
     config = module.serving_config(cfg)
-    net = net.cpu().eval()
+    net = net.eval()  # (dqn and ppo give it back on the CPU: rl_setup.trained_net)
     config.update(n_features=net.n_features, hidden=net.hidden,
                   reward_feature=bot.reward_model is not None)  # if False, serving hides reward scores from it
     from bot.selection.features import FeatureBuilder
