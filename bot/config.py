@@ -37,6 +37,9 @@ class BotConfig:
     """Where `rlcs promote` puts the serving policy; the bot reloads it when it changes."""
     reward_model: str | None = None
     """Path to a trained satisfaction reward model; its score is shown per candidate and used by policies."""
+    reward_margin: float | None = None
+    """best_of_n keeps the drafter's rank 1 unless another draft scores more than this above it; None = the margin
+    in the reward model's card (`best_of_n_margin`, chosen on rated real messages), or 0 (plain best-of-N)."""
     generator: str | None = None
     """A local Hugging Face model path or an OpenAI-compatible URL: adds generative candidates."""
     n_generative: int = 4

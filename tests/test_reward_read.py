@@ -210,3 +210,56 @@ def test_side_by_side_session_rates_drafts_of_several_topics_and_gives_pairs_tha
     assert all(p["chosen_template"] == by_item[p["item_id"]][0]["source"] and p["margin"] == 3 for p in found)
     converted, outcome = PairReader(bot).convert(found[0])
     assert outcome == "kept" and converted["chosen"].startswith(f"[{found[0]['chosen_template']}] ")
+
+
+def test_best_of_n_keeps_rank_one_unless_another_draft_leads_by_more_than_the_margin():
+    import numpy as np
+
+    from bot.selection.policies import best_of_n_probabilities
+
+    rewards = np.array([1.0, 1.4, 0.2])
+    assert best_of_n_probabilities(rewards).argmax() == 1  # plain best-of-N: any lead
+    assert best_of_n_probabilities(rewards, margin=0.3).argmax() == 1
+    assert best_of_n_probabilities(rewards, margin=0.5).argmax() == 0  # not sure enough to overrule the drafter
+    assert best_of_n_probabilities(np.array([np.nan, 0.1, 0.3]), margin=5).argmax() == 2  # rank 1 unscored
+    assert best_of_n_probabilities(np.array([np.nan, np.nan])).argmax() == 0
+
+
+def test_a_margin_chosen_on_rated_messages_is_written_to_the_card_and_served(reading_model, make_bot, tmp_path):
+    """training/reward/choose_margin.py: on a rated side-by-side session, the margin with the largest gain over rank 1;
+    `--write` puts it in the card, and best_of_n serves with it (BotConfig.reward_margin overrides it)."""
+    import shutil
+
+    from bot.ratings.store import RatingStore
+    from training.reward import choose_margin, side_by_side
+
+    model = tmp_path / "model"
+    shutil.copytree(reading_model, model)
+    messages = tmp_path / "messages.jsonl"
+    texts = ["thank you so much, the towels are lovely", "can I pay with paypal?"]
+    messages.write_text("".join(json.dumps({"id": f"m{n}", "message": m}) + "\n" for n, m in enumerate(texts)))
+    db = str(tmp_path / "rating.sqlite3")
+    assert side_by_side.main(["make", "--messages", str(messages), "--db", db, "--session", "side"]) == 0
+    store = RatingStore(db)
+    for rater in ("ann", "bob"):  # rank 1 rated 4 and every other reply 2: any swap loses
+        while (item := store.next_item("side", rater)) is not None:
+            first = store.replay.query("SELECT text FROM rating_candidates WHERE item_id=? AND idx=0",
+                                       (item.item_id,))[0]["text"]
+            store.submit(rater, item.item_id, scores=[4 if t == first else 2 for t in item.replies],
+                         reasons=[[] if t == first else ["not_helpful"] for t in item.replies])
+    items = choose_margin.rated_items(db, "side")
+    assert [i["message"] for i in items] == texts and all(max(i["means"].values()) == 4 for i in items)
+    out = tmp_path / "margin.json"
+    assert choose_margin.main(["--reward-model", str(model), "--db", db, "--session", "side", "--write",
+                               "--output", str(out)]) == 0
+    result = json.loads(out.read_text())
+    plain, chosen = result["plain_best_of_n"], result["chosen"]
+    assert plain["margin"] == 0 and plain["total_gain"] == -2 * plain["swaps"]  # each swap: 2 below rank 1
+    assert chosen["swaps"] == 0 and chosen["total_gain"] == 0  # so the chosen margin overrules nothing
+    card = json.loads((model / "reward_card.json").read_text())
+    assert card["best_of_n_margin"] == chosen["margin"] and card["best_of_n_margin_chosen_on"]["session"] == "side"
+    served = make_bot(reward_model=str(model), policy="best_of_n")
+    assert served.current_policy().margin == chosen["margin"]
+    plain_bot = make_bot(reward_model=str(model), policy="best_of_n", reward_margin=0.0)
+    assert all(served.reply(f"a{n}", t).chosen == 0 for n, t in enumerate(texts))
+    assert sum(plain_bot.reply(f"b{n}", t).chosen != 0 for n, t in enumerate(texts)) == plain["swaps"]

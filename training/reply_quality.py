@@ -44,7 +44,8 @@ def make_session(args) -> int:
     if Path(scratch).exists():
         raise ValueError(f"{scratch} exists: give a new --scratch-db (earlier conversations would be continued)")
     # (--policy best_of_n --reward-model DIR --versus first: best-of-N by a reward model against rank 1, issue 13)
-    config = BotConfig(db_path=scratch, seed=args.seed, reward_model=args.reward_model)
+    config = BotConfig(db_path=scratch, seed=args.seed, reward_model=args.reward_model,
+                       reward_margin=args.reward_margin)
     config.policy = args.policy or config.policy
     bot = Bot(config)
     public = bot.kb.public_details  # our own phone and email: raters see them as a customer would, unmasked
@@ -57,7 +58,7 @@ def make_session(args) -> int:
         return make_paired_session(args, rows, clarify_pair(bot), "generic", "clarify versus generic", public)
     if args.versus:  # A/B: the default's reply against this policy's, on the messages where they differ
         versus = Bot(BotConfig(db_path=scratch + ".versus", seed=args.seed, policy=args.versus,
-                               reward_model=args.reward_model))
+                               reward_model=args.reward_model, reward_margin=args.reward_margin))
         return make_paired_session(args, rows, versus_pair(bot, versus, args.versus), "versus", f"versus {args.versus}",
                                    public)
     return make_paired_session(args, rows, served_pair(bot), "alternative", "", public)
@@ -244,6 +245,9 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
                         help="the policy whose replies are rated, or dumped (default: the one served by default)")
     parser.add_argument("--reward-model", default=None, metavar="DIR",
                         help="a trained reward model for both bots (--policy best_of_n or --versus best_of_n need one)")
+    parser.add_argument("--reward-margin", type=float, default=None, metavar="M",
+                        help="best_of_n keeps rank 1 unless another draft scores more than M above it (default: the "
+                             "reward model card's best_of_n_margin, else 0)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--scratch-db", default=None, help="new scratch file the bot writes (default: a temporary one)")
     parser.add_argument("--output", default="runs/eval/replies.json", help="JSON result of --report")

@@ -16,9 +16,13 @@ def add_bot_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=default_db(), help="replay database: a SQLite file or a postgresql:// URL (default: $RLCS_DB or %(default)s)")
     parser.add_argument("--store-dir", default=None, help="knowledge base + orders folder (default: the shipped demo store)")
     parser.add_argument("--policy", default="softmax",
-                        help="first | uniform | softmax | epsilon_greedy | reward | promoted | checkpoint path (default: %(default)s)")
+                        help="first | uniform | softmax | epsilon_greedy | best_of_n (by --reward-model) | promoted | "
+                             "checkpoint path (default: %(default)s)")
     parser.add_argument("--n-candidates", type=int, default=8, help="candidates per turn (default: %(default)s)")
     parser.add_argument("--reward-model", default=None, help="trained satisfaction reward model folder")
+    parser.add_argument("--reward-margin", type=float, default=None,
+                        help="best_of_n keeps rank 1 unless another draft scores more than this above it "
+                             "(default: the reward model card's best_of_n_margin, else 0)")
     parser.add_argument("--generator", default=None, help="local Hugging Face model path or OpenAI-compatible URL")
     parser.add_argument("--n-generative", type=int, default=4, help="how many candidates the generator drafts (default: %(default)s)")
     parser.add_argument("--learned-temperature", type=float, default=None,
@@ -42,9 +46,9 @@ def bot_from_args(args):
     from bot import Bot, BotConfig
 
     return Bot(BotConfig(db_path=args.db, store_dir=args.store_dir, policy=args.policy, n_candidates=args.n_candidates,
-                         reward_model=args.reward_model, generator=args.generator, n_generative=args.n_generative,
-                         learned_temperature=args.learned_temperature, learned_epsilon=args.learned_epsilon,
-                         seed=args.seed))
+                         reward_model=args.reward_model, reward_margin=args.reward_margin, generator=args.generator,
+                         n_generative=args.n_generative, learned_temperature=args.learned_temperature,
+                         learned_epsilon=args.learned_epsilon, seed=args.seed))
 
 
 def build_customer_app(bot, secret: str | None = None):

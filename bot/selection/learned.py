@@ -338,7 +338,10 @@ def load_policy(name: str, bot) -> SelectionPolicy:
             policy = FirstPolicy()
             policy.name = "best_of_n(no-reward-model)=first"
             return policy
-        return BestOfNPolicy()
+        margin = bot.config.reward_margin
+        if margin is None:
+            margin = bot.reward_model.card.get("best_of_n_margin", 0.0)
+        return BestOfNPolicy(margin)
     features = FeatureBuilder.for_bot(bot)
     exploration = (bot.config.learned_temperature, bot.config.learned_epsilon)
     if name == "promoted":

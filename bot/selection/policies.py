@@ -76,21 +76,35 @@ class UniformPolicy(SelectionPolicy):
         return np.full(len(candidates), 1.0 / len(candidates))
 
 
-def best_of_n_probabilities(rewards: np.ndarray) -> np.ndarray:
-    """All mass on the highest reward-model score (ties and missing scores: the drafter's order)."""
+def best_of_n_probabilities(rewards: np.ndarray, margin: float = 0.0) -> np.ndarray:
+    """All mass on the highest reward-model score (ties and missing scores: the drafter's order).
+
+    With a margin, the drafter's rank 1 is kept unless another draft scores more than `margin` above it: the
+    reward model overrules the drafter only where it is sure (round 27: chosen on real messages rated side by side,
+    docs/reward-model.md). margin 0 is plain best-of-N."""
     rewards = np.where(np.isfinite(rewards), rewards, -np.inf)
     probs = np.zeros(len(rewards))
-    probs[int(np.argmax(rewards)) if np.isfinite(rewards).any() else 0] = 1.0
+    if not np.isfinite(rewards).any():
+        probs[0] = 1.0
+        return probs
+    best = int(np.argmax(rewards))
+    if margin > 0 and np.isfinite(rewards[0]) and rewards[best] - rewards[0] <= margin:
+        best = 0
+    probs[best] = 1.0
     return probs
 
 
 class BestOfNPolicy(SelectionPolicy):
-    """The candidate the reward model scores highest (what TRL's removed BestOfNSampler did)."""
+    """The candidate the reward model scores highest (what TRL's removed BestOfNSampler did), or the drafter's rank 1
+    where no other draft beats it by more than `margin`."""
 
-    name = "best_of_n(reward)"
+    def __init__(self, margin: float = 0.0):
+        self.margin = float(margin)
+        self.name = "best_of_n(reward)" if self.margin == 0 else f"best_of_n(reward, margin={self.margin:g})"
 
     def probabilities(self, state, candidates):
-        return best_of_n_probabilities(np.array([np.nan if c.reward is None else c.reward for c in candidates], dtype=np.float64))
+        rewards = np.array([np.nan if c.reward is None else c.reward for c in candidates], dtype=np.float64)
+        return best_of_n_probabilities(rewards, self.margin)
 
 
 class SoftmaxPolicy(SelectionPolicy):

@@ -45,13 +45,14 @@ def bitext_test_rows(shared_data: str | None, limit: int, seed: int) -> list[tup
 
 
 def real_dev_rows(shared_data: str | None, half: str = "all") -> list[tuple[str, set[str]]]:
-    """(message, acceptable intents) of real_dev; half "train" / "test": only that half (real_dev_split.py)."""
+    """(message, acceptable intents) of real_dev; half "train" / "test": only that half (real_dev_split.py); "none":
+    no real_dev row (Bitext only)."""
     from training.intents.real_dev_labels import ACCEPTABLE
     from training.intents.real_dev_split import half_of
     from training.shared_data import real_dev_file
 
     path = real_dev_file(shared_data)
-    if not path.exists():
+    if half == "none" or not path.exists():
         return []
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [(r["message"], ACCEPTABLE[r["topic"]]) for r in rows
@@ -135,9 +136,9 @@ def make_parser(subparsers) -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0, help="sampling seed (default: %(default)s)")
     parser.add_argument("--intent-model", default="auto", help="auto | none | a folder (default: %(default)s)")
     parser.add_argument("--shared-data", default=None, help="reference data folder (default: ../shared/data)")
-    parser.add_argument("--real-dev-half", choices=["all", "train", "test"], default="all",
+    parser.add_argument("--real-dev-half", choices=["all", "train", "test", "none"], default="all",
                         help="score real_dev's messages of this half only, e.g. after learning from the other "
-                             "(training/intents/real_dev_split.py; default: %(default)s)")
+                             "(training/intents/real_dev_split.py), or none of them (default: %(default)s)")
     parser.add_argument("--scratch-db", default="runs/bench/intents.scratch.sqlite3", help="scratch file the bot writes (default: %(default)s)")
     parser.add_argument("--db", dest="scratch_db", help=argparse.SUPPRESS)  # the old spelling
     parser.add_argument("--reward-model", default=None,
