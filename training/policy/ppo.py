@@ -130,9 +130,9 @@ def train(cfg: PPOConfig, env=None, logged=None, writer=None, progress: bool = T
             history["approx_kl"].append(float(np.mean(kls)))
             if writer is not None:
                 writer.add_scalar("ppo/approx_kl", np.mean(kls), step)
-                writer.add_scalar("ppo/policy_loss", float(pg_loss), step)
-                writer.add_scalar("ppo/value_loss", float(v_loss), step)
-                writer.add_scalar("ppo/entropy", float(entropy), step)
+                writer.add_scalar("ppo/policy_loss", pg_loss.item(), step)  # .item(): no autograd warning
+                writer.add_scalar("ppo/value_loss", v_loss.item(), step)
+                writer.add_scalar("ppo/entropy", entropy.item(), step)
             if cfg.target_kl and np.mean(kls) > cfg.target_kl:
                 break  # the KL limit: this rollout has moved the policy far enough
 
