@@ -212,6 +212,22 @@ def test_side_by_side_session_rates_drafts_of_several_topics_and_gives_pairs_tha
     assert outcome == "kept" and converted["chosen"].startswith(f"[{found[0]['chosen_template']}] ")
 
 
+def test_side_by_side_replies_show_our_own_email_as_the_customer_would_see_it(tmp_path, make_bot):
+    """Rounds 20-27's sessions masked the store's own email in replies as a customer's ("email [email] with the
+    details"); raters now see it, as in `rlcs eval replies`."""
+    from bot.ratings.store import RatingStore
+    from training.reward import side_by_side
+
+    messages = tmp_path / "messages.jsonl"
+    messages.write_text(json.dumps({"id": "c", "message": "worst company ever, I want to make a formal complaint "
+                                                           "about how I was treated"}) + "\n")
+    db = str(tmp_path / "rating.sqlite3")
+    assert side_by_side.main(["make", "--messages", str(messages), "--db", db, "--session", "side"]) == 0
+    texts = [r["text"] for r in RatingStore(db).replay.query("SELECT text FROM rating_candidates")]
+    ours = make_bot(policy="first").kb.public_details
+    assert any(detail in text for text in texts for detail in ours) and not any("[email]" in t for t in texts)
+
+
 def test_best_of_n_keeps_rank_one_unless_another_draft_leads_by_more_than_the_margin():
     import numpy as np
 

@@ -28,12 +28,14 @@ import numpy as np
 
 def rated_items(db: str, session: str) -> list[dict]:
     """[{message, means: {reply text: mean rating}}] for each item of a side-by-side session, in session order."""
+    from bot.pii import mask_pii
     from bot.ratings.store import RatingStore
 
     items: dict[str, dict] = {}
     for row in RatingStore(db).rating_rows(session):
         item = items.setdefault(row["item_id"], {"message": row["context"][-1][1], "scores": {}})
-        item["scores"].setdefault(row["text"], []).append(row["value"])
+        # every detail masked, our own too: sessions made before round 27 masked our phone and email, later ones don't
+        item["scores"].setdefault(mask_pii(row["text"]), []).append(row["value"])
     if not items:
         raise ValueError(f"no ratings in session {session!r} of {db}")
     return [{"message": i["message"], "means": {t: float(np.mean(v)) for t, v in i["scores"].items()}}
@@ -46,11 +48,14 @@ def scored_drafts(bot, items: list[dict]) -> list[tuple[list[str], np.ndarray]]:
 
     from training.reward.drafts import first_message_drafts
 
+    from bot.pii import mask_pii
+
     out = []
     for item in tqdm(items, desc="scoring drafts"):
         state, drafts = first_message_drafts(bot, item["message"])
         bot.score_rewards(state, drafts)
-        out.append(([d.text for d in drafts], np.array([d.reward for d in drafts], dtype=np.float64)))
+        texts = [mask_pii(d.text.strip()) for d in drafts]  # compared as rated_items keys them
+        out.append((texts, np.array([d.reward for d in drafts], dtype=np.float64)))
     return out
 
 
@@ -108,11 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     from bot import Bot, BotConfig
     from bot.selection.reward_model import CARD_NAME
 
-    items = rated_items(args.db, args.session)
-    with tempfile.TemporaryDirectory() as scratch:
-        bot = Bot(BotConfig(db_path=str(Path(scratch) / "replay.sqlite3"), policy="first",
-                            reward_model=args.reward_model))
-        drafted = scored_drafts(bot, items)
+    try:
+        items = rated_items(args.db, args.session)
+        with tempfile.TemporaryDirectory() as scratch:
+            bot = Bot(BotConfig(db_path=str(Path(scratch) / "replay.sqlite3"), policy="first",
+                                reward_model=args.reward_model))
+            drafted = scored_drafts(bot, items)
+    except (ValueError, FileNotFoundError) as err:  # no such session, no ratings, not a reward model
+        parser.error(str(err))
     table = [gains_at(m, items, drafted) for m in candidate_margins(drafted)]
     chosen = choose(table)
     result = {"reward_model": args.reward_model, "session": args.session, "messages": len(items),

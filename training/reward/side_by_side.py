@@ -50,6 +50,7 @@ def make(args) -> int:
     rows = [json.loads(line) for line in Path(args.messages).read_text(encoding="utf-8").splitlines() if line.strip()]
     items, single = [], 0
     with scratch_bot() as bot:
+        public = bot.kb.public_details
         for row in tqdm(rows, desc="drafting"):
             _, drafts = first_message_drafts(bot, row["message"])
             shown = side_by_side_candidates(drafts, args.per_message)
@@ -58,8 +59,10 @@ def make(args) -> int:
                 continue
             items.append({"id": row.get("id"), "context": [["customer", row["message"]]],
                           "candidates": [{"text": c.text, "source": c.template_name} for c in shown]})
-    session = RatingStore(args.db).create_session(args.session, items, overlap=args.overlap,
-                                                  source="side-by-side drafts")
+    store = RatingStore(args.db)
+    # raters see our own phone and email as a customer would (rounds 20-27's sessions masked them as [email])
+    store.replay.public_details = public
+    session = store.create_session(args.session, items, overlap=args.overlap, source="side-by-side drafts")
     print(f"rating session {session!r}: {len(items)} messages, {sum(len(i['candidates']) for i in items)} replies; "
           f"{single} left out (a single draft); {args.overlap} raters per item")
     return 0
