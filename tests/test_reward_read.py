@@ -279,3 +279,36 @@ def test_a_margin_chosen_on_rated_messages_is_written_to_the_card_and_served(rea
     plain_bot = make_bot(reward_model=str(model), policy="best_of_n", reward_margin=0.0)
     assert all(served.reply(f"a{n}", t).chosen == 0 for n, t in enumerate(texts))
     assert sum(plain_bot.reply(f"b{n}", t).chosen != 0 for n, t in enumerate(texts)) == plain["swaps"]
+
+
+def test_kept_ratings_hold_no_message_text_and_give_back_the_sessions_pairs(tmp_path):
+    """training/reward/kept_ratings.py: a rated side-by-side session kept as message ids, template names and scores
+    (a committable file: no customer's words), and the same pairs rebuilt from it by drafting again."""
+    from bot.ratings.store import RatingStore
+    from training.intents.bench_misfires import HUNT_FILE, read_rows
+    from training.reward import kept_ratings, side_by_side
+
+    rows = [r for r in read_rows(HUNT_FILE) if r["id"] in ("h4-1", "h43-1")]
+    messages = tmp_path / "messages.jsonl"
+    messages.write_text("".join(json.dumps({"id": r["id"], "message": r["message"]}) + "\n" for r in rows))
+    db = str(tmp_path / "rating.sqlite3")
+    assert side_by_side.main(["make", "--messages", str(messages), "--db", db, "--session", "side"]) == 0
+    store = RatingStore(db)
+    for rater, low in (("ann", 2), ("bob", 1)):  # rank 1 rated 5, the rest low
+        while (item := store.next_item("side", rater)) is not None:
+            first = store.replay.query("SELECT text FROM rating_candidates WHERE item_id=? AND idx=0",
+                                       (item.item_id,))[0]["text"]
+            store.submit(rater, item.item_id, scores=[5 if t == first else low for t in item.replies],
+                         reasons=[[] if t == first else ["not_helpful"] for t in item.replies])
+    kept = tmp_path / "kept.jsonl"
+    assert kept_ratings.main(["keep", "--db", db, "--session", "side", "--output", str(kept)]) == 0
+    text = kept.read_text()
+    assert all(r["message"][:30] not in text for r in rows) and '"h4-1"' in text and '"ann": 5' in text
+    assert kept_ratings.main(["pairs", "--kept", str(kept), "--output", str(tmp_path / "again.jsonl")]) == 0
+    assert side_by_side.main(["pairs", "--db", db, "--session", "side", "--output", str(tmp_path / "side.jsonl")]) == 0
+    again, side = ([json.loads(line) for line in (tmp_path / name).read_text().splitlines()]
+                   for name in ("again.jsonl", "side.jsonl"))
+    assert again and {(p["chosen"], p["rejected"], p["margin"]) for p in again} == \
+        {(p["chosen"], p["rejected"], p["margin"]) for p in side}
+    with pytest.raises(SystemExit):  # a session that isn't there: one line, no traceback
+        kept_ratings.main(["keep", "--db", db, "--session", "nope", "--output", str(tmp_path / "x.jsonl")])
