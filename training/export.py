@@ -53,7 +53,7 @@ def rated_means(replay, session_id: str | None = None, min_raters: int = 1) -> l
     for r in RatingStore(replay).rating_rows(session_id):
         item = items.setdefault(r["item_id"], {"item_id": r["item_id"], "session_id": r["session_id"],
                                                "mode": r["mode"], "context": format_context(r["context"]),
-                                               "candidates": {}, "raters": set()})
+                                               "turns": r["context"], "candidates": {}, "raters": set()})
         cand = item["candidates"].setdefault(r["idx"], {"text": r["text"], "source": r["source"], "values": []})
         cand["values"].append(r["value"])
         item["raters"].add(r["rater_id"])
@@ -67,22 +67,27 @@ def rated_means(replay, session_id: str | None = None, min_raters: int = 1) -> l
     return out
 
 
+def preferences(means: list[tuple], min_margin: float = 0.0):
+    """(better, worse, gap) for every two (thing, mean rating) whose means differ by more than min_margin: a tie, or a
+    gap too close to call, says nothing about which is better."""
+    for k, (a, mean_a) in enumerate(means):
+        for b, mean_b in means[k + 1:]:
+            gap = mean_a - mean_b
+            if abs(gap) > min_margin:
+                yield (a, b, gap) if gap > 0 else (b, a, -gap)
+
+
 def reward_pairs(replay, session_id: str | None = None, min_margin: float = 0.0, min_raters: int = 1,
                  include_thumbs: bool = True) -> list[dict]:
     """Chosen/rejected pairs with a margin, from ratings and (optionally) thumbs in the same context."""
     pairs = []
     for item in rated_means(replay, session_id, min_raters):
-        cands = sorted(item["candidates"].items())
-        for i, (_, a) in enumerate(cands):
-            for _, b in cands[i + 1:]:
-                gap = a["mean"] - b["mean"]
-                if abs(gap) <= min_margin:
-                    continue  # a tie (or too close to call) says nothing about which is better
-                hi, lo = (a, b) if gap > 0 else (b, a)
-                pairs.append({"context": item["context"], "chosen": hi["text"], "rejected": lo["text"],
-                              "margin": round(abs(gap), 4), "origin": "rating", "session_id": item["session_id"],
-                              "item_id": item["item_id"], "raters": len(item["raters"]),
-                              "chosen_source": hi["source"], "rejected_source": lo["source"]})
+        cands = [cand for _, cand in sorted(item["candidates"].items())]
+        for hi, lo, gap in preferences([(c, c["mean"]) for c in cands], min_margin):
+            pairs.append({"context": item["context"], "chosen": hi["text"], "rejected": lo["text"],
+                          "margin": round(gap, 4), "origin": "rating", "session_id": item["session_id"],
+                          "item_id": item["item_id"], "raters": len(item["raters"]),
+                          "chosen_source": hi["source"], "rejected_source": lo["source"]})
     if include_thumbs:
         by_context: dict[str, dict[int, list]] = defaultdict(lambda: {1: [], -1: []})
         for turn in replay.logged_turns():

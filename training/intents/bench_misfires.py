@@ -70,22 +70,17 @@ def read_rows(path: Path) -> list[dict]:
 
 
 def served_template(bot, row: dict) -> str:
-    """The template the bot serves for the row's message opening a conversation, as the hunt rows name it. Rank 1
-    (policy "first", no reward model) is the first draft, read without storing a turn (the same template on all
-    4,676 hunt rows, round 27)."""
-    if bot.config.policy == "first" and bot.reward_model is None and bot.generator is None:
-        from bot.text import clean_message
-        from training.reward.drafts import first_message_drafts
-
-        return first_message_drafts(bot, clean_message(row["message"]))[1][0].template_name
     turn = bot.reply(f"misfire-{row.get('hunt', '')}-{row['id']}", row["message"])
-    return turn.candidates[turn.chosen].template_name
+    return turn.candidates[turn.chosen].template_name  # as the hunt rows name it
+
+
+def _empty_group() -> dict:
+    return {"hits": 0, "expected": 0, "false_alarms": 0, "near_misses": 0, "wrong": []}
 
 
 def score(bot, rows: list[dict]) -> dict:
     """Per hunt and situation: hits of the "expect" rows and false alarms of the "never" rows, with the misses listed."""
-    groups: dict[str, dict] = defaultdict(lambda: {"hits": 0, "expected": 0, "false_alarms": 0, "near_misses": 0,
-                                                   "wrong": []})
+    groups: dict[str, dict] = defaultdict(_empty_group)
     for row in rows:
         template = served_template(bot, row)
         for key in (f"hunt {row.get('hunt', '?')}", f"hunt {row.get('hunt', '?')} / {row.get('situation', '?')}"):
@@ -122,8 +117,7 @@ def score_rows(rows: list[dict], config: dict, workers: int = 1) -> dict:
     groups: dict[str, dict] = {}
     for part in scored:
         for name, group in part.items():
-            into = groups.setdefault(name, {"hits": 0, "expected": 0, "false_alarms": 0, "near_misses": 0,
-                                            "wrong": []})
+            into = groups.setdefault(name, _empty_group())
             for key in ("hits", "expected", "false_alarms", "near_misses"):
                 into[key] += group[key]
             into["wrong"] += group["wrong"]

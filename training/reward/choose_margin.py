@@ -29,17 +29,16 @@ import numpy as np
 def rated_items(db: str, session: str) -> list[dict]:
     """[{message, means: {reply text: mean rating}}] for each item of a side-by-side session, in session order."""
     from bot.pii import mask_pii
-    from bot.ratings.store import RatingStore
+    from bot.storage.replay_buffer import ReplayBuffer
+    from training.export import rated_means
 
-    items: dict[str, dict] = {}
-    for row in RatingStore(db).rating_rows(session):
-        item = items.setdefault(row["item_id"], {"message": row["context"][-1][1], "scores": {}})
-        # every detail masked, our own too: sessions made before round 27 masked our phone and email, later ones don't
-        item["scores"].setdefault(mask_pii(row["text"]), []).append(row["value"])
+    items = rated_means(ReplayBuffer(db), session)
     if not items:
         raise ValueError(f"no ratings in session {session!r} of {db}")
-    return [{"message": i["message"], "means": {t: float(np.mean(v)) for t, v in i["scores"].items()}}
-            for i in items.values()]
+    # every detail masked, our own too: sessions made before round 27 masked our phone and email, later ones don't
+    return [{"message": item["turns"][-1][1], "means": {mask_pii(c["text"]): c["mean"]
+                                                         for c in item["candidates"].values()}}
+            for item in items]
 
 
 def scored_drafts(bot, items: list[dict]) -> list[tuple[list[str], np.ndarray]]:

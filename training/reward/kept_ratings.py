@@ -64,6 +64,7 @@ def pairs(kept: list[dict], messages: dict[str, str], min_margin: float = MIN_MA
     from tqdm import tqdm
 
     from bot.selection.reward_model import as_context
+    from training.export import preferences
     from training.reward.drafts import first_message_drafts, scratch_bot
 
     out, missing = [], {"messages": 0, "templates": 0}
@@ -79,15 +80,11 @@ def pairs(kept: list[dict], messages: dict[str, str], min_margin: float = MIN_MA
                 text_of.setdefault(draft.template_name, draft.text)
             replies = [(r["template"], sum(r["scores"].values()) / len(r["scores"])) for r in row["replies"]]
             missing["templates"] += sum(template not in text_of for template, _ in replies)
-            for k, (a, mean_a) in enumerate(replies):
-                for b, mean_b in replies[k + 1:]:
-                    if a not in text_of or b not in text_of or abs(mean_a - mean_b) <= min_margin:
-                        continue
-                    (hi, mean_hi), (lo, mean_lo) = ((a, mean_a), (b, mean_b)) if mean_a > mean_b else \
-                        ((b, mean_b), (a, mean_a))
-                    out.append({"context": as_context(message), "chosen": text_of[hi], "rejected": text_of[lo],
-                                "margin": round(mean_hi - mean_lo, 4), "origin": "kept-rating", "id": row["id"],
-                                "chosen_template": hi, "rejected_template": lo})
+            drafted = [(template, mean) for template, mean in replies if template in text_of]
+            for hi, lo, gap in preferences(drafted, min_margin):
+                out.append({"context": as_context(message), "chosen": text_of[hi], "rejected": text_of[lo],
+                            "margin": round(gap, 4), "origin": "kept-rating", "id": row["id"],
+                            "chosen_template": hi, "rejected_template": lo})
     return out, missing
 
 
